@@ -1,0 +1,115 @@
+"""The `thesis` command: ask | validate | serve | digest | clock.
+
+Each command imports only what it needs, so `thesis ask` starts fast and never loads Slack.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot import __version__, messages
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="thesis",
+        description="Answers questions about the team's investment theses.",
+        epilog='Example: thesis ask "what are BABA\'s risks?"',
+    )
+    parser.add_argument("--version", action="version", version=f"thesis-bot {__version__}")
+    parser.add_argument(
+        "--knowledge",
+        type=Path,
+        metavar="DIR",
+        help="folder of thesis YAML files (default: $THESIS_KNOWLEDGE_DIR or the repository's)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    ask = sub.add_parser(
+        "ask",
+        help="answer one question (or one per line from stdin with -)",
+        description="Answer a question the way the bot would.",
+        epilog='Example: thesis ask --json "bull case for alibaba"',
+    )
+    ask.add_argument("question", help='the question, or "-" to read one question per line')
+    ask.add_argument("--json", action="store_true", help="print a JSON object per question")
+    ask.add_argument("--knowledge", type=Path, metavar="DIR", default=argparse.SUPPRESS)
+
+    validate = sub.add_parser(
+        "validate",
+        help="check every thesis and intent file",
+        description="Check every file under knowledge/ and intents/; exit 1 listing problems.",
+        epilog="Example: thesis validate knowledge/",
+    )
+    validate.add_argument("dir", nargs="?", type=Path, help="knowledge folder to check")
+    validate.add_argument("--intents", type=Path, metavar="DIR", help="intents folder to check")
+
+    serve = sub.add_parser(
+        "serve",
+        help="run the Slack app (Socket Mode or HTTP)",
+        description="Run the Slack app: Socket Mode with SLACK_APP_TOKEN, HTTP otherwise.",
+        epilog="Example: thesis serve --http --port 3000",
+    )
+    mode = serve.add_mutually_exclusive_group()
+    mode.add_argument("--socket", action="store_true", help="Socket Mode (needs SLACK_APP_TOKEN)")
+    mode.add_argument("--http", action="store_true", help="HTTP on /slack/events")
+    serve.add_argument("--port", type=int, help="HTTP port (default $PORT or 3000)")
+    serve.add_argument("--host", default="0.0.0.0", help="HTTP bind address")
+
+    digest = sub.add_parser(
+        "digest",
+        help="daily catalyst digest: subscribe, list, preview, run-due",
+        description="Manage and deliver the daily catalyst digest.",
+        epilog="Example: thesis digest subscribe C0123 --at 08:30 --tz Asia/Hong_Kong",
+    )
+    dsub = digest.add_subparsers(dest="digest_command", metavar="ACTION", required=True)
+    subscribe = dsub.add_parser("subscribe", help="subscribe a channel")
+    subscribe.add_argument("channel", help="Slack channel id, e.g. C0123ABC")
+    subscribe.add_argument("--at", default="08:30", help="local time HH:MM (default 08:30)")
+    subscribe.add_argument("--tz", default="UTC", help="IANA time zone, e.g. Asia/Hong_Kong")
+    subscribe.add_argument("--daily", action="store_true", help="every day, not only weekdays")
+    unsubscribe = dsub.add_parser("unsubscribe", help="stop a channel's digest")
+    unsubscribe.add_argument("channel")
+    dsub.add_parser("list", help="list subscriptions with their last post or error")
+    preview = dsub.add_parser("preview", help="print the digest for a date")
+    preview.add_argument("--date", help="YYYY-MM-DD (default today)")
+    run_due = dsub.add_parser("run-due", help="post every digest that is due and not yet posted")
+    run_due.add_argument("--now", help="pretend it is this ISO-8601 instant")
+
+    sub.add_parser(
+        "clock",
+        help="run `digest run-due` every minute (APScheduler)",
+        description="Run the digest scheduler in the foreground.",
+        epilog="Example: thesis clock",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "ask":
+            from bot.commands.ask import run
+        elif args.command == "validate":
+            from bot.commands.validate import run
+        elif args.command == "serve":
+            from bot.slack.serve import run
+        elif args.command == "digest":
+            from bot.digest.commands import run
+        else:
+            from bot.digest.clock import run
+        return run(args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    except messages.UserError as exc:
+        print(f"thesis: {exc}", file=sys.stderr)
+        return exc.exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

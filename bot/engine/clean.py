@@ -1,0 +1,105 @@
+"""From Slack text to tokens: strip markup, normalise, split, and lightly stem."""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass
+
+MAX_CHARS = 2000
+MAX_TOKENS = 64
+
+_SLACK_LINK = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
+_EMOJI = re.compile(r":[a-z0-9_+\-']+:")
+_CASHTAG = re.compile(r"\$([A-Za-z][A-Za-z.]{0,9})\b")
+_QUOTE = re.compile(r"^\s*>+\s?", re.MULTILINE)
+_FORMAT = re.compile(r"(?<!\w)[*_~`]+|[*_~`]+(?!\w)")
+_TOKEN = re.compile(
+    r"[0-9a-z]+(?:[.:/&][0-9a-z]+)*|[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]+",
+)
+_POSSESSIVE = re.compile(r"(\w)['’]s\b")
+_APOSTROPHE = re.compile(r"(\w)['’](\w)")
+_PREPOSITIONS = frozenset({"of", "for", "on", "about", "in", "at", "with", "re", "regarding"})
+
+
+def _unlink(match: re.Match[str]) -> str:
+    target, label = match.group(1), match.group(2)
+    if target.startswith(("@", "!", "#")):
+        # Mentions, <!channel>/<!here>, user groups and channel links carry no question.
+        return " "
+    return f" {label} " if label else " "
+
+
+def clean_text(raw: str) -> str:
+    """Slack markup removed, entities decoded, whitespace collapsed: the question as a person
+    would read it. Bounded in length so pathological input stays cheap."""
+    text = raw[: MAX_CHARS * 4].replace("\x00", " ")
+    text = _SLACK_LINK.sub(_unlink, text)
+    text = html.unescape(text)
+    text = _QUOTE.sub(" ", text)
+    text = _EMOJI.sub(" ", text)
+    text = _FORMAT.sub(" ", text)
+    text = "".join(ch if ch.isprintable() else " " for ch in text)
+    return " ".join(text.split())[:MAX_CHARS]
+
+
+def stem(word: str) -> str:
+    """A deliberately light stemmer: plurals and possessives only, applied to both sides."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str  # normalised surface form
+    stem: str
+    original: str  # as typed, case kept (for "is this a ticker?")
+    cashtag: bool = False
+    possessive: bool = False
+    after_preposition: bool = False
+
+
+def normalise(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text)
+    text = text.replace("p/e", "pe").replace("P/E", "PE").replace("tl;dr", "tldr")
+    return _APOSTROPHE.sub(r"\1\2", _POSSESSIVE.sub(r"\1 's", text))
+
+
+def tokenize(text: str) -> list[Token]:
+    """Tokens of an already cleaned question, at most MAX_TOKENS of them."""
+    cashtags = {m.group(1).lower() for m in _CASHTAG.finditer(text)}
+    tokens: list[Token] = []
+    previous = ""
+    for match in _TOKEN.finditer(normalise(text).replace("$", " ").lower()):
+        word = match.group(0)
+        if word == "s" and tokens and match.start() > 0:
+            # The "'s" split off a possessive: mark the word before it.
+            tokens[-1] = Token(**{**_as_dict(tokens[-1]), "possessive": True})
+            continue
+        original = _original(text, word)
+        tokens.append(
+            Token(
+                text=word,
+                stem=stem(word),
+                original=original,
+                cashtag=word in cashtags,
+                after_preposition=previous in _PREPOSITIONS,
+            )
+        )
+        previous = word
+        if len(tokens) >= MAX_TOKENS:
+            break
+    return tokens
+
+
+def _as_dict(token: Token) -> dict[str, object]:
+    return {name: getattr(token, name) for name in Token.__slots__}
+
+
+def _original(text: str, word: str) -> str:
+    start = text.lower().find(word)
+    return text[start : start + len(word)] if start >= 0 else word

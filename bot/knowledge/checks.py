@@ -1,0 +1,83 @@
+"""Rules that span fields of a thesis: unique ids, references that resolve, sensible dates.
+
+One function per rule; each yields (path, message) so the loader can add the file and line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from bot.knowledge.models import Thesis
+
+Finding = tuple[tuple[str | int, ...], str]
+
+_SECTIONS = ("bull", "bear", "catalysts")
+
+
+def check_thesis(thesis: Thesis, today: dt.date | None = None) -> list[Finding]:
+    today = today or dt.date.today()
+    return [
+        *_unique_ids(thesis),
+        *_references(thesis),
+        *_dates_not_in_future(thesis, today),
+    ]
+
+
+def _unique_ids(thesis: Thesis) -> Iterator[Finding]:
+    seen: dict[str, str] = {}
+    for section in _SECTIONS:
+        for index, point in enumerate(getattr(thesis, section)):
+            if point.id in seen:
+                yield (
+                    (section, index, "id"),
+                    f"duplicate point id {point.id!r} (already used in {seen[point.id]})",
+                )
+            seen.setdefault(point.id, section)
+    for kind in ("figures", "sources"):
+        ids: set[str] = set()
+        for index, item in enumerate(getattr(thesis, kind)):
+            if item.id in ids:
+                yield (kind, index, "id"), f"duplicate {kind[:-1]} id {item.id!r}"
+            ids.add(item.id)
+
+
+def _references(thesis: Thesis) -> Iterator[Finding]:
+    sources = {s.id for s in thesis.sources}
+    figures = {f.id for f in thesis.figures}
+    for index, figure in enumerate(thesis.figures):
+        if figure.source not in sources:
+            yield (
+                ("figures", index, "source"),
+                f"figure {figure.id!r} cites source {figure.source!r}, which is not under sources",
+            )
+    used: set[str] = set()
+    for section in _SECTIONS:
+        for index, point in enumerate(getattr(thesis, section)):
+            for k, source in enumerate(point.sources):
+                if source not in sources:
+                    yield (
+                        (section, index, "sources", k),
+                        f"point {point.id!r} cites source {source!r}, which is not under sources",
+                    )
+            for k, figure in enumerate(point.figures):
+                used.add(figure)
+                if figure not in figures:
+                    yield (
+                        (section, index, "figures", k),
+                        f"point {point.id!r} refers to figure {figure!r}, which is not under figures",
+                    )
+    for index, figure in enumerate(thesis.figures):
+        if figure.id not in used:
+            yield (
+                ("figures", index, "id"),
+                f"figure {figure.id!r} belongs to no point; list it under a point's figures",
+            )
+
+
+def _dates_not_in_future(thesis: Thesis, today: dt.date) -> Iterator[Finding]:
+    if thesis.updated > today:
+        yield ("updated",), f"{thesis.updated} is in the future"
+    for index, figure in enumerate(thesis.figures):
+        if figure.as_of > today:
+            yield ("figures", index, "as_of"), f"{figure.as_of} is in the future"

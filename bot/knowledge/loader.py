@@ -1,0 +1,193 @@
+"""Load theses and intents from folders of YAML; every problem names its file, line and field.
+
+At run time a broken file is reported and skipped, so one bad thesis never takes the others down;
+`thesis validate` prints the same problems and exits non-zero.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from bot.knowledge.checks import check_thesis
+from bot.knowledge.models import INTENTS, IntentSpec, Thesis, Vocabulary
+from bot.knowledge.yaml_lines import DuplicateKey, Path_, line_of, load_with_lines
+
+M = TypeVar("M", bound=BaseModel)
+VOCABULARY_FILE = "vocabulary.yaml"
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.field}: {self.message}"
+
+
+@dataclass
+class Knowledge:
+    theses: dict[str, Thesis] = field(default_factory=dict)
+    intents: dict[str, IntentSpec] = field(default_factory=dict)
+    vocabulary: Vocabulary | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+
+class KnowledgeDirError(Exception):
+    """The folder itself is missing or unreadable: nothing can be answered."""
+
+
+def yaml_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        raise KnowledgeDirError(f"{folder} is not a readable folder")
+    try:
+        return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    except OSError as exc:
+        raise KnowledgeDirError(f"{folder} cannot be read ({exc.strerror})") from exc
+
+
+def _field(path: Iterable[str | int]) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(file)"
+
+
+def _loc_path(loc: tuple[Any, ...], lines: dict[Path_, int]) -> Path_:
+    """Pydantic's loc minus its union/constraint labels, kept to what the YAML has."""
+    path: Path_ = ()
+    for index, part in enumerate(loc):
+        candidate = (*path, part)
+        if candidate in lines or (index == len(loc) - 1 and isinstance(part, str)):
+            path = candidate
+    return path
+
+
+def _parse(path: Path, model: type[M], problems: list[Problem]) -> tuple[M | None, dict]:
+    name = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(Problem(name, 1, "(file)", f"cannot be read: {exc}"))
+        return None, {}
+    try:
+        data, lines = load_with_lines(text)
+    except DuplicateKey as exc:
+        problems.append(Problem(name, exc.line, _field(exc.path), f"{exc}; keep one of them"))
+        return None, {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else 1
+        reason = getattr(exc, "problem", None) or str(exc)
+        problems.append(Problem(name, line, "(file)", f"is not valid YAML: {reason}"))
+        return None, {}
+    if not isinstance(data, dict):
+        problems.append(Problem(name, 1, "(file)", "must be a YAML mapping of fields"))
+        return None, lines
+    try:
+        return model.model_validate(data), lines
+    except ValidationError as exc:
+        for error in exc.errors():
+            loc = _loc_path(error["loc"], lines)
+            value = error.get("input")
+            message = error["msg"]
+            if error["type"] != "missing" and isinstance(value, str | int | float | dt.date):
+                message += f" (got {value!r})"
+            problems.append(Problem(name, line_of(lines, loc), _field(loc), message))
+        return None, lines
+
+
+def _alias_key(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold().strip()
+
+
+def load_theses(folder: Path, today: dt.date | None = None) -> Knowledge:
+    """Every valid thesis under `folder`; the invalid ones only as problems."""
+    knowledge = Knowledge()
+    owners: dict[str, str] = {}
+    for path in yaml_files(folder):
+        thesis, lines = _parse(path, Thesis, knowledge.problems)
+        if thesis is None:
+            continue
+        found = [
+            Problem(str(path), line_of(lines, loc), _field(loc), message)
+            for loc, message in check_thesis(thesis, today)
+        ]
+        if thesis.ticker in knowledge.theses:
+            found.append(
+                Problem(str(path), line_of(lines, ("ticker",)), "ticker",
+                        f"{thesis.ticker} is already defined by another file")
+            )
+        for index, alias in enumerate([thesis.ticker, thesis.company, *thesis.aliases]):
+            owner = owners.get(_alias_key(alias))
+            if owner and owner != thesis.ticker:
+                loc = ("aliases", index - 2) if index >= 2 else (("ticker",), ("company",))[index]
+                found.append(
+                    Problem(str(path), line_of(lines, loc), _field(loc),
+                            f"{alias!r} already names {owner}; an alias must name one thesis")
+                )
+        knowledge.problems.extend(found)
+        if found:
+            continue
+        knowledge.theses[thesis.ticker] = thesis
+        for alias in [thesis.ticker, thesis.company, *thesis.aliases]:
+            owners[_alias_key(alias)] = thesis.ticker
+    return knowledge
+
+
+def load_intents(folder: Path, knowledge: Knowledge | None = None) -> Knowledge:
+    """Intent vocabularies (one file per intent) and the common-words list, into `knowledge`."""
+    knowledge = knowledge if knowledge is not None else Knowledge()
+    term_owner: dict[str, str] = {}
+    for path in yaml_files(folder):
+        if path.name == VOCABULARY_FILE:
+            knowledge.vocabulary, _ = _parse(path, Vocabulary, knowledge.problems)
+            continue
+        spec, lines = _parse(path, IntentSpec, knowledge.problems)
+        if spec is None:
+            continue
+        if spec.intent in knowledge.intents:
+            knowledge.problems.append(
+                Problem(str(path), line_of(lines, ("intent",)), "intent",
+                        f"intent {spec.intent!r} is already defined by another file")
+            )
+            continue
+        clash = False
+        for kind in ("terms", "hints"):
+            for index, term in enumerate(getattr(spec, kind)):
+                key = _alias_key(term)
+                owner = term_owner.get(key)
+                if owner and owner != spec.intent:
+                    clash = True
+                    knowledge.problems.append(
+                        Problem(str(path), line_of(lines, (kind, index)), f"{kind}[{index}]",
+                                f"{term!r} is already a term of intent {owner!r}; "
+                                "a phrase must point to one intent")
+                    )
+                term_owner.setdefault(key, spec.intent)
+        if not clash:
+            knowledge.intents[spec.intent] = spec
+    missing = [name for name in INTENTS if name not in knowledge.intents]
+    if missing and not any(p.file.startswith(str(folder)) for p in knowledge.problems):
+        knowledge.problems.append(
+            Problem(str(folder), 1, "intent", f"no file defines intent(s): {', '.join(missing)}")
+        )
+    if knowledge.vocabulary is None and not (folder / VOCABULARY_FILE).exists():
+        knowledge.problems.append(
+            Problem(str(folder / VOCABULARY_FILE), 1, "(file)", "is missing: add common_words")
+        )
+    return knowledge
+
+
+def load_all(knowledge_dir: Path, intents_dir: Path, today: dt.date | None = None) -> Knowledge:
+    return load_intents(intents_dir, load_theses(knowledge_dir, today))

@@ -1,0 +1,51 @@
+"""Every environment variable the bot reads, validated once at start (pydantic-settings).
+
+Nothing reads os.environ elsewhere: commands build a Settings and pass it in.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore", case_sensitive=False)
+
+    knowledge_dir: Path = Field(REPO_ROOT / "knowledge", validation_alias="THESIS_KNOWLEDGE_DIR")
+    intents_dir: Path = Field(REPO_ROOT / "intents", validation_alias="THESIS_INTENTS_DIR")
+    stale_after_days: int = Field(180, ge=1, validation_alias="THESIS_STALE_AFTER_DAYS")
+
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_api_url: str | None = None
+
+    database_url: str = "sqlite:///thesis-bot.db"
+    port: int = 3000
+
+    @field_validator("database_url")
+    @classmethod
+    def _heroku_postgres(cls, url: str) -> str:
+        """Heroku still hands out `postgres://`; SQLAlchemy wants `postgresql+psycopg://`."""
+        for prefix in ("postgres://", "postgresql://"):
+            if url.startswith(prefix):
+                return "postgresql+psycopg://" + url[len(prefix) :]
+        return url
+
+
+class MissingSetting(Exception):
+    def __init__(self, variable: str, why: str) -> None:
+        super().__init__(f"{variable} is not set: {why}")
+        self.variable = variable
+
+
+def require(settings: Settings, *names: str, why: str = "the Slack app needs it") -> None:
+    """Raise MissingSetting naming the first unset variable among `names`."""
+    for name in names:
+        if getattr(settings, name) is None:
+            raise MissingSetting(name.upper(), why)
