@@ -1,0 +1,55 @@
+"""`thesis ask`: one question, or one per line from standard input, answered by the engine."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from bot import messages
+from bot.engine import Answer, Engine
+from bot.knowledge.loader import KnowledgeDirError
+from bot.render.text import render_text
+from bot.settings import Settings
+
+
+def load_engine(knowledge: Path | None) -> tuple[Engine, Settings]:
+    """The engine over `knowledge` (or the configured folder); broken files are reported on
+    stderr and skipped, a missing folder is a one-line error (exit 2)."""
+    settings = Settings()
+    folder = knowledge or settings.knowledge_dir
+    try:
+        engine = Engine.from_dirs(folder, settings.intents_dir)
+    except KnowledgeDirError as exc:
+        raise messages.knowledge_dir_unreadable(str(exc)) from None
+    for problem in engine.problems:
+        print(f"thesis: skipped: {problem}", file=sys.stderr)
+    return engine, settings
+
+
+def as_json(answer: Answer, text: str) -> str:
+    return json.dumps(
+        {
+            "question": answer.question,
+            "thesis": answer.ticker,
+            "card": answer.card,
+            "point": answer.point,
+            "confidence": answer.confidence,
+            "alternatives": [a.as_dict() for a in answer.alternatives],
+            "text": text,
+        },
+        ensure_ascii=False,
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    engine, settings = load_engine(args.knowledge)
+    questions = (
+        (line.rstrip("\r\n") for line in sys.stdin) if args.question == "-" else [args.question]
+    )
+    for question in questions:
+        answer = engine.answer(question)
+        text = render_text(answer, stale_after_days=settings.stale_after_days)
+        print(as_json(answer, text) if args.json else text, flush=args.question == "-")
+    return 0

@@ -1,0 +1,225 @@
+"""Plain-text cards for the terminal: one function per card kind, Answer in, text out."""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from collections.abc import Callable
+
+from bot.engine.answer import Answer
+from bot.knowledge.models import Catalyst, Point, Thesis
+from bot.render import facts
+from bot.render.facts import HORIZON_TITLES, format_date
+
+WIDTH = 92
+
+
+def _wrap(text: str, indent: str = "") -> str:
+    return textwrap.fill(text, WIDTH, initial_indent=indent, subsequent_indent=indent)
+
+
+def _figures(thesis: Thesis, point: Point, first: str | None, indent: str = "    ") -> list[str]:
+    lines = []
+    for fact in facts.point_facts(thesis, point, first):
+        lines.append(_wrap(f"▸ {fact.claim}", indent))
+        lines.append(_wrap(f"  {fact.provenance}", indent))
+    return lines
+
+
+def _header(answer: Answer, today: dt.date, stale_after_days: int) -> list[str]:
+    thesis = answer.thesis
+    assert thesis is not None
+    title = facts.card_title(answer)
+    lines = [title, "=" * min(len(title), WIDTH)]
+    warning = facts.staleness(thesis, today, stale_after_days)
+    if warning:
+        lines.append(_wrap(f"⚠ {warning}"))
+    return lines
+
+
+def _footer(answer: Answer) -> list[str]:
+    lines = []
+    if answer.alternatives:
+        lines.append("")
+        lines.append("Did you mean: " + " | ".join(a.label for a in answer.alternatives))
+    return lines
+
+
+def _case(answer: Answer, use_detail: bool) -> list[str]:
+    thesis = answer.thesis
+    assert thesis is not None
+    section = {"bull": thesis.bull, "bear": thesis.bear, "risk": thesis.bear}[answer.card]
+    lines: list[str] = []
+    for point in section:
+        lines.append("")
+        lines.append(_wrap(f"• {point.title}"))
+        body = point.detail if use_detail else point.summary  # type: ignore[attr-defined]
+        lines.append(_wrap(body, "  "))
+        lines.extend(_figures(thesis, point, None))
+    return lines
+
+
+def _single_point(answer: Answer) -> list[str]:
+    thesis = answer.thesis
+    assert thesis is not None and answer.point is not None
+    section, point = thesis.point(answer.point)  # type: ignore[misc]
+    lines = [""]
+    if isinstance(point, Catalyst):
+        lines.append(f"{HORIZON_TITLES[point.horizon]} catalyst · status: {point.status}")
+    else:
+        lines.append("Bull case" if section == "bull" else "Bear case / key risk")
+        lines.append(_wrap(point.summary, ""))  # type: ignore[attr-defined]
+        lines.append("")
+    lines.append(_wrap(point.detail))
+    lines.extend(_catalyst_extras(point))
+    if point.figures:
+        lines.append("")
+        lines.append("Figures")
+        lines.extend(_figures(thesis, point, answer.figure, "  "))
+    lines.append("")
+    lines.append("Sources: " + "; ".join(_source_names(thesis, point.sources)))
+    return lines
+
+
+def _catalyst_extras(point: Point, today: dt.date | None = None) -> list[str]:
+    if not isinstance(point, Catalyst):
+        return []
+    lines = []
+    if point.watch:
+        lines.append(_wrap(f"What to watch: {point.watch}", "  "))
+    if point.window and point.window.end:
+        lines.append(_wrap(f"Window: {point.window.label} (ends {format_date(point.window.end)})",
+                           "  "))
+    return lines
+
+
+def _source_names(thesis: Thesis, ids: list[str]) -> list[str]:
+    names = []
+    for sid in ids:
+        source = thesis.source(sid)
+        if source:
+            dated = f", {format_date(source.date)}" if source.date else ""
+            names.append(f"{source.title}{dated}")
+    return names
+
+
+def render_bull(answer: Answer) -> list[str]:
+    return _single_point(answer) if answer.point else _case(answer, use_detail=False)
+
+
+def render_bear(answer: Answer) -> list[str]:
+    return _single_point(answer) if answer.point else _case(answer, use_detail=False)
+
+
+def render_risk(answer: Answer) -> list[str]:
+    return _single_point(answer) if answer.point else _case(answer, use_detail=True)
+
+
+def render_catalyst(answer: Answer) -> list[str]:
+    if answer.point:
+        return _single_point(answer)
+    thesis = answer.thesis
+    assert thesis is not None
+    lines: list[str] = []
+    for horizon, title in HORIZON_TITLES.items():
+        if answer.horizon and horizon != answer.horizon:
+            continue
+        items = [c for c in thesis.catalysts if c.horizon == horizon]
+        if not items:
+            continue
+        lines.append("")
+        lines.append(title)
+        for catalyst in items:
+            lines.append(_wrap(f"• {catalyst.title}: {catalyst.detail}", "  "))
+            lines.extend(_catalyst_extras(catalyst))
+            lines.extend(_figures(thesis, catalyst, None))
+    return lines
+
+
+def render_overview(answer: Answer) -> list[str]:
+    thesis = answer.thesis
+    assert thesis is not None
+    lines = [
+        "",
+        _wrap(thesis.title),
+        _wrap(thesis.summary),
+        f"{thesis.company} · {thesis.sector or 'Unclassified'} · updated {format_date(thesis.updated)}",
+        "",
+        _wrap(thesis.overview),
+        "",
+        "Bull case",
+        *(_wrap(f"• {p.title}: {p.summary}", "  ") for p in thesis.bull),
+        "Bear case",
+        *(_wrap(f"• {p.title}: {p.summary}", "  ") for p in thesis.bear),
+        "Catalysts",
+        *(f"  • {c.title} ({HORIZON_TITLES[c.horizon].lower()})" for c in thesis.catalysts),
+        "",
+        _wrap("Figures in the one-liners: " + "; ".join(
+            f"{f.claim} ({f.provenance})"
+            for p in [*thesis.bull, *thesis.bear] for f in facts.point_facts(thesis, p)[:1]
+        )),
+        "",
+        f"More: {thesis.ticker} bull | bear | risks | catalysts | figures",
+    ]
+    return lines
+
+
+def render_figures(answer: Answer) -> list[str]:
+    thesis = answer.thesis
+    assert thesis is not None
+    points = [p for _, p in thesis.points() if not answer.point or p.id == answer.point]
+    lines: list[str] = []
+    for point in points:
+        if not point.figures:
+            continue
+        lines.append("")
+        lines.append(point.title)
+        lines.extend(_figures(thesis, point, answer.figure, "  "))
+    lines.append("")
+    lines.append("Sources")
+    for source in thesis.sources:
+        dated = f", {format_date(source.date)}" if source.date else ""
+        url = f" <{source.url}>" if source.url else ""
+        lines.append(_wrap(f"• {source.title} — {source.publisher or 'unknown publisher'}"
+                           f"{dated}{url}", "  "))
+    return lines
+
+
+def render_help(answer: Answer) -> list[str]:
+    covered = ", ".join(answer.covered) or "none yet"
+    return ["I answer questions about the team's investment theses.", "", facts.HOW_TO_ASK, "",
+            f"Theses I cover: {covered}"]
+
+
+def render_unknown(answer: Answer) -> list[str]:
+    covered = ", ".join(answer.covered) or "none yet"
+    if answer.reason == "which thesis":
+        return [f"Which company do you mean? I cover: {covered}.",
+                "Try: " + " | ".join(a.label for a in answer.alternatives)]
+    if answer.unknown_subject:
+        return [f"I don't have a thesis on {answer.unknown_subject}. Theses I cover: {covered}.",
+                "Try: " + " | ".join(a.label for a in answer.alternatives)]
+    return ["I don't know how to answer that: I only know the team's investment theses.",
+            f"Theses I cover: {covered}. Ask for example \"what are BABA's risks?\", "
+            "or type help."]
+
+
+RENDERERS: dict[str, Callable[[Answer], list[str]]] = {
+    "bull": render_bull,
+    "bear": render_bear,
+    "risk": render_risk,
+    "catalyst": render_catalyst,
+    "overview": render_overview,
+    "figures": render_figures,
+    "help": render_help,
+    "unknown": render_unknown,
+}
+
+
+def render_text(answer: Answer, today: dt.date | None = None, stale_after_days: int = 180) -> str:
+    """The card as plain text."""
+    body = RENDERERS[answer.card](answer)
+    if answer.thesis is None:
+        return "\n".join(body)
+    today = today or dt.date.today()
+    return "\n".join([*_header(answer, today, stale_after_days), *body, *_footer(answer)])
