@@ -1,0 +1,136 @@
+"""A broken thesis file is reported as file:line: field: message and never hides the others."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.engine import Engine
+from bot.knowledge.loader import load_all, load_theses
+from tests.conftest import INTENTS, KNOWLEDGE
+
+
+def _thesis(path: Path) -> str:
+    return (path / "baba.yaml").read_text(encoding="utf-8")
+
+
+def _problems(folder: Path) -> list[str]:
+    return [str(p) for p in load_all(folder, INTENTS).problems]
+
+
+def _break(folder: Path, old: str, new: str) -> Path:
+    text = _thesis(folder)
+    assert old in text, old
+    (folder / "baba.yaml").write_text(text.replace(old, new, 1), encoding="utf-8")
+    return folder / "baba.yaml"
+
+
+def _line_of(path: Path, needle: str) -> int:
+    return next(i for i, line in enumerate(path.read_text().splitlines(), 1) if needle in line)
+
+
+def test_repository_knowledge_is_valid() -> None:
+    knowledge = load_all(KNOWLEDGE, INTENTS)
+    assert knowledge.problems == []
+    assert list(knowledge.theses) == ["BABA"]
+    assert sorted(knowledge.intents) == sorted(
+        ["bull", "bear", "catalyst", "risk", "overview", "figures", "help"]
+    )
+
+
+def test_figure_without_source_names_file_line_and_field(knowledge_copy: Path) -> None:
+    path = _break(knowledge_copy, "    source: street-forecasts\n    keywords: [gdp",
+                  "    keywords: [gdp")
+    (problem,) = _problems(knowledge_copy)
+    line = _line_of(path, "- id: china-ai-spending-gdp")
+    assert problem == f"{path}:{line}: figures[13].source: Field required"
+
+
+def test_point_citing_missing_source_is_reported(knowledge_copy: Path) -> None:
+    path = _break(knowledge_copy, "sources: [thesis-document, hugging-face]\n    keywords: [qwen,",
+                  "sources: [thesis-document, hugging-fase]\n    keywords: [qwen,")
+    (problem,) = _problems(knowledge_copy)
+    assert problem.startswith(f"{path}:")
+    assert "bull[1].sources[1]: point 'qwen-ecosystem' cites source 'hugging-fase'" in problem
+
+
+def test_duplicate_point_id_unknown_horizon_and_bad_date_all_reported(knowledge_copy: Path) -> None:
+    path = knowledge_copy / "baba.yaml"
+    text = _thesis(knowledge_copy)
+    text = text.replace("- id: competition", "- id: chip-restrictions")
+    text = text.replace("horizon: medium", "horizon: soonish", 1)
+    text = text.replace("updated: 2025-11-27", "updated: 2025-13-45")
+    path.write_text(text, encoding="utf-8")
+    problems = _problems(knowledge_copy)
+    # Field errors stop the cross-field checks; fix them, then duplicates appear.
+    assert any(f":{_line_of(path, 'horizon: soonish')}: catalysts[1].horizon: " in p
+               and "'soonish'" in p for p in problems)
+    assert any(f":{_line_of(path, 'updated: 2025-13-45')}: updated: " in p for p in problems)
+    path.write_text(text.replace("horizon: soonish", "horizon: medium")
+                    .replace("2025-13-45", "2025-11-27"), encoding="utf-8")
+    (problem,) = _problems(knowledge_copy)
+    assert f":{_line_of(path, '- id: chip-restrictions')}:" not in problem  # first one is fine
+    assert "bear[2].id: duplicate point id 'chip-restrictions'" in problem
+
+
+def test_yaml_syntax_error_and_duplicate_key_name_the_line(knowledge_copy: Path) -> None:
+    path = _break(knowledge_copy, "ticker: BABA\n", "ticker: BABA\nticker: BABA2\n")
+    (problem,) = _problems(knowledge_copy)
+    assert problem == f"{path}:{_line_of(path, 'ticker: BABA2')}: ticker: " \
+                      "duplicate key 'ticker'; keep one of them"
+    path.write_text("ticker: [unclosed\n", encoding="utf-8")
+    (problem,) = _problems(knowledge_copy)
+    assert problem.startswith(f"{path}:2: (file): is not valid YAML")
+
+
+def test_unsafe_yaml_tags_are_refused(knowledge_copy: Path) -> None:
+    path = knowledge_copy / "evil.yaml"
+    path.write_text("ticker: !!python/object/apply:os.system ['echo pwned']\n", encoding="utf-8")
+    problems = _problems(knowledge_copy)
+    assert any(p.startswith(f"{path}:1: (file): is not valid YAML") for p in problems)
+
+
+def test_broken_file_is_skipped_and_other_theses_still_answer(knowledge_copy: Path) -> None:
+    (knowledge_copy / "broken.yaml").write_text("ticker: TCEHY\ncompany: [\n", encoding="utf-8")
+    engine = Engine.from_dirs(knowledge_copy, INTENTS)
+    assert list(engine.theses) == ["BABA"]
+    assert len(engine.problems) == 1
+    assert engine.answer("BABA risks").card == "risk"
+
+
+def test_alias_claimed_by_two_theses_is_a_problem(knowledge_copy: Path) -> None:
+    other = _thesis(knowledge_copy).replace("ticker: BABA", "ticker: BABB")
+    other = other.replace("company: Alibaba Group", "company: Other Co")
+    (knowledge_copy / "zz-other.yaml").write_text(other, encoding="utf-8")
+    knowledge = load_theses(knowledge_copy)
+    assert list(knowledge.theses) == ["BABA"]
+    assert any("'Alibaba' already names BABA" in str(p) for p in knowledge.problems)
+
+
+def _thesis_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "bot.cli", *args], capture_output=True,
+                          text=True, timeout=60)
+
+
+def test_validate_command_exit_codes(knowledge_copy: Path) -> None:
+    ok = _thesis_cli("validate")
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert ok.stdout.startswith("OK: 1 thesis file(s)")
+    _break(knowledge_copy, "unit: quarters", "unit: fortnights")
+    bad = _thesis_cli("validate", str(knowledge_copy))
+    assert bad.returncode == 1
+    assert "figures[2].unit: Input should be" in bad.stdout
+    assert "1 problem found" in bad.stdout
+
+
+@pytest.mark.parametrize("folder", ["/nonexistent/knowledge", "/etc/hostname"])
+def test_missing_knowledge_folder_is_one_line_exit_2(folder: str) -> None:
+    for args in (["--knowledge", folder, "ask", "risks"], ["ask", "--knowledge", folder, "x"]):
+        result = _thesis_cli(*args)
+        assert result.returncode == 2
+        assert result.stdout == ""
+        assert result.stderr.count("\n") == 1
+        assert folder in result.stderr and "Traceback" not in result.stderr
