@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
 from pathlib import Path
@@ -45,9 +46,12 @@ def as_json(answer: Answer, text: str) -> str:
 
 def run(args: argparse.Namespace) -> int:
     engine, settings = load_engine(args.knowledge)
-    questions = (
-        (line.rstrip("\r\n") for line in sys.stdin) if args.question == "-" else [args.question]
-    )
+    if args.question == "-":
+        # Junk bytes are a question too: decode what can be decoded, never crash.
+        stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
+        questions = (line.rstrip("\r\n") for line in stdin)
+    else:
+        questions = iter([args.question.encode("utf-8", "replace").decode("utf-8")])
     for question in questions:
         answer = engine.answer(question)
         text = render_text(answer, stale_after_days=settings.stale_after_days)

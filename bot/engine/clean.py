@@ -45,7 +45,12 @@ def clean_text(raw: str) -> str:
 
 
 def stem(word: str) -> str:
-    """A deliberately light stemmer: plurals and possessives only, applied to both sides."""
+    """A deliberately light stemmer (plurals, -ing), applied alike to questions and vocabulary."""
+    if len(word) >= 6 and word.endswith("ing"):
+        base = word[:-3]
+        if len(base) >= 3 and base[-1] == base[-2] and base[-1] not in "lsz":
+            base = base[:-1]
+        return base
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):

@@ -7,13 +7,23 @@ classify the intent -> retrieve a point or figure -> decide the card and how sur
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.engine.answer import CARD_OF_SECTION, SECTION_OF_CARD, Alternative, Answer, Card
 from bot.engine.clean import Token, clean_text, tokenize
-from bot.engine.vocabulary import BagIndex, Key, Speller, find_phrases, length_weight, term_key
+from bot.engine.vocabulary import (
+    BagIndex,
+    Hit,
+    PhraseTable,
+    Speller,
+    length_weight,
+    non_overlapping,
+    term_key,
+    term_words,
+)
 from bot.knowledge.loader import Knowledge, load_all
 from bot.knowledge.models import Thesis
 
@@ -22,51 +32,64 @@ SURE = 0.8
 UNSURE = 0.5
 
 POINT_THRESHOLD = 0.45
+FIGURE_BY_VALUE = 2.0
 HINT_STRENGTH = 0.4
 _HORIZON_WORDS = {"near": "near", "short": "near", "medium": "medium", "mid": "medium",
                   "long": "long"}
+_NUMBER = re.compile(
+    r"(?<![\w.])(\$)?(\d+(?:\.\d+)?)\s*(%|x|bn|b|billion|mn|m|million|k)?(?![\w])", re.I
+)
+_SCALE = {"k": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6, "b": 1e9, "bn": 1e9, "billion": 1e9}
+_UNIT_SCALE = {"usd_billion": 1e9, "usd_million": 1e6}
 
 
 @dataclass(frozen=True, slots=True)
 class _Reading:
-    """What the question says, before deciding: the raw material of an Answer."""
+    """The question's words after spell-correction, and what each one was."""
 
     tokens: list[Token]
     stems: list[str]
     quality: list[float]
     known: list[bool]
+    source: list[int]  # index into tokens of each stem (a split word gives two stems)
+    numbers: list[float]
 
 
 class _ThesisIndex:
-    """Point and figure terms of one thesis."""
+    """Point and figure terms of one thesis, and its figures by value."""
 
-    def __init__(self, thesis: Thesis, common: set[str]) -> None:
+    def __init__(self, thesis: Thesis, ignore: set[str], common: set[str]) -> None:
         self.thesis = thesis
-        self.points = BagIndex()
-        self.figures = BagIndex()
+        self.points = BagIndex(common)
+        self.figures = BagIndex(common)
         self.section_of: dict[str, str] = {}
-        figure_points: dict[str, list[str]] = {}
+        self.figure_points: dict[str, list[str]] = {}
+        self.values: list[tuple[float, str]] = []
         for section, point in thesis.points():
             self.section_of[point.id] = section
             for figure in point.figures:
-                figure_points.setdefault(figure, []).append(point.id)
+                self.figure_points.setdefault(figure, []).append(point.id)
             for text in [point.title, point.id.replace("-", " "), *point.keywords]:
-                self._add(self.points, text, point.id, common)
+                self._add(self.points, text, point.id, ignore)
             for word in term_key(point.title):
-                if word not in common:
-                    self.points.add((word,), point.id)
+                self._add(self.points, word, point.id, ignore)
         for figure in thesis.figures:
+            scale = _UNIT_SCALE.get(figure.unit, 1.0)
+            self.values.append((figure.value * scale, figure.id))
             for text in [figure.subject, *figure.keywords]:
-                self._add(self.figures, text, figure.id, common)
-                for point_id in figure_points.get(figure.id, ()):
-                    self._add(self.points, text, point_id, common)
-        self.figure_points = figure_points
+                self._add(self.figures, text, figure.id, ignore)
+                for point_id in self.figure_points.get(figure.id, ()):
+                    self._add(self.points, text, point_id, ignore)
 
     @staticmethod
-    def _add(index: BagIndex, text: str, target: str, common: set[str]) -> None:
-        key = term_key(text)
-        if len(key) > 1 or (key and key[0] not in common):
+    def _add(index: BagIndex, text: str, target: str, ignore: set[str]) -> None:
+        key = tuple(w for w in term_key(text) if w not in ignore)
+        if key:
             index.add(key, target)
+
+    def figures_by_value(self, numbers: list[float]) -> list[str]:
+        return [fid for value, fid in self.values
+                if any(abs(value - n) <= 1e-6 * max(1.0, abs(value)) for n in numbers)]
 
 
 class Engine:
@@ -76,47 +99,49 @@ class Engine:
         self.knowledge = knowledge
         self.theses: dict[str, Thesis] = dict(knowledge.theses)
         self.problems = list(knowledge.problems)
-        common = {w for text in (knowledge.vocabulary.words() if knowledge.vocabulary else [])
-                  for w in term_key(text)}
-        self._common = common
-        self.speller = Speller()
-        self._intents: dict[Key, tuple[str, float]] = {}
+        vocabulary = knowledge.vocabulary.words() if knowledge.vocabulary else []
+        self._common = {w for text in vocabulary for w in term_key(text)}
+        self._intents = PhraseTable()
         for name, spec in knowledge.intents.items():
             for text in spec.terms:
-                self._intents[term_key(text)] = (name, 1.0)
+                self._intents.add(term_key(text), (name, 1.0))
             for text in spec.hints:
-                self._intents[term_key(text)] = (name, HINT_STRENGTH)
-        self._longest_intent = max((len(k) for k in self._intents), default=1)
-        self._aliases: dict[Key, str] = {}
+                self._intents.add(term_key(text), (name, HINT_STRENGTH))
+        self._aliases = PhraseTable()
         self._script_aliases: list[tuple[str, str]] = []
         self._indexes: dict[str, _ThesisIndex] = {}
+        speller = Speller()
+        speller.add(w for text in vocabulary for w in term_words(text))
+        for spec in knowledge.intents.values():
+            speller.add(w for text in [*spec.terms, *spec.hints] for w in term_words(text))
         for ticker, thesis in self.theses.items():
-            for alias in [thesis.ticker, thesis.company, *thesis.aliases]:
-                key = term_key(alias)
-                if key and key not in self._aliases:
-                    self._aliases[key] = ticker
+            names = [thesis.ticker, thesis.company, *thesis.aliases]
+            for alias in names:
+                self._aliases.add(term_key(alias), ticker)
                 if not alias.isascii():
                     self._script_aliases.append((unicodedata.normalize("NFKC", alias), ticker))
-            self._indexes[ticker] = _ThesisIndex(thesis, common)
+            own = {key[0] for alias in names if len(key := term_key(alias)) == 1}
+            index = _ThesisIndex(thesis, own, self._common)
+            self._indexes[ticker] = index
+            speller.add(w for alias in names for w in term_words(alias) if w.isalpha())
+            speller.add(index.points.words() | index.figures.words())
         self._script_aliases.sort(key=lambda pair: -len(pair[0]))
-        self._longest_alias = max((len(k) for k in self._aliases), default=1)
-        self.speller.add(common)
-        self.speller.add(w for key in self._intents for w in key)
-        self.speller.add(w for key in self._aliases for w in key if w.isalpha())
-        for index in self._indexes.values():
-            self.speller.add(index.points.words() | index.figures.words())
+        self.speller = speller
 
     @classmethod
     def from_dirs(cls, knowledge_dir: Path, intents_dir: Path,
                   today: dt.date | None = None) -> Engine:
         return cls(load_all(knowledge_dir, intents_dir, today))
 
-    # -- the one public step -------------------------------------------------------------
+    @property
+    def covered(self) -> tuple[str, ...]:
+        return tuple(sorted(self.theses))
+
+    # -- the public steps ---------------------------------------------------------------
 
     def answer(self, question: str) -> Answer:
         text = clean_text(question)
-        reading = self._read(text)
-        return self._decide(question, text, reading)
+        return self._decide(question, text, self._read(text))
 
     def answer_for(self, ticker: str, card: Card, point: str | None = None,
                    question: str = "") -> Answer:
@@ -129,10 +154,6 @@ class Engine:
         return Answer(question or f"{ticker} {card}", card, thesis, point=point,
                       confidence=1.0, covered=self.covered)
 
-    @property
-    def covered(self) -> tuple[str, ...]:
-        return tuple(sorted(self.theses))
-
     # -- reading -----------------------------------------------------------------------------
 
     def _read(self, text: str) -> _Reading:
@@ -140,118 +161,179 @@ class Engine:
         stems: list[str] = []
         quality: list[float] = []
         known: list[bool] = []
-        for token in tokens:
-            corrected = self.speller.correct(token)
-            if corrected is None:
-                stems.append(token.stem)
-                quality.append(1.0)
-                known.append(False)
-            else:
-                stems.append(corrected[0])
-                quality.append(corrected[1])
-                known.append(True)
-        return _Reading(tokens, stems, quality, known)
+        source: list[int] = []
 
-    def _resolve(self, text: str, reading: _Reading) -> list[str]:
-        """Tickers the question names, in the order it names them."""
+        def push(word: str, q: float, is_known: bool, i: int) -> None:
+            stems.append(word)
+            quality.append(q)
+            known.append(is_known)
+            source.append(i)
+
+        for i, token in enumerate(tokens):
+            corrected = self.speller.correct(token)
+            if corrected is not None:
+                push(corrected[0], corrected[1], True, i)
+            elif (parts := self.speller.split(token)) is not None:
+                for part in parts:
+                    push(part, 0.9, True, i)
+            else:
+                push(token.stem, 1.0, False, i)
+        numbers = []
+        for match in _NUMBER.finditer(text):
+            dollar, digits, suffix = match.groups()
+            if not (dollar or suffix or "." in digits):
+                continue
+            value = float(digits)
+            numbers.append(value)
+            if suffix and suffix.lower() in _SCALE:
+                numbers.append(value * _SCALE[suffix.lower()])
+        return _Reading(tokens, stems, quality, known, source, numbers)
+
+    def _resolve(self, text: str, reading: _Reading) -> tuple[list[str], set[int]]:
+        """Tickers the question names, in order, and the positions of the words naming them."""
         found: list[str] = []
-        for hit in find_phrases(reading.stems, [1.0] * len(reading.stems), self._aliases,
-                                self._longest_alias):
-            if hit.value not in found and min(reading.quality[hit.start:hit.end]) >= 0.7:
+        positions: set[int] = set()
+        for hit in non_overlapping(self._aliases.hits(reading.stems, reading.quality)):
+            if hit.gapped or hit.quality < 0.7:
+                continue
+            positions.update(hit.positions)
+            if hit.value not in found:
                 found.append(hit.value)  # type: ignore[arg-type]
-        for token in reading.tokens:
-            if any(sep in token.text for sep in ".:/"):
-                for part in token.text.replace(":", ".").replace("/", ".").split("."):
-                    ticker = self._aliases.get((part,))
-                    if ticker and ticker not in found:
-                        found.append(ticker)
+        for i, stem in enumerate(reading.stems):
+            if any(sep in stem for sep in ".:/"):
+                for part in re.split(r"[.:/]", stem):
+                    ticker = self._aliases_get(part)
+                    if ticker:
+                        positions.add(i)
+                        if ticker not in found:
+                            found.append(ticker)
         if self._script_aliases:
             normal = unicodedata.normalize("NFKC", text)
             for alias, ticker in self._script_aliases:
                 if alias in normal and ticker not in found:
                     found.append(ticker)
-        return found
+        return found, positions
 
-    def _unknown_subject(self, reading: _Reading) -> str | None:
-        """A word that looks like the name of a company we do not cover ("TSLA", "tesla's")."""
-        for i, token in enumerate(reading.tokens):
-            if reading.known[i] or not token.text.isalpha() or token.text in self._common:
+    def _aliases_get(self, word: str) -> str | None:
+        hits = self._aliases.hits([word], [1.0])
+        return hits[0].value if hits and hits[0].size == 1 else None  # type: ignore[return-value]
+
+    def _unknown_subject(self, reading: _Reading, intent_starts: set[int],
+                         asks: bool) -> str | None:
+        """A word that looks like the name of a company we do not cover ("TSLA", "tesla's").
+        Weaker signs (a possessive, "about X") count only in a question that `asks` for a card."""
+        last_content = max((i for i, s in enumerate(reading.stems) if s not in self._common),
+                           default=-1)
+        for i, stem in enumerate(reading.stems):
+            token = reading.tokens[reading.source[i]]
+            if token.text in self._common or (stem,) in self._intents:
+                continue
+            name_like = token.text.isalpha() or re.fullmatch(r"[a-z0-9]+\.[a-z]{1,4}", token.text)
+            if not name_like or token.text.isdigit():
                 continue
             looks_like_ticker = token.original.isupper() and 2 <= len(token.text) <= 5
-            followed_by_intent = i + 1 < len(reading.stems) and (
-                (reading.stems[i + 1],) in self._intents
-            )
-            if (token.cashtag or looks_like_ticker or token.possessive
-                    or token.after_preposition or followed_by_intent):
+            before_intent = (i + 1) in intent_starts
+            if reading.known[i] and not (before_intent and (token.possessive or looks_like_ticker)):
+                continue
+            capitalised = token.original[:1].isupper() and i > 0
+            if token.cashtag or looks_like_ticker or before_intent or (asks and (
+                token.possessive
+                or (token.after_preposition and (capitalised or i == last_content))
+            )):
                 return token.original.upper() if (token.cashtag or looks_like_ticker) \
                     else token.original
         return None
 
-    def _classify(self, reading: _Reading) -> list[tuple[str, float]]:
-        """Intents with their scores, best first (ties: the one mentioned first)."""
+    # -- deciding ----------------------------------------------------------------------------
+
+    def _intent_scores(self, hits: list[Hit]) -> list[tuple[str, float]]:
         scores: dict[str, float] = {}
         first: dict[str, int] = {}
-        for hit in find_phrases(reading.stems, reading.quality, self._intents,
-                                self._longest_intent):
+        for hit in hits:
             name, strength = hit.value  # type: ignore[misc]
-            key = tuple(reading.stems[hit.start:hit.end])
-            scores[name] = scores.get(name, 0.0) + strength * length_weight(key) * hit.quality
-            first.setdefault(name, hit.start)
+            weight = strength * length_weight(("",) * hit.size) * hit.quality
+            scores[name] = scores.get(name, 0.0) + weight * (0.85 if hit.gapped else 1.0)
+            first[name] = min(first.get(name, hit.positions[0]), hit.positions[0])
         return sorted(scores.items(), key=lambda kv: (-kv[1], first[kv[0]]))
-
-    def _horizon(self, reading: _Reading) -> str | None:
-        for i, word in enumerate(reading.stems[:-1]):
-            if word in _HORIZON_WORDS and reading.stems[i + 1] in ("term", "run", "dated"):
-                return _HORIZON_WORDS[word]
-        return None
-
-    # -- deciding ----------------------------------------------------------------------------
 
     def _decide(self, question: str, text: str, reading: _Reading) -> Answer:
         if not reading.tokens:
             return Answer(question, "help", confidence=1.0, covered=self.covered,
                           reason="empty")
-        intents = self._classify(reading)
-        named = self._resolve(text, reading)
-        strong = [(n, s) for n, s in intents if s >= 1.0 * 0.7]
-        intent = strong[0][0] if strong else None
-        hinted = intents[0][0] if intents and not strong else None
+        named, alias_positions = self._resolve(text, reading)
+        candidates = named or list(self.theses)
+        index = self._indexes[candidates[0]] if candidates else None
 
+        # One word belongs to one phrase: the longest wins, intent or point term alike
+        # ("investment thesis" is the overview, "open source" a point, not "source").
+        intent_hits = self._intents.hits(reading.stems, reading.quality)
+        point_hits = index.points.phrases.hits(reading.stems, reading.quality) if index else []
+        merged = sorted([*intent_hits, *point_hits],
+                        key=lambda h: (-h.size, h.gapped, h.positions[0]))
+        chosen = non_overlapping(merged, set(alias_positions))
+        is_intent = {id(h) for h in intent_hits}
+        intent_hits = [h for h in chosen if id(h) in is_intent]
+        intents = self._intent_scores(intent_hits)
+        intent_positions = {p for h in intent_hits for p in h.positions}
+        intent_starts = {h.positions[0] for h in intent_hits if h.value[1] == 1.0}  # type: ignore[index]
+
+        strong = [(n, s) for n, s in intents if s >= 0.7]
+        hinted = intents[0][0] if intents and not strong else None
+        point_stems = [s for i, s in enumerate(reading.stems)
+                       if i not in intent_positions and i not in alias_positions]
+        qmap = dict(zip(reading.stems, reading.quality, strict=True))
+        points = index.points.score(point_stems, qmap) if index else {}
+        figures = index.figures.score(point_stems, qmap) if index else {}
+        if index:
+            for fid in index.figures_by_value(reading.numbers):
+                figures[fid] = figures.get(fid, 0.0) + FIGURE_BY_VALUE
+                for pid in index.figure_points.get(fid, ()):
+                    points[pid] = points.get(pid, 0.0) + FIGURE_BY_VALUE
+        evidence = max(points.values(), default=0.0) >= POINT_THRESHOLD
+
+        if evidence:
+            strong = [(n, s) for n, s in strong if n != "help"]
+        elif len(strong) > 1:
+            strong = [(n, s) for n, s in strong if n != "help"] or strong
+        intent = strong[0][0] if strong else None
+        if not named:
+            subject = self._unknown_subject(reading, intent_starts,
+                                            asks=bool(strong) and not evidence)
+            if subject is not None:
+                return self._unknown(question, subject=subject)
+            if self._mostly_unknown(reading, intent_positions):
+                return self._unknown(question, reason="mostly unknown words")
         if intent == "help" and not named:
             return Answer(question, "help", confidence=min(1.0, strong[0][1]),
                           covered=self.covered, reason="help")
-
-        if not named:
-            subject = self._unknown_subject(reading)
-            if subject is not None:
-                return self._unknown(question, subject=subject)
-        if not self.theses:
+        if not self.theses or index is None:
             return self._unknown(question, reason="no theses")
-
-        candidates = named or list(self.theses)
         if len(candidates) > 1 and not named:
             return self._which_thesis(question, intent or hinted or "overview")
-        ticker = candidates[0]
-        thesis = self.theses[ticker]
-        index = self._indexes[ticker]
-        qmap = {s: q for s, q in zip(reading.stems, reading.quality, strict=True)}
-        points = index.points.score(reading.stems, qmap)
-        figures = index.figures.score(reading.stems, qmap)
-        others = [Alternative(t, "overview", label=f"{t} overview") for t in named[1:]]
-
-        if intent is None and named and hinted is not None:
+        if intent is None and hinted is not None and (named or all(reading.known)):
             intent = hinted
-        if intent is None and not named and not points:
+        if intent is None and not named and not evidence:
             return self._unknown(question, reason="no evidence")
-        if intent is None and not named and max(points.values()) < POINT_THRESHOLD:
-            return self._unknown(question, reason="weak evidence")
-        return self._card(question, thesis, index, intent, strong, points, figures, reading,
+        others = [Alternative(t, "overview", label=f"{t} overview") for t in named[1:]]
+        return self._card(question, index, intent, strong, points, figures, reading,
                           bool(named), others)
 
-    def _card(self, question: str, thesis: Thesis, index: _ThesisIndex, intent: str | None,
+    def _mostly_unknown(self, reading: _Reading, intent_positions: set[int]) -> bool:
+        """More words we do not know than words we know the meaning of: a question about
+        something else ("what's the risk of rain this weekend?")."""
+        unknown = matched = 0.0
+        for i, stem in enumerate(reading.stems):
+            if not reading.known[i]:
+                unknown += stem.isalpha()
+            elif i in intent_positions or stem not in self._common:
+                matched += 1.0 if reading.quality[i] == 1.0 else 0.5
+        return unknown >= 2 and unknown > matched
+
+    def _card(self, question: str, index: _ThesisIndex, intent: str | None,
               strong: list[tuple[str, float]], points: dict[str, float],
               figures: dict[str, float], reading: _Reading, named: bool,
               others: list[Alternative]) -> Answer:
+        thesis = index.thesis
         ticker = thesis.ticker
         ranked = sorted(points.items(), key=lambda kv: -kv[1])
         if intent in SECTION_OF_CARD:
@@ -274,8 +356,7 @@ class Engine:
             if score >= 0.6 * strong[0][1]:
                 alternatives.append(Alternative(ticker, name, label=f"{ticker} {name}"))  # type: ignore[arg-type]
 
-        if best_point is not None and intent in (None, "overview", "bull", "bear", "risk",
-                                                 "catalyst", "figures"):
+        if best_point is not None and intent != "help":
             section = index.section_of[best_point]
             card: Card = intent if intent in SECTION_OF_CARD or intent == "figures" \
                 else CARD_OF_SECTION[section]  # type: ignore[assignment]
@@ -285,8 +366,9 @@ class Engine:
                 if score >= 0.75 * best_score:
                     sec = index.section_of[pid]
                     alt_card = card if intent in SECTION_OF_CARD else CARD_OF_SECTION[sec]
+                    found = thesis.point(pid)
                     alternatives.append(Alternative(ticker, alt_card, pid,  # type: ignore[arg-type]
-                                                    label=thesis.point(pid)[1].title))
+                                                    label=found[1].title if found else pid))
             return Answer(question, card, thesis, point=best_point, figure=figure,
                           confidence=round(confidence, 3), alternatives=tuple(alternatives),
                           covered=self.covered)
@@ -296,6 +378,13 @@ class Engine:
         horizon = self._horizon(reading) if card == "catalyst" else None
         return Answer(question, card, thesis, horizon=horizon, confidence=round(confidence, 3),
                       alternatives=tuple(alternatives), covered=self.covered)
+
+    @staticmethod
+    def _horizon(reading: _Reading) -> str | None:
+        for i, word in enumerate(reading.stems[:-1]):
+            if word in _HORIZON_WORDS and reading.stems[i + 1] in ("term", "run", "dated"):
+                return _HORIZON_WORDS[word]
+        return None
 
     def _which_thesis(self, question: str, intent: str) -> Answer:
         alternatives = tuple(

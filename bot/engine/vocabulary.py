@@ -1,4 +1,4 @@
-"""Term tables built once at load time, and the two ways of finding terms in a question."""
+"""Term tables built once at load time, and the ways of finding terms in a question."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from rapidfuzz.distance import OSA
 from bot.engine.clean import Token, normalise, stem, tokenize
 
 Key = tuple[str, ...]
+MAX_GAP = 2  # words allowed between the words of a phrase: "why should I own" ~ "why own"
 
 
 def term_key(text: str) -> Key:
@@ -19,15 +20,33 @@ def term_key(text: str) -> Key:
     return tuple(t.stem for t in tokenize(normalise(text)))
 
 
+def term_words(text: str) -> set[str]:
+    """Surface forms and stems of a phrase's words: what the speller may correct towards."""
+    return {w for t in tokenize(normalise(text)) for w in (t.text, t.stem)}
+
+
 def length_weight(key: Key) -> float:
     """Longer phrases are stronger evidence than single words."""
     return 1.0 + 0.5 * (len(key) - 1)
 
 
-def max_edits(word: str) -> int:
+def _max_edits(word: str) -> int:
     if len(word) < 3:
         return 0
-    return 1 if len(word) <= 5 else 2
+    return 1 if len(word) <= 7 else 2
+
+
+def _plausible(typo: str, word: str) -> bool:
+    """Short words only take a swap or a missing letter ("riks", "bul"), never a different
+    letter: "fast" is not a typo of "fact", nor "nio" of "no"."""
+    if len(typo) > 4:
+        return True
+    if sorted(typo) == sorted(word):
+        return True
+    if len(word) == len(typo) + 1:
+        it = iter(word)
+        return all(ch in it for ch in typo)
+    return False
 
 
 @dataclass
@@ -43,64 +62,133 @@ class Speller:
                 self.known.add(word)
                 self._choices.append(word)
 
+    def knows(self, token: Token) -> bool:
+        return token.text in self.known or token.stem in self.known
+
     def correct(self, token: Token) -> tuple[str, float] | None:
-        """(stem, quality) for a known or correctable token, None for an unknown word."""
-        if token.text in self.known or token.stem in self.known:
+        """(stem, quality) for a known or correctable token, None for an unknown word.
+
+        A word typed in capitals (NIO, TSLA) is a ticker, never a typo."""
+        if self.knows(token):
             return token.stem, 1.0
-        if not token.text.isalpha() or max_edits(token.text) == 0:
+        word = token.text
+        limit = _max_edits(word)
+        if not word.isalpha() or limit == 0 or (token.original.isupper() and len(word) <= 5):
             return None
-        limit = max_edits(token.text)
-        found = process.extractOne(
-            token.text, self._choices, scorer=OSA.distance, score_cutoff=limit
-        )
-        if found is None:
+        for choice, distance, _ in process.extract(
+            word, self._choices, scorer=OSA.distance, score_cutoff=limit, limit=5
+        ):
+            if _plausible(word, choice):
+                return stem(choice), 1.0 - distance / max(len(choice), len(word))
+        return None
+
+    def split(self, token: Token) -> list[str] | None:
+        """A run-together pair of known words ("bullcase" -> bull case), or None."""
+        word = token.text
+        if not word.isalpha() or len(word) < 6:
             return None
-        word, distance, _ = found
-        return stem(word), 1.0 - distance / max(len(word), len(token.text))
+        for cut in range(3, len(word) - 2):
+            left, right = word[:cut], word[cut:]
+            if left in self.known and right in self.known:
+                return [stem(left), stem(right)]
+        return None
 
 
 @dataclass(frozen=True, slots=True)
 class Hit:
-    start: int
-    end: int
+    positions: tuple[int, ...]
     value: object
     quality: float
+    gapped: bool = False
+
+    @property
+    def size(self) -> int:
+        return len(self.positions)
 
 
-def find_phrases(stems: Sequence[str], quality: Sequence[float], table: dict[Key, object],
-                 longest: int) -> list[Hit]:
-    """Contiguous phrases, longest first, never overlapping (for order-sensitive intent terms)."""
-    hits: list[Hit] = []
-    i = 0
-    while i < len(stems):
-        for n in range(min(longest, len(stems) - i), 0, -1):
-            value = table.get(tuple(stems[i : i + n]))
-            if value is not None:
-                hits.append(Hit(i, i + n, value, min(quality[i : i + n])))
-                i += n
+class PhraseTable:
+    """Order-sensitive phrases (intent terms), found contiguously or with small gaps."""
+
+    def __init__(self) -> None:
+        self._values: dict[Key, object] = {}
+        self._by_first: dict[str, list[Key]] = defaultdict(list)
+
+    def add(self, key: Key, value: object) -> None:
+        if key and key not in self._values:
+            self._values[key] = value
+            self._by_first[key[0]].append(key)
+
+    def __contains__(self, key: Key) -> bool:
+        return key in self._values
+
+    def words(self) -> set[str]:
+        return {w for key in self._values for w in key}
+
+    def hits(self, stems: Sequence[str], quality: Sequence[float]) -> list[Hit]:
+        """Every occurrence of every phrase, longest first; overlaps are resolved by the caller."""
+        found: list[Hit] = []
+        for i, word in enumerate(stems):
+            for key in self._by_first.get(word, ()):
+                positions = _ordered(stems, key, i)
+                if positions is not None:
+                    found.append(
+                        Hit(positions, self._values[key], min(quality[p] for p in positions),
+                            gapped=positions[-1] - positions[0] + 1 > len(key))
+                    )
+        found.sort(key=lambda h: (-h.size, h.gapped, h.positions[0]))
+        return found
+
+
+def _ordered(stems: Sequence[str], key: Key, start: int) -> tuple[int, ...] | None:
+    positions = [start]
+    for word in key[1:]:
+        nxt = positions[-1] + 1
+        limit = min(len(stems), nxt + MAX_GAP + 1)
+        for j in range(nxt, limit):
+            if stems[j] == word:
+                positions.append(j)
                 break
         else:
-            i += 1
-    return hits
+            return None
+    return tuple(positions)
+
+
+def non_overlapping(hits: Iterable[Hit], taken: set[int] | None = None) -> list[Hit]:
+    """Greedy selection in the given order (longest first): a word belongs to one phrase."""
+    taken = set() if taken is None else taken
+    chosen = []
+    for hit in hits:
+        if not taken.intersection(hit.positions):
+            chosen.append(hit)
+            taken.update(hit.positions)
+    return chosen
 
 
 class BagIndex:
     """Terms matched as bags of words: "buyback authorization left" finds "authorization left"
-    and "buyback"; a term's weight falls with the number of targets sharing it."""
+    and "buyback"; a term's weight falls with the number of targets sharing it, and ordinary
+    words ("ai", "cloud", "market") weigh little."""
 
-    def __init__(self) -> None:
+    def __init__(self, common: set[str]) -> None:
+        self._common = common
         self._targets: dict[Key, set[str]] = defaultdict(set)
         self._by_word: dict[str, list[Key]] = defaultdict(list)
+        self.phrases = PhraseTable()
 
     def add(self, key: Key, target: str) -> None:
-        if not key:
+        if not key or all(w in self._common for w in key) and len(key) == 1:
             return
         if key not in self._targets:
             self._by_word[key[0]].append(key)
+            if len(key) > 1:
+                self.phrases.add(key, key)
         self._targets[key].add(target)
 
     def words(self) -> set[str]:
         return {word for key in self._targets for word in key}
+
+    def _weight(self, key: Key) -> float:
+        return sum(0.25 if w in self._common else 1.0 for w in key)
 
     def score(self, stems: Sequence[str], quality: dict[str, float]) -> dict[str, float]:
         """target -> its best term's weight, plus a little for each further term."""
@@ -112,7 +200,7 @@ class BagIndex:
                 if not all(w in present for w in key):
                     continue
                 targets = self._targets[key]
-                weight = length_weight(key) / len(targets) * min(quality[w] for w in key)
+                weight = self._weight(key) / len(targets) * min(quality[w] for w in key)
                 for target in targets:
                     if weight > best.get(target, 0.0):
                         extra[target] += 0.1 * best.get(target, 0.0)

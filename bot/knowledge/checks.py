@@ -65,7 +65,8 @@ def _references(thesis: Thesis) -> Iterator[Finding]:
                 if figure not in figures:
                     yield (
                         (section, index, "figures", k),
-                        f"point {point.id!r} refers to figure {figure!r}, which is not under figures",
+                        f"point {point.id!r} refers to figure {figure!r}, "
+                        "which is not under figures",
                     )
     for index, figure in enumerate(thesis.figures):
         if figure.id not in used:

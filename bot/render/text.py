@@ -143,7 +143,8 @@ def render_overview(answer: Answer) -> list[str]:
         "",
         _wrap(thesis.title),
         _wrap(thesis.summary),
-        f"{thesis.company} · {thesis.sector or 'Unclassified'} · updated {format_date(thesis.updated)}",
+        f"{thesis.company} · {thesis.sector or 'Unclassified'} · "
+        f"updated {format_date(thesis.updated)}",
         "",
         _wrap(thesis.overview),
         "",

@@ -1,0 +1,165 @@
+"""What an analyst gets back for the questions they actually type."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.engine import Engine
+from bot.engine.answer import CARDS
+from bot.render.text import render_text
+from tests.conftest import INTENTS
+
+
+@pytest.mark.parametrize(
+    ("question", "card", "point"),
+    [
+        ("<@U024BE7LH> what are *BABA*'s risks? :thinking_face:", "risk", None),
+        ("&gt; quoted: <https://example.com/x|bull case> for `9988.HK`", "bull", None),
+        ("<!channel> $BABA catalysts please", "catalyst", None),
+        ("_whats babas riks_", "risk", None),
+        ("catalsyts", "catalyst", None),
+        ("bul case for alibba", "bull", None),
+        ("阿里巴巴 risks", "risk", None),
+        ("how much buyback authorization is left?", "catalyst", "share-buybacks"),
+        ("huawei cloud share", "risk", "competition"),
+        ("P/E vs amazon", "bull", "valuation-gap"),
+    ],
+)
+def test_slack_text_typos_and_aliases_reach_the_right_card(
+    engine: Engine, question: str, card: str, point: str | None
+) -> None:
+    answer = engine.answer(question)
+    assert (answer.card, answer.point) == (card, point)
+    assert answer.ticker == "BABA"
+
+
+def test_figure_question_highlights_the_figure_with_source_and_date(engine: Engine) -> None:
+    answer = engine.answer("what's huawei cloud's market share?")
+    assert answer.figure == "huawei-cloud-share"
+    text = render_text(answer)
+    first_figure = text.split("Figures\n", 1)[1].splitlines()[:2]
+    assert first_figure[0].strip() == "▸ 13.1%: Huawei Cloud, share of China's AI cloud market"
+    assert first_figure[1].strip() == "Source: Thesis document, as of 27 Nov 2025"
+
+
+@pytest.mark.parametrize("question", ["what's the weather", "tell me a joke",
+                                      "write me a haiku about cats"])
+def test_out_of_scope_is_unknown_not_a_made_up_card(engine: Engine, question: str) -> None:
+    answer = engine.answer(question)
+    assert answer.card == "unknown" and answer.thesis is None
+    assert "I only know the team's investment theses" in render_text(answer)
+
+
+@pytest.mark.parametrize(("question", "name"), [("TSLA bull case", "TSLA"),
+                                                ("what are tesla's risks?", "tesla"),
+                                                ("$NVDA catalysts", "NVDA")])
+def test_company_without_thesis_is_named_and_covered_theses_listed(
+    engine: Engine, question: str, name: str
+) -> None:
+    answer = engine.answer(question)
+    assert answer.card == "unknown"
+    assert render_text(answer).startswith(
+        f"I don't have a thesis on {name}. Theses I cover: BABA."
+    )
+
+
+@pytest.mark.parametrize("question", ["", "   ", "hi", "thanks!", ":wave:", "<@U0BOT>", "help"])
+def test_greetings_and_empty_input_get_help(engine: Engine, question: str) -> None:
+    answer = engine.answer(question)
+    assert answer.card == "help"
+    assert "what are BABA's risks?" in render_text(answer)
+
+
+def test_with_several_theses_a_question_naming_none_asks_which(knowledge_copy: Path) -> None:
+    (knowledge_copy / "tcehy.yaml").write_text(
+        """\
+ticker: TCEHY
+company: Tencent Holdings
+aliases: [Tencent, "0700.HK"]
+title: Tencent test thesis
+summary: A second thesis, to make questions ambiguous.
+updated: 2025-10-01
+overview: Games and payments.
+sources: [{id: doc, title: Test document, date: 2025-10-01}]
+bear:
+  - id: games-regulation
+    title: Games regulation
+    summary: Approvals can stop.
+    detail: Game approvals can stop at any time.
+    sources: [doc]
+""",
+        encoding="utf-8",
+    )
+    engine = Engine.from_dirs(knowledge_copy, INTENTS)
+    assert not engine.problems
+    which = engine.answer("what are the risks?")
+    assert which.card == "unknown" and which.thesis is None
+    assert [a.label for a in which.alternatives] == ["BABA risk", "TCEHY risk"]
+    assert render_text(which).startswith("Which company do you mean? I cover: BABA, TCEHY.")
+    assert engine.answer("tencent bear case").ticker == "TCEHY"
+    assert engine.answer("BABA bear case").ticker == "BABA"
+
+
+def test_every_card_of_every_point_renders_every_figure_with_source_and_date(
+    engine: Engine,
+) -> None:
+    thesis = engine.theses["BABA"]
+    for section, point in thesis.points():
+        card = {"bull": "bull", "bear": "risk", "catalysts": "catalyst"}[section]
+        text = render_text(engine.answer_for("BABA", card, point.id))  # type: ignore[arg-type]
+        assert point.detail.split()[0] in text
+        for figure_id in point.figures:
+            figure = thesis.figure(figure_id)
+            assert figure is not None and figure.subject in text
+        assert text.count("as of 27 Nov 2025") == len(point.figures)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=400))
+def test_any_text_gets_a_card_and_never_raises(engine: Engine, text: str) -> None:
+    answer = engine.answer(text)
+    assert answer.card in CARDS
+    assert 0.0 <= answer.confidence <= 1.0
+    assert render_text(answer)
+
+
+def _ask(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([sys.executable, "-m", "bot.cli", "ask", *args], input=stdin,
+                          capture_output=True, timeout=60)
+
+
+def test_ask_json_contract() -> None:
+    result = _ask("--json", "what are BABA's risks?")
+    assert result.returncode == 0
+    data = json.loads(result.stdout)
+    assert set(data) == {"question", "thesis", "card", "point", "confidence", "alternatives",
+                         "text"}
+    assert (data["thesis"], data["card"], data["point"]) == ("BABA", "risk", None)
+    assert data["text"].startswith("BABA · Key risks")
+
+
+def test_ask_stdin_answers_each_line_in_order_from_one_process() -> None:
+    questions = ["bull", "TSLA bull case", "", "how much buyback is left?", "hello"]
+    result = _ask("--json", "-", stdin="\n".join(questions).encode())
+    lines = [json.loads(line) for line in result.stdout.decode().splitlines()]
+    assert [line["question"] for line in lines] == questions
+    assert [line["card"] for line in lines] == ["bull", "unknown", "help", "catalyst", "help"]
+
+
+@pytest.mark.parametrize(
+    "junk",
+    [b"a" * 100_000, bytes(range(256)) * 50, "🚀📈🔥".encode() * 1000,
+     b"<@U123> <@U456>", b"risks " * 20_000],
+)
+def test_bad_input_answers_quickly_with_exit_0(junk: bytes) -> None:
+    result = _ask("--json", "-", stdin=junk)
+    assert result.returncode == 0, result.stderr
+    for line in result.stdout.decode().splitlines():
+        assert json.loads(line)["card"] in CARDS
