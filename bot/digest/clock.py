@@ -1,0 +1,60 @@
+"""`thesis clock`: run `digest run-due` every minute, in the foreground (a Procfile `clock:`).
+
+Several clocks may run at once (a deploy overlapping the old dyno, say): the ledger makes the
+extra ones harmless. The first run is immediate, so a restart catches up on what it missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+from collections.abc import Callable
+
+from apscheduler.schedulers.blocking import BlockingScheduler
+
+from bot.settings import Settings
+
+JOB_ID = "digest-run-due"
+logger = logging.getLogger(__name__)
+
+
+def build_scheduler(tick: Callable[[], object]) -> BlockingScheduler:
+    scheduler = BlockingScheduler(timezone=dt.UTC)
+    scheduler.add_job(
+        tick,
+        "interval",
+        minutes=1,
+        id=JOB_ID,
+        replace_existing=True,
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=30,
+        next_run_time=dt.datetime.now(dt.UTC),
+    )
+    return scheduler
+
+
+def run(args: argparse.Namespace) -> int:
+    from bot.digest.commands import load_knowledge
+    from bot.digest.delivery import run_due, web_client
+    from bot.store import open_store
+
+    logging.basicConfig(level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    settings = Settings()
+    client = web_client(settings)  # a missing token stops us here, once, not every minute
+    store = open_store(settings.database_url)
+    knowledge = getattr(args, "knowledge", None)
+
+    def tick() -> None:
+        theses = load_knowledge(knowledge, settings)  # picks up edited YAML without a restart
+        report = run_due(store, client, theses, dt.datetime.now(dt.UTC),
+                         stale_after_days=settings.stale_after_days)
+        if report.outcomes:
+            logger.info("%s", report.summary())
+
+    logger.info("thesis clock: digest run-due every minute; Ctrl-C to stop")
+    build_scheduler(tick).start()  # until Ctrl-C (exit 130) or SIGTERM
+    return 0

@@ -1,0 +1,114 @@
+"""`thesis digest subscribe | unsubscribe | list | preview | run-due`."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import sys
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from bot import messages
+from bot.digest.card import build_digest, digest_text
+from bot.digest.subscriptions import (
+    explain_error,
+    list_statuses,
+    subscribe,
+    unsubscribe,
+    validate_schedule,
+)
+from bot.knowledge.loader import KnowledgeDirError, load_theses
+from bot.knowledge.models import Thesis
+from bot.render.facts import format_date
+from bot.settings import Settings
+from bot.store import open_store
+
+logger = logging.getLogger(__name__)
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = Settings()
+    action = args.digest_command
+    if action == "preview":
+        day = _parse_date(args.date) if args.date else dt.date.today()
+        theses = load_knowledge(getattr(args, "knowledge", None), settings)
+        print(digest_text(build_digest(theses, day, None, settings.stale_after_days)))
+        return 0
+    if action == "run-due":
+        return _run_due(args, settings)
+
+    store = open_store(settings.database_url)
+    if action == "subscribe":
+        at, tz = validate_schedule(args.at, args.tz)
+        sub = subscribe(store, args.channel, at, tz, weekdays_only=not args.daily)
+        print(f"Subscribed {sub.channel_id}: {sub.schedule.describe()}. "
+              "The first digest goes out at the next of those times.")
+    elif action == "unsubscribe":
+        if unsubscribe(store, args.channel):
+            print(f"Unsubscribed {args.channel}; its post history is kept.")
+        else:
+            print(f"{args.channel} was not subscribed; nothing to do.")
+    else:
+        _list(store)
+    return 0
+
+
+def _list(store: Engine) -> None:
+    statuses = list_statuses(store)
+    if not statuses:
+        print("No channel gets the digest yet. Add one with: "
+              "thesis digest subscribe C0123 --at 08:30 --tz Europe/London")
+        return
+    for status in statuses:
+        sub = status.subscription
+        last = (f"last posted {format_date(status.last_post.local_date)}" if status.last_post
+                else "nothing posted yet")
+        line = f"{sub.channel_id}  {sub.schedule.describe()}  {last}"
+        if status.latest and status.latest.status == "failed" and status.latest.error:
+            latest = status.latest
+            line += f"  ⚠ {format_date(latest.local_date)}: {explain_error(latest.error)}"
+        print(line)
+
+
+def _run_due(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.digest.delivery import run_due, web_client
+
+    now = _parse_now(args.now) if args.now else dt.datetime.now(dt.UTC)
+    client = web_client(settings)
+    store = open_store(settings.database_url)
+    theses = load_knowledge(getattr(args, "knowledge", None), settings)
+    report = run_due(store, client, theses, now, stale_after_days=settings.stale_after_days)
+    print(report.summary())
+    return 0
+
+
+def load_knowledge(folder: Path | None, settings: Settings) -> list[Thesis]:
+    """Every valid thesis; broken files are reported on stderr and skipped."""
+    try:
+        knowledge = load_theses(folder or settings.knowledge_dir)
+    except KnowledgeDirError as exc:
+        raise messages.knowledge_dir_unreadable(str(exc)) from None
+    for problem in knowledge.problems:
+        print(f"thesis: skipped: {problem}", file=sys.stderr)
+    return list(knowledge.theses.values())
+
+
+def _parse_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise messages.UserError(
+            f'"{text}" is not a date. Use YYYY-MM-DD, e.g. --date 2026-11-25.') from None
+
+
+def _parse_now(text: str) -> dt.datetime:
+    """ISO-8601; without an offset it is taken as UTC."""
+    try:
+        now = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise messages.UserError(
+            f'"{text}" is not an ISO-8601 time. Use e.g. --now 2026-11-25T08:30:00+00:00.'
+        ) from None
+    return now if now.tzinfo else now.replace(tzinfo=dt.UTC)

@@ -1,0 +1,360 @@
+"""Which channels get the digest, and when: what `/thesis digest …` and `thesis digest …` do.
+
+The Slack listener stays a thin call (store = `bot.store.create_engine_for(settings.database_url)`
+after `ensure_schema`; every error a user can fix is a `bot.messages.UserError` to show as is):
+
+    request = parse_digest_args(text)              # "on 07:45 Europe/London daily" → DigestRequest
+    request.action == "on":
+        tz = request.tz or user_time_zone(client, user_id)          # users.info, UTC if unknown
+        sub = subscribe(store, channel_id, request.at or DEFAULT_AT, tz,
+                        request.weekdays_only, user_id)              # → Subscription
+        reply(subscribed_message(sub))
+    request.action == "off":     reply(unsubscribed_message(unsubscribe(store, channel_id)))
+    request.action == "status":  reply(status_message(channel_status(store, channel_id)))
+    request.action == "preview":
+        text, blocks = preview(engine.theses.values(), preview_date(store, channel_id, tz),
+                               last_digest=None, stale_after_days=settings.stale_after_days)
+
+Signatures:
+    parse_digest_args(text: str) -> DigestRequest
+    subscribe(store: Engine, channel_id: str, at: time, tz: str, weekdays_only: bool = True,
+              user_id: str | None = None, now: datetime | None = None) -> Subscription
+    unsubscribe(store: Engine, channel_id: str) -> bool          # False: it was not subscribed
+    channel_status(store: Engine, channel_id: str) -> ChannelStatus | None
+    list_statuses(store: Engine) -> list[ChannelStatus]          # active subscriptions
+    status_message(status: ChannelStatus | None) -> str
+    subscribed_message(sub: Subscription) -> str
+    unsubscribed_message(was_subscribed: bool) -> str
+    user_time_zone(client: WebClient, user_id: str) -> str
+    preview_date(store: Engine, channel_id: str, fallback_tz: str,
+                 now: datetime | None = None) -> date
+    preview(theses, today: date, last_digest: date | None = None,
+            stale_after_days: int = 180) -> tuple[str, list[dict]]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Engine, and_, desc, select, update
+
+from bot.digest.card import build_digest, digest_blocks
+from bot.digest.schedule import Schedule, canonical_tz, parse_time
+from bot.knowledge.models import Thesis
+from bot.messages import UserError
+from bot.render.facts import format_date
+from bot.store import FAILED, POSTED, digest_posts, insert_for, subscriptions
+
+if TYPE_CHECKING:
+    from slack_sdk import WebClient
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_AT = dt.time(8, 30)
+EXAMPLE = "/thesis digest on 08:30 Europe/London"
+Action = Literal["on", "off", "status", "preview"]
+_ACTIONS: dict[str, Action] = {
+    "on": "on", "subscribe": "on", "start": "on",
+    "off": "off", "unsubscribe": "off", "stop": "off",
+    "status": "status",
+    "preview": "preview", "show": "preview",
+}
+_DAILY = {"daily", "everyday", "every-day", "weekends"}
+_WEEKDAYS = {"weekdays", "weekday", "workdays"}
+CHANNEL_GONE = frozenset({"not_in_channel", "channel_not_found", "is_archived",
+                          "channel_is_archived"})
+
+
+# -- wording -------------------------------------------------------------------------------
+
+
+def bad_time(text: str) -> UserError:
+    return UserError(f'"{text}" is not a time. Use HH:MM on a 24-hour clock, e.g. 08:30.')
+
+
+def bad_tz(text: str) -> UserError:
+    return UserError(
+        f'"{text}" is not a time zone I know. Use an IANA name such as Europe/London '
+        "or Asia/Hong_Kong."
+    )
+
+
+def bad_action(word: str) -> UserError:
+    return UserError(
+        f'"{word}" is not a digest command. Use on, off, status or preview, e.g. {EXAMPLE}.'
+    )
+
+
+def bad_option(word: str) -> UserError:
+    return UserError(f'I did not understand "{word}". For example: {EXAMPLE} daily.')
+
+
+def explain_error(error: str) -> str:
+    """A Slack error code as a sentence naming the fix."""
+    return {
+        "not_in_channel": "I am not a member of this channel. Invite me with /invite @thesis-bot",
+        "channel_not_found": "Slack cannot find this channel (deleted, or private without me)",
+        "is_archived": "the channel is archived",
+        "channel_is_archived": "the channel is archived",
+    }.get(error, f"Slack answered `{error}`")
+
+
+# -- parsing -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DigestRequest:
+    action: Action
+    at: dt.time | None = None
+    tz: str | None = None
+    weekdays_only: bool = True
+
+
+def parse_digest_args(text: str) -> DigestRequest:
+    """"on 07:45 Europe/London daily" → DigestRequest("on", 07:45, "Europe/London", False).
+
+    Options come in any order; an empty text (or "preview") asks for the preview.
+    """
+    words = text.split()
+    if words and words[0].lower() == "digest":
+        words = words[1:]
+    if not words:
+        return DigestRequest("preview")
+    action = _ACTIONS.get(words[0].lower())
+    if action is None:
+        raise bad_action(words[0])
+    if action != "on":
+        if len(words) > 1:
+            raise bad_option(words[1])
+        return DigestRequest(action)
+    at: dt.time | None = None
+    tz: str | None = None
+    weekdays_only = True
+    for word in words[1:]:
+        lower = word.lower()
+        if lower in _DAILY:
+            weekdays_only = False
+        elif lower in _WEEKDAYS:
+            weekdays_only = True
+        elif lower[:1].isdigit():
+            at = parse_time(word)
+            if at is None:
+                raise bad_time(word)
+        elif "/" in word or lower in {"utc", "gmt"}:
+            tz = canonical_tz(word)
+            if tz is None:
+                raise bad_tz(word)
+        else:
+            raise bad_option(word)
+    return DigestRequest("on", at, tz, weekdays_only)
+
+
+def validate_schedule(at: str, tz: str) -> tuple[dt.time, str]:
+    """The CLI's --at and --tz, checked; a UserError naming the fix otherwise."""
+    time = parse_time(at)
+    if time is None:
+        raise bad_time(at)
+    zone = canonical_tz(tz)
+    if zone is None:
+        raise bad_tz(tz)
+    return time, zone
+
+
+# -- storing -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Subscription:
+    channel_id: str
+    schedule: Schedule
+    created_by: str | None
+    created_at: dt.datetime
+    active: bool = True
+    last_error: str | None = None
+    last_error_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    local_date: dt.date
+    status: str
+    message_ts: str | None
+    posted_at: dt.datetime | None
+    error: str | None
+    final: bool
+
+
+@dataclass(frozen=True)
+class ChannelStatus:
+    subscription: Subscription
+    last_post: LedgerEntry | None
+    latest: LedgerEntry | None  # the most recent ledger row, whatever its status
+
+
+def _subscription(row: Any) -> Subscription:
+    return Subscription(
+        channel_id=row.channel_id,
+        schedule=Schedule(parse_time(row.local_time) or DEFAULT_AT, row.tz,
+                          bool(row.weekdays_only), row.created_at),
+        created_by=row.created_by,
+        created_at=row.created_at,
+        active=bool(row.active),
+        last_error=row.last_error,
+        last_error_at=row.last_error_at,
+    )
+
+
+def _entry(row: Any) -> LedgerEntry:
+    return LedgerEntry(row.local_date, row.status, row.message_ts, row.posted_at, row.error,
+                       bool(row.final))
+
+
+def subscribe(store: Engine, channel_id: str, at: dt.time, tz: str, weekdays_only: bool = True,
+              user_id: str | None = None, now: dt.datetime | None = None) -> Subscription:
+    """Subscribe, or change the schedule of, a channel. The first digest is the next one due
+    after `now`: subscribing at 15:00 for 08:30 starts tomorrow."""
+    zone = canonical_tz(tz)
+    if zone is None:
+        raise bad_tz(tz)
+    now = now or dt.datetime.now(dt.UTC)
+    values = {
+        "local_time": f"{at:%H:%M}", "tz": zone, "weekdays_only": weekdays_only,
+        "created_by": user_id, "created_at": now, "active": True,
+        "last_error": None, "last_error_at": None,
+    }
+    with store.begin() as conn:
+        stmt = insert_for(conn, subscriptions).values(channel_id=channel_id, **values)
+        conn.execute(stmt.on_conflict_do_update(index_elements=["channel_id"], set_=values))
+    return Subscription(channel_id, Schedule(at, zone, weekdays_only, now), user_id, now)
+
+
+def unsubscribe(store: Engine, channel_id: str) -> bool:
+    """Stop a channel's digest; its history stays. False when it was not subscribed."""
+    with store.begin() as conn:
+        result = conn.execute(
+            update(subscriptions)
+            .where(subscriptions.c.channel_id == channel_id, subscriptions.c.active.is_(True))
+            .values(active=False)
+        )
+    return result.rowcount == 1
+
+
+def active_subscriptions(store: Engine) -> list[Subscription]:
+    with store.begin() as conn:
+        rows = conn.execute(
+            select(subscriptions).where(subscriptions.c.active.is_(True))
+            .order_by(subscriptions.c.channel_id)
+        ).all()
+    return [_subscription(r) for r in rows]
+
+
+def channel_status(store: Engine, channel_id: str) -> ChannelStatus | None:
+    """The channel's subscription with its last post and latest attempt; None if never on."""
+    with store.begin() as conn:
+        row = conn.execute(
+            select(subscriptions).where(subscriptions.c.channel_id == channel_id)
+        ).first()
+        if row is None:
+            return None
+        return _status(conn, _subscription(row))
+
+
+def list_statuses(store: Engine) -> list[ChannelStatus]:
+    with store.begin() as conn:
+        rows = conn.execute(
+            select(subscriptions).where(subscriptions.c.active.is_(True))
+            .order_by(subscriptions.c.channel_id)
+        ).all()
+        return [_status(conn, _subscription(r)) for r in rows]
+
+
+def _status(conn: Any, sub: Subscription) -> ChannelStatus:
+    base = select(digest_posts).where(digest_posts.c.channel_id == sub.channel_id)
+    order = desc(digest_posts.c.local_date)
+    last_post = conn.execute(
+        base.where(digest_posts.c.status == POSTED).order_by(order).limit(1)).first()
+    latest = conn.execute(base.order_by(order).limit(1)).first()
+    return ChannelStatus(sub, _entry(last_post) if last_post else None,
+                         _entry(latest) if latest else None)
+
+
+def last_posted_date(conn: Any, channel_id: str, before: dt.date) -> dt.date | None:
+    return conn.execute(
+        select(digest_posts.c.local_date)
+        .where(and_(digest_posts.c.channel_id == channel_id, digest_posts.c.status == POSTED,
+                    digest_posts.c.local_date < before))
+        .order_by(desc(digest_posts.c.local_date)).limit(1)
+    ).scalar()
+
+
+# -- telling -------------------------------------------------------------------------------
+
+
+def subscribed_message(sub: Subscription) -> str:
+    s = sub.schedule
+    other = "add `daily` to include weekends" if s.weekdays_only else "`weekdays` to skip weekends"
+    return (
+        f"Catalyst digest on: {s.describe()}, here in <#{sub.channel_id}>. "
+        f"Change it with /thesis digest on HH:MM Area/City ({other}); "
+        "stop it with /thesis digest off."
+    )
+
+
+def unsubscribed_message(was_subscribed: bool) -> str:
+    if was_subscribed:
+        return "Catalyst digest off for this channel. Turn it back on with /thesis digest on."
+    return f"This channel had no catalyst digest. Turn one on with {EXAMPLE}."
+
+
+def status_message(status: ChannelStatus | None) -> str:
+    if status is None or not status.subscription.active:
+        return (f"This channel has no catalyst digest. Turn one on with {EXAMPLE} "
+                "(weekdays; add `daily` for every day).")
+    sub = status.subscription
+    lines = [f"Catalyst digest: {sub.schedule.describe()}."]
+    if status.last_post:
+        lines.append(f"Last posted for {format_date(status.last_post.local_date)}.")
+    else:
+        lines.append("Nothing posted yet.")
+    latest = status.latest
+    if latest and latest.status == FAILED and latest.error:
+        lines.append(f"⚠ The digest for {format_date(latest.local_date)} failed: "
+                     f"{explain_error(latest.error)}. "
+                     + ("I will try again at the next scheduled time." if latest.final
+                        else "I will retry shortly."))
+    elif sub.last_error and (latest is None or latest.status != POSTED):
+        lines.append(f"⚠ Last error: {explain_error(sub.last_error)}.")
+    return " ".join(lines)
+
+
+# -- previewing ----------------------------------------------------------------------------
+
+
+def user_time_zone(client: WebClient, user_id: str) -> str:
+    """The user's Slack time zone (users.info), or UTC when Slack does not say."""
+    from slack_sdk.errors import SlackApiError
+
+    try:
+        tz = client.users_info(user=user_id)["user"].get("tz")
+    except (SlackApiError, KeyError, TypeError):
+        logger.warning("users.info failed for %s; defaulting to UTC", user_id, exc_info=True)
+        return "UTC"
+    return canonical_tz(tz) if isinstance(tz, str) and canonical_tz(tz) else "UTC"
+
+
+def preview_date(store: Engine, channel_id: str, fallback_tz: str,
+                 now: dt.datetime | None = None) -> dt.date:
+    """Today in the channel's digest time zone, or in `fallback_tz` if it has none."""
+    status = channel_status(store, channel_id)
+    tz = status.subscription.schedule.tz if status and status.subscription.active else fallback_tz
+    return (now or dt.datetime.now(dt.UTC)).astimezone(ZoneInfo(canonical_tz(tz) or "UTC")).date()
+
+
+def preview(theses: Iterable[Thesis], today: dt.date, last_digest: dt.date | None = None,
+            stale_after_days: int = 180) -> tuple[str, list[dict[str, Any]]]:
+    return digest_blocks(build_digest(theses, today, last_digest, stale_after_days))

@@ -1,0 +1,169 @@
+"""The database: digest subscriptions and the digest post ledger (SQLAlchemy Core).
+
+SQLite by default, PostgreSQL when DATABASE_URL says so. `ensure_schema` creates what is missing
+on start and only ever adds (tables, columns), so an upgrade never loses subscriptions or the
+ledger. Columns added after the first release must be nullable or carry a server default.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Connection,
+    Date,
+    DateTime,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    create_engine,
+    event,
+    false,
+    inspect,
+    text,
+    true,
+)
+from sqlalchemy.schema import CreateColumn
+
+metadata = MetaData()
+
+# Statuses of a ledger row. `failed` rows are retried while `final` is false.
+CLAIMED, POSTED, FAILED = "claimed", "posted", "failed"
+
+# Any constant will do: it serialises concurrent `ensure_schema` calls on PostgreSQL.
+_SCHEMA_LOCK = 0x7468_6573_6973
+
+
+class UtcDateTime(TypeDecorator[dt.datetime]):
+    """Aware datetimes in, aware UTC datetimes out, on every backend (SQLite has no zones)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store; pass an aware one")
+        value = value.astimezone(dt.UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+subscriptions = Table(
+    "subscriptions",
+    metadata,
+    Column("channel_id", String(32), primary_key=True),
+    Column("local_time", String(5), nullable=False),  # "HH:MM", wall clock in `tz`
+    Column("tz", String(64), nullable=False),  # IANA name
+    Column("weekdays_only", Boolean, nullable=False, server_default=true()),
+    Column("created_by", String(32)),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("last_error", Text),
+    Column("last_error_at", UtcDateTime),
+    Column("active", Boolean, nullable=False, server_default=true()),
+)
+
+digest_posts = Table(
+    "digest_posts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("channel_id", String(32), nullable=False),
+    Column("local_date", Date, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("claimed_at", UtcDateTime, nullable=False),
+    Column("claim_token", String(36), nullable=False),
+    Column("attempts", Integer, nullable=False, server_default=text("1")),
+    Column("final", Boolean, nullable=False, server_default=false()),
+    Column("message_ts", String(32)),
+    Column("posted_at", UtcDateTime),
+    Column("error", Text),
+    UniqueConstraint("channel_id", "local_date", name="uq_digest_posts_channel_date"),
+)
+
+
+def create_engine_for(url: str) -> Engine:
+    """An engine tuned for several processes writing at once.
+
+    SQLite: WAL, a generous busy timeout, and every transaction opened with BEGIN IMMEDIATE, so
+    writers queue on the lock instead of failing with "database is locked" on upgrade.
+    """
+    if url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url[len("postgres://") :]
+    elif url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True)
+
+    engine = create_engine(url, connect_args={"timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves, below
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA busy_timeout = 30000")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def ensure_schema(engine: Engine) -> None:
+    """Create missing tables and add missing columns; never drop or rewrite anything."""
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SCHEMA_LOCK})
+        existing = set(inspect(conn).get_table_names())
+        metadata.create_all(conn, tables=[t for t in metadata.sorted_tables
+                                          if t.name not in existing])
+        for table in metadata.sorted_tables:
+            if table.name not in existing:
+                continue
+            have = {c["name"] for c in inspect(conn).get_columns(table.name)}
+            for column in table.columns:
+                if column.name not in have:
+                    _add_column(conn, table, column)
+
+
+def _add_column(conn: Connection, table: Table, column: Column[Any]) -> None:
+    if not column.nullable and column.server_default is None:
+        raise RuntimeError(
+            f"column {table.name}.{column.name} is NOT NULL without a server default; "
+            "give it one so existing rows can be kept"
+        )
+    ddl = CreateColumn(column).compile(dialect=conn.dialect)
+    preparer = conn.dialect.identifier_preparer
+    conn.exec_driver_sql(f"ALTER TABLE {preparer.format_table(table)} ADD COLUMN {ddl}")
+
+
+def insert_for(conn: Connection, table: Table) -> Any:
+    """INSERT with ON CONFLICT support for the connection's dialect (SQLite or PostgreSQL)."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table)
+
+
+def open_store(url: str) -> Engine:
+    """An engine for `url` with the schema brought up to date: what every command starts with."""
+    engine = create_engine_for(url)
+    ensure_schema(engine)
+    return engine
