@@ -5,6 +5,7 @@ Nothing reads os.environ elsewhere: commands build a Settings and pass it in.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pydantic import Field, SecretStr, field_validator
@@ -19,6 +20,7 @@ class Settings(BaseSettings):
     knowledge_dir: Path = Field(REPO_ROOT / "knowledge", validation_alias="THESIS_KNOWLEDGE_DIR")
     intents_dir: Path = Field(REPO_ROOT / "intents", validation_alias="THESIS_INTENTS_DIR")
     stale_after_days: int = Field(180, ge=1, validation_alias="THESIS_STALE_AFTER_DAYS")
+    cache_dir: Path | None = Field(None, validation_alias="THESIS_CACHE_DIR", validate_default=True)
 
     slack_bot_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
@@ -27,6 +29,15 @@ class Settings(BaseSettings):
 
     database_url: str = "sqlite:///thesis-bot.db"
     port: int = 3000
+
+    @field_validator("cache_dir")
+    @classmethod
+    def _default_cache(cls, value: Path | None) -> Path | None:
+        """THESIS_CACHE_DIR=off disables the engine cache; unset means the user cache folder."""
+        if value is None:
+            base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+            return base / "thesis-bot"
+        return None if str(value).lower() in ("off", "none", "0") else value
 
     @field_validator("database_url")
     @classmethod

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from bot import messages
 from bot.engine import Answer, Engine
+from bot.engine.cache import load_engine as load_cached
 from bot.knowledge.loader import KnowledgeDirError
 from bot.render.text import render_text
 from bot.settings import Settings
@@ -21,7 +22,7 @@ def load_engine(knowledge: Path | None) -> tuple[Engine, Settings]:
     settings = Settings()
     folder = knowledge or settings.knowledge_dir
     try:
-        engine = Engine.from_dirs(folder, settings.intents_dir)
+        engine = load_cached(folder, settings.intents_dir, settings.cache_dir)
     except KnowledgeDirError as exc:
         raise messages.knowledge_dir_unreadable(str(exc)) from None
     for problem in engine.problems:

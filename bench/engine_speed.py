@@ -1,0 +1,102 @@
+"""Prints the engine's speed and memory: per-question p50/p99 and questions per second in one
+process, `thesis ask` wall time, and peak RSS, with 1 thesis and with 1,000 generated ones.
+
+Usage: .venv/bin/python bench/engine_speed.py [--theses 1000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.synthetic import write_theses  # noqa: E402
+from tests.eval.evaluate import load_cases  # noqa: E402
+
+MEASURE = r"""
+import resource, sys, time, json
+from pathlib import Path
+t0 = time.perf_counter()
+from bot.engine import Engine
+engine = Engine.from_dirs(Path(sys.argv[1]), Path(sys.argv[2]))
+load = time.perf_counter() - t0
+questions = json.loads(sys.stdin.read())
+for q in questions:  # warm-up
+    engine.answer(q)
+times = []
+for _ in range(5):
+    for q in questions:
+        s = time.perf_counter(); engine.answer(q); times.append(time.perf_counter() - s)
+times.sort()
+rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"load": load, "times": times, "rss": rss_mb, "n": len(engine.theses)}))
+"""
+
+
+def _measure(knowledge: Path, questions: list[str]) -> dict:
+    import json
+
+    out = subprocess.run(
+        [sys.executable, "-c", MEASURE, str(knowledge), str(ROOT / "intents")],
+        input=json.dumps(questions), capture_output=True, text=True, check=True, cwd=ROOT,
+    )
+    return json.loads(out.stdout)
+
+
+def _ask_wall(knowledge: Path, cache: Path, runs: int = 10) -> tuple[float, float, float, float]:
+    """`thesis ask` wall times: the first run (builds the engine cache), then the median and
+    max of the next ones, and the peak RSS of any of them in MB."""
+    thesis = str(Path(sys.executable).with_name("thesis"))
+    env = {**os.environ, "THESIS_CACHE_DIR": str(cache)}
+    walls = []
+    for _ in range(runs + 1):
+        start = time.perf_counter()
+        subprocess.run([thesis, "--knowledge", str(knowledge), "ask", "what are BABA's risks?"],
+                       capture_output=True, check=True, env=env)
+        walls.append(time.perf_counter() - start)
+    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return walls[0], statistics.median(walls[1:]), max(walls[1:]), rss
+
+
+def _report(label: str, knowledge: Path, questions: list[str]) -> None:
+    result = _measure(knowledge, questions)
+    times = result["times"]
+    p50 = times[len(times) // 2] * 1e3
+    p99 = times[int(len(times) * 0.99) - 1] * 1e3
+    qps = len(times) / sum(times)
+    with tempfile.TemporaryDirectory() as cache:
+        cold, wall_median, wall_max, rss = _ask_wall(knowledge, Path(cache))
+    print(f"{label}: {result['n']} theses, load {result['load'] * 1e3:.0f} ms")
+    print(f"  matching: p50 {p50:.3f} ms, p99 {p99:.3f} ms, max {times[-1] * 1e3:.3f} ms, "
+          f"{qps:,.0f} questions/s ({len(times)} answers)")
+    print(f"  thesis ask wall: first run {cold * 1e3:.0f} ms (builds the cache), then median "
+          f"{wall_median * 1e3:.0f} ms, max {wall_max * 1e3:.0f} ms")
+    print(f"  peak RSS: matching process {result['rss']:.1f} MB; "
+          f"thesis ask processes so far {rss:.1f} MB")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--theses", type=int, default=1000)
+    args = parser.parse_args()
+    questions = [c.q for c in load_cases()]
+    _report("1 thesis", ROOT / "knowledge", questions)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "knowledge"
+        write_theses(folder, args.theses - 1)
+        shutil.copy(ROOT / "knowledge" / "baba.yaml", folder / "baba.yaml")
+        _report(f"{args.theses} theses", folder, questions)
+
+
+if __name__ == "__main__":
+    main()
