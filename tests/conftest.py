@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,9 @@ from bot.engine import Engine
 ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE = ROOT / "knowledge"
 INTENTS = ROOT / "intents"
+
+# Commands the tests run keep their engine cache out of the developer's home folder.
+os.environ["THESIS_CACHE_DIR"] = tempfile.mkdtemp(prefix="thesis-cache-")
 
 
 @pytest.fixture(scope="session")
