@@ -6,10 +6,11 @@ Shared by the text and Block Kit renderers and the digest, so a figure reads the
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from bot.engine.answer import Answer
-from bot.knowledge.models import Figure, Point, Thesis
+from bot.knowledge.models import CasePoint, Figure, Point, Thesis
 
 HORIZON_TITLES = {"near": "Near term", "medium": "Medium term", "long": "Long term"}
 SECTION_TITLES = {
@@ -74,6 +75,23 @@ def point_facts(thesis: Thesis, point: Point, first: str | None = None) -> list[
     """The figures a point cites, the asked-about one first."""
     ids = sorted(point.figures, key=lambda fid: fid != first)
     return [figure_fact(thesis, f) for fid in ids if (f := thesis.figure(fid)) is not None]
+
+
+def _spellings(figure: Figure) -> set[str]:
+    value = figure.value
+    found = {_number(value).replace(",", "")}
+    if value >= 1000 and value % 1000 == 0:
+        found.add(f"{_number(value / 1000)}k")
+    return found
+
+
+def cited_facts(thesis: Thesis, point: CasePoint) -> list[FigureFact]:
+    """The figures a point's one-liner quotes ("35.8% market share", "180k models"): section
+    cards show these beside the one-liners, the point card shows them all."""
+    words = set(re.findall(r"\d[\d.,]*k?", point.summary.replace(",", "")))
+    words |= {w.rstrip(".") for w in words}
+    return [figure_fact(thesis, f) for fid in point.figures
+            if (f := thesis.figure(fid)) is not None and _spellings(f) & words]
 
 
 def staleness(thesis: Thesis, today: dt.date, max_age_days: int) -> str | None:

@@ -19,8 +19,12 @@ def _wrap(text: str, indent: str = "") -> str:
 
 
 def _figures(thesis: Thesis, point: Point, first: str | None, indent: str = "    ") -> list[str]:
+    return _fact_lines(facts.point_facts(thesis, point, first), indent)
+
+
+def _fact_lines(found: list[facts.FigureFact], indent: str = "    ") -> list[str]:
     lines = []
-    for fact in facts.point_facts(thesis, point, first):
+    for fact in found:
         lines.append(_wrap(f"▸ {fact.claim}", indent))
         lines.append(_wrap(f"  {fact.provenance}", indent))
     return lines
@@ -53,13 +57,16 @@ def _case(answer: Answer, use_detail: bool) -> list[str]:
     for point in section:
         lines.append("")
         lines.append(_wrap(f"• {point.title}"))
-        body = point.detail if use_detail else point.summary  # type: ignore[attr-defined]
-        lines.append(_wrap(body, "  "))
-        lines.extend(_figures(thesis, point, None))
+        if use_detail:
+            lines.append(_wrap(point.detail, "  "))
+            lines.extend(_figures(thesis, point, None))
+        else:
+            lines.append(_wrap(point.summary, "  "))
+            lines.extend(_fact_lines(facts.cited_facts(thesis, point)))
     return lines
 
 
-def _single_point(answer: Answer) -> list[str]:
+def _single_point(answer: Answer, today: dt.date) -> list[str]:
     thesis = answer.thesis
     assert thesis is not None and answer.point is not None
     section, point = thesis.point(answer.point)  # type: ignore[misc]
@@ -71,7 +78,7 @@ def _single_point(answer: Answer) -> list[str]:
         lines.append(_wrap(point.summary, ""))  # type: ignore[attr-defined]
         lines.append("")
     lines.append(_wrap(point.detail))
-    lines.extend(_catalyst_extras(point))
+    lines.extend(_catalyst_extras(point, today))
     if point.figures:
         lines.append("")
         lines.append("Figures")
@@ -81,15 +88,16 @@ def _single_point(answer: Answer) -> list[str]:
     return lines
 
 
-def _catalyst_extras(point: Point, today: dt.date | None = None) -> list[str]:
+def _catalyst_extras(point: Point, today: dt.date) -> list[str]:
     if not isinstance(point, Catalyst):
         return []
     lines = []
     if point.watch:
         lines.append(_wrap(f"What to watch: {point.watch}", "  "))
     if point.window and point.window.end:
-        lines.append(_wrap(f"Window: {point.window.label} (ends {format_date(point.window.end)})",
-                           "  "))
+        end = point.window.end
+        lines.append(_wrap(f"Window: {point.window.label} (ends {format_date(end)}, "
+                           f"{facts.countdown(end, today)})", "  "))
     return lines
 
 
@@ -103,21 +111,21 @@ def _source_names(thesis: Thesis, ids: list[str]) -> list[str]:
     return names
 
 
-def render_bull(answer: Answer) -> list[str]:
-    return _single_point(answer) if answer.point else _case(answer, use_detail=False)
+def render_bull(answer: Answer, today: dt.date) -> list[str]:
+    return _single_point(answer, today) if answer.point else _case(answer, use_detail=False)
 
 
-def render_bear(answer: Answer) -> list[str]:
-    return _single_point(answer) if answer.point else _case(answer, use_detail=False)
+def render_bear(answer: Answer, today: dt.date) -> list[str]:
+    return _single_point(answer, today) if answer.point else _case(answer, use_detail=False)
 
 
-def render_risk(answer: Answer) -> list[str]:
-    return _single_point(answer) if answer.point else _case(answer, use_detail=True)
+def render_risk(answer: Answer, today: dt.date) -> list[str]:
+    return _single_point(answer, today) if answer.point else _case(answer, use_detail=True)
 
 
-def render_catalyst(answer: Answer) -> list[str]:
+def render_catalyst(answer: Answer, today: dt.date) -> list[str]:
     if answer.point:
-        return _single_point(answer)
+        return _single_point(answer, today)
     thesis = answer.thesis
     assert thesis is not None
     lines: list[str] = []
@@ -131,12 +139,12 @@ def render_catalyst(answer: Answer) -> list[str]:
         lines.append(title)
         for catalyst in items:
             lines.append(_wrap(f"• {catalyst.title}: {catalyst.detail}", "  "))
-            lines.extend(_catalyst_extras(catalyst))
+            lines.extend(_catalyst_extras(catalyst, today))
             lines.extend(_figures(thesis, catalyst, None))
     return lines
 
 
-def render_overview(answer: Answer) -> list[str]:
+def render_overview(answer: Answer, today: dt.date) -> list[str]:
     thesis = answer.thesis
     assert thesis is not None
     lines = [
@@ -155,17 +163,17 @@ def render_overview(answer: Answer) -> list[str]:
         "Catalysts",
         *(f"  • {c.title} ({HORIZON_TITLES[c.horizon].lower()})" for c in thesis.catalysts),
         "",
-        _wrap("Figures in the one-liners: " + "; ".join(
-            f"{f.claim} ({f.provenance})"
-            for p in [*thesis.bull, *thesis.bear] for f in facts.point_facts(thesis, p)[:1]
-        )),
+        "Figures quoted above",
+        *_fact_lines(
+            [f for p in [*thesis.bull, *thesis.bear] for f in facts.cited_facts(thesis, p)], "  "
+        ),
         "",
         f"More: {thesis.ticker} bull | bear | risks | catalysts | figures",
     ]
     return lines
 
 
-def render_figures(answer: Answer) -> list[str]:
+def render_figures(answer: Answer, today: dt.date) -> list[str]:
     thesis = answer.thesis
     assert thesis is not None
     points = [p for _, p in thesis.points() if not answer.point or p.id == answer.point]
@@ -186,13 +194,13 @@ def render_figures(answer: Answer) -> list[str]:
     return lines
 
 
-def render_help(answer: Answer) -> list[str]:
+def render_help(answer: Answer, today: dt.date) -> list[str]:
     covered = ", ".join(answer.covered) or "none yet"
     return ["I answer questions about the team's investment theses.", "", facts.HOW_TO_ASK, "",
             f"Theses I cover: {covered}"]
 
 
-def render_unknown(answer: Answer) -> list[str]:
+def render_unknown(answer: Answer, today: dt.date) -> list[str]:
     covered = ", ".join(answer.covered) or "none yet"
     if answer.reason == "which thesis":
         return [f"Which company do you mean? I cover: {covered}.",
@@ -205,7 +213,7 @@ def render_unknown(answer: Answer) -> list[str]:
             "or type help."]
 
 
-RENDERERS: dict[str, Callable[[Answer], list[str]]] = {
+RENDERERS: dict[str, Callable[[Answer, dt.date], list[str]]] = {
     "bull": render_bull,
     "bear": render_bear,
     "risk": render_risk,
@@ -219,8 +227,8 @@ RENDERERS: dict[str, Callable[[Answer], list[str]]] = {
 
 def render_text(answer: Answer, today: dt.date | None = None, stale_after_days: int = 180) -> str:
     """The card as plain text."""
-    body = RENDERERS[answer.card](answer)
+    today = today or dt.date.today()
+    body = RENDERERS[answer.card](answer, today)
     if answer.thesis is None:
         return "\n".join(body)
-    today = today or dt.date.today()
     return "\n".join([*_header(answer, today, stale_after_days), *body, *_footer(answer)])
