@@ -1,31 +1,38 @@
 """The daily catalyst digest: theses + a date → a Digest (plain data) → Block Kit or text.
 
 `build_digest` is pure and decides everything a reader sees (order, countdowns, warnings); the
-two renderers only lay it out. `digest_blocks` keeps within Slack's limits however many theses
-there are: it drops to one section per thesis, then names the theses it had to leave out.
+two renderers only lay it out, Slack's limits coming from `bot.render.limits`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 from bot.knowledge.models import HORIZONS, Catalyst, Thesis
 from bot.render.facts import HORIZON_TITLES, countdown, format_date
+from bot.render.limits import (
+    MAX_BLOCKS,
+    MESSAGE_TEXT_BUDGET,
+    Block,
+    context,
+    divider,
+    escape,
+    fallback,
+    header,
+    section,
+    text_length,
+)
 
 SOON_DAYS = 7  # "due soon" looks this far ahead
 FIRST_LOOKBACK_DAYS = 7  # "just passed" with no earlier digest looks this far back
 
-MAX_BLOCKS = 50
-MAX_SECTION = 3000
-MAX_HEADER = 150
-MAX_CONTEXT = 2000
-MAX_TEXT = 3000  # the notification fallback; Slack allows far more, nobody reads it
-
 STATUS_BADGES = {"pending": "⏳ pending", "hit": "✅ hit", "missed": "❌ missed"}
 DUE_HEADING = "Due soon / just passed"
+NO_THESES = "No thesis is loaded yet, so there is nothing to watch."
+NO_CATALYSTS = "No catalysts recorded yet."
 
 EventKind = Literal["start", "end", "on"]
 
@@ -55,18 +62,21 @@ class DueItem:
 
     @property
     def when(self) -> str:
-        verb = {"start": ("starts", "started"), "end": ("ends", "ended"), "on": ("is", "was")}
-        future, past = verb[self.kind]
-        date = format_date(self.day)
-        if self.days == 0:
-            return f"{future} today ({date})"
-        if self.days == 1:
-            return f"{future} tomorrow ({date})"
-        if self.days == -1:
-            return f"{past} yesterday ({date})"
-        if self.days > 0:
-            return f"{future} in {self.days} days ({date})"
-        return f"{past} {-self.days} days ago ({date})"
+        """"ends in 3 days (13 Jun 2026)", "started yesterday (…)"; one-day events: "today (…)"."""
+        future, past = _VERBS[self.kind]
+        if self.days in (0, 1):
+            verb, phrase = future, ("today", "tomorrow")[self.days]
+        elif self.days == -1:
+            verb, phrase = past, "yesterday"
+        elif self.days > 0:
+            verb, phrase = future, f"in {self.days} days"
+        else:
+            verb, phrase = past, f"{-self.days} days ago"
+        return f"{verb} {phrase} ({format_date(self.day)})".lstrip()
+
+
+_VERBS: dict[str, tuple[str, str]] = {"start": ("starts", "started"), "end": ("ends", "ended"),
+                                      "on": ("", "")}
 
 
 @dataclass(frozen=True)
@@ -191,37 +201,6 @@ def _days(n: int) -> str:
 # -- Block Kit -----------------------------------------------------------------------------
 
 
-def escape(text: str) -> str:
-    """Slack's three control characters; everything else is safe in mrkdwn."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def clip(text: str, limit: int) -> str:
-    """Cut to `limit` characters with "…", never inside an &entity; or a word if avoidable."""
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    amp = cut.rfind("&")
-    if amp != -1 and ";" not in cut[amp:]:
-        cut = cut[:amp]
-    space = cut.rfind(" ")
-    if space > limit * 0.8:
-        cut = cut[:space]
-    return cut.rstrip() + "…"
-
-
-def _section(text: str) -> dict[str, Any]:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": clip(text, MAX_SECTION)}}
-
-
-def _context(text: str) -> dict[str, Any]:
-    return {"type": "context", "elements": [{"type": "mrkdwn",
-                                             "text": clip(text, MAX_CONTEXT)}]}
-
-
-DIVIDER: dict[str, Any] = {"type": "divider"}
-
-
 def _due_mrkdwn(digest: Digest) -> str:
     if not digest.due:
         return f"*{DUE_HEADING}*\nNothing due in the next {SOON_DAYS} days."
@@ -247,7 +226,7 @@ def _horizon_mrkdwn(thesis: ThesisDigest, horizon: str) -> str | None:
     return f"*{HORIZON_TITLES[horizon]}*\n" + "\n".join(lines) if lines else None
 
 
-def _thesis_heading(thesis: ThesisDigest) -> str:
+def _heading(thesis: ThesisDigest) -> str:
     return f"*{escape(thesis.ticker)} · {escape(thesis.company)}*\n{escape(thesis.title)}"
 
 
@@ -255,58 +234,66 @@ def _details(thesis: ThesisDigest) -> str:
     return f"Details: `{escape(thesis.details_command)}`"
 
 
-def _full_group(thesis: ThesisDigest) -> list[dict[str, Any]]:
-    blocks = [_section(_thesis_heading(thesis))]
+def _full_group(thesis: ThesisDigest) -> list[Block]:
+    blocks = [section(_heading(thesis))]
     if thesis.stale:
-        blocks.append(_context(str(thesis.stale)))
-    blocks += [_section(text) for h in HORIZONS if (text := _horizon_mrkdwn(thesis, h))]
+        blocks += context([str(thesis.stale)])
+    blocks += [section(text) for h in HORIZONS if (text := _horizon_mrkdwn(thesis, h))]
     if not thesis.catalysts:
-        blocks.append(_section("No catalysts recorded yet."))
-    blocks += [_context(_details(thesis)), DIVIDER]
-    return blocks
+        blocks.append(section(NO_CATALYSTS))
+    return [*blocks, *context([_details(thesis)]), divider()]
 
 
-def _compact_group(thesis: ThesisDigest) -> list[dict[str, Any]]:
-    parts = [_thesis_heading(thesis)]
+def _compact_group(thesis: ThesisDigest) -> list[Block]:
+    """One section; the pointer to the details comes before whatever may be cut off."""
+    parts = [_heading(thesis), _details(thesis)]
     if thesis.stale:
         parts.append(str(thesis.stale))
     parts += [text for h in HORIZONS if (text := _horizon_mrkdwn(thesis, h))]
-    # The pointer goes first in what might be clipped away, so it is always seen.
-    heading, *rest = parts
-    return [_section("\n".join([heading, _details(thesis), *rest]))]
+    return [section("\n".join(parts))]
 
 
-def digest_blocks(digest: Digest) -> tuple[str, list[dict[str, Any]]]:
-    """(notification text, blocks) for chat.postMessage; always within Slack's limits."""
-    head: list[dict[str, Any]] = [
-        {"type": "header", "text": {"type": "plain_text", "emoji": True,
-                                    "text": clip(digest.title, MAX_HEADER)}},
-        _section(_due_mrkdwn(digest)),
-        DIVIDER,
-    ]
+def _more(left: Sequence[ThesisDigest]) -> list[Block]:
+    names = ", ".join(t.ticker for t in left)
+    return context([escape(f"…and {len(left)} more: {names}. "
+                           "Ask /thesis TICKER catalysts for each.")])
+
+
+def _fits(count: int, size: int) -> bool:
+    return count <= MAX_BLOCKS and size <= MESSAGE_TEXT_BUDGET
+
+
+def digest_blocks(digest: Digest) -> tuple[str, list[Block]]:
+    """(notification text, blocks) for one chat.postMessage, within Slack's limits however many
+    theses there are: full cards, else one section per thesis, else as many as fit and the
+    tickers of the rest."""
+    head = [header(digest.title), section(_due_mrkdwn(digest)), divider()]
     if not digest.theses:
-        head.append(_section("No thesis is loaded yet, so there is nothing to watch."))
-    body = [b for t in digest.theses for b in _full_group(t)]
-    if len(head) + len(body) > MAX_BLOCKS:
-        room = MAX_BLOCKS - len(head) - 1  # one left for "…and N more"
-        shown = digest.theses[:room] if len(digest.theses) > room + 1 else digest.theses
-        body = [b for t in shown for b in _compact_group(t)]
-        left = digest.theses[len(shown):]
-        if left:
-            names = ", ".join(t.ticker for t in left)
-            body.append(_context(escape(f"…and {len(left)} more: {names}. "
-                                        "Ask /thesis TICKER catalysts for each.")))
-    return clip(_fallback_text(digest), MAX_TEXT), head + body
+        head.append(section(NO_THESES))
+    text = fallback(_fallback_text(digest))
+    for build in (_full_group, _compact_group):
+        groups = [build(t) for t in digest.theses]
+        body = [b for g in groups for b in g]
+        if _fits(len(head) + len(body), text_length(head + body)):
+            return text, head + body
+    # Compact groups, as many as fit with room for the "…and N more" line.
+    count, size = len(head), text_length(head)
+    shown: list[Block] = []
+    for i, group in enumerate(groups):
+        more = _more(digest.theses[i + 1:]) if i + 1 < len(groups) else []
+        need_count = count + len(group) + len(more)
+        need_size = size + text_length(group) + text_length(more)
+        if not _fits(need_count, need_size):
+            return text, head + shown + _more(digest.theses[i:])
+        shown += group
+        count, size = count + len(group), size + text_length(group)
+    return text, head + shown
 
 
 def _fallback_text(digest: Digest) -> str:
-    theses = _count(len(digest.theses), "thesis", "theses")
+    theses = f"{len(digest.theses)} {'thesis' if len(digest.theses) == 1 else 'theses'}"
     due = f"{len(digest.due)} due soon or just passed" if digest.due else "nothing due this week"
     return escape(f"{digest.title}: {due}, across {theses}.")
-
-
-def _count(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
 
 
 # -- terminal ------------------------------------------------------------------------------
@@ -321,7 +308,7 @@ def digest_text(digest: Digest) -> str:
     else:
         lines.append(f"  Nothing due in the next {SOON_DAYS} days.")
     if not digest.theses:
-        lines += ["", "No thesis is loaded yet, so there is nothing to watch."]
+        lines += ["", NO_THESES]
     for thesis in digest.theses:
         lines += ["", f"{thesis.ticker} · {thesis.company} — {thesis.title}"]
         if thesis.stale:
@@ -337,6 +324,6 @@ def digest_text(digest: Digest) -> str:
                 if c.watch:
                     lines.append(f"        Watch: {c.watch}")
         if not thesis.catalysts:
-            lines.append("  No catalysts recorded yet.")
+            lines.append(f"  {NO_CATALYSTS}")
         lines.append(f"  Details: {thesis.details_command}")
     return "\n".join(lines)

@@ -122,13 +122,12 @@ def run_due(
     theses = list(theses)
     report = RunReport(now)
     digests: dict[tuple[dt.date, dt.date | None], Digest] = {}
-    for sub in active_subscriptions(store):
-        try:
-            day = due_date(sub.schedule, now)
-        except (ValueError, LookupError):  # a time zone this machine's tzdata no longer has
-            logger.exception("cannot schedule %s (%s)", sub.channel_id, sub.schedule.tz)
-            continue
-        if day is None:
+    due = [(sub, day) for sub in active_subscriptions(store)
+           if (day := _due_date(sub, now)) is not None]
+    settled = _settled(store, due)
+    for sub, day in due:
+        if (sub.channel_id, day) in settled:
+            report.outcomes.append(Outcome(sub.channel_id, day, "taken"))
             continue
         token = uuid.uuid4().hex
         if not claim(store, sub.channel_id, day, now, token, claim_timeout=claim_timeout,
@@ -142,6 +141,30 @@ def run_due(
     return report
 
 
+def _due_date(sub: Subscription, now: dt.datetime) -> dt.date | None:
+    try:
+        return due_date(sub.schedule, now)
+    except (ValueError, LookupError):  # a time zone this machine's tzdata no longer has
+        logger.exception("cannot schedule %s (%s)", sub.channel_id, sub.schedule.tz)
+        return None
+
+
+def _settled(store: Engine, due: list[tuple[Subscription, dt.date]]) -> set[tuple[str, dt.date]]:
+    """(channel, day) pairs already posted or given up on: one query instead of a claim each."""
+    if not due:
+        return set()
+    posts = digest_posts.c
+    with store.begin() as conn:
+        rows = conn.execute(
+            select(posts.channel_id, posts.local_date).where(
+                posts.local_date.in_({day for _, day in due}),
+                posts.channel_id.in_({sub.channel_id for sub, _ in due}),
+                or_(posts.status == POSTED, posts.final.is_(True)),
+            )
+        ).all()
+    return {(r.channel_id, r.local_date) for r in rows}
+
+
 def claim(store: Engine, channel_id: str, day: dt.date, now: dt.datetime, token: str, *,
           claim_timeout: dt.timedelta = CLAIM_TIMEOUT, retry_delay: dt.timedelta = RETRY_DELAY,
           max_attempts: int = MAX_ATTEMPTS) -> bool:
@@ -153,8 +176,9 @@ def claim(store: Engine, channel_id: str, day: dt.date, now: dt.datetime, token:
             .values(channel_id=channel_id, local_date=day, status=CLAIMED, claimed_at=now,
                     claim_token=token, attempts=1, final=False)
             .on_conflict_do_nothing(index_elements=["channel_id", "local_date"])
-        )
-        if inserted.rowcount == 1:
+            .returning(posts.id)
+        ).first()
+        if inserted is not None:
             return True
         taken_over = conn.execute(
             update(digest_posts)

@@ -1,0 +1,87 @@
+"""Digest fixtures: a real database (SQLite file; PostgreSQL when THESIS_TEST_DATABASE_URL is set,
+a fresh database per test), the fake Slack Web API, and theses to digest."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine
+
+from bot.knowledge.loader import load_theses
+from bot.knowledge.models import Catalyst, Thesis, Window
+from bot.store import open_store
+from tests.conftest import KNOWLEDGE
+from tests.fake_slack import FakeSlack
+
+PG_ENV = "THESIS_TEST_DATABASE_URL"
+
+
+@pytest.fixture(scope="session")
+def baba() -> Thesis:
+    return load_theses(KNOWLEDGE).theses["BABA"]
+
+
+def catalyst(id: str, title: str, *, horizon: str = "near", start: dt.date | None = None,
+             end: dt.date | None = None, label: str = "window", status: str = "pending",
+             watch: str | None = None) -> Catalyst:
+    window = Window(start=start, end=end, label=label) if (start or end) else None
+    return Catalyst(id=id, title=title, horizon=horizon, detail=f"{title}.", watch=watch,
+                    window=window, status=status, sources=["thesis-document"])
+
+
+def thesis_like(base: Thesis, ticker: str, catalysts: list[Catalyst] | None = None,
+                **update: Any) -> Thesis:
+    fields = {"ticker": ticker, **update}
+    if catalysts is not None:
+        fields["catalysts"] = catalysts
+    return base.model_copy(update=fields)
+
+
+@pytest.fixture
+def fake_slack() -> Iterator[FakeSlack]:
+    with FakeSlack() as fake:
+        yield fake
+
+
+def _postgres_database(base_url: str) -> Iterator[str]:
+    import psycopg
+
+    base_url = base_url.replace("postgresql+psycopg://", "postgresql://")
+    name = f"thesis_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(base_url, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield base_url.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with psycopg.connect(base_url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database: a SQLite file, or a new PostgreSQL database dropped after."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'thesis-bot.db'}"
+        return
+    base = os.environ.get(PG_ENV)
+    if not base:
+        pytest.skip(f"{PG_ENV} is not set (CI sets it; locally PostgreSQL tests are skipped)")
+    yield from _postgres_database(base)
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'thesis-bot.db'}"
+
+
+@pytest.fixture
+def store(database_url: str) -> Iterator[Engine]:
+    engine = open_store(database_url)
+    yield engine
+    engine.dispose()

@@ -1,0 +1,85 @@
+"""The schema is created on start and grows without losing subscriptions or the post ledger."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    inspect,
+    select,
+)
+
+from bot.digest.delivery import claim
+from bot.digest.subscriptions import active_subscriptions, subscribe
+from bot.store import UtcDateTime, create_engine_for, digest_posts, ensure_schema, open_store
+
+UTC = dt.UTC
+
+# The first release's tables, before later columns were added.
+v1 = MetaData()
+v1_subscriptions = Table(
+    "subscriptions", v1,
+    Column("channel_id", String(32), primary_key=True),
+    Column("local_time", String(5), nullable=False),
+    Column("tz", String(64), nullable=False),
+    Column("weekdays_only", Boolean, nullable=False),
+    Column("created_by", String(32)),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+v1_posts = Table(
+    "digest_posts", v1,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("channel_id", String(32), nullable=False),
+    Column("local_date", Date, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("claimed_at", UtcDateTime, nullable=False),
+    Column("claim_token", String(36), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("message_ts", String(32)),
+    Column("error", Text),
+    UniqueConstraint("channel_id", "local_date", name="uq_digest_posts_channel_date"),
+)
+
+
+def test_schema_is_created_on_first_start_and_start_is_repeatable(database_url: str) -> None:
+    engine = open_store(database_url)
+    ensure_schema(engine)
+    assert {"subscriptions", "digest_posts"} <= set(inspect(engine).get_table_names())
+    engine.dispose()
+
+
+def test_upgrade_adds_columns_and_keeps_every_row(database_url: str) -> None:
+    engine = create_engine_for(database_url)
+    jan5 = dt.datetime(2026, 1, 5, 8, 30, tzinfo=UTC)
+    with engine.begin() as conn:
+        v1.create_all(conn)
+        conn.execute(v1_subscriptions.insert().values(
+            channel_id="C_OLD", local_time="08:30", tz="Europe/London", weekdays_only=True,
+            created_by="U1", created_at=jan5))
+        conn.execute(v1_posts.insert().values(
+            channel_id="C_OLD", local_date=jan5.date(), status="posted", claimed_at=jan5,
+            claim_token="tok", attempts=1, message_ts="17.1"))
+
+    ensure_schema(engine)
+
+    columns = {c["name"] for c in inspect(engine).get_columns("subscriptions")}
+    assert {"last_error", "last_error_at", "active"} <= columns
+    [old] = active_subscriptions(engine)  # the new `active` column defaults to subscribed
+    assert (old.channel_id, old.schedule.describe()) == ("C_OLD", "weekdays at 08:30 Europe/London")
+    with engine.begin() as conn:
+        row = conn.execute(select(digest_posts)).one()
+    assert (row.message_ts, row.final, row.posted_at) == ("17.1", False, None)
+    # The upgraded tables take new rows.
+    subscribe(engine, "C_NEW", dt.time(9, 0), "Asia/Tokyo")
+    assert [s.channel_id for s in active_subscriptions(engine)] == ["C_NEW", "C_OLD"]
+    assert claim(engine, "C_OLD", dt.date(2026, 1, 6), jan5 + dt.timedelta(days=1), "tok2")
+    engine.dispose()
