@@ -23,3 +23,90 @@ def missing_setting(variable: str, why: str) -> UserError:
 
 
 NO_THESES = "No thesis is loaded yet. Add a YAML file under knowledge/ and run `thesis validate`."
+
+
+# -- Slack ---------------------------------------------------------------------------------------
+# Button labels are plain text (75 characters at most); sentences are mrkdwn, so anything that is
+# not our own markup is escaped by the renderer before it is put in.
+
+BUTTON_SHARE = "Share in channel"
+BUTTON_MORE = "Show more"
+BUTTON_HELP = "How to ask"
+BUTTON_OPEN = "Open"
+BUTTON_UP = "👍 Helpful"
+BUTTON_DOWN = "👎 Not helpful"
+NAV_LABELS = {
+    "overview": "Overview",
+    "bull": "Bull",
+    "bear": "Bear",
+    "catalyst": "Catalysts",
+    "risk": "Risks",
+    "figures": "Figures",
+    "sources": "Sources",
+}
+
+SLACK_SORRY = (
+    "Sorry, something went wrong on my side while answering that. "
+    "Please try again in a minute; if it keeps happening, tell the team that runs me."
+)
+DID_YOU_MEAN = "Not sure I got that right. Did you mean:"
+WHICH_THESIS = "Which company do you mean? I cover:"
+TRY_INSTEAD = "Try:"
+CONTINUED = "(continued)"
+COVERED_TITLE = "Theses I cover"
+NO_THESES_SLACK = "I don't cover any thesis yet: the team adds them as YAML files under knowledge/."
+HOME_INTRO = "I answer questions about the team's investment theses."
+HOME_MORE = "More theses than fit here: type `/thesis list` to see them all."
+DIGEST_NOT_AVAILABLE = (
+    "The daily digest is not available yet. Ask me about a thesis meanwhile, e.g. `/thesis BABA`."
+)
+
+
+def not_sure(question: str) -> str:
+    """`question` must already be escaped (bot.render.limits.echo)."""
+    return f"I'm not sure what you mean by “{question}”. Pick one, or see how to ask:"
+
+
+def no_thesis_on(subject: str, covered: str) -> str:
+    return f"I don't have a thesis on {subject}. Theses I cover: {covered}."
+
+
+def cannot_answer(covered: str) -> str:
+    return (
+        "I don't know how to answer that: I only know the team's investment theses. "
+        f"Theses I cover: {covered}. Ask for example “what are BABA's risks?”, or type help."
+    )
+
+
+def you_asked(question: str) -> str:
+    """`question` must already be escaped (bot.render.limits.echo)."""
+    return f"You asked: “{question}”"
+
+
+def shared_by(user_mention: str) -> str:
+    return f"Shared by {user_mention}"
+
+
+def feedback_thanks(helpful: bool) -> str:
+    if helpful:
+        return "Thanks for the 👍, noted."
+    return "Thanks for the 👎, noted: the team reviews these to improve my answers."
+
+
+def stale_warning(warning: str) -> str:
+    return f"⚠️ {warning}"
+
+
+def slack_token_rejected(error: str) -> UserError:
+    return UserError(
+        f"Slack rejected SLACK_BOT_TOKEN ({error}). Copy the Bot User OAuth Token (xoxb-…) "
+        "from your app's OAuth & Permissions page and retry.",
+        2,
+    )
+
+
+def slack_unreachable(reason: str) -> UserError:
+    return UserError(
+        f"cannot reach the Slack Web API ({reason}). Check the network or SLACK_API_URL and retry.",
+        2,
+    )

@@ -1,0 +1,506 @@
+"""Block Kit cards for Slack: one function per card kind, Answer in, (fallback text, blocks) out.
+
+Each kind renders its body; `render_card` adds what every card shares (header, staleness
+warning, "Did you mean …", navigation, feedback, share) and fits the whole into Slack's limits
+through `bot.render.limits`, the only place that knows them. Every text taken from a thesis or
+typed by a user is escaped before it goes into mrkdwn.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from bot import messages
+from bot.engine.answer import Answer
+from bot.engine.matcher import SURE, UNSURE
+from bot.knowledge.models import Catalyst, Point, Thesis
+from bot.render import facts, limits
+from bot.render.facts import HORIZON_TITLES, format_date
+from bot.render.limits import Block, escape
+
+# Action ids: the Slack layer routes on these prefixes; the button value says what to show.
+NAV = "nav"  # nav:<card> or nav:sources
+PICK = "pick"  # pick:<n>, a "Did you mean …" choice
+MORE = "more"
+SHARE = "share"
+FEEDBACK = "feedback"  # feedback:up / feedback:down
+HELP = "help"
+
+NAV_CARDS = ("bull", "bear", "catalyst", "risk", "figures", "sources")
+SOURCES = "sources"
+LIST = "list"
+QUESTION_IN_VALUE = 300  # characters of the question kept in a feedback button's value
+
+_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,20}$")
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """What Slack gets: the fallback `text` (notifications, old clients) and the blocks."""
+
+    text: str
+    blocks: list[Block]
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """How a card is shown: the day it is read, and where it goes."""
+
+    today: dt.date
+    stale_after_days: int = 180
+    shareable: bool = False  # an ephemeral answer: offer "Share in channel"
+    shared_by: str | None = None  # a Slack user id: the card was shared by them
+    page: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class CardRef:
+    """Which card a button asks for, small enough for a button value (JSON, < 2,000 chars)."""
+
+    card: str
+    ticker: str | None = None
+    point: str | None = None
+    figure: str | None = None
+    horizon: str | None = None
+    page: int = 0
+    question: str | None = None
+    confidence: float | None = None
+
+    @classmethod
+    def of(cls, answer: Answer, card: str | None = None) -> CardRef:
+        return cls(card or answer.card, answer.ticker, answer.point, answer.figure,
+                   answer.horizon)
+
+    def value(self, **extra: Any) -> dict[str, Any]:
+        data: dict[str, Any] = {"c": self.card, "t": self.ticker, "p": self.point,
+                                "f": self.figure, "h": self.horizon,
+                                "pg": self.page or None, "q": self.question,
+                                "cf": self.confidence}
+        data.update(extra)
+        return data
+
+    @classmethod
+    def from_value(cls, raw: str | None) -> CardRef | None:
+        """The reference in a button value, or None when it is not one of ours."""
+        try:
+            data = json.loads(raw or "")
+        except (TypeError, ValueError):
+            return None
+        if not isinstance(data, dict) or not isinstance(data.get("c"), str):
+            return None
+
+        def text(key: str) -> str | None:
+            value = data.get(key)
+            return value if isinstance(value, str) and value else None
+
+        page = data.get("pg")
+        confidence = data.get("cf")
+        return cls(data["c"], text("t"), text("p"), text("f"), text("h"),
+                   page if isinstance(page, int) and 0 <= page < 1000 else 0, text("q"),
+                   float(confidence) if isinstance(confidence, int | float) else None)
+
+
+# -- shared pieces ----------------------------------------------------------------------------
+
+
+def fact_lines(found: Iterable[facts.FigureFact]) -> list[str]:
+    """Figures with their source and as-of date, one context element each."""
+    return [f"▸ {escape(fact.claim)} · _{escape(fact.provenance)}_" for fact in found]
+
+
+def figure_lines(thesis: Thesis, point: Point, first: str | None = None) -> list[str]:
+    """Every figure a point cites, the asked-about one first."""
+    return fact_lines(facts.point_facts(thesis, point, first))
+
+
+def _source_line(thesis: Thesis, source_id: str) -> str | None:
+    source = thesis.source(source_id)
+    if source is None:
+        return None
+    dated = f", {format_date(source.date)}" if source.date else ""
+    publisher = f" — {escape(source.publisher)}" if source.publisher else ""
+    return f"• {limits.link(source.url, source.title)}{publisher}{dated}"
+
+
+def _catalyst_extras(catalyst: Catalyst, today: dt.date) -> list[str]:
+    lines = []
+    if catalyst.watch:
+        lines.append(f"What to watch: {escape(catalyst.watch)}")
+    if catalyst.window and catalyst.window.end:
+        lines.append(f"Window: {escape(catalyst.window.label)} (ends "
+                     f"{format_date(catalyst.window.end)}, "
+                     f"{facts.countdown(catalyst.window.end, today)})")
+    return lines
+
+
+def _titles(points: Iterable[Point]) -> str:
+    return "; ".join(p.title for p in points)
+
+
+def _fallback(answer: Answer, rest: str) -> str:
+    return limits.fallback(escape(f"{facts.card_title(answer)}: {rest}" if rest
+                                  else facts.card_title(answer)))
+
+
+# -- one renderer per card kind ---------------------------------------------------------------
+# Each takes the Answer and the day it is read, and returns (fallback text, body blocks).
+
+Body = tuple[str, list[Block]]
+
+
+def _case(answer: Answer, use_detail: bool) -> Body:
+    thesis = answer.thesis
+    assert thesis is not None
+    section = {"bull": thesis.bull, "bear": thesis.bear, "risk": thesis.bear}[answer.card]
+    blocks: list[Block] = []
+    for point in section:
+        if use_detail:
+            body, lines = point.detail, figure_lines(thesis, point)
+        else:  # the one-liner, beside the figures it quotes
+            body, lines = point.summary, fact_lines(facts.cited_facts(thesis, point))
+        blocks.extend(limits.sections(f"*{escape(point.title)}*\n{escape(body)}"))
+        blocks.extend(limits.context(lines))
+    return _fallback(answer, _titles(section)), blocks
+
+
+def _single_point(answer: Answer, today: dt.date) -> Body:
+    thesis = answer.thesis
+    assert thesis is not None and answer.point is not None
+    found = thesis.point(answer.point)
+    assert found is not None
+    section, point = found
+    lines: list[str] = []
+    if isinstance(point, Catalyst):
+        lines.append(f"_{HORIZON_TITLES[point.horizon]} catalyst · status: {point.status}_")
+    else:
+        lines.append("_Bull case_" if section == "bull" else "_Bear case / key risk_")
+        lines.append(f"*{escape(point.summary)}*")  # type: ignore[attr-defined]
+    blocks = [*limits.sections("\n".join(lines)), *limits.sections(escape(point.detail))]
+    if isinstance(point, Catalyst):
+        blocks.extend(limits.context(_catalyst_extras(point, today)))
+    blocks.extend(limits.context(figure_lines(thesis, point, answer.figure)))
+    sources = [line for sid in point.sources if (line := _source_line(thesis, sid))]
+    if sources:
+        blocks.extend(limits.context(["*Sources*\n" + "\n".join(sources)]))
+    summary = getattr(point, "summary", None) or point.detail
+    return _fallback(answer, summary), blocks
+
+
+def render_bull(answer: Answer, today: dt.date) -> Body:
+    return _single_point(answer, today) if answer.point else _case(answer, use_detail=False)
+
+
+def render_bear(answer: Answer, today: dt.date) -> Body:
+    return _single_point(answer, today) if answer.point else _case(answer, use_detail=False)
+
+
+def render_risk(answer: Answer, today: dt.date) -> Body:
+    return _single_point(answer, today) if answer.point else _case(answer, use_detail=True)
+
+
+def render_catalyst(answer: Answer, today: dt.date) -> Body:
+    if answer.point:
+        return _single_point(answer, today)
+    thesis = answer.thesis
+    assert thesis is not None
+    blocks: list[Block] = []
+    shown: list[Catalyst] = []
+    for horizon, title in HORIZON_TITLES.items():
+        if answer.horizon and horizon != answer.horizon:
+            continue
+        items = [c for c in thesis.catalysts if c.horizon == horizon]
+        if not items:
+            continue
+        shown.extend(items)
+        blocks.extend(limits.sections(f"*{title}*"))
+        for catalyst in items:
+            blocks.extend(limits.sections(f"• *{escape(catalyst.title)}*: "
+                                          f"{escape(catalyst.detail)}"))
+            blocks.extend(limits.context([*_catalyst_extras(catalyst, today),
+                                          *figure_lines(thesis, catalyst)]))
+    return _fallback(answer, _titles(shown)), blocks
+
+
+def render_overview(answer: Answer, today: dt.date) -> Body:
+    thesis = answer.thesis
+    assert thesis is not None
+    blocks = limits.sections(f"*{escape(thesis.title)}*\n{escape(thesis.summary)}")
+    blocks.extend(limits.fields([
+        f"*Company*\n{escape(thesis.company)}",
+        f"*Sector*\n{escape(thesis.sector or 'Unclassified')}",
+        f"*Updated*\n{format_date(thesis.updated)}",
+        f"*Points*\n{len(thesis.bull)} bull · {len(thesis.bear)} bear · "
+        f"{len(thesis.catalysts)} catalysts",
+    ]))
+    blocks.extend(limits.sections(escape(thesis.overview)))
+    for title, points in (("Bull case", thesis.bull), ("Bear case", thesis.bear)):
+        if points:
+            blocks.extend(limits.sections(f"*{title}*\n" + "\n".join(
+                f"• *{escape(p.title)}*: {escape(p.summary)}" for p in points)))
+    if thesis.catalysts:
+        blocks.extend(limits.sections("*Catalysts*\n" + "\n".join(
+            f"• {escape(c.title)} ({HORIZON_TITLES[c.horizon].lower()})"
+            for c in thesis.catalysts)))
+    quoted = fact_lines(f for p in [*thesis.bull, *thesis.bear]
+                        for f in facts.cited_facts(thesis, p))
+    if quoted:
+        blocks.extend(limits.context(["*Figures quoted above*", *quoted]))
+    return _fallback(answer, thesis.summary), blocks
+
+
+def render_figures(answer: Answer, today: dt.date) -> Body:
+    """Every figure once, under the first point that cites it; the rest under "Other figures"."""
+    thesis = answer.thesis
+    assert thesis is not None
+    points = [p for _, p in thesis.points() if not answer.point or p.id == answer.point]
+    blocks: list[Block] = []
+    seen: set[str] = set()
+    for point in points:
+        ids = sorted((f for f in point.figures if f not in seen), key=lambda f: f != answer.figure)
+        figures = [f for fid in ids if (f := thesis.figure(fid)) is not None]
+        if not figures:
+            continue
+        seen.update(f.id for f in figures)
+        blocks.extend(limits.sections(f"*{escape(point.title)}*"))
+        blocks.extend(limits.context(fact_lines(facts.figure_fact(thesis, f) for f in figures)))
+    others = [f for f in thesis.figures if f.id not in seen] if not answer.point else []
+    if others:
+        blocks.extend(limits.sections("*Other figures*"))
+        blocks.extend(limits.context(fact_lines(facts.figure_fact(thesis, f) for f in others)))
+    sources = [line for s in thesis.sources if (line := _source_line(thesis, s.id))]
+    blocks.extend(limits.sections("*Sources*\n" + "\n".join(sources)))
+    count = len(seen) + len(others)
+    return _fallback(answer, f"{count} figures with their sources"), blocks
+
+
+def render_sources(answer: Answer, today: dt.date) -> Body:
+    """The sources behind the card: a point's own, or the whole thesis's."""
+    thesis = answer.thesis
+    assert thesis is not None
+    found = thesis.point(answer.point) if answer.point else None
+    ids = found[1].sources if found else [s.id for s in thesis.sources]
+    lines = [line for sid in ids if (line := _source_line(thesis, sid))]
+    title = f"{thesis.ticker} · Sources" + (f": {found[1].title}" if found else "")
+    text = limits.fallback(escape(f"{title}: " + "; ".join(
+        s.title for sid in ids if (s := thesis.source(sid)))))
+    return text, limits.sections("\n".join(lines) or "No sources listed.")
+
+
+def render_help(answer: Answer, today: dt.date) -> Body:
+    covered = ", ".join(answer.covered) or "none yet"
+    text = f"{messages.HOME_INTRO}\n\n{escape(facts.HOW_TO_ASK)}\n\n*Theses I cover:* {covered}"
+    return limits.fallback(messages.HOME_INTRO), limits.sections(text)
+
+
+def render_unknown(answer: Answer, today: dt.date) -> Body:
+    covered = escape(", ".join(answer.covered) or "none yet")
+    if answer.reason == "which thesis":
+        text = f"{messages.WHICH_THESIS} {covered}."
+    elif answer.unknown_subject:
+        text = messages.no_thesis_on(limits.echo(answer.unknown_subject, 60), covered)
+    else:
+        text = messages.cannot_answer(covered)
+    blocks = limits.sections(text)
+    if answer.question.strip():
+        blocks.extend(limits.context([messages.you_asked(limits.echo(answer.question))]))
+    return limits.fallback(text), blocks
+
+
+RENDERERS: dict[str, Callable[[Answer, dt.date], Body]] = {
+    "bull": render_bull,
+    "bear": render_bear,
+    "risk": render_risk,
+    "catalyst": render_catalyst,
+    "overview": render_overview,
+    "figures": render_figures,
+    "help": render_help,
+    "unknown": render_unknown,
+    SOURCES: render_sources,
+}
+
+
+# -- the parts every card shares --------------------------------------------------------------
+
+
+def _choice_label(answer: Answer, card: str, point: str | None, label: str) -> str:
+    if label:
+        return label
+    thesis = answer.thesis
+    found = thesis.point(point) if thesis and point else None
+    return found[1].title if found else f"{answer.ticker or ''} {card}".strip()
+
+
+def _choices(answer: Answer, include_guess: bool) -> list[Block]:
+    """"Did you mean …" buttons: the alternatives (and the engine's own guess, if asked)."""
+    refs: list[tuple[str, CardRef]] = []
+    if include_guess and answer.thesis is not None:
+        refs.append((_choice_label(answer, answer.card, answer.point,
+                                   facts.card_title(answer)), CardRef.of(answer)))
+    for alt in answer.alternatives:
+        if alt.thesis is None:
+            continue
+        refs.append((alt.label or f"{alt.thesis} {alt.card}",
+                     CardRef(alt.card, alt.thesis, alt.point)))
+    seen: set[CardRef] = set()
+    buttons = []
+    for label, ref in refs:
+        if ref in seen:
+            continue
+        seen.add(ref)
+        buttons.append(limits.button(label, f"{PICK}:{len(buttons)}", ref.value()))
+    return buttons
+
+
+def _navigation(answer: Answer, kind: str) -> list[Block]:
+    """A button per section of the thesis; the card on screen has none, unless only one of its
+    points is shown (then its button shows them all)."""
+    assert answer.ticker is not None
+    buttons = []
+    for card in ("overview", *NAV_CARDS):
+        if card == kind and (not answer.point or kind == SOURCES):
+            continue
+        ref = CardRef(card, answer.ticker, answer.point if card == SOURCES else None)
+        buttons.append(limits.button(messages.NAV_LABELS[card], f"{NAV}:{card}", ref.value()))
+    return buttons
+
+
+def _question_for_value(question: str) -> str:
+    """Printable characters only, so JSON never escapes one into six (a button value's limit
+    counts the escapes)."""
+    printable = "".join(ch if ch.isprintable() else " " for ch in question)
+    return limits.cut_plain(" ".join(printable.split()), QUESTION_IN_VALUE)
+
+
+def _feedback(answer: Answer, kind: str) -> list[Block]:
+    ref = dataclasses.replace(CardRef.of(answer, kind),
+                              question=_question_for_value(answer.question),
+                              confidence=answer.confidence)
+    return [limits.button(messages.BUTTON_UP, f"{FEEDBACK}:up", ref.value()),
+            limits.button(messages.BUTTON_DOWN, f"{FEEDBACK}:down", ref.value())]
+
+
+def _share(answer: Answer, kind: str, page: int) -> Block:
+    ref = dataclasses.replace(CardRef.of(answer, kind), page=page)
+    return limits.button(messages.BUTTON_SHARE, SHARE, ref.value(), style="primary")
+
+
+def _attribution(user_id: str | None) -> list[Block]:
+    if not user_id:
+        return []
+    mention = f"<@{user_id}>" if _USER_ID.match(user_id) else escape(user_id)
+    return limits.context([messages.shared_by(mention)])
+
+
+def render_card(answer: Answer, options: Options, kind: str | None = None) -> Message:
+    """The whole message for an Answer. `kind` overrides the card kind (e.g. "sources")."""
+    kind = kind or answer.card
+    if answer.thesis is None:
+        return _render_without_thesis(answer, options, kind)
+    if answer.confidence < UNSURE:
+        return _render_unsure(answer, options)
+    text, body = RENDERERS[kind](answer, options.today)
+    page = options.page
+    title = facts.card_title(answer) if kind != SOURCES else f"{answer.ticker} · Sources"
+    head: list[Block] = [limits.header(title if page == 0 else
+                                       f"{title} {messages.CONTINUED}")]
+    head.extend(_attribution(options.shared_by))
+    if page == 0:
+        warning = facts.staleness(answer.thesis, options.today, options.stale_after_days)
+        if warning:
+            head.extend(limits.context([escape(messages.stale_warning(warning))]))
+        if answer.confidence < SURE and answer.alternatives:
+            choices = _choices(answer, include_guess=False)
+            if choices:
+                head.extend(limits.context([messages.DID_YOU_MEAN]))
+                head.extend(limits.actions(choices))
+    foot: list[Block] = [limits.divider(),
+                         *limits.actions(_navigation(answer, kind))]
+    closing = _feedback(answer, kind)
+    if options.shareable:
+        closing.insert(0, _share(answer, kind, page))
+    foot.extend(limits.actions(closing))
+    more = limits.button(messages.BUTTON_MORE, MORE, CardRef.of(answer, kind).value())
+    blocks, _ = limits.paginate(head, body, foot, page, more)
+    return Message(text, blocks)
+
+
+def _render_without_thesis(answer: Answer, options: Options, kind: str) -> Message:
+    """Help and "I don't know": a short text, the alternatives as buttons, and help."""
+    renderer = RENDERERS["help"] if kind == "help" else RENDERERS["unknown"]
+    text, body = renderer(answer, options.today)
+    blocks = [*body]
+    choices = _choices(answer, include_guess=False)
+    if kind != "help":
+        if choices:
+            blocks.extend(limits.context([messages.TRY_INSTEAD]))
+        choices.append(limits.button(messages.BUTTON_HELP, HELP, {"c": "help"}))
+        blocks.extend(limits.actions(choices))
+        blocks.extend(limits.actions(_feedback(answer, kind)))
+    else:
+        blocks.extend(limits.actions(
+            [limits.button(f"{t} overview", f"{PICK}:{i}", CardRef("overview", t).value())
+             for i, t in enumerate(answer.covered[: limits.MAX_ACTIONS_ELEMENTS])]))
+    fitted, _ = limits.paginate([], blocks, [], 0, None)
+    return Message(text, fitted)
+
+
+def _render_unsure(answer: Answer, options: Options) -> Message:
+    """Confidence below UNSURE: say so, offer the best guess and the alternatives, and help."""
+    question = limits.echo(answer.question)
+    text = messages.not_sure(question)
+    choices = _choices(answer, include_guess=True)
+    choices.append(limits.button(messages.BUTTON_HELP, HELP, {"c": "help"}))
+    blocks = [*limits.sections(text), *limits.actions(choices),
+              *limits.actions(_feedback(answer, "unsure"))]
+    fitted, _ = limits.paginate([], blocks, [], 0, None)
+    return Message(limits.fallback(text), fitted)
+
+
+def render_notice(text: str) -> Message:
+    """A sentence as a message. `text` is mrkdwn, already escaped where it quotes anyone."""
+    return Message(limits.fallback(text), limits.sections(text))
+
+
+# -- lists of theses --------------------------------------------------------------------------
+
+
+def _thesis_line(thesis: Thesis, today: dt.date, stale_after_days: int) -> str:
+    stale = facts.staleness(thesis, today, stale_after_days)
+    mark = " · ⚠️ may be out of date" if stale else ""
+    return (f"*{escape(thesis.ticker)}* · {escape(thesis.company)}\n{escape(thesis.summary)}\n"
+            f"_Updated {format_date(thesis.updated)}{mark}_")
+
+
+def render_list(theses: Sequence[Thesis], options: Options) -> Message:
+    """`/thesis list`: each covered thesis with its summary and an Open button."""
+    if not theses:
+        return Message(limits.fallback(messages.NO_THESES_SLACK),
+                       limits.sections(messages.NO_THESES_SLACK))
+    head = [limits.header(messages.COVERED_TITLE if options.page == 0 else
+                          f"{messages.COVERED_TITLE} {messages.CONTINUED}")]
+    body = [limits.section(_thesis_line(t, options.today, options.stale_after_days),
+                           accessory=limits.button(messages.BUTTON_OPEN, f"{NAV}:overview",
+                                                   CardRef("overview", t.ticker).value()))
+            for t in theses]
+    more = limits.button(messages.BUTTON_MORE, MORE, {"c": LIST})
+    blocks, _ = limits.paginate(head, body, [], options.page, more)
+    text = f"{messages.COVERED_TITLE}: " + ", ".join(t.ticker for t in theses)
+    return Message(limits.fallback(escape(text)), blocks)
+
+
+def render_home(theses: Sequence[Thesis], options: Options) -> dict[str, Any]:
+    """The App Home view: how to ask, then each thesis with its one-liner and updated date."""
+    head = [limits.header("thesis-bot"), *limits.sections(messages.HOME_INTRO),
+            *limits.sections(escape(facts.HOW_TO_ASK)), limits.divider()]
+    body = [limits.section(_thesis_line(t, options.today, options.stale_after_days))
+            for t in theses] or limits.sections(messages.NO_THESES_SLACK)
+    note = limits.context([messages.HOME_MORE])
+    split = limits.pages(body, len(head) + len(note), limits.text_length(head + note),
+                         max_blocks=limits.MAX_VIEW_BLOCKS)
+    return {"type": "home", "blocks": [*head, *split[0], *(note if len(split) > 1 else [])]}

@@ -1,0 +1,291 @@
+"""Slack's limits, enforced here and nowhere else, and the escaping of every text we send.
+
+Card renderers build blocks with the constructors below; each one cuts or splits its text so
+that no block can be rejected, and `paginate` fits a whole card into messages of at most
+MAX_BLOCKS blocks and MESSAGE_TEXT_BUDGET characters, ending each page but the last with a
+"Show more" button that asks for the next one.
+
+Limits from the Block Kit reference (docs.slack.dev/reference/block-kit).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+Block = dict[str, Any]
+
+MAX_BLOCKS = 50  # per message
+MAX_VIEW_BLOCKS = 100  # per Home tab or modal
+MAX_SECTION_TEXT = 3000
+MAX_HEADER_TEXT = 150
+MAX_FIELDS = 10
+MAX_FIELD_TEXT = 2000
+MAX_CONTEXT_ELEMENTS = 10
+MAX_CONTEXT_TEXT = 3000  # a text object inside a context block
+MAX_ACTIONS_ELEMENTS = 25
+MAX_BUTTON_TEXT = 75
+MAX_ACTION_ID = 255
+MAX_BLOCK_ID = 255
+MAX_VALUE = 2000
+MAX_URL = 3000
+# The `text` of a message may be 40,000 characters; a notification needs far fewer.
+MAX_FALLBACK_TEXT = 3000
+# Slack also rejects a message whose blocks hold more than about 12,000 characters of text in
+# all (`msg_blocks_too_long`, undocumented: slackapi/bolt-js#2509, #2867), so a page keeps a
+# margin below it.
+MESSAGE_TEXT_BUDGET = 9000
+
+ELLIPSIS = "…"
+
+_ENTITY = re.compile(r"&(?:amp|lt|gt);")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+_BROADCAST = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
+
+
+# -- escaping ---------------------------------------------------------------------------------
+
+
+def escape(text: str) -> str:
+    """Text made safe for mrkdwn: &, < and > as entities, so nothing can become a link, a
+    mention or a broadcast (`<!channel>`, `<!here>`, `<!subteam^…>`, `<@U…>`)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def echo(user_text: str, limit: int = 200) -> str:
+    """What a user typed, quoted back safely: Slack's own entities decoded first (so nothing is
+    escaped twice), control and direction characters dropped, whitespace collapsed, cut to
+    `limit`, then escaped. A typed `<!channel>` reads as text and pings nobody."""
+    text = _CONTROL.sub("", html.unescape(user_text))
+    text = " ".join(text.split())
+    text = _BROADCAST.sub("@\u2060\\1", text)  # a word joiner: "@here" can never link
+    return escape(cut_plain(text, limit))
+
+
+def link(url: str | None, label: str) -> str:
+    """An mrkdwn link to an http(s) URL, or just the escaped label when the URL is unusable."""
+    if not url or not url.startswith(("http://", "https://")) or len(url) > MAX_URL // 2:
+        return escape(label)
+    safe = url.replace("<", "%3C").replace(">", "%3E").replace("|", "%7C").replace(" ", "%20")
+    label = escape(label).replace("|", "¦")
+    return f"<{safe}|{label}>"
+
+
+# -- cutting and splitting --------------------------------------------------------------------
+
+
+def cut_plain(text: str, limit: int) -> str:
+    """Plain text (no entities, no links) cut to `limit` characters, ending with "…"."""
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    space = head.rfind(" ")
+    if space > limit * 0.6:
+        head = head[:space]
+    return head.rstrip() + ELLIPSIS
+
+
+def _safe_end(text: str, end: int) -> int:
+    """`end`, moved back if it would split an entity (&amp;) or a link (<…>) in two."""
+    amp = text.rfind("&", 0, end)
+    entity = _ENTITY.match(text, amp) if amp != -1 else None
+    if entity is not None and entity.end() > end:
+        end = amp
+    opening = text.rfind("<", 0, end)
+    if opening != -1 and text.rfind(">", opening, end) == -1:
+        end = opening
+    return end
+
+
+def _break_point(text: str, limit: int) -> tuple[int, bool]:
+    """Where to end a chunk of at most `limit` characters, and whether it ends mid-sentence."""
+    window = text[:limit]
+    for mark, clean in (("\n\n", True), ("\n", True), (". ", True), ("; ", False), (" ", False)):
+        at = window.rfind(mark)
+        if at > limit * 0.5:
+            end = _safe_end(text, at + (1 if mark == ". " else 0))
+            if end > 0:
+                return end, not clean
+    end = _safe_end(text, limit)
+    return (end if end > 0 else limit), True
+
+
+def cut(text: str, limit: int) -> str:
+    """mrkdwn text cut to at most `limit` characters, ending with "…", never inside an entity
+    or a link."""
+    if len(text) <= limit:
+        return text
+    end, _ = _break_point(text, limit - 1)
+    return text[:end].rstrip() + ELLIPSIS
+
+
+def split(text: str, limit: int = MAX_SECTION_TEXT) -> list[str]:
+    """mrkdwn text in chunks of at most `limit` characters, broken at paragraphs, lines,
+    sentences or words (in that order of preference); a chunk broken mid-sentence ends with
+    "…" and the next one starts with it."""
+    chunks: list[str] = []
+    rest = text.strip()
+    carried = ""
+    while rest:
+        room = limit - len(carried)
+        if len(rest) <= room:
+            chunks.append(carried + rest)
+            break
+        end, mid = _break_point(rest, room - 1)
+        chunk = rest[:end].rstrip()
+        rest = rest[end:].lstrip()
+        chunks.append(carried + chunk + (ELLIPSIS if mid else ""))
+        carried = ELLIPSIS if mid else ""
+    return chunks or [""]
+
+
+def text_length(blocks: Iterable[Block]) -> int:
+    """Characters of text in blocks, as Slack counts them against the message total."""
+    total = 0
+
+    def walk(node: Any) -> None:
+        nonlocal total
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "text" and isinstance(value, str):
+                    total += len(value)
+                else:
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(list(blocks))
+    return total
+
+
+# -- blocks -----------------------------------------------------------------------------------
+
+
+def plain(text: str, limit: int) -> dict[str, Any]:
+    return {"type": "plain_text", "text": cut_plain(text, limit) or " ", "emoji": True}
+
+
+def mrkdwn(text: str, limit: int) -> dict[str, Any]:
+    return {"type": "mrkdwn", "text": cut(text, limit) or " "}
+
+
+def header(text: str) -> Block:
+    return {"type": "header", "text": plain(text, MAX_HEADER_TEXT)}
+
+
+def sections(text: str) -> list[Block]:
+    """One section per chunk of at most MAX_SECTION_TEXT characters."""
+    return [{"type": "section", "text": {"type": "mrkdwn", "text": chunk or " "}}
+            for chunk in split(text, MAX_SECTION_TEXT)]
+
+
+def section(text: str, accessory: Block | None = None) -> Block:
+    """A single section, its text cut (not split) to the limit: for short items with a button."""
+    block: Block = {"type": "section", "text": mrkdwn(text, MAX_SECTION_TEXT)}
+    if accessory is not None:
+        block["accessory"] = accessory
+    return block
+
+
+def fields(texts: Sequence[str]) -> list[Block]:
+    """Two-column sections of at most MAX_FIELDS fields, each cut to MAX_FIELD_TEXT."""
+    items = [mrkdwn(t, MAX_FIELD_TEXT) for t in texts]
+    return [{"type": "section", "fields": items[i : i + MAX_FIELDS]}
+            for i in range(0, len(items), MAX_FIELDS)]
+
+
+def context(texts: Sequence[str]) -> list[Block]:
+    """Context blocks of at most MAX_CONTEXT_ELEMENTS elements, each cut to MAX_CONTEXT_TEXT."""
+    items = [mrkdwn(t, MAX_CONTEXT_TEXT) for t in texts if t]
+    return [{"type": "context", "elements": items[i : i + MAX_CONTEXT_ELEMENTS]}
+            for i in range(0, len(items), MAX_CONTEXT_ELEMENTS)]
+
+
+def divider() -> Block:
+    return {"type": "divider"}
+
+
+def encode_value(data: dict[str, Any]) -> str:
+    """A button value: compact JSON without empty keys. Values are built from ids we control;
+    one that would not fit is a bug, so it raises rather than being cut into invalid JSON."""
+    value = json.dumps({k: v for k, v in data.items() if v not in (None, "")},
+                       separators=(",", ":"), ensure_ascii=False)
+    if len(value) > MAX_VALUE:
+        raise ValueError(f"button value of {len(value)} characters exceeds {MAX_VALUE}")
+    return value
+
+
+def button(text: str, action_id: str, value: dict[str, Any] | None = None,
+           style: str | None = None, url: str | None = None) -> Block:
+    if len(action_id) > MAX_ACTION_ID:
+        raise ValueError(f"action_id of {len(action_id)} characters exceeds {MAX_ACTION_ID}")
+    element: Block = {"type": "button", "text": plain(text, MAX_BUTTON_TEXT),
+                      "action_id": action_id}
+    if value is not None:
+        element["value"] = encode_value(value)
+    if style in ("primary", "danger"):
+        element["style"] = style
+    if url and len(url) <= MAX_URL:
+        element["url"] = url
+    return element
+
+
+def actions(elements: Sequence[Block]) -> list[Block]:
+    """Actions blocks of at most MAX_ACTIONS_ELEMENTS buttons each. No block_id: Slack makes
+    unique ones, which a replaced message needs."""
+    return [{"type": "actions", "elements": list(elements[i : i + MAX_ACTIONS_ELEMENTS])}
+            for i in range(0, len(elements), MAX_ACTIONS_ELEMENTS)]
+
+
+def fallback(text: str) -> str:
+    """The message's plain `text`, for notifications and clients without blocks."""
+    return cut(text, MAX_FALLBACK_TEXT) or " "
+
+
+# -- fitting a card into messages -------------------------------------------------------------
+
+
+def pages(body: Sequence[Block], reserved_blocks: int, reserved_text: int,
+          max_blocks: int = MAX_BLOCKS, budget: int = MESSAGE_TEXT_BUDGET) -> list[list[Block]]:
+    """The body blocks in pages that each leave room for `reserved_blocks` blocks and
+    `reserved_text` characters (the header, buttons and the "Show more" button every page
+    carries). A page always holds at least one block."""
+    room_blocks = max(1, max_blocks - reserved_blocks)
+    room_text = max(MAX_SECTION_TEXT, budget - reserved_text)
+    result: list[list[Block]] = [[]]
+    used = 0
+    for block in body:
+        size = text_length([block])
+        page = result[-1]
+        if page and (len(page) >= room_blocks or used + size > room_text):
+            result.append([])
+            used = 0
+        result[-1].append(block)
+        used += size
+    return result
+
+
+def paginate(head: Sequence[Block], body: Sequence[Block], foot: Sequence[Block], page: int,
+             more: Block | None, max_blocks: int = MAX_BLOCKS,
+             budget: int = MESSAGE_TEXT_BUDGET) -> tuple[list[Block], int]:
+    """Page `page` of a card: head + that page's body + a "Show more" actions block (when more
+    follows and `more` is given; its value gets the next page number) + foot.
+    Returns the blocks and the number of pages."""
+    more_size = 1 if more is not None else 0
+    reserved_blocks = len(head) + len(foot) + more_size
+    reserved_text = text_length(head) + text_length(foot) + (text_length([more]) if more else 0)
+    split_pages = pages(body, reserved_blocks, reserved_text, max_blocks, budget)
+    count = len(split_pages)
+    page = min(max(page, 0), count - 1)
+    blocks = [*head, *split_pages[page]]
+    if more is not None and page + 1 < count:
+        value = json.loads(more.get("value", "{}"))
+        value["pg"] = page + 1
+        blocks.append({"type": "actions",
+                       "elements": [{**more, "value": encode_value(value)}]})
+    blocks.extend(foot)
+    return blocks[:max_blocks], count

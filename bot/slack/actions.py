@@ -1,0 +1,152 @@
+"""Buttons on cards: section navigation, sources, "Did you mean …", "Show more", "Share in
+channel" and 👍/👎.
+
+What a button shows goes to the person who pressed it (ephemeral), so a card in a busy channel
+never grows a thread of other people's clicks: on an ephemeral card it replaces the card, on a
+public one it arrives as a message only they see. Sharing is the one public action.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import re
+from typing import TYPE_CHECKING, Any
+
+from slack_bolt import Ack, App, BoltContext, Respond
+
+from bot import messages
+from bot.engine.answer import CARDS, Answer
+from bot.render.blocks import (
+    FEEDBACK,
+    HELP,
+    LIST,
+    MORE,
+    NAV,
+    PICK,
+    SHARE,
+    SOURCES,
+    CardRef,
+    Message,
+    render_card,
+    render_list,
+    render_notice,
+)
+from bot.slack.outcomes import answering, deliver
+from bot.slack.records import Vote
+
+if TYPE_CHECKING:
+    from bot.slack.app import Deps
+
+logger = logging.getLogger("bot.slack.feedback")
+
+
+def _container(body: dict[str, Any]) -> dict[str, Any]:
+    container = body.get("container")
+    return container if isinstance(container, dict) else {}
+
+
+def _user_id(body: dict[str, Any]) -> str | None:
+    user = body.get("user")
+    return user.get("id") if isinstance(user, dict) else None
+
+
+def _channel_id(body: dict[str, Any]) -> str | None:
+    channel = body.get("channel")
+    if isinstance(channel, dict):
+        return channel.get("id")
+    return _container(body).get("channel_id")
+
+
+class ActionListeners:
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+
+    @staticmethod
+    def acknowledge(ack: Ack) -> None:
+        ack()
+
+    # -- turning a button back into an Answer -----------------------------------------------
+
+    def answer_of(self, ref: CardRef) -> tuple[Answer, str]:
+        """The Answer a button asks for, and the kind of card to draw it as."""
+        engine = self.deps.engine
+        if ref.ticker is None or ref.card == HELP:
+            return Answer(ref.question or "help", "help", confidence=1.0,
+                          covered=engine.covered), "help"
+        card = ref.card if ref.card in CARDS else "overview"
+        answer = engine.answer_for(ref.ticker, card, ref.point,  # type: ignore[arg-type]
+                                   question=ref.question or "")
+        if answer.thesis is not None:
+            answer = dataclasses.replace(answer, figure=ref.figure, horizon=ref.horizon)
+        kind = SOURCES if ref.card == SOURCES and answer.thesis is not None else answer.card
+        return answer, kind
+
+    def render(self, ref: CardRef, **options: Any) -> Message:
+        deps = self.deps
+        if ref.card == LIST:
+            theses = [deps.engine.theses[t] for t in deps.engine.covered]
+            return render_list(theses, deps.options(page=ref.page))
+        answer, kind = self.answer_of(ref)
+        return render_card(answer, deps.options(page=ref.page, **options), kind)
+
+    # -- after the ack ----------------------------------------------------------------------
+
+    def show(self, action: dict[str, Any], body: dict[str, Any], respond: Respond,
+             context: BoltContext) -> None:
+        """Navigation, sources, a "Did you mean …" choice, help, or the next page."""
+        with answering(f"action {action.get('action_id')}", context,
+                       lambda text: self._reply(body, respond, render_notice(text), False)) \
+                as report:
+            ref = CardRef.from_value(action.get("value")) or CardRef(HELP)
+            report.card = ref.card
+            replace = action.get("action_id") != MORE  # a next page adds, the rest replace
+            self._reply(body, respond, self.render(ref, shareable=True), replace)
+
+    def share(self, action: dict[str, Any], body: dict[str, Any], respond: Respond,
+              context: BoltContext) -> None:
+        """Post the card publicly, attributed to the sharer, and drop the private copy."""
+        with answering("action share", context,
+                       lambda text: self._reply(body, respond, render_notice(text), False)) \
+                as report:
+            ref = CardRef.from_value(action.get("value")) or CardRef(HELP)
+            report.card = ref.card
+            message = self.render(ref, shared_by=_user_id(body))
+            deliver(respond, text=message.text, blocks=message.blocks, response_type="in_channel",
+                    replace_original=False, unfurl_links=False, unfurl_media=False)
+            if _container(body).get("is_ephemeral"):
+                deliver(respond, delete_original=True)
+
+    def feedback(self, action: dict[str, Any], body: dict[str, Any], respond: Respond,
+                 context: BoltContext) -> None:
+        with answering("action feedback", context) as report:
+            ref = CardRef.from_value(action.get("value")) or CardRef("unknown")
+            helpful = str(action.get("action_id")).endswith(":up")
+            vote = Vote(helpful, ref.card, ref.ticker, ref.point, ref.question,
+                        _user_id(body), _channel_id(body), ref.confidence)
+            self.deps.records.record_vote(vote)
+            logger.info("feedback helpful=%s ticker=%s card=%s point=%s confidence=%s user=%s "
+                        "channel=%s", helpful, vote.ticker or "-", vote.card, vote.point or "-",
+                        vote.confidence, vote.user_id or "-", vote.channel_id or "-")
+            report.card = ref.card
+            report.outcome = "recorded"
+            self._reply(body, respond, render_notice(messages.feedback_thanks(helpful)), False)
+
+    @staticmethod
+    def _reply(body: dict[str, Any], respond: Respond, message: Message, replace: bool) -> None:
+        """Replace an ephemeral card, or add a message only the presser sees."""
+        container = _container(body)
+        if replace and container.get("is_ephemeral"):
+            deliver(respond, text=message.text, blocks=message.blocks, replace_original=True)
+            return
+        deliver(respond, text=message.text, blocks=message.blocks, response_type="ephemeral",
+                replace_original=False, thread_ts=container.get("thread_ts"))
+
+
+def register(app: App, deps: Deps) -> None:
+    listeners = ActionListeners(deps)
+    ack = listeners.acknowledge
+    app.action(re.compile(rf"^(?:{NAV}|{PICK}):"))(ack=ack, lazy=[listeners.show])
+    app.action(re.compile(rf"^(?:{MORE}|{HELP})$"))(ack=ack, lazy=[listeners.show])
+    app.action(SHARE)(ack=ack, lazy=[listeners.share])
+    app.action(re.compile(rf"^{FEEDBACK}:"))(ack=ack, lazy=[listeners.feedback])

@@ -1,0 +1,101 @@
+"""The one factory: settings and an engine in, a Bolt App with every listener registered out."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+import sqlalchemy
+from slack_bolt import App, BoltRequest, BoltResponse
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+)
+
+from bot.engine import Engine
+from bot.render.blocks import Options
+from bot.settings import Settings, require
+from bot.slack import actions, commands, home, outcomes
+from bot.slack import messages as message_events
+from bot.slack.records import Records
+from bot.store import open_store
+
+LAZY_WORKERS = 32  # threads that answer after the ack; each answer is milliseconds of work
+
+
+@dataclass(frozen=True)
+class Deps:
+    """What every listener needs, passed in once (never read from the environment)."""
+
+    engine: Engine
+    settings: Settings
+    records: Records
+    store: sqlalchemy.Engine
+    today: Callable[[], dt.date] = field(default=dt.date.today)
+
+    def options(self, **kwargs: object) -> Options:
+        return Options(today=self.today(), stale_after_days=self.settings.stale_after_days,
+                       **kwargs)  # type: ignore[arg-type]
+
+
+class ThesisApp(App):
+    """Bolt's App, with one log line per request: what, who, status, outcome, latency."""
+
+    def dispatch(self, req: BoltRequest) -> BoltResponse:
+        started = time.perf_counter()
+        response = super().dispatch(req)
+        outcomes.log_request(req, response, time.perf_counter() - started)
+        return response
+
+
+def web_client(settings: Settings) -> WebClient:
+    """The Web API client: SLACK_API_URL when set (tests point it at a fake), and retries on
+    connection errors and on HTTP 429, waiting for Retry-After."""
+    require(settings, "slack_bot_token")
+    assert settings.slack_bot_token is not None
+    base_url = settings.slack_api_url or WebClient.BASE_URL
+    return WebClient(
+        token=settings.slack_bot_token.get_secret_value(),
+        base_url=base_url if base_url.endswith("/") else base_url + "/",
+        retry_handlers=[ConnectionErrorRetryHandler(max_retry_count=1),
+                        RateLimitErrorRetryHandler(max_retry_count=2)],
+    )
+
+
+def create_app(settings: Settings, engine: Engine, client: WebClient | None = None, *,
+               socket_mode: bool = False,
+               today: Callable[[], dt.date] = dt.date.today) -> App:
+    """The Slack app. Checks its token with auth.test once, here, and creates the tables it
+    writes to. HTTP mode needs SLACK_SIGNING_SECRET; Socket Mode does not."""
+    require(settings, "slack_bot_token")
+    if not socket_mode:
+        require(settings, "slack_signing_secret")
+    client = client or web_client(settings)
+    store = open_store(settings.database_url)
+    deps = Deps(engine, settings, Records(store), store, today)
+    secret = settings.slack_signing_secret.get_secret_value() \
+        if settings.slack_signing_secret else ""
+    app = ThesisApp(
+        name="thesis-bot",
+        client=client,
+        signing_secret=secret,
+        # The ack is sent as soon as the (trivial) ack function returns; the answer is built
+        # by lazy listeners in the executor, after.
+        process_before_response=True,
+        listener_executor=ThreadPoolExecutor(LAZY_WORKERS, thread_name_prefix="thesis-answer"),
+    )
+    app.middleware(outcomes.mark_received)
+    app.error(outcomes.on_error)
+    register_listeners(app, deps)
+    return app
+
+
+def register_listeners(app: App, deps: Deps) -> None:
+    message_events.register(app, deps)
+    commands.register(app, deps)
+    actions.register(app, deps)
+    home.register(app, deps)

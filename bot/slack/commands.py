@@ -1,0 +1,101 @@
+"""`/thesis`: help, `list`, `digest …`, or any question. Answers are ephemeral; thesis cards
+carry a "Share in channel" button (handled in actions)."""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING, Any
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+
+from bot import messages
+from bot.render import limits
+from bot.render.blocks import Message, render_card, render_list, render_notice
+from bot.slack.outcomes import answering, deliver
+
+if TYPE_CHECKING:
+    from bot.slack.app import Deps
+
+COMMAND = "/thesis"
+
+
+def subcommand(text: str) -> str | None:
+    """"list" or "digest" when the text is that subcommand; None for a question."""
+    words = text.split()
+    if not words:
+        return None
+    first = words[0].lower()
+    if first == "list" and len(words) == 1:
+        return "list"
+    if first == "digest":
+        return "digest"
+    return None
+
+
+class CommandListeners:
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+
+    @staticmethod
+    def acknowledge(ack: Ack) -> None:
+        ack()
+
+    def answer(self, command: dict[str, Any], respond: Respond, client: WebClient,
+               context: BoltContext) -> None:
+        def apologize(text: str) -> None:
+            deliver(respond, text=text, response_type="ephemeral")
+
+        with answering(f"command {COMMAND}", context, apologize) as report:
+            text = command.get("text") or ""
+            kind = subcommand(text)
+            if kind == "digest":
+                report.card = "digest"
+                reply = self.digest(text, command, client)
+            elif kind == "list":
+                report.card = "list"
+                theses = [self.deps.engine.theses[t] for t in self.deps.engine.covered]
+                reply = render_list(theses, self.deps.options())
+            else:
+                answer = self.deps.engine.answer(text)
+                report.card = answer.card
+                reply = render_card(answer, self.deps.options(shareable=True))
+            deliver(respond, text=reply.text, blocks=reply.blocks, response_type="ephemeral")
+
+    def digest(self, text: str, command: dict[str, Any], client: WebClient) -> Message:
+        """`/thesis digest [on [HH:MM] [Area/City] [daily] | off | status | preview]`."""
+        from bot.digest import subscriptions as subs
+
+        channel_id = command.get("channel_id", "")
+        user_id = command.get("user_id", "")
+        store = self.deps.store
+        try:
+            request = subs.parse_digest_args(html.unescape(text))
+        except messages.UserError as exc:
+            return _sentence(str(exc))
+        if request.action == "on":
+            tz = request.tz or subs.user_time_zone(client, user_id)
+            sub = subs.subscribe(store, channel_id, request.at or subs.DEFAULT_AT, tz,
+                                 request.weekdays_only, user_id)
+            return _sentence(subs.subscribed_message(sub), ours=True)
+        if request.action == "off":
+            return _sentence(subs.unsubscribed_message(subs.unsubscribe(store, channel_id)))
+        if request.action == "status":
+            return _sentence(subs.status_message(subs.channel_status(store, channel_id)))
+        tz = subs.user_time_zone(client, user_id)
+        text, blocks = subs.preview(
+            [self.deps.engine.theses[t] for t in self.deps.engine.covered],
+            subs.preview_date(store, channel_id, tz),
+            stale_after_days=self.deps.settings.stale_after_days)
+        return Message(text, blocks)
+
+
+def _sentence(text: str, ours: bool = False) -> Message:
+    """A one-line reply. Sentences that may quote the user are escaped; `ours` marks one whose
+    markup (a <#C…> channel link) is the bot's own."""
+    return render_notice(text if ours else limits.escape(html.unescape(text)))
+
+
+def register(app: App, deps: Deps) -> None:
+    listeners = CommandListeners(deps)
+    app.command(COMMAND)(ack=listeners.acknowledge, lazy=[listeners.answer])

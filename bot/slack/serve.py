@@ -1,0 +1,80 @@
+"""`thesis serve`: Socket Mode when SLACK_APP_TOKEN is set (or --socket), HTTP otherwise
+(or --http), under uvicorn: never Bolt's development server."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import urllib.error
+from typing import Any
+
+from bot import messages
+from bot.settings import MissingSetting, Settings, require
+
+WHY = {
+    "SLACK_BOT_TOKEN": "the bot posts with it (the xoxb-… Bot User OAuth Token)",
+    "SLACK_SIGNING_SECRET": "HTTP mode checks that each request comes from Slack with it "
+                            "(Basic Information > App Credentials)",
+    "SLACK_APP_TOKEN": "Socket Mode connects with it (an xapp-… app-level token with "
+                       "connections:write)",
+}
+
+
+def _require(settings: Settings, *names: str) -> None:
+    try:
+        require(settings, *names)
+    except MissingSetting as exc:
+        raise messages.missing_setting(exc.variable, WHY[exc.variable]) from None
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = Settings()
+    socket_mode = bool(getattr(args, "socket", False)) or (
+        not getattr(args, "http", False) and settings.slack_app_token is not None)
+    _require(settings, "slack_bot_token")
+    _require(settings, "slack_app_token" if socket_mode else "slack_signing_secret")
+    logging.basicConfig(level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
+
+    from slack_bolt.error import BoltError
+
+    from bot.commands.ask import load_engine
+    from bot.slack.app import create_app
+
+    engine, settings = load_engine(getattr(args, "knowledge", None))
+    try:
+        app = create_app(settings, engine, socket_mode=socket_mode)
+    except BoltError as exc:
+        raise messages.slack_token_rejected(_slack_error(str(exc))) from None
+    except (urllib.error.URLError, OSError) as exc:
+        raise messages.slack_unreachable(str(getattr(exc, "reason", exc))) from None
+
+    if socket_mode:
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        assert settings.slack_app_token is not None
+        SocketModeHandler(app, settings.slack_app_token.get_secret_value()).start()
+        return 0
+
+    import uvicorn
+
+    from bot.slack.http import SlackHttp
+
+    port = args.port or settings.port
+    http = SlackHttp(app, health=lambda: _health(engine))
+    uvicorn.run(http, host=args.host, port=port, access_log=False, log_config=None,
+                timeout_graceful_shutdown=10)
+    return 0
+
+
+def _health(engine: Any) -> dict[str, Any]:
+    return {"ok": True, "theses": len(engine.theses)}
+
+
+def _slack_error(text: str) -> str:
+    """The error code in Bolt's auth.test failure message ("… (error: invalid_auth)")."""
+    for code in ("invalid_auth", "not_authed", "account_inactive", "token_revoked",
+                 "token_expired"):
+        if code in text:
+            return code
+    return text.splitlines()[0][:200]
