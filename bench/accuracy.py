@@ -1,4 +1,5 @@
-"""Prints the matcher's accuracy per category on tests/eval/questions.yaml, and its misses.
+"""Prints the matcher's accuracy per category on tests/eval/questions.yaml and
+tests/eval/heldout.yaml (a second set, written by another hand after the matcher), and misses.
 
 Usage: .venv/bin/python bench/accuracy.py [--misses]
 """

@@ -14,6 +14,7 @@ _SLACK_LINK = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
 _EMOJI = re.compile(r":[a-z0-9_+\-']+:")
 _CASHTAG = re.compile(r"\$([A-Za-z][A-Za-z.]{0,9})\b")
 _QUOTE = re.compile(r"^\s*>+\s?", re.MULTILINE)
+_STRUCK = re.compile(r"(?<!\w)~[^~\n]+~(?!\w)")
 _FORMAT = re.compile(r"(?<!\w)[*_~`]+|[*_~`]+(?!\w)")
 _TOKEN = re.compile(
     r"[0-9a-z]+(?:[.:/&][0-9a-z]+)*|[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]+",
@@ -39,6 +40,7 @@ def clean_text(raw: str) -> str:
     text = html.unescape(text)
     text = _QUOTE.sub(" ", text)
     text = _EMOJI.sub(" ", text)
+    text = _STRUCK.sub(" ", text)  # struck-through words are words the writer took back
     text = _FORMAT.sub(" ", text)
     text = "".join(ch if ch.isprintable() else " " for ch in text)
     return " ".join(text.split())[:MAX_CHARS]

@@ -63,8 +63,10 @@ class _ThesisIndex:
         self.points = BagIndex(common)
         self.figures = BagIndex(common)
         self.section_of: dict[str, str] = {}
+        self.order = {point.id: n for n, (_, point) in enumerate(thesis.points())}
         self.figure_points: dict[str, list[str]] = {}
         self.values: list[tuple[float, str]] = []
+        self.words: set[str] = set()  # every form of every term word, for the speller
         for section, point in thesis.points():
             self.section_of[point.id] = section
             for figure in point.figures:
@@ -81,8 +83,8 @@ class _ThesisIndex:
                 for point_id in self.figure_points.get(figure.id, ()):
                     self._add(self.points, text, point_id, ignore)
 
-    @staticmethod
-    def _add(index: BagIndex, text: str, target: str, ignore: set[str]) -> None:
+    def _add(self, index: BagIndex, text: str, target: str, ignore: set[str]) -> None:
+        self.words.update(term_words(text))
         key = tuple(w for w in term_key(text) if w not in ignore)
         if key:
             index.add(key, target)
@@ -101,6 +103,11 @@ class Engine:
         self.problems = list(knowledge.problems)
         vocabulary = knowledge.vocabulary.words() if knowledge.vocabulary else []
         self._common = {w for text in vocabulary for w in term_key(text)}
+        self._abbreviations = {
+            short: term_key(long)
+            for short, long in (knowledge.vocabulary.abbreviations if knowledge.vocabulary
+                                else {}).items()
+        }
         self._intents = PhraseTable()
         for name, spec in knowledge.intents.items():
             for text in spec.terms:
@@ -124,7 +131,7 @@ class Engine:
             index = _ThesisIndex(thesis, own, self._common)
             self._indexes[ticker] = index
             speller.add(w for alias in names for w in term_words(alias) if w.isalpha())
-            speller.add(index.points.words() | index.figures.words())
+            speller.add(index.words)
         self._script_aliases.sort(key=lambda pair: -len(pair[0]))
         self.speller = speller
 
@@ -170,6 +177,11 @@ class Engine:
             source.append(i)
 
         for i, token in enumerate(tokens):
+            expansion = self._abbreviations.get(token.text)
+            if expansion and not token.original.isupper():
+                for word in expansion:
+                    push(word, 1.0, True, i)
+                continue
             corrected = self.speller.correct(token)
             if corrected is not None:
                 push(corrected[0], corrected[1], True, i)
@@ -291,10 +303,14 @@ class Engine:
                     points[pid] = points.get(pid, 0.0) + FIGURE_BY_VALUE
         evidence = max(points.values(), default=0.0) >= POINT_THRESHOLD
 
-        if evidence:
-            strong = [(n, s) for n, s in strong if n != "help"]
-        elif len(strong) > 1:
-            strong = [(n, s) for n, s in strong if n != "help"] or strong
+        # Help only when nothing else is asked: "hey, why do we like alibaba?" is not help.
+        not_help = [(n, sc) for n, sc in strong if n != "help"]
+        if evidence or named or not_help:
+            strong = not_help
+        sides = {n for n, _ in strong}
+        if "bull" in sides and sides & {"bear", "risk"}:
+            # "the bull and bear case": both sides of the thesis are its overview.
+            strong = [("overview", strong[0][1]), *strong]
         intent = strong[0][0] if strong else None
         if not named:
             subject = self._unknown_subject(reading, intent_starts,
@@ -310,7 +326,9 @@ class Engine:
             return self._unknown(question, reason="no theses")
         if len(candidates) > 1 and not named:
             return self._which_thesis(question, intent or hinted or "overview")
-        if intent is None and hinted is not None and (named or all(reading.known)):
+        if intent is None and hinted is not None and not evidence and (
+            named or all(reading.known)
+        ):
             intent = hinted
         if intent is None and not named and not evidence:
             return self._unknown(question, reason="no evidence")
@@ -335,10 +353,17 @@ class Engine:
               others: list[Alternative]) -> Answer:
         thesis = index.thesis
         ticker = thesis.ticker
-        ranked = sorted(points.items(), key=lambda kv: -kv[1])
+        ranked = sorted(points.items(), key=lambda kv: (-kv[1], index.order[kv[0]]))
         if intent in SECTION_OF_CARD:
             wanted = SECTION_OF_CARD[intent]
-            ranked = [(p, s) for p, s in ranked if index.section_of[p] == wanted]
+            in_section = [(p, s) for p, s in ranked if index.section_of[p] == wanted]
+            if (not in_section or in_section[0][1] < POINT_THRESHOLD) and ranked \
+                    and ranked[0][1] >= 1.0 and strong[0][1] <= 1.0:
+                # One section word against a clear point elsewhere ("the tailwind from
+                # industries adopting AI"): the point wins, with its own card.
+                intent = None
+            else:
+                ranked = in_section
         best_point, best_score = ranked[0] if ranked else (None, 0.0)
         runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
         if best_score < POINT_THRESHOLD:

@@ -33,7 +33,23 @@ def length_weight(key: Key) -> float:
 def _max_edits(word: str) -> int:
     if len(word) < 3:
         return 0
-    return 1 if len(word) <= 7 else 2
+    return 1 if len(word) < 10 else 2
+
+
+_ENDINGS = ("ing", "ed", "d", "es", "s", "ly", "er")
+
+
+def _bases(word: str) -> list[str]:
+    """Plausible dictionary forms of an inflected word: needed -> need, appreciated ->
+    appreciate. Used only to recognise ordinary words, never to match terms."""
+    bases = []
+    for ending in _ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            base = word[: -len(ending)]
+            bases += [base, base + "e"]
+            if len(base) > 3 and base[-1] == base[-2]:
+                bases.append(base[:-1])
+    return bases
 
 
 def _plausible(typo: str, word: str) -> bool:
@@ -62,15 +78,19 @@ class Speller:
                 self.known.add(word)
                 self._choices.append(word)
 
-    def knows(self, token: Token) -> bool:
-        return token.text in self.known or token.stem in self.known
+    def known_stem(self, token: Token) -> str | None:
+        """The stem of a word we know, directly or through its dictionary form."""
+        if token.text in self.known or token.stem in self.known:
+            return token.stem
+        return next((stem(base) for base in _bases(token.text) if base in self.known), None)
 
     def correct(self, token: Token) -> tuple[str, float] | None:
         """(stem, quality) for a known or correctable token, None for an unknown word.
 
         A word typed in capitals (NIO, TSLA) is a ticker, never a typo."""
-        if self.knows(token):
-            return token.stem, 1.0
+        known = self.known_stem(token)
+        if known is not None:
+            return known, 1.0
         word = token.text
         limit = _max_edits(word)
         if not word.isalpha() or limit == 0 or (token.original.isupper() and len(word) <= 5):
@@ -188,7 +208,7 @@ class BagIndex:
         return {word for key in self._targets for word in key}
 
     def _weight(self, key: Key) -> float:
-        return sum(0.25 if w in self._common else 1.0 for w in key)
+        return sum(0.3 if w in self._common else 1.0 for w in key)
 
     def score(self, stems: Sequence[str], quality: dict[str, float]) -> dict[str, float]:
         """target -> its best term's weight, plus a little for each further term."""

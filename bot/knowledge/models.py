@@ -142,6 +142,7 @@ class Vocabulary(_Strict):
     """Words the matcher knows to be ordinary: never spell-corrected, never taken for a company."""
 
     common_words: Text
+    abbreviations: dict[Annotated[str, StringConstraints(pattern=r"^[a-z0-9&/]+$")], Text] = {}
 
     def words(self) -> list[str]:
         return self.common_words.split()

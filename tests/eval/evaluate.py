@@ -11,6 +11,7 @@ import yaml
 from bot.engine import Engine
 
 QUESTIONS = Path(__file__).with_name("questions.yaml")
+HELDOUT = Path(__file__).with_name("heldout.yaml")  # written later, by another hand
 
 
 @dataclass
@@ -34,8 +35,10 @@ class Report:
         return self.right[category] / max(1, self.total[category])
 
 
-def load_cases(path: Path = QUESTIONS) -> list[Case]:
+def load_cases(*paths: Path) -> list[Case]:
+    """The evaluation questions (both sets by default)."""
     return [Case(**{**row, "q": str(row["q"] or "")})
+            for path in (paths or (QUESTIONS, HELDOUT))
             for row in yaml.safe_load(path.read_text(encoding="utf-8"))]
 
 
