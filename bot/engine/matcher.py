@@ -116,6 +116,7 @@ class Engine:
                 self._intents.add(term_key(text), (name, HINT_STRENGTH))
         self._aliases = PhraseTable()
         self._script_aliases: list[tuple[str, str]] = []
+        self._others: set[str] = set()  # single words naming companies we do not cover
         self._indexes: dict[str, _ThesisIndex] = {}
         speller = Speller()
         speller.add(w for text in vocabulary for w in term_words(text))
@@ -128,6 +129,8 @@ class Engine:
                 if not alias.isascii():
                     self._script_aliases.append((unicodedata.normalize("NFKC", alias), ticker))
             own = {key[0] for alias in names if len(key := term_key(alias)) == 1}
+            self._others.update(key[0] for name in thesis.other_companies
+                                if len(key := term_key(name)) == 1)
             index = _ThesisIndex(thesis, own, self._common)
             self._indexes[ticker] = index
             speller.add(w for alias in names for w in term_words(alias) if w.isalpha())
@@ -245,7 +248,8 @@ class Engine:
                 continue
             looks_like_ticker = token.original.isupper() and 2 <= len(token.text) <= 5
             before_intent = (i + 1) in intent_starts
-            if reading.known[i] and not (before_intent and (token.possessive or looks_like_ticker)):
+            named_elsewhere = token.possessive or looks_like_ticker or stem in self._others
+            if reading.known[i] and not (before_intent and named_elsewhere):
                 continue
             capitalised = token.original[:1].isupper() and i > 0
             if token.cashtag or looks_like_ticker or before_intent or (asks and (

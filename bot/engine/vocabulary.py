@@ -105,9 +105,9 @@ class Speller:
     def split(self, token: Token) -> list[str] | None:
         """A run-together pair of known words ("bullcase" -> bull case), or None."""
         word = token.text
-        if not word.isalpha() or len(word) < 6:
+        if not word.isalpha() or len(word) < 8:
             return None
-        for cut in range(3, len(word) - 2):
+        for cut in range(4, len(word) - 3):
             left, right = word[:cut], word[cut:]
             if left in self.known and right in self.known:
                 return [stem(left), stem(right)]

@@ -99,6 +99,9 @@ class Thesis(_Strict):
     ticker: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9][A-Z0-9.\-]{0,9}$")]
     company: Text
     aliases: list[Text] = []
+    # Companies a question may name that this thesis talks about but does not cover
+    # ("tencent bull case" is about Tencent, not about this thesis's competition point).
+    other_companies: list[Text] = []
     title: Text
     summary: Text
     sector: Text | None = None
