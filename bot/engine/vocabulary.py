@@ -141,9 +141,6 @@ class PhraseTable:
     def __contains__(self, key: Key) -> bool:
         return key in self._values
 
-    def words(self) -> set[str]:
-        return {w for key in self._values for w in key}
-
     def hits(self, stems: Sequence[str], quality: Sequence[float]) -> list[Hit]:
         """Every occurrence of every phrase, longest first; overlaps are resolved by the caller."""
         found: list[Hit] = []
@@ -203,9 +200,6 @@ class BagIndex:
             if len(key) > 1:
                 self.phrases.add(key, key)
         self._targets[key].add(target)
-
-    def words(self) -> set[str]:
-        return {word for key in self._targets for word in key}
 
     def _weight(self, key: Key) -> float:
         return sum(0.3 if w in self._common else 1.0 for w in key)

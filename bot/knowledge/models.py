@@ -113,6 +113,10 @@ class Thesis(_Strict):
     bear: list[CasePoint] = []
     catalysts: list[Catalyst] = []
 
+    def names(self) -> list[str]:
+        """Everything a question may call this thesis by."""
+        return [self.ticker, self.company, *self.aliases]
+
     def points(self) -> list[tuple[str, Point]]:
         """Every point with the name of its section, in reading order."""
         return (

@@ -1,0 +1,68 @@
+"""Which intent a question has: intent phrases from intents/, found in order with small gaps,
+each word belonging to one phrase (the longest, whether an intent's or a point's)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.engine.reading import Reading
+from bot.engine.vocabulary import Hit, PhraseTable, length_weight, non_overlapping, term_key
+from bot.knowledge.models import IntentSpec
+
+HINT_STRENGTH = 0.4
+STRONG = 0.7
+GAPPED = 0.85  # "why should I own" is a little less sure than "why own"
+
+
+@dataclass(frozen=True, slots=True)
+class Intents:
+    """The intents a question shows, best first, and where their words are."""
+
+    scores: list[tuple[str, float]]
+    positions: set[int]
+    starts: set[int]  # where a decisive (non-hint) phrase starts: "TSLA| bull case"
+
+    @property
+    def strong(self) -> list[tuple[str, float]]:
+        return [(n, s) for n, s in self.scores if s >= STRONG]
+
+    @property
+    def hinted(self) -> str | None:
+        return self.scores[0][0] if self.scores and not self.strong else None
+
+
+def intent_table(specs: dict[str, IntentSpec]) -> PhraseTable:
+    table = PhraseTable()
+    for name, spec in specs.items():
+        for text in spec.terms:
+            table.add(term_key(text), (name, 1.0))
+        for text in spec.hints:
+            table.add(term_key(text), (name, HINT_STRENGTH))
+    return table
+
+
+def classify(reading: Reading, intents: PhraseTable, rivals: PhraseTable | None,
+             taken: set[int]) -> Intents:
+    """Intent phrases not overlapping the thesis's name (`taken`) nor a longer point phrase
+    from `rivals` ("investment thesis" is the overview; "open source" a point, not "source")."""
+    own = intents.hits(reading.stems, reading.quality)
+    other = rivals.hits(reading.stems, reading.quality) if rivals else []
+    merged = sorted([*own, *other], key=lambda h: (-h.size, h.gapped, h.positions[0]))
+    mine = {id(h) for h in own}
+    chosen = [h for h in non_overlapping(merged, set(taken)) if id(h) in mine]
+    return Intents(
+        _scores(chosen),
+        {p for h in chosen for p in h.positions},
+        {h.positions[0] for h in chosen if h.value[1] == 1.0},  # type: ignore[index]
+    )
+
+
+def _scores(hits: list[Hit]) -> list[tuple[str, float]]:
+    scores: dict[str, float] = {}
+    first: dict[str, int] = {}
+    for hit in hits:
+        name, strength = hit.value  # type: ignore[misc]
+        weight = strength * length_weight(("",) * hit.size) * hit.quality
+        scores[name] = scores.get(name, 0.0) + weight * (GAPPED if hit.gapped else 1.0)
+        first[name] = min(first.get(name, hit.positions[0]), hit.positions[0])
+    return sorted(scores.items(), key=lambda kv: (-kv[1], first[kv[0]]))

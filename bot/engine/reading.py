@@ -1,0 +1,75 @@
+"""Step one of the path: a cleaned question becomes words the matcher can look up.
+
+Each word is expanded (abbreviations), spell-corrected towards the bot's vocabulary or split
+("bullcase"), and remembers whether it was known; numbers are read apart ("$19.1bn", "35.8%").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.engine.clean import Token, tokenize
+from bot.engine.vocabulary import Key, Speller
+
+_NUMBER = re.compile(
+    r"(?<![\w.])(\$)?(\d+(?:\.\d+)?)\s*(%|x|bn|b|billion|mn|m|million|k)?(?![\w])", re.I
+)
+_SCALE = {"k": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6, "b": 1e9, "bn": 1e9, "billion": 1e9}
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """The question's words after correction, and what each one was."""
+
+    tokens: list[Token]
+    stems: list[str]
+    quality: list[float]  # 1.0 as typed, less for a corrected word
+    known: list[bool]
+    source: list[int]  # index into tokens of each stem (a split word gives two stems)
+    numbers: list[float]
+
+    def token_at(self, i: int) -> Token:
+        return self.tokens[self.source[i]]
+
+
+def read(text: str, speller: Speller, abbreviations: dict[str, Key]) -> Reading:
+    tokens = tokenize(text)
+    stems: list[str] = []
+    quality: list[float] = []
+    known: list[bool] = []
+    source: list[int] = []
+
+    def push(words: list[str] | Key, q: float, is_known: bool, i: int) -> None:
+        for word in words:
+            stems.append(word)
+            quality.append(q)
+            known.append(is_known)
+            source.append(i)
+
+    for i, token in enumerate(tokens):
+        expansion = abbreviations.get(token.text)
+        if expansion and not token.original.isupper():
+            push(expansion, 1.0, True, i)
+        elif (corrected := speller.correct(token)) is not None:
+            push([corrected[0]], corrected[1], True, i)
+        elif (parts := speller.split(token)) is not None:
+            push(parts, 0.9, True, i)
+        else:
+            push([token.stem], 1.0, False, i)
+    return Reading(tokens, stems, quality, known, source, read_numbers(text))
+
+
+def read_numbers(text: str) -> list[float]:
+    """Numbers that look like figures ("$52B", "19.1bn", "35.8%"), in every scale they may mean.
+    Bare integers are left out: "top 3 reasons" is not a figure."""
+    numbers = []
+    for match in _NUMBER.finditer(text):
+        dollar, digits, suffix = match.groups()
+        if not (dollar or suffix or "." in digits):
+            continue
+        value = float(digits)
+        numbers.append(value)
+        if suffix and suffix.lower() in _SCALE:
+            numbers.append(value * _SCALE[suffix.lower()])
+    return numbers

@@ -1,0 +1,96 @@
+"""Which thesis a question is about: tickers, exchange codes, aliases and names in any script;
+and, when none, whether it names a company we do not cover ("TSLA", "tesla's", "tencent bull")."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from bot.engine.reading import Reading
+from bot.engine.vocabulary import PhraseTable, non_overlapping, term_key, term_words
+from bot.knowledge.models import Thesis
+
+_DOMAIN_LIKE = re.compile(r"[a-z0-9]+\.[a-z]{1,4}")  # jd.com, 0700.hk
+
+
+class Names:
+    """Every name of every thesis, and the companies the theses mention but do not cover."""
+
+    def __init__(self, theses: Iterable[Thesis], common: set[str], intents: PhraseTable) -> None:
+        self._common = common
+        self._intents = intents
+        self._aliases = PhraseTable()
+        self._single: dict[str, str] = {}
+        self._script: list[tuple[str, str]] = []
+        self.others: set[str] = set()
+        self.words: set[str] = set()
+        for thesis in theses:
+            for alias in thesis.names():
+                key = term_key(alias)
+                self._aliases.add(key, thesis.ticker)
+                if len(key) == 1:
+                    self._single.setdefault(key[0], thesis.ticker)
+                if not alias.isascii():
+                    self._script.append((unicodedata.normalize("NFKC", alias), thesis.ticker))
+                self.words.update(w for w in term_words(alias) if w.isalpha())
+            self.others.update(key[0] for name in thesis.other_companies
+                               if len(key := term_key(name)) == 1)
+        self._script.sort(key=lambda pair: -len(pair[0]))
+
+    def single_words(self, ticker: str) -> set[str]:
+        return {word for word, owner in self._single.items() if owner == ticker}
+
+    def resolve(self, text: str, reading: Reading) -> tuple[list[str], set[int]]:
+        """Tickers the question names, in order, and the positions of the words naming them."""
+        found: list[str] = []
+        positions: set[int] = set()
+
+        def note(ticker: str) -> None:
+            if ticker not in found:
+                found.append(ticker)
+
+        for hit in non_overlapping(self._aliases.hits(reading.stems, reading.quality)):
+            if not hit.gapped and hit.quality >= 0.7:
+                positions.update(hit.positions)
+                note(hit.value)  # type: ignore[arg-type]
+        for i, stem in enumerate(reading.stems):
+            # NYSE:BABA, BABA.N, 9988.hk: a known name on either side of the separator.
+            for part in re.split(r"[.:/]", stem) if re.search(r"[.:/]", stem) else ():
+                if part in self._single:
+                    positions.add(i)
+                    note(self._single[part])
+        if self._script:
+            normal = unicodedata.normalize("NFKC", text)
+            for alias, ticker in self._script:
+                if alias in normal:
+                    note(ticker)
+        return found, positions
+
+    def unknown_subject(self, reading: Reading, intent_starts: set[int],
+                        asks: bool) -> str | None:
+        """A word that looks like the name of a company we do not cover.
+
+        Strong signs: a cashtag, a ticker in capitals, a name right before an intent phrase
+        ("tesla bull case"). Weaker signs (a possessive, "about X" at the end) count only in
+        a question that `asks` for a card."""
+        last_content = max((i for i, s in enumerate(reading.stems) if s not in self._common),
+                           default=-1)
+        for i, stem in enumerate(reading.stems):
+            token = reading.token_at(i)
+            if token.text in self._common or (stem,) in self._intents or token.text.isdigit():
+                continue
+            if not (token.text.isalpha() or _DOMAIN_LIKE.fullmatch(token.text)):
+                continue
+            ticker_like = token.original.isupper() and 2 <= len(token.text) <= 5
+            before_intent = (i + 1) in intent_starts
+            named_elsewhere = token.possessive or ticker_like or stem in self.others
+            if reading.known[i] and not (before_intent and named_elsewhere):
+                continue
+            capitalised = token.original[:1].isupper() and i > 0
+            if token.cashtag or ticker_like or before_intent or (asks and (
+                token.possessive
+                or (token.after_preposition and (capitalised or i == last_content))
+            )):
+                return token.original.upper() if token.cashtag or ticker_like else token.original
+        return None
