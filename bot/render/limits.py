@@ -69,7 +69,8 @@ def link(url: str | None, label: str) -> str:
     """An mrkdwn link to an http(s) URL, or just the escaped label when the URL is unusable."""
     if not url or not url.startswith(("http://", "https://")) or len(url) > MAX_URL // 2:
         return escape(label)
-    safe = url.replace("<", "%3C").replace(">", "%3E").replace("|", "%7C").replace(" ", "%20")
+    safe = (url.replace("<", "%3C").replace(">", "%3E").replace("|", "%7C").replace(" ", "%20")
+            .replace("&", "&amp;"))  # Slack decodes entities in link targets too
     label = escape(label).replace("|", "¦")
     return f"<{safe}|{label}>"
 
