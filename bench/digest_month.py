@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.knowledge.loader import load_theses  # noqa: E402
 from bot.store import open_store  # noqa: E402
-from tests.digest.conftest import _postgres_database  # noqa: E402
+from tests.digest.helpers import fresh_postgres_database  # noqa: E402
 from tests.digest.month import simulate  # noqa: E402
 from tests.fake_slack import FakeSlack  # noqa: E402
 
@@ -50,7 +50,7 @@ def main() -> int:
     theses = list(load_theses(ROOT / "knowledge").theses.values())
     with tempfile.TemporaryDirectory() as tmp:
         if args.database_url and not args.database_url.startswith("sqlite"):
-            databases = _postgres_database(args.database_url)
+            databases = fresh_postgres_database(args.database_url)
             url = next(databases)
         else:
             databases = None

@@ -27,7 +27,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
 )
-from sqlalchemy import Engine, and_, or_, select, update
+from sqlalchemy import Connection, Engine, and_, or_, select, update
 
 from bot import messages
 from bot.digest.card import Digest, build_digest, digest_blocks
@@ -122,9 +122,10 @@ def run_due(
     theses = list(theses)
     report = RunReport(now)
     digests: dict[tuple[dt.date, dt.date | None], Digest] = {}
-    due = [(sub, day) for sub in active_subscriptions(store)
-           if (day := _due_date(sub, now)) is not None]
-    settled = _settled(store, due)
+    with store.begin() as conn:
+        due = [(sub, day) for sub in active_subscriptions(conn)
+               if (day := _due_date(sub, now)) is not None]
+        settled = _settled(conn, due)
     for sub, day in due:
         if (sub.channel_id, day) in settled:
             report.outcomes.append(Outcome(sub.channel_id, day, "taken"))
@@ -149,19 +150,19 @@ def _due_date(sub: Subscription, now: dt.datetime) -> dt.date | None:
         return None
 
 
-def _settled(store: Engine, due: list[tuple[Subscription, dt.date]]) -> set[tuple[str, dt.date]]:
+def _settled(conn: Connection, due: list[tuple[Subscription, dt.date]]
+             ) -> set[tuple[str, dt.date]]:
     """(channel, day) pairs already posted or given up on: one query instead of a claim each."""
     if not due:
         return set()
     posts = digest_posts.c
-    with store.begin() as conn:
-        rows = conn.execute(
-            select(posts.channel_id, posts.local_date).where(
-                posts.local_date.in_({day for _, day in due}),
-                posts.channel_id.in_({sub.channel_id for sub, _ in due}),
-                or_(posts.status == POSTED, posts.final.is_(True)),
-            )
-        ).all()
+    rows = conn.execute(
+        select(posts.channel_id, posts.local_date).where(
+            posts.local_date.in_({day for _, day in due}),
+            posts.channel_id.in_({sub.channel_id for sub, _ in due}),
+            or_(posts.status == POSTED, posts.final.is_(True)),
+        )
+    ).all()
     return {(r.channel_id, r.local_date) for r in rows}
 
 

@@ -41,13 +41,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, and_, desc, select, update
+from sqlalchemy import Connection, Engine, and_, desc, select, update
 
 from bot.digest.card import build_digest, digest_blocks
 from bot.digest.schedule import Schedule, canonical_tz, parse_time
 from bot.knowledge.models import Thesis
 from bot.messages import UserError
 from bot.render.facts import format_date
+from bot.render.limits import echo
 from bot.store import FAILED, POSTED, digest_posts, insert_for, subscriptions
 
 if TYPE_CHECKING:
@@ -118,7 +119,8 @@ class DigestRequest:
 def parse_digest_args(text: str) -> DigestRequest:
     """"on 07:45 Europe/London daily" → DigestRequest("on", 07:45, "Europe/London", False).
 
-    Options come in any order; an empty text (or "preview") asks for the preview.
+    Options come in any order; an empty text (or "preview") asks for the preview. Errors quote
+    the user's words escaped for Slack (`bot.render.limits.echo`).
     """
     words = text.split()
     if words and words[0].lower() == "digest":
@@ -127,10 +129,10 @@ def parse_digest_args(text: str) -> DigestRequest:
         return DigestRequest("preview")
     action = _ACTIONS.get(words[0].lower())
     if action is None:
-        raise bad_action(words[0])
+        raise bad_action(echo(words[0], 40))
     if action != "on":
         if len(words) > 1:
-            raise bad_option(words[1])
+            raise bad_option(echo(words[1], 40))
         return DigestRequest(action)
     at: dt.time | None = None
     tz: str | None = None
@@ -144,13 +146,13 @@ def parse_digest_args(text: str) -> DigestRequest:
         elif lower[:1].isdigit():
             at = parse_time(word)
             if at is None:
-                raise bad_time(word)
+                raise bad_time(echo(word, 40))
         elif "/" in word or lower in {"utc", "gmt"}:
             tz = canonical_tz(word)
             if tz is None:
-                raise bad_tz(word)
+                raise bad_tz(echo(word, 40))
         else:
-            raise bad_option(word)
+            raise bad_option(echo(word, 40))
     return DigestRequest("on", at, tz, weekdays_only)
 
 
@@ -244,12 +246,14 @@ def unsubscribe(store: Engine, channel_id: str) -> bool:
     return result.rowcount == 1
 
 
-def active_subscriptions(store: Engine) -> list[Subscription]:
-    with store.begin() as conn:
-        rows = conn.execute(
-            select(subscriptions).where(subscriptions.c.active.is_(True))
-            .order_by(subscriptions.c.channel_id)
-        ).all()
+def active_subscriptions(store: Engine | Connection) -> list[Subscription]:
+    if isinstance(store, Engine):
+        with store.begin() as conn:
+            return active_subscriptions(conn)
+    rows = store.execute(
+        select(subscriptions).where(subscriptions.c.active.is_(True))
+        .order_by(subscriptions.c.channel_id)
+    ).all()
     return [_subscription(r) for r in rows]
 
 
@@ -344,7 +348,7 @@ def user_time_zone(client: WebClient, user_id: str) -> str:
     except (SlackApiError, KeyError, TypeError):
         logger.warning("users.info failed for %s; defaulting to UTC", user_id, exc_info=True)
         return "UTC"
-    return canonical_tz(tz) if isinstance(tz, str) and canonical_tz(tz) else "UTC"
+    return (canonical_tz(tz) if isinstance(tz, str) else None) or "UTC"
 
 
 def preview_date(store: Engine, channel_id: str, fallback_tz: str,

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from bot.knowledge.loader import load_theses
 from bot.knowledge.models import Catalyst, Thesis, Window
 from bot.store import open_store
 from tests.conftest import KNOWLEDGE
+from tests.digest.helpers import fresh_postgres_database
 from tests.fake_slack import FakeSlack
 
 PG_ENV = "THESIS_TEST_DATABASE_URL"
@@ -49,20 +49,6 @@ def fake_slack() -> Iterator[FakeSlack]:
         yield fake
 
 
-def _postgres_database(base_url: str) -> Iterator[str]:
-    import psycopg
-
-    base_url = base_url.replace("postgresql+psycopg://", "postgresql://")
-    name = f"thesis_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(base_url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield base_url.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with psycopg.connect(base_url, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh, empty database: a SQLite file, or a new PostgreSQL database dropped after."""
@@ -72,7 +58,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     base = os.environ.get(PG_ENV)
     if not base:
         pytest.skip(f"{PG_ENV} is not set (CI sets it; locally PostgreSQL tests are skipped)")
-    yield from _postgres_database(base)
+    yield from fresh_postgres_database(base)
 
 
 @pytest.fixture

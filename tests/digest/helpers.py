@@ -6,6 +6,8 @@ import datetime as dt
 import os
 import subprocess
 import sys
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -54,3 +56,19 @@ def ledger(store: Engine) -> list[Any]:
     with store.begin() as conn:
         return list(conn.execute(select(digest_posts).order_by(digest_posts.c.channel_id,
                                                                 digest_posts.c.local_date)))
+
+
+def fresh_postgres_database(base_url: str) -> Iterator[str]:
+    """A new, empty PostgreSQL database on the server of `base_url`, dropped afterwards."""
+    import psycopg
+
+    for prefix in ("postgresql+psycopg://", "postgres://"):
+        base_url = base_url.replace(prefix, "postgresql://")
+    name = f"thesis_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(base_url, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield base_url.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with psycopg.connect(base_url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

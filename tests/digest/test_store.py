@@ -83,3 +83,14 @@ def test_upgrade_adds_columns_and_keeps_every_row(database_url: str) -> None:
     assert [s.channel_id for s in active_subscriptions(engine)] == ["C_NEW", "C_OLD"]
     assert claim(engine, "C_OLD", dt.date(2026, 1, 6), jan5 + dt.timedelta(days=1), "tok2")
     engine.dispose()
+
+
+def test_processes_starting_together_on_an_empty_database_all_start(
+        database_url: str) -> None:
+    from tests.digest.helpers import thesis_process
+
+    env = {"DATABASE_URL": database_url, "PATH": "/usr/bin:/bin"}
+    procs = [thesis_process(["bot.cli", "digest", "list"], env) for _ in range(5)]
+    outputs = [p.communicate(timeout=60) for p in procs]
+    assert [p.returncode for p in procs] == [0] * 5, outputs
+    assert all(out.startswith("No channel gets the digest yet.") for out, _ in outputs)
