@@ -61,10 +61,11 @@ class FakeSlack:
 
     # -- scripting --------------------------------------------------------------------------
 
-    def fail(self, method: str, error: str, times: int = 1) -> None:
-        """The next `times` calls of `method` answer {"ok": false, "error": error}."""
+    def fail(self, method: str, error: str, times: int = 1, status: int = 200) -> None:
+        """The next `times` calls of `method` answer {"ok": false, "error": error}, with HTTP
+        `status` (200 like the Web API; a response_url answers e.g. 404 when expired)."""
         for _ in range(times):
-            self._failures[method].append((200, {"ok": False, "error": error}, {}))
+            self._failures[method].append((status, {"ok": False, "error": error}, {}))
 
     def rate_limit(self, method: str, retry_after: int = 1, times: int = 1) -> None:
         """The next `times` calls of `method` answer HTTP 429 with Retry-After."""

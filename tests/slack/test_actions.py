@@ -1,0 +1,145 @@
+"""Buttons, end to end: a signed interactivity payload → the served app → the response_url."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bot import messages
+from bot.render.blocks import CardRef
+from bot.render.limits import encode_value
+from tests.slack.block_rules import displayed, message_problems
+from tests.slack.conftest import Served, settle
+from tests.slack.signed import CHANNEL, USER
+
+
+def press(served: Served, action_id: str, ref: dict[str, Any] | str, count: int = 1,
+          **kwargs: Any) -> list[dict[str, Any]]:
+    value = ref if isinstance(ref, str) else encode_value(ref)
+    reply = served.slack.action(action_id, value, served.response_url("action"), **kwargs)
+    assert reply.status == 200 and reply.body == ""
+    calls = [c.params for c in served.replies("response_url", count)]
+    for params in calls:
+        if "text" in params and params.get("blocks"):
+            assert not message_problems(params["text"], params["blocks"],
+                                        mentions=(f"@{USER}",))
+    return calls
+
+
+def title(params: dict[str, Any]) -> str:
+    return params["blocks"][0]["text"]["text"]
+
+
+def button_values(params: dict[str, Any]) -> dict[str, str]:
+    return {e["action_id"]: e.get("value", "") for b in params["blocks"]
+            if b["type"] == "actions" for e in b["elements"]}
+
+
+def test_section_button_on_an_ephemeral_card_replaces_it(served: Served) -> None:
+    [params] = press(served, "nav:bull", {"c": "bull", "t": "BABA"})
+    assert params["replace_original"] is True
+    assert title(params) == "BABA · Bull case"
+    assert "share" in button_values(params)
+
+
+def test_section_button_on_a_public_card_answers_only_the_presser(served: Served) -> None:
+    [params] = press(served, "nav:catalyst", {"c": "catalyst", "t": "BABA"},
+                     ephemeral=False, thread_ts="1700000000.000009")
+    assert params["response_type"] == "ephemeral"
+    assert params["replace_original"] is False
+    assert params["thread_ts"] == "1700000000.000009"
+    assert title(params) == "BABA · Catalysts"
+    assert not served.fake.calls_to("chat.postMessage")
+
+
+def test_sources_button_lists_the_sources_behind_the_point(served: Served) -> None:
+    [params] = press(served, "nav:sources", {"c": "sources", "t": "BABA",
+                                             "p": "qwen-ecosystem-lead"})
+    assert title(params) == "BABA · Sources"
+    body = json.dumps(displayed(params["blocks"]))
+    assert "Hugging Face" in body
+    assert "nav:sources" not in button_values(params)
+
+
+def test_did_you_mean_choice_shows_that_card(served: Served) -> None:
+    [params] = press(served, "pick:0", {"c": "risk", "t": "BABA", "p": "chip-restrictions"})
+    assert title(params) == "BABA · Chip Restrictions Limit Scale"
+
+
+def test_how_to_ask_button_shows_help(served: Served) -> None:
+    [params] = press(served, "help", {"c": "help"})
+    assert "I answer questions" in json.dumps(params["blocks"])
+
+
+def test_show_more_adds_the_next_page_without_replacing(served: Served) -> None:
+    [params] = press(served, "more", {"c": "risk", "t": "BABA", "pg": 1})
+    assert params["replace_original"] is False and params["response_type"] == "ephemeral"
+    assert title(params).startswith("BABA · Key risks")
+
+
+def test_share_posts_the_card_publicly_attributed_to_the_sharer(served: Served) -> None:
+    public, delete = press(served, "share", {"c": "risk", "t": "BABA"}, count=2)
+    assert public["response_type"] == "in_channel"
+    assert public["replace_original"] is False
+    assert title(public) == "BABA · Key risks"
+    attribution = public["blocks"][1]["elements"][0]["text"]
+    assert attribution == f"Shared by <@{USER}>"
+    assert "share" not in button_values(public)  # already public
+    assert delete == {"delete_original": True, "text": ""}
+
+
+def test_share_keeps_the_exact_card_shared(served: Served) -> None:
+    ref = CardRef("catalyst", "BABA", "share-buybacks", "buyback-remaining").value()
+    public, _ = press(served, "share", ref, count=2)
+    assert title(public) == "BABA · Share Buybacks"
+    assert "$19.1 billion" in json.dumps(public["blocks"])
+
+
+def test_feedback_is_recorded_and_acknowledged(served: Served) -> None:
+    before = len(served.records().votes())
+    ref = {"c": "risk", "t": "BABA", "q": "what are the risks?", "cf": 0.85}
+    [params] = press(served, "feedback:down", ref)
+    assert params["text"] == messages.feedback_thanks(helpful=False)
+    assert params["response_type"] == "ephemeral" and params["replace_original"] is False
+    votes = served.records().votes()
+    assert len(votes) == before + 1
+    vote = votes[-1]
+    assert (vote.helpful, vote.ticker, vote.card, vote.question, vote.user_id,
+            vote.channel_id, vote.confidence) == (False, "BABA", "risk", "what are the risks?",
+                                                  USER, CHANNEL, 0.85)
+    served.fake.clear()
+    [thanks] = press(served, "feedback:up", ref, ephemeral=False)
+    assert thanks["text"] == messages.feedback_thanks(helpful=True)
+    assert served.records().votes()[-1].helpful is True
+
+
+def test_a_garbled_button_value_gets_help_not_an_error(served: Served) -> None:
+    [params] = press(served, "nav:bull", "{not json")
+    assert "I answer questions" in json.dumps(params["blocks"])
+
+
+def test_a_button_for_a_thesis_no_longer_covered_says_so(served: Served) -> None:
+    [params] = press(served, "nav:bull", {"c": "bull", "t": "GONE"})
+    assert "I don't have a thesis on GONE" in json.dumps(params["blocks"])
+
+
+def test_an_unknown_action_is_acknowledged_and_ignored(served: Served) -> None:
+    reply = served.slack.action("someone-elses-button", "{}", served.response_url("x"))
+    assert reply.status in (200, 404)
+    settle()
+    assert served.fake.calls == []
+
+
+def test_an_expired_response_url_is_logged_and_the_user_told(served: Served,
+                                                            caplog: Any) -> None:
+    served.fake.fail("response_url", "expired_url", status=404)
+    with caplog.at_level("INFO", logger="bot.slack"):
+        served.slack.action("nav:bull", encode_value({"c": "bull", "t": "BABA"}),
+                            served.response_url("action"))
+        failed, apology = (c.params for c in served.replies("response_url", 2))
+        settle(0.1)
+    assert title(failed) == "BABA · Bull case"
+    assert apology["text"] == messages.SLACK_SORRY
+    errors = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert errors and "response_url answered 404" in str(errors[0].exc_info[1])
+    assert any("outcome=error" in r.getMessage() for r in caplog.records)

@@ -1,0 +1,159 @@
+"""`thesis serve`: settings checked first (one line naming the variable, exit 2), the mode
+chosen from them, and the real production server answering signed requests."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.cli import main
+from tests.fake_slack import FakeSlack
+from tests.slack.conftest import free_socket
+from tests.slack.signed import SECRET, SlackSender
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> pytest.MonkeyPatch:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'bot.db'}")
+    return monkeypatch
+
+
+@pytest.mark.parametrize(("argv", "variables", "named"), [
+    (["serve"], {}, "SLACK_BOT_TOKEN"),
+    (["serve", "--http"], {"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_SIGNING_SECRET"),
+    (["serve", "--socket"], {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"},
+     "SLACK_APP_TOKEN"),
+])
+def test_missing_setting_is_one_line_naming_it(env: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str],
+                                               argv: list[str], variables: dict[str, str],
+                                               named: str) -> None:
+    for name, value in variables.items():
+        env.setenv(name, value)
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith(f"thesis: {named} is not set: ")
+    assert "Traceback" not in err
+
+
+def test_token_slack_rejects_is_one_line(env: pytest.MonkeyPatch,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    with FakeSlack() as fake:
+        fake.fail("auth.test", "invalid_auth")
+        for name, value in {"SLACK_BOT_TOKEN": "xoxb-bad", "SLACK_SIGNING_SECRET": "s",
+                            "SLACK_API_URL": fake.url}.items():
+            env.setenv(name, value)
+        assert main(["serve", "--http"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("thesis: Slack rejected SLACK_BOT_TOKEN (invalid_auth).")
+    assert "xoxb-bad" not in err and err.count("\n") == 1
+
+
+def test_unreachable_slack_is_one_line(env: pytest.MonkeyPatch,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    closed = free_socket()
+    port = closed.getsockname()[1]
+    closed.close()
+    for name, value in {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s",
+                        "SLACK_API_URL": f"http://127.0.0.1:{port}/api/"}.items():
+        env.setenv(name, value)
+    assert main(["serve", "--http"]) == 2
+    assert capsys.readouterr().err.startswith("thesis: cannot reach the Slack Web API")
+
+
+@pytest.fixture
+def recorded_servers(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    seen: dict[str, Any] = {}
+
+    class FakeSocketMode:
+        def __init__(self, app: Any, app_token: str) -> None:
+            seen["socket"] = app_token
+
+        def start(self) -> None:
+            seen["started"] = "socket"
+
+    def fake_uvicorn(app: Any, **kwargs: Any) -> None:
+        seen["started"] = "http"
+        seen["http"] = kwargs
+
+    import slack_bolt.adapter.socket_mode as socket_mode
+    import uvicorn
+
+    monkeypatch.setattr(socket_mode, "SocketModeHandler", FakeSocketMode)
+    monkeypatch.setattr(uvicorn, "run", fake_uvicorn)
+    return seen
+
+
+@pytest.mark.parametrize(("argv", "app_token", "mode"), [
+    (["serve"], "xapp-1", "socket"), (["serve"], None, "http"),
+    (["serve", "--http"], "xapp-1", "http"), (["serve", "--socket"], "xapp-1", "socket")])
+def test_mode_follows_the_settings_and_flags(env: pytest.MonkeyPatch,
+                                             recorded_servers: dict[str, Any],
+                                             argv: list[str], app_token: str | None,
+                                             mode: str) -> None:
+    with FakeSlack() as fake:
+        env.setenv("SLACK_BOT_TOKEN", "xoxb-1")
+        env.setenv("SLACK_SIGNING_SECRET", "s")
+        env.setenv("SLACK_API_URL", fake.url)
+        env.setenv("PORT", "4321")
+        if app_token:
+            env.setenv("SLACK_APP_TOKEN", app_token)
+        assert main(argv) == 0
+    assert recorded_servers["started"] == mode
+    if mode == "http":
+        assert recorded_servers["http"]["port"] == 4321
+    else:
+        assert recorded_servers["socket"] == "xapp-1"
+
+
+@pytest.fixture
+def real_server(tmp_path: Path) -> Iterator[tuple[SlackSender, FakeSlack, subprocess.Popen]]:
+    """`thesis serve --http` as its own process: uvicorn, exactly as the Procfile runs it."""
+    with FakeSlack() as fake:
+        sock = free_socket()
+        port = sock.getsockname()[1]
+        sock.close()
+        environ = {k: v for k, v in os.environ.items()
+                   if not k.startswith("SLACK_") and k not in ("DATABASE_URL", "PORT")}
+        environ.update(SLACK_BOT_TOKEN="xoxb-subprocess-token", SLACK_SIGNING_SECRET=SECRET,
+                       SLACK_API_URL=fake.url, DATABASE_URL=f"sqlite:///{tmp_path / 'b.db'}")
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", "serve", "--http", "--port", str(port),
+             "--host", "127.0.0.1"], cwd=ROOT, env=environ, stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT, text=True)
+        sender = SlackSender(f"http://127.0.0.1:{port}")
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                if sender.request("GET", "/healthz").status == 200:
+                    break
+            except OSError:
+                time.sleep(0.05)
+        try:
+            yield sender, fake, process
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+def test_the_production_server_answers_a_signed_command(
+        real_server: tuple[SlackSender, FakeSlack, subprocess.Popen]) -> None:
+    sender, fake, process = real_server
+    reply = sender.command("BABA risks", fake.response_url())
+    assert reply.status == 200
+    [call] = fake.wait_for("response_url")
+    assert call.params["blocks"][0]["text"]["text"] == "BABA · Key risks"
+    process.terminate()
+    output, _ = process.communicate(timeout=10)
+    assert "request command /thesis" in output and "outcome=acked" in output
+    assert "xoxb-subprocess-token" not in output and SECRET not in output
+    assert "development server" not in output
