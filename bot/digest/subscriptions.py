@@ -1,7 +1,7 @@
 """Which channels get the digest, and when: what `/thesis digest …` and `thesis digest …` do.
 
-The Slack listener stays a thin call (store = `bot.store.create_engine_for(settings.database_url)`
-after `ensure_schema`; every error a user can fix is a `bot.messages.UserError` to show as is):
+The Slack listener stays a thin call (store = `bot.store.open_store(settings.database_url)`, once
+at start; every error a user can fix is a `bot.messages.UserError` whose text is safe to show):
 
     request = parse_digest_args(text)              # "on 07:45 Europe/London daily" → DigestRequest
     request.action == "on":
