@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -121,6 +122,11 @@ def run_due(
     """
     theses = list(theses)
     report = RunReport(now)
+    started = time.monotonic()
+
+    def clock() -> dt.datetime:  # `now` moved on by the run's own duration (429 waits and all)
+        return now + dt.timedelta(seconds=time.monotonic() - started)
+
     digests: dict[tuple[dt.date, dt.date | None], Digest] = {}
     with store.begin() as conn:
         due = [(sub, day) for sub in active_subscriptions(conn)
@@ -131,13 +137,13 @@ def run_due(
             report.outcomes.append(Outcome(sub.channel_id, day, "taken"))
             continue
         token = uuid.uuid4().hex
-        if not claim(store, sub.channel_id, day, now, token, claim_timeout=claim_timeout,
+        if not claim(store, sub.channel_id, day, clock(), token, claim_timeout=claim_timeout,
                      retry_delay=retry_delay, max_attempts=max_attempts):
             report.outcomes.append(Outcome(sub.channel_id, day, "taken"))
             continue
         if after_claim is not None:
             after_claim(sub.channel_id, day)
-        report.outcomes.append(_post(store, client, sub, day, token, now, theses, digests,
+        report.outcomes.append(_post(store, client, sub, day, token, clock, theses, digests,
                                      stale_after_days, max_attempts))
     return report
 
@@ -200,7 +206,7 @@ def claim(store: Engine, channel_id: str, day: dt.date, now: dt.datetime, token:
 
 
 def _post(store: Engine, client: WebClient, sub: Subscription, day: dt.date, token: str,
-          now: dt.datetime, theses: list[Thesis],
+          clock: Callable[[], dt.datetime], theses: list[Thesis],
           digests: dict[tuple[dt.date, dt.date | None], Digest],
           stale_after_days: int, max_attempts: int) -> Outcome:
     channel = sub.channel_id
@@ -218,15 +224,17 @@ def _post(store: Engine, client: WebClient, sub: Subscription, day: dt.date, tok
     except SlackApiError as exc:
         error = str(exc.response.get("error") or f"http_{exc.response.status_code}")
         final = error in CHANNEL_GONE
-        gave_up = _record_failure(store, channel, day, token, now, error, final, max_attempts)
+        gave_up = _record_failure(store, channel, day, token, clock(), error, final,
+                                  max_attempts)
         return Outcome(channel, day, "gave_up" if gave_up else "failed", error=error)
     except Exception as exc:  # network trouble or a bug: this channel waits, the others go on
         logger.exception("digest for %s on %s failed", channel, day)
         error = type(exc).__name__
-        gave_up = _record_failure(store, channel, day, token, now, error, False, max_attempts)
+        gave_up = _record_failure(store, channel, day, token, clock(), error, False,
+                                  max_attempts)
         return Outcome(channel, day, "gave_up" if gave_up else "failed", error=error)
     ts = response.get("ts")
-    _record_posted(store, channel, day, token, now, ts)
+    _record_posted(store, channel, day, token, clock(), ts)
     return Outcome(channel, day, "posted", message_ts=ts)
 
 
