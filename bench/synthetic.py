@@ -7,10 +7,11 @@ from pathlib import Path
 
 import yaml
 
-_WORDS = ("nova orbit lumen vertex cobalt quartz ember falcon harbor summit apex delta "
-          "zenith atlas cedar willow onyx pioneer meridian boreal").split()
-_THEMES = ("payments logistics semiconductors streaming batteries biotech insurance "
-           "robotics fintech gaming retail energy").split()
+_WORDS = ["nova", "orbit", "lumen", "vertex", "cobalt", "quartz", "ember", "falcon", "harbor",
+          "summit", "apex", "delta", "zenith", "atlas", "cedar", "willow", "onyx", "pioneer",
+          "meridian", "boreal"]
+_THEMES = ["payments", "logistics", "semiconductors", "streaming", "batteries", "biotech",
+           "insurance", "robotics", "fintech", "gaming", "retail", "energy"]
 
 
 def thesis_dict(n: int, rng: random.Random) -> dict:
