@@ -6,6 +6,7 @@ Point `WebClient(base_url=fake.url)` (or SLACK_API_URL) at it. It also accepts p
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import threading
@@ -17,12 +18,19 @@ from typing import Any
 from urllib.parse import parse_qs
 
 
+class _Server(ThreadingHTTPServer):
+    # The default backlog of 5 drops connections under a burst (the client then waits a
+    # second to retry): a fake must not be the slowest part of a benchmark.
+    request_queue_size = 256
+
+
 @dataclass
 class Call:
     method: str
     params: dict[str, Any]
     headers: dict[str, str]
     at: float = field(default_factory=time.monotonic)
+    path: str = ""  # the URL path called, e.g. /response/<name> for a response_url
 
 
 class FakeSlack:
@@ -36,7 +44,7 @@ class FakeSlack:
         self.user_tz: dict[str, tuple[str, int]] = {}
         self.bot_user_id = "UBOT"
         self.bot_id = "BBOT"
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server = _Server(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
@@ -136,7 +144,8 @@ class FakeSlack:
                     method = self.path.split("/api/", 1)[-1].split("?")[0]
                 params = _params(raw, self.headers.get("Content-Type", ""))
                 with fake._lock:
-                    fake.calls.append(Call(method, params, dict(self.headers)))
+                    fake.calls.append(Call(method, params, dict(self.headers),
+                                           path=self.path))
                     scripted = fake._failures[method].pop(0) if fake._failures[method] else None
                     fake._lock.notify_all()
                 status, body, headers = scripted or (200, fake._answer(method, params), {})
@@ -162,8 +171,6 @@ def _params(raw: str, content_type: str) -> dict[str, Any]:
     params: dict[str, Any] = {k: v[0] for k, v in parse_qs(raw).items()}
     for key in ("blocks", "attachments", "view"):
         if isinstance(params.get(key), str):
-            try:
+            with contextlib.suppress(json.JSONDecodeError):
                 params[key] = json.loads(params[key])
-            except json.JSONDecodeError:
-                pass
     return params

@@ -62,9 +62,14 @@ class ActionListeners:
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
 
-    @staticmethod
-    def acknowledge(ack: Ack) -> None:
+    def on_action(self, ack: Ack, action: dict[str, Any], body: dict[str, Any],
+                  respond: Respond, context: BoltContext) -> None:
+        """Every button: ack, then show, share or record after."""
         ack()
+        action_id = str(action.get("action_id"))
+        work = (self.share if action_id == SHARE
+                else self.feedback if action_id.startswith(f"{FEEDBACK}:") else self.show)
+        self.deps.later(work, action, body, respond, context)
 
     # -- turning a button back into an Answer -----------------------------------------------
 
@@ -145,8 +150,5 @@ class ActionListeners:
 
 def register(app: App, deps: Deps) -> None:
     listeners = ActionListeners(deps)
-    ack = listeners.acknowledge
-    app.action(re.compile(rf"^(?:{NAV}|{PICK}):"))(ack=ack, lazy=[listeners.show])
-    app.action(re.compile(rf"^(?:{MORE}|{HELP})$"))(ack=ack, lazy=[listeners.show])
-    app.action(SHARE)(ack=ack, lazy=[listeners.share])
-    app.action(re.compile(rf"^{FEEDBACK}:"))(ack=ack, lazy=[listeners.feedback])
+    ours = re.compile(rf"^(?:(?:{NAV}|{PICK}|{FEEDBACK}):.+|{MORE}|{HELP}|{SHARE})$")
+    app.action(ours)(listeners.on_action)

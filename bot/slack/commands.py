@@ -37,9 +37,10 @@ class CommandListeners:
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
 
-    @staticmethod
-    def acknowledge(ack: Ack) -> None:
+    def on_command(self, ack: Ack, command: dict[str, Any], respond: Respond,
+                   client: WebClient, context: BoltContext) -> None:
         ack()
+        self.deps.later(self.answer, command, respond, client, context)
 
     def answer(self, command: dict[str, Any], respond: Respond, client: WebClient,
                context: BoltContext) -> None:
@@ -98,4 +99,4 @@ def _sentence(text: str, ours: bool = False) -> Message:
 
 def register(app: App, deps: Deps) -> None:
     listeners = CommandListeners(deps)
-    app.command(COMMAND)(ack=listeners.acknowledge, lazy=[listeners.answer])
+    app.command(COMMAND)(listeners.on_command)

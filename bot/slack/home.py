@@ -23,9 +23,10 @@ class HomeListeners:
     def is_home_tab(event: dict[str, Any]) -> bool:
         return event.get("tab") == "home" and bool(event.get("user"))
 
-    @staticmethod
-    def acknowledge(ack: Ack) -> None:
+    def on_home_opened(self, ack: Ack, event: dict[str, Any], client: WebClient,
+                       context: BoltContext) -> None:
         ack()
+        self.deps.later(self.publish, event, client, context)
 
     @staticmethod
     def ignore(ack: Ack, event: dict[str, Any], context: BoltContext) -> None:
@@ -43,6 +44,5 @@ class HomeListeners:
 
 def register(app: App, deps: Deps) -> None:
     listeners = HomeListeners(deps)
-    app.event("app_home_opened", matchers=[listeners.is_home_tab])(
-        ack=listeners.acknowledge, lazy=[listeners.publish])
+    app.event("app_home_opened", matchers=[listeners.is_home_tab])(listeners.on_home_opened)
     app.event("app_home_opened")(listeners.ignore)

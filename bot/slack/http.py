@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Awaitable, Callable, MutableMapping
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
@@ -27,6 +28,9 @@ class SlackHttp:
     def __init__(self, app: App, health: Callable[[], dict[str, Any]] | None = None) -> None:
         self.app = app
         self.health = health or (lambda: {"ok": True})
+        # Answers hold back while requests are being acknowledged (bot.slack.app.AckFirst).
+        self.acking: Callable[[], AbstractContextManager[None]] = getattr(
+            getattr(app, "ack_first", None), "acking", nullcontext)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -38,12 +42,13 @@ class SlackHttp:
         if path == HEALTH_PATH and method in ("GET", "HEAD"):
             await _send(send, 200, json.dumps(self.health()).encode(), "application/json")
         elif path == EVENTS_PATH and method == "POST":
-            body = await _read_body(receive)
-            if body is None:
-                await _send(send, 413, b"Payload Too Large")
-                return
-            response = await asyncio.to_thread(self.dispatch, scope, body)
-            await _send_bolt(send, response)
+            with self.acking():
+                body = await _read_body(receive)
+                if body is None:
+                    await _send(send, 413, b"Payload Too Large")
+                    return
+                response = await asyncio.to_thread(self.dispatch, scope, body)
+                await _send_bolt(send, response)
         elif path in (HEALTH_PATH, EVENTS_PATH):
             await _send(send, 405, b"Method Not Allowed")
         else:

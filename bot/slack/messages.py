@@ -62,25 +62,24 @@ class MessageListeners:
     # -- ack step ---------------------------------------------------------------------------
 
     @staticmethod
-    def acknowledge(ack: Ack) -> None:
-        ack()
-
-    @staticmethod
     def ignore(ack: Ack, event: dict[str, Any], context: BoltContext) -> None:
         direct = event.get("type") == "message"
         context[OUTCOME] = f"ignored: {why_ignore(event, context.bot_user_id, direct)}"
         ack()
 
-    # -- after the ack ----------------------------------------------------------------------
-
-    def answer_mention(self, body: dict[str, Any], event: dict[str, Any], client: WebClient,
-                       context: BoltContext) -> None:
+    def on_mention(self, ack: Ack, body: dict[str, Any], event: dict[str, Any],
+                   client: WebClient, context: BoltContext) -> None:
+        ack()
         thread_ts = event.get("thread_ts") or event.get("ts")
-        self._answer(body, event, client, context, "mention", thread_ts)
+        self.deps.later(self._answer, body, event, client, context, "mention", thread_ts)
 
-    def answer_dm(self, body: dict[str, Any], event: dict[str, Any], client: WebClient,
-                  context: BoltContext) -> None:
-        self._answer(body, event, client, context, "direct message", event.get("thread_ts"))
+    def on_direct_message(self, ack: Ack, body: dict[str, Any], event: dict[str, Any],
+                          client: WebClient, context: BoltContext) -> None:
+        ack()
+        self.deps.later(self._answer, body, event, client, context, "direct message",
+                        event.get("thread_ts"))
+
+    # -- after the ack ----------------------------------------------------------------------
 
     def _answer(self, body: dict[str, Any], event: dict[str, Any], client: WebClient,
                 context: BoltContext, what: str, thread_ts: str | None) -> None:
@@ -104,9 +103,7 @@ class MessageListeners:
 
 def register(app: App, deps: Deps) -> None:
     listeners = MessageListeners(deps)
-    app.event("app_mention", matchers=[listeners.is_mention_question])(
-        ack=listeners.acknowledge, lazy=[listeners.answer_mention])
+    app.event("app_mention", matchers=[listeners.is_mention_question])(listeners.on_mention)
     app.event("app_mention")(listeners.ignore)
-    app.event("message", matchers=[listeners.is_dm_question])(
-        ack=listeners.acknowledge, lazy=[listeners.answer_dm])
+    app.event("message", matchers=[listeners.is_dm_question])(listeners.on_direct_message)
     app.event("message")(listeners.ignore)

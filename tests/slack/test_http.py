@@ -90,3 +90,16 @@ def test_each_request_is_logged_with_latency_and_outcome_and_no_secret(
     for secret in ("xoxb-test-token", "test-signing-secret", "legacy-verification-token",
                    "BABA risks"):
         assert secret not in logged
+
+
+def test_answers_wait_for_acks_in_flight_but_not_forever() -> None:
+    from bot.slack.app import AckFirst
+
+    gate = AckFirst(patience=0.2)
+    started = time.monotonic()
+    gate.wait_turn()
+    assert time.monotonic() - started < 0.05  # nothing in flight: no wait
+    with gate.acking():
+        started = time.monotonic()
+        gate.wait_turn()
+        assert 0.15 < time.monotonic() - started < 0.5  # held back, then let go
