@@ -124,7 +124,9 @@ class ActionListeners:
 
     def feedback(self, action: dict[str, Any], body: dict[str, Any], respond: Respond,
                  context: BoltContext) -> None:
-        with answering("action feedback", context) as report:
+        with answering("action feedback", context,
+                       lambda text: self._reply(body, respond, render_notice(text), False)) \
+                as report:
             ref = CardRef.from_value(action.get("value")) or CardRef("unknown")
             helpful = str(action.get("action_id")).endswith(":up")
             vote = Vote(helpful, ref.card, ref.ticker, ref.point, ref.question,
