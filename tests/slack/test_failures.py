@@ -50,3 +50,21 @@ def test_rate_limited_post_waits_for_retry_after_then_succeeds(served: Served) -
     assert delivered.at - limited.at >= 0.9
     assert delivered.params["blocks"][0]["text"]["text"] == "BABA · Bear case"
     assert len(served.fake.calls_to("chat.postMessage")) == 2
+
+
+def test_a_failure_before_the_ack_still_answers_the_command_kindly(
+        served: Served, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    from bot.slack.app import Deps
+
+    def broken(self: Deps, *args: object) -> None:
+        raise KeyError("private detail")
+
+    monkeypatch.setattr(Deps, "later", broken)  # fails inside the listener, before it returns
+    with caplog.at_level("ERROR", logger="bot.slack"):
+        reply = served.slack.command("BABA", served.response_url())
+    assert reply.status == 200
+    assert json.loads(reply.body) == {"response_type": "ephemeral",
+                                      "text": messages.SLACK_SORRY}
+    assert "private detail" not in reply.body
+    assert any(r.exc_info and "private detail" in str(r.exc_info[1]) for r in caplog.records)
