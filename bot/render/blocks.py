@@ -328,20 +328,11 @@ RENDERERS: dict[str, Callable[[Answer, dt.date], Body]] = {
 # -- the parts every card shares --------------------------------------------------------------
 
 
-def _choice_label(answer: Answer, card: str, point: str | None, label: str) -> str:
-    if label:
-        return label
-    thesis = answer.thesis
-    found = thesis.point(point) if thesis and point else None
-    return found[1].title if found else f"{answer.ticker or ''} {card}".strip()
-
-
 def _choices(answer: Answer, include_guess: bool) -> list[Block]:
     """"Did you mean …" buttons: the alternatives (and the engine's own guess, if asked)."""
     refs: list[tuple[str, CardRef]] = []
     if include_guess and answer.thesis is not None:
-        refs.append((_choice_label(answer, answer.card, answer.point,
-                                   facts.card_title(answer)), CardRef.of(answer)))
+        refs.append((facts.card_title(answer), CardRef.of(answer)))
     for alt in answer.alternatives:
         if alt.thesis is None:
             continue

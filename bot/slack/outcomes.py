@@ -67,7 +67,7 @@ def mark_received(context: BoltContext, next: Callable[[], None]) -> None:  # no
 
 @dataclass
 class Report:
-    """Filled in by a lazy listener: what it answered, or why it did not."""
+    """Filled in by the work done after the ack: what it answered, or why it did not."""
 
     outcome: str = "answered"
     card: str | None = None
