@@ -6,6 +6,7 @@ import datetime as dt
 import textwrap
 from collections.abc import Callable
 
+from bot import messages
 from bot.engine.answer import Answer
 from bot.knowledge.models import Catalyst, Point, Thesis
 from bot.render import facts
@@ -196,21 +197,17 @@ def render_figures(answer: Answer, today: dt.date) -> list[str]:
 
 def render_help(answer: Answer, today: dt.date) -> list[str]:
     covered = ", ".join(answer.covered) or "none yet"
-    return ["I answer questions about the team's investment theses.", "", facts.HOW_TO_ASK, "",
-            f"Theses I cover: {covered}"]
+    return [messages.HOME_INTRO, "", facts.HOW_TO_ASK, "", f"{messages.COVERED_TITLE}: {covered}"]
 
 
 def render_unknown(answer: Answer, today: dt.date) -> list[str]:
     covered = ", ".join(answer.covered) or "none yet"
+    suggestions = f"{messages.TRY_INSTEAD} " + " | ".join(a.label for a in answer.alternatives)
     if answer.reason == "which thesis":
-        return [f"Which company do you mean? I cover: {covered}.",
-                "Try: " + " | ".join(a.label for a in answer.alternatives)]
+        return [f"{messages.WHICH_THESIS} {covered}.", suggestions]
     if answer.unknown_subject:
-        return [f"I don't have a thesis on {answer.unknown_subject}. Theses I cover: {covered}.",
-                "Try: " + " | ".join(a.label for a in answer.alternatives)]
-    return ["I don't know how to answer that: I only know the team's investment theses.",
-            f"Theses I cover: {covered}. Ask for example \"what are BABA's risks?\", "
-            "or type help."]
+        return [messages.no_thesis_on(answer.unknown_subject, covered), suggestions]
+    return [messages.cannot_answer(covered)]
 
 
 RENDERERS: dict[str, Callable[[Answer, dt.date], list[str]]] = {
