@@ -7,7 +7,9 @@ confidence the Slack layer can act on.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from bot.engine.answer import CARD_OF_SECTION, SECTION_OF_CARD, Alternative, Answer, Card
@@ -29,11 +31,27 @@ _HORIZON_WORDS = {"near": "near", "short": "near", "medium": "medium", "mid": "m
                   "long": "long"}
 
 
+class _Theses(Mapping[str, Thesis]):
+    """The theses, read through their indexes (which may load lazily, see cache.py)."""
+
+    def __init__(self, indexes: Mapping[str, ThesisIndex]) -> None:
+        self._indexes = indexes
+
+    def __getitem__(self, ticker: str) -> Thesis:
+        return self._indexes[ticker].thesis
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._indexes)
+
+    def __len__(self) -> int:
+        return len(self._indexes)
+
+
 class Engine:
     """Answers questions about the loaded theses. Build once, call `answer` many times."""
 
     def __init__(self, knowledge: Knowledge) -> None:
-        self.theses: dict[str, Thesis] = dict(knowledge.theses)
+        self.theses: Mapping[str, Thesis] = dict(knowledge.theses)
         self.problems = list(knowledge.problems)
         vocabulary = knowledge.vocabulary
         common_words = vocabulary.words() if vocabulary else []
@@ -42,7 +60,7 @@ class Engine:
                                (vocabulary.abbreviations if vocabulary else {}).items()}
         self._intents = intent_table(knowledge.intents)
         self._names = Names(self.theses.values(), self._common, self._intents)
-        self._indexes = {
+        self._indexes: Mapping[str, ThesisIndex] = {
             ticker: ThesisIndex(thesis, self._names.single_words(ticker), self._common)
             for ticker, thesis in self.theses.items()
         }
@@ -53,6 +71,18 @@ class Engine:
         self.speller.add(self._names.words)
         for index in self._indexes.values():
             self.speller.add(index.words)
+
+    @property
+    def indexes(self) -> Mapping[str, ThesisIndex]:
+        return self._indexes
+
+    def with_indexes(self, indexes: Mapping[str, ThesisIndex]) -> Engine:
+        """This engine over another store of per-thesis indexes (the on-disk cache's, which
+        loads a thesis only when a question needs it)."""
+        engine = copy.copy(self)
+        engine._indexes = indexes
+        engine.theses = _Theses(indexes)
+        return engine
 
     @classmethod
     def from_dirs(cls, knowledge_dir: Path, intents_dir: Path,

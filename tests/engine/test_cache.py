@@ -23,13 +23,13 @@ def test_edited_thesis_is_answered_fresh_not_from_the_cache(
     cache = tmp_path / "cache"
     first = _ask(knowledge_copy, cache, "BABA bull case")
     assert "Dominates China's AI cloud market" in first
-    assert len(list(cache.glob("engine-*.pickle"))) == 1
+    assert len(list(cache.glob("engine-*/catalog.pickle"))) == 1
     path = knowledge_copy / "baba.yaml"
     path.write_text(path.read_text().replace("Dominates China's AI cloud market",
                                              "Leads China's AI cloud market"))
     second = _ask(knowledge_copy, cache, "BABA bull case")
     assert "Leads China's AI cloud market" in second
-    assert len(list(cache.glob("engine-*.pickle"))) == 1
+    assert len(list(cache.glob("engine-*/catalog.pickle"))) == 1
 
 
 def test_unwritable_cache_folder_only_costs_speed(knowledge_copy: Path, tmp_path: Path) -> None:
