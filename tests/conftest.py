@@ -32,3 +32,28 @@ def knowledge_copy(tmp_path: Path) -> Path:
     target = tmp_path / "knowledge"
     shutil.copytree(KNOWLEDGE, target)
     return target
+
+
+SECOND_THESIS = """\
+ticker: TCEHY
+company: Tencent Holdings
+aliases: [Tencent, "0700.HK"]
+title: Tencent test thesis
+summary: A second thesis, to make questions ambiguous.
+updated: 2025-10-01
+overview: Games and payments.
+sources: [{id: doc, title: Test document, date: 2025-10-01}]
+bear:
+  - id: games-regulation
+    title: Games regulation
+    summary: Approvals can stop.
+    detail: Game approvals can stop at any time.
+    sources: [doc]
+"""
+
+
+@pytest.fixture
+def two_theses(knowledge_copy: Path) -> Path:
+    """knowledge/ plus a small second thesis (Tencent), so questions must name a company."""
+    (knowledge_copy / "tcehy.yaml").write_text(SECOND_THESIS, encoding="utf-8")
+    return knowledge_copy

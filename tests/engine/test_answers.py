@@ -77,27 +77,8 @@ def test_greetings_and_empty_input_get_help(engine: Engine, question: str) -> No
     assert "what are BABA's risks?" in render_text(answer)
 
 
-def test_with_several_theses_a_question_naming_none_asks_which(knowledge_copy: Path) -> None:
-    (knowledge_copy / "tcehy.yaml").write_text(
-        """\
-ticker: TCEHY
-company: Tencent Holdings
-aliases: [Tencent, "0700.HK"]
-title: Tencent test thesis
-summary: A second thesis, to make questions ambiguous.
-updated: 2025-10-01
-overview: Games and payments.
-sources: [{id: doc, title: Test document, date: 2025-10-01}]
-bear:
-  - id: games-regulation
-    title: Games regulation
-    summary: Approvals can stop.
-    detail: Game approvals can stop at any time.
-    sources: [doc]
-""",
-        encoding="utf-8",
-    )
-    engine = Engine.from_dirs(knowledge_copy, INTENTS)
+def test_with_several_theses_a_question_naming_none_asks_which(two_theses: Path) -> None:
+    engine = Engine.from_dirs(two_theses, INTENTS)
     assert not engine.problems
     which = engine.answer("what are the risks?")
     assert which.card == "unknown" and which.thesis is None

@@ -36,3 +36,12 @@ def test_unwritable_cache_folder_only_costs_speed(knowledge_copy: Path, tmp_path
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("")
     assert "Key risks" in _ask(knowledge_copy, blocker / "cache", "BABA risks")
+
+
+def test_cached_engine_loads_the_thesis_each_question_names(two_theses: Path,
+                                                             tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    for _ in range(2):  # built, then from the cache
+        assert _ask(two_theses, cache, "tencent bear case").startswith("TCEHY · Bear case")
+        assert _ask(two_theses, cache, "BABA bear case").startswith("BABA · Bear case")
+        assert _ask(two_theses, cache, "risks?").startswith("Which company do you mean?")
