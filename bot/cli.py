@@ -109,6 +109,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except messages.UserError as exc:
         print(f"thesis: {exc}", file=sys.stderr)
         return exc.exit_code
+    except Exception as exc:  # settings and database problems: one line, never a traceback
+        from bot.settings import describe_problem
+
+        problem = describe_problem(exc)
+        if problem is None:
+            raise
+        print(f"thesis: {problem}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

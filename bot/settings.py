@@ -27,14 +27,15 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr | None = None
     slack_api_url: str | None = None
 
-    database_url: str = "sqlite:///thesis-bot.db"
+    # Anchored at the repository, so `serve` and `clock` started anywhere share one database.
+    database_url: str = Field(f"sqlite:///{REPO_ROOT / 'thesis-bot.db'}", repr=False)
     port: int = 3000
 
     @field_validator("cache_dir")
     @classmethod
     def _default_cache(cls, value: Path | None) -> Path | None:
         """THESIS_CACHE_DIR=off disables the engine cache; unset means the user cache folder."""
-        if value is None:
+        if value is None or str(value) in ("", "."):
             base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
             return base / "thesis-bot"
         return None if str(value).lower() in ("off", "none", "0") else value
@@ -60,3 +61,20 @@ def require(settings: Settings, *names: str, why: str = "the Slack app needs it"
     for name in names:
         if getattr(settings, name) is None:
             raise MissingSetting(name.upper(), why)
+
+
+def describe_problem(exc: BaseException) -> str | None:
+    """One line for a bad setting or an unreachable database, naming the variable to fix and
+    never echoing its value (it may hold a password). None for anything else."""
+    from pydantic import ValidationError
+
+    if isinstance(exc, ValidationError):
+        first = exc.errors()[0]
+        variable = str(first["loc"][0]).upper() if first["loc"] else "a setting"
+        return f"{variable} is not valid: {first['msg']}. Fix it in the environment and retry."
+    if type(exc).__module__.startswith("sqlalchemy") and type(exc).__name__ in (
+        "OperationalError", "ArgumentError", "NoSuchModuleError", "InterfaceError"
+    ):
+        return ("cannot open the database named by DATABASE_URL: check the URL and that the "
+                "server is running.")
+    return None

@@ -41,3 +41,23 @@ def test_unknown_command_is_a_short_usage_error() -> None:
     assert result.returncode == 2
     assert "invalid choice: 'frobnicate'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "command"),
+    [
+        ("THESIS_STALE_AFTER_DAYS", "abc", ["ask", "risks"]),
+        ("DATABASE_URL", "postgresql://analyst:hunter2@127.0.0.1:1/nowhere", ["digest", "list"]),
+    ],
+)
+def test_a_bad_setting_is_one_line_naming_it_without_its_value(
+    variable: str, value: str, command: list[str]
+) -> None:
+    import os
+
+    result = subprocess.run([sys.executable, "-m", "bot.cli", *command], capture_output=True,
+                            text=True, timeout=60, env={**os.environ, variable: value})
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert variable in result.stderr
+    assert "hunter2" not in result.stderr and "abc" not in result.stderr

@@ -16,13 +16,16 @@ from bot.render.text import render_text
 from bot.settings import Settings
 
 
-def load_engine(knowledge: Path | None) -> tuple[Engine, Settings]:
+def load_engine(knowledge: Path | None, cached: bool = False) -> tuple[Engine, Settings]:
     """The engine over `knowledge` (or the configured folder); broken files are reported on
-    stderr and skipped, a missing folder is a one-line error (exit 2)."""
+    stderr and skipped, a missing folder is a one-line error (exit 2).
+
+    `cached` suits short-lived commands; a long-running server builds its own engine, so no
+    other process's cache housekeeping can pull files from under it."""
     settings = Settings()
     folder = knowledge or settings.knowledge_dir
     try:
-        engine = load_cached(folder, settings.intents_dir, settings.cache_dir)
+        engine = load_cached(folder, settings.intents_dir, settings.cache_dir if cached else None)
     except KnowledgeDirError as exc:
         raise messages.knowledge_dir_unreadable(str(exc)) from None
     for problem in engine.problems:
@@ -46,7 +49,7 @@ def as_json(answer: Answer, text: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    engine, settings = load_engine(args.knowledge)
+    engine, settings = load_engine(args.knowledge, cached=True)
     if args.question == "-":
         # Junk bytes are a question too: decode what can be decoded, never crash.
         stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")

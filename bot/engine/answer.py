@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 from bot.knowledge.models import Thesis
@@ -42,7 +42,6 @@ class Answer:
     covered: tuple[str, ...] = ()
     unknown_subject: str | None = None
     reason: str = ""
-    extra: dict[str, str] = field(default_factory=dict)
 
     @property
     def ticker(self) -> str | None:

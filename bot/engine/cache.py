@@ -3,18 +3,21 @@ YAML while no file changed, and loads only the thesis a question is about: with 
 that is the difference between seconds and a fraction of a second, and tens of megabytes.
 
 Layout: <cache>/engine-<fingerprint>/catalog.pickle (names, intents, speller) and one
-<TICKER>.pickle per thesis (the thesis and its index). The fingerprint covers every file's
-path, size and mtime plus the code version; any change builds a new folder.
+<TICKER>.pickle per thesis (the thesis and its index). The fingerprint covers every YAML and source
+file's path, size and mtime, and today's date (validation depends on it); any change builds a
+new folder. Old folders are removed only once nobody can still be reading them.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
 import os
 import pickle
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -27,13 +30,16 @@ _FORMAT = 2
 _CATALOG = "catalog.pickle"
 
 
-def _fingerprint(*folders: Path) -> str:
-    digest = hashlib.sha256(f"{__version__}:{_FORMAT}".encode())
-    for folder in folders:
-        digest.update(str(folder.resolve()).encode())
-        for path in yaml_files(folder):
-            stat = path.stat()
-            digest.update(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+_CODE = Path(__file__).resolve().parent.parent
+_STALE_AFTER = 3600  # seconds an old cache folder is kept for a process still reading it
+
+
+def _fingerprint(knowledge_dir: Path, intents_dir: Path) -> str:
+    digest = hashlib.sha256(f"{__version__}:{_FORMAT}:{dt.date.today()}".encode())
+    files = [*yaml_files(knowledge_dir), *yaml_files(intents_dir), *sorted(_CODE.rglob("*.py"))]
+    for path in files:
+        stat = path.stat()
+        digest.update(f"{path.resolve()}:{stat.st_size}:{stat.st_mtime_ns}".encode())
     return digest.hexdigest()[:32]
 
 
@@ -88,11 +94,19 @@ def _store(engine: Engine, folder: Path) -> None:
         with (staging / _CATALOG).open("wb") as handle:
             pickle.dump((engine.with_indexes({}), list(engine.indexes)), handle,
                         protocol=pickle.HIGHEST_PROTOCOL)
-        for old in folder.parent.glob("engine-*"):
-            if old != folder:
-                shutil.rmtree(old, ignore_errors=True)
         os.replace(staging, folder)
     except OSError:
         shutil.rmtree(staging, ignore_errors=True)  # another process may have stored it first
         if not (folder / _CATALOG).exists():
             raise
+        return
+    _prune(folder)
+
+
+def _prune(keep: Path) -> None:
+    """Remove our own old cache folders (never anything else in the cache folder)."""
+    now = time.time()
+    for old in keep.parent.glob("engine-*"):
+        catalog = old / _CATALOG
+        if old != keep and catalog.is_file() and now - catalog.stat().st_mtime > _STALE_AFTER:
+            shutil.rmtree(old, ignore_errors=True)

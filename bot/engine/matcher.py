@@ -97,16 +97,25 @@ class Engine:
         text = clean_text(question)
         return self._decide(question, text, read(text, self.speller, self._abbreviations))
 
+    def covered_theses(self) -> list[Thesis]:
+        return [self.theses[t] for t in self.covered]
+
     def answer_for(self, ticker: str, card: Card, point: str | None = None,
-                   question: str = "") -> Answer:
-        """A card asked for by id (a button, a deep link): no matching, full confidence."""
+                   question: str = "", figure: str | None = None,
+                   horizon: str | None = None) -> Answer:
+        """A card asked for by id (a button, a deep link): no matching, full confidence.
+        Ids that no longer exist (a thesis edited since the button was sent) are dropped."""
         thesis = self.theses.get(ticker)
         if thesis is None:
             return self._unknown(question, subject=ticker)
         if point is not None and thesis.point(point) is None:
             point = None
-        return Answer(question or f"{ticker} {card}", card, thesis, point=point,
-                      confidence=1.0, covered=self.covered)
+        if figure is not None and thesis.figure(figure) is None:
+            figure = None
+        if horizon not in ("near", "medium", "long"):
+            horizon = None
+        return Answer(question or f"{ticker} {card}", card, thesis, point=point, figure=figure,
+                      horizon=horizon, confidence=1.0, covered=self.covered)
 
     # -- deciding ----------------------------------------------------------------------------
 

@@ -77,8 +77,10 @@ def _references(thesis: Thesis) -> Iterator[Finding]:
 
 
 def _dates_not_in_future(thesis: Thesis, today: dt.date) -> Iterator[Finding]:
-    if thesis.updated > today:
-        yield ("updated",), f"{thesis.updated} is in the future"
+    """A typo like 2052 for 2025; a day or two ahead is only another time zone's today."""
+    latest = today + dt.timedelta(days=2)
+    if thesis.updated > latest:
+        yield ("updated",), f"{thesis.updated} is in the future; is it a typo?"
     for index, figure in enumerate(thesis.figures):
-        if figure.as_of > today:
-            yield ("figures", index, "as_of"), f"{figure.as_of} is in the future"
+        if figure.as_of > latest:
+            yield ("figures", index, "as_of"), f"{figure.as_of} is in the future; is it a typo?"

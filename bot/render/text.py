@@ -179,12 +179,16 @@ def render_figures(answer: Answer, today: dt.date) -> list[str]:
     assert thesis is not None
     points = [p for _, p in thesis.points() if not answer.point or p.id == answer.point]
     lines: list[str] = []
+    shown: set[str] = set()
     for point in points:
-        if not point.figures:
+        found = [f for f in facts.point_facts(thesis, point, answer.figure)
+                 if f.figure_id not in shown]
+        if not found:
             continue
+        shown.update(f.figure_id for f in found)  # each figure once, under its first point
         lines.append("")
         lines.append(point.title)
-        lines.extend(_figures(thesis, point, answer.figure, "  "))
+        lines.extend(_fact_lines(found, "  "))
     lines.append("")
     lines.append("Sources")
     for source in thesis.sources:

@@ -5,14 +5,15 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 
-def _ask(knowledge: Path, cache: Path, question: str) -> str:
+def _ask(knowledge: Path, cache: Path | str, question: str, cwd: Path | None = None) -> str:
     env = {**os.environ, "THESIS_CACHE_DIR": str(cache)}
     result = subprocess.run(
         [sys.executable, "-m", "bot.cli", "--knowledge", str(knowledge), "ask", question],
-        capture_output=True, text=True, env=env, timeout=60, check=True,
+        capture_output=True, text=True, env=env, timeout=60, check=True, cwd=cwd,
     )
     return result.stdout
 
@@ -29,7 +30,30 @@ def test_edited_thesis_is_answered_fresh_not_from_the_cache(
                                              "Leads China's AI cloud market"))
     second = _ask(knowledge_copy, cache, "BABA bull case")
     assert "Leads China's AI cloud market" in second
+    # The old build stays for an hour (a running process may still read it), then goes.
+    catalogs = list(cache.glob("engine-*/catalog.pickle"))
+    assert len(catalogs) == 2
+    for catalog in catalogs:
+        os.utime(catalog, (time.time() - 7200, time.time() - 7200))
+    (cache / "engine-room").mkdir()  # not ours: never touched
+    path.write_text(path.read_text().replace("Leads", "Rules"))
+    assert "Rules China's AI cloud market" in _ask(knowledge_copy, cache, "BABA bull case")
     assert len(list(cache.glob("engine-*/catalog.pickle"))) == 1
+    assert (cache / "engine-room").is_dir()
+
+
+def test_empty_cache_setting_means_the_default_not_the_working_folder(
+    knowledge_copy: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "engine-notes").mkdir()
+    env_home = tmp_path / "home"
+    os.environ["XDG_CACHE_HOME"] = str(env_home)
+    try:
+        assert "Key risks" in _ask(knowledge_copy, "", "BABA risks", cwd=tmp_path)
+    finally:
+        del os.environ["XDG_CACHE_HOME"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["engine-notes", "home", "knowledge"]
+    assert list((env_home / "thesis-bot").glob("engine-*/catalog.pickle"))
 
 
 def test_unwritable_cache_folder_only_costs_speed(knowledge_copy: Path, tmp_path: Path) -> None:

@@ -134,3 +134,16 @@ def test_missing_knowledge_folder_is_one_line_exit_2(folder: str) -> None:
         assert result.stdout == ""
         assert result.stderr.count("\n") == 1
         assert folder in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_date_from_another_time_zones_today_is_fine_but_a_typo_year_is_not(
+    knowledge_copy: Path,
+) -> None:
+    import datetime as dt
+
+    tomorrow = dt.date.today() + dt.timedelta(days=1)
+    path = _break(knowledge_copy, "updated: 2025-11-27", f"updated: {tomorrow}")
+    assert _problems(knowledge_copy) == []
+    path.write_text(path.read_text().replace(f"updated: {tomorrow}", "updated: 2052-11-27"))
+    (problem,) = _problems(knowledge_copy)
+    assert problem.endswith("updated: 2052-11-27 is in the future; is it a typo?")
