@@ -15,6 +15,7 @@ from pathlib import Path
 from bot.engine.answer import CARD_OF_SECTION, SECTION_OF_CARD, Alternative, Answer, Card
 from bot.engine.classify import classify, intent_table
 from bot.engine.clean import clean_text
+from bot.engine.english import english_words
 from bot.engine.reading import Reading, read
 from bot.engine.resolve import Names
 from bot.engine.retrieve import ThesisIndex
@@ -64,7 +65,7 @@ class Engine:
             ticker: ThesisIndex(thesis, self._names.single_words(ticker), self._common)
             for ticker, thesis in self.theses.items()
         }
-        self.speller = Speller()
+        self.speller = Speller(english=english_words())
         self.speller.add(w for text in common_words for w in term_words(text))
         for spec in knowledge.intents.values():
             self.speller.add(w for text in [*spec.terms, *spec.hints] for w in term_words(text))
@@ -148,7 +149,8 @@ class Engine:
                                                   asks=bool(strong) and not evidence)
             if subject is not None:
                 return self._unknown(question, subject=subject)
-            if self._mostly_unknown(reading, found.positions):
+            if max(points.values(), default=0.0) < 1.0 and \
+                    self._mostly_unknown(reading, found.positions):
                 return self._unknown(question, reason="mostly unknown words")
         if intent == "help" and not named:
             return Answer(question, "help", confidence=min(1.0, strong[0][1]),

@@ -70,6 +70,7 @@ class Speller:
     """Corrects typos towards the words the bot knows ("riks" -> "risks", "alibba" -> "alibaba")."""
 
     known: set[str] = field(default_factory=set)
+    english: frozenset[str] = frozenset()  # real words: never "corrected" into ours
     _choices: list[str] = field(default_factory=list)
 
     def add(self, words: Iterable[str]) -> None:
@@ -94,6 +95,8 @@ class Speller:
         word = token.text
         limit = _max_edits(word)
         if not word.isalpha() or limit == 0 or (token.original.isupper() and len(word) <= 5):
+            return None
+        if word in self.english:
             return None
         for choice, distance, _ in process.extract(
             word, self._choices, scorer=OSA.distance, score_cutoff=limit, limit=5

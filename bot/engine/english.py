@@ -1,0 +1,22 @@
+"""Everyday English words, so the speller leaves them alone: "status" is not a typo of "stats",
+nor "relative" of "negatives", nor "send" of "spend".
+
+The word list is pyspellchecker's English frequency dictionary; only words common enough to be
+real words (not the typos and fragments it also counts) are kept. Loaded when an engine is
+built, never on the cached `thesis ask` path.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+MIN_COUNT = 1000  # about the 20,000 most frequent words; "riks", "alibba", "bul" fall below
+
+
+@lru_cache(maxsize=1)
+def english_words(min_count: int = MIN_COUNT) -> frozenset[str]:
+    from spellchecker import SpellChecker
+
+    counts = SpellChecker(language="en").word_frequency.dictionary
+    return frozenset(word for word, count in counts.items()
+                     if count >= min_count and word.isalpha())
