@@ -12,6 +12,8 @@ from bot.engine.vocabulary import PhraseTable, non_overlapping, term_key, term_w
 from bot.knowledge.models import Thesis
 
 _DOMAIN_LIKE = re.compile(r"[a-z0-9]+\.[a-z]{1,4}")  # jd.com, 0700.hk
+_ASKING_FOR_A_VIEW = ({"thesis", "view", "take", "overview", "opinion", "summary"},
+                      {"on", "of", "for", "about"})  # "our thesis on X", "your view of X"
 
 
 class Names:
@@ -83,7 +85,10 @@ class Names:
             if not (token.text.isalpha() or _DOMAIN_LIKE.fullmatch(token.text)):
                 continue
             ticker_like = token.original.isupper() and 2 <= len(token.text) <= 5
-            before_intent = (i + 1) in intent_starts
+            before_intent = (i + 1) in intent_starts or (
+                i >= 2 and reading.stems[i - 2] in _ASKING_FOR_A_VIEW[0]
+                and reading.stems[i - 1] in _ASKING_FOR_A_VIEW[1]
+            )
             named_elsewhere = token.possessive or ticker_like or stem in self.others
             if reading.known[i] and not (before_intent and named_elsewhere):
                 continue
