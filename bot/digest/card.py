@@ -11,8 +11,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from bot import messages
 from bot.knowledge.models import HORIZONS, Catalyst, Thesis
-from bot.render.facts import HORIZON_TITLES, countdown, format_date
+from bot.render.facts import HORIZON_TITLES, countdown, format_date, staleness
 from bot.render.limits import (
     MAX_BLOCKS,
     MESSAGE_TEXT_BUDGET,
@@ -80,23 +81,12 @@ _VERBS: dict[str, tuple[str, str]] = {"start": ("starts", "started"), "end": ("e
 
 
 @dataclass(frozen=True)
-class StaleWarning:
-    what: Literal["figures", "thesis"]
-    as_of: dt.date
-    days_old: int
-
-    def __str__(self) -> str:
-        lead = "figures as of" if self.what == "figures" else "thesis last updated"
-        return f"⚠ {lead} {format_date(self.as_of)} ({_days(self.days_old)} old)"
-
-
-@dataclass(frozen=True)
 class ThesisDigest:
     ticker: str
     company: str
     title: str
     catalysts: tuple[CatalystLine, ...]
-    stale: StaleWarning | None
+    stale: str | None  # bot.render.facts.staleness: the same warning as on every card
 
     @property
     def details_command(self) -> str:
@@ -148,7 +138,7 @@ def _thesis_digest(thesis: Thesis, today: dt.date, stale_after_days: int) -> The
             CatalystLine(c.id, c.title, c.horizon, c.status, c.watch, _timing(c, today))
             for c in by_horizon
         ),
-        stale=_stale(thesis, today, stale_after_days),
+        stale=staleness(thesis, today, stale_after_days),
     )
 
 
@@ -182,20 +172,6 @@ def _due_items(thesis: Thesis, catalyst: Catalyst, today: dt.date,
         for kind, day in events
         if passed_after < day <= today + dt.timedelta(days=SOON_DAYS)
     ]
-
-
-def _stale(thesis: Thesis, today: dt.date, stale_after_days: int) -> StaleWarning | None:
-    if thesis.figures:
-        oldest = min(f.as_of for f in thesis.figures)
-        if (today - oldest).days > stale_after_days:
-            return StaleWarning("figures", oldest, (today - oldest).days)
-    if (today - thesis.updated).days > stale_after_days:
-        return StaleWarning("thesis", thesis.updated, (today - thesis.updated).days)
-    return None
-
-
-def _days(n: int) -> str:
-    return "1 day" if n == 1 else f"{n} days"
 
 
 # -- Block Kit -----------------------------------------------------------------------------
@@ -237,7 +213,7 @@ def _details(thesis: ThesisDigest) -> str:
 def _full_group(thesis: ThesisDigest) -> list[Block]:
     blocks = [section(_heading(thesis))]
     if thesis.stale:
-        blocks += context([str(thesis.stale)])
+        blocks += context([escape(messages.stale_warning(thesis.stale))])
     blocks += [section(text) for h in HORIZONS if (text := _horizon_mrkdwn(thesis, h))]
     if not thesis.catalysts:
         blocks.append(section(NO_CATALYSTS))
@@ -248,7 +224,7 @@ def _compact_group(thesis: ThesisDigest) -> list[Block]:
     """One section; the pointer to the details comes before whatever may be cut off."""
     parts = [_heading(thesis), _details(thesis)]
     if thesis.stale:
-        parts.append(str(thesis.stale))
+        parts.append(escape(messages.stale_warning(thesis.stale)))
     parts += [text for h in HORIZONS if (text := _horizon_mrkdwn(thesis, h))]
     return [section("\n".join(parts))]
 
@@ -312,7 +288,7 @@ def digest_text(digest: Digest) -> str:
     for thesis in digest.theses:
         lines += ["", f"{thesis.ticker} · {thesis.company} — {thesis.title}"]
         if thesis.stale:
-            lines.append(f"  {thesis.stale}")
+            lines.append(f"  ⚠ {thesis.stale}")
         for horizon in HORIZONS:
             items = [c for c in thesis.catalysts if c.horizon == horizon]
             if items:

@@ -9,6 +9,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from bot import messages
 from bot.engine.answer import Answer
 from bot.knowledge.models import CasePoint, Figure, Point, Thesis
 
@@ -94,16 +95,39 @@ def cited_facts(thesis: Thesis, point: CasePoint) -> list[FigureFact]:
             if (f := thesis.figure(fid)) is not None and _spellings(f) & words]
 
 
-def staleness(thesis: Thesis, today: dt.date, max_age_days: int) -> str | None:
-    """A warning when the thesis (and so its figures) is older than the allowed age."""
-    newest = max([thesis.updated, *(f.as_of for f in thesis.figures)])
-    age = (today - newest).days
-    if age <= max_age_days:
+@dataclass(frozen=True, slots=True)
+class Staleness:
+    """Why a thesis may be out of date: its own date, or a figure older than the allowed age."""
+
+    ticker: str
+    updated: dt.date
+    updated_days: int  # how long ago the thesis was updated
+    oldest_figure: dt.date | None  # set when a figure is stale and older than the thesis date
+
+    def sentence(self) -> str:
+        return messages.thesis_may_be_stale(
+            self.ticker, format_date(self.updated), self.updated_days,
+            format_date(self.oldest_figure) if self.oldest_figure else None)
+
+
+def stale_dates(thesis: Thesis, today: dt.date, max_age_days: int) -> Staleness | None:
+    """The one staleness rule, for every card and the digest: the thesis's `updated` date or
+    any figure's `as_of` older than `max_age_days`."""
+    limit = today - dt.timedelta(days=max_age_days)
+    oldest = min((f.as_of for f in thesis.figures), default=None)
+    old_figure = oldest if oldest is not None and oldest < limit else None
+    if thesis.updated >= limit and old_figure is None:
         return None
-    return (
-        f"{thesis.ticker} was last updated {format_date(thesis.updated)} ({age} days ago); "
-        "its figures may be out of date."
-    )
+    # A figure as old as the thesis is covered by "its figures may be out of date".
+    named = old_figure if old_figure is not None and old_figure < thesis.updated else None
+    return Staleness(thesis.ticker, thesis.updated, (today - thesis.updated).days, named)
+
+
+def staleness(thesis: Thesis, today: dt.date, max_age_days: int) -> str | None:
+    """The warning sentence when the thesis or any of its figures is older than the allowed
+    age (see `stale_dates`), else None."""
+    found = stale_dates(thesis, today, max_age_days)
+    return found.sentence() if found else None
 
 
 def card_title(answer: Answer) -> str:

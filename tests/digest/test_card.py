@@ -84,9 +84,10 @@ def test_due_items_from_several_theses_interleave_by_date(baba: Thesis) -> None:
     assert [(i.ticker, i.title) for i in digest.due] == [("BBB", "Sooner"), ("AAA", "Later")]
 
 
-def test_old_figures_get_a_warning_with_their_age(baba: Thesis) -> None:
+def test_an_old_thesis_gets_the_same_warning_as_its_cards(baba: Thesis) -> None:
     text = digest_text(build_digest([baba], D(2026, 11, 25), stale_after_days=180))
-    assert "⚠ figures as of 27 Nov 2025 (363 days old)" in text
+    assert ("⚠ BABA was last updated 27 Nov 2025 (363 days ago); its figures may be out of "
+            "date.") in text
     fresh = digest_text(build_digest([baba], D(2025, 12, 1), stale_after_days=180))
     assert "⚠" not in fresh
 
@@ -94,7 +95,22 @@ def test_old_figures_get_a_warning_with_their_age(baba: Thesis) -> None:
 def test_thesis_without_figures_warns_about_its_update_date(baba: Thesis) -> None:
     bare = thesis_like(baba, "BARE", figures=[], updated=D(2026, 1, 1))
     text = digest_text(build_digest([bare], D(2026, 11, 25), stale_after_days=180))
-    assert "⚠ thesis last updated 1 Jan 2026 (328 days old)" in text
+    assert "⚠ BARE was last updated 1 Jan 2026 (328 days ago)" in text
+
+
+def test_a_fresh_thesis_with_one_old_figure_warns_naming_that_figures_date(
+        baba: Thesis) -> None:
+    today = D(2026, 11, 25)
+    old = baba.figures[0].model_copy(update={"as_of": D(2023, 11, 25)})
+    recent = [f.model_copy(update={"as_of": D(2026, 11, 1)}) for f in baba.figures[1:]]
+    acme = thesis_like(baba, "ACME", updated=D(2026, 11, 1), figures=[old, *recent])
+    warning = ("ACME was last updated 1 Nov 2026 (24 days ago); figures as old as 25 Nov 2023 "
+               "may be out of date.")
+    digest = build_digest([acme], today, stale_after_days=180)
+    assert f"⚠ {warning}" in digest_text(digest)
+    _, blocks = digest_blocks(digest)
+    contexts = [e["text"] for b in blocks if b["type"] == "context" for e in b["elements"]]
+    assert f"⚠️ {warning}" in contexts
 
 
 def test_hit_and_missed_catalysts_say_so(baba: Thesis) -> None:
@@ -120,7 +136,7 @@ def test_one_thesis_gets_a_full_card_with_header(baba: Thesis) -> None:
     assert blocks[0] == {"type": "header", "text": {"type": "plain_text", "emoji": True,
                                                     "text": "Catalyst digest · Wed 25 Nov 2026"}}
     assert text.startswith("Catalyst digest · Wed 25 Nov 2026:")
-    assert any(b["type"] == "context" and "363 days old" in b["elements"][0]["text"]
+    assert any(b["type"] == "context" and "363 days ago" in b["elements"][0]["text"]
                for b in blocks)
 
 

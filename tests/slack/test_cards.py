@@ -195,6 +195,19 @@ def test_stale_thesis_gets_a_warning_and_a_fresh_one_does_not(engine: Engine) ->
     assert warning.startswith("⚠️ BABA was last updated 27 Nov 2025 (363 days ago)")
 
 
+def test_a_fresh_thesis_with_one_three_year_old_figure_gets_a_warning(engine: Engine) -> None:
+    baba = engine.theses["BABA"]
+    old = baba.figures[0].model_copy(update={"as_of": dt.date(2023, 1, 12)})
+    thesis = baba.model_copy(update={"updated": dt.date(2026, 1, 2),
+                                     "figures": [old, *baba.figures[1:]]})
+    answer = dataclasses.replace(engine.answer("BABA risks"), thesis=thesis)
+    message = render_card(answer, Options(TODAY, stale_after_days=180))
+    assert message.blocks[1]["type"] == "context"
+    assert message.blocks[1]["elements"][0]["text"] == (
+        "⚠️ BABA was last updated 2 Jan 2026 (10 days ago); figures as old as 12 Jan 2023 "
+        "may be out of date.")
+
+
 def test_middle_confidence_offers_did_you_mean_and_low_confidence_says_so(
         engine: Engine) -> None:
     baba = engine.theses["BABA"]
