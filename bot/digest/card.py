@@ -15,16 +15,15 @@ from bot import messages
 from bot.knowledge.models import HORIZONS, Catalyst, Thesis
 from bot.render.facts import HORIZON_TITLES, countdown, format_date, staleness
 from bot.render.limits import (
-    MAX_BLOCKS,
-    MESSAGE_TEXT_BUDGET,
     Block,
     context,
     divider,
     escape,
     fallback,
+    fit_groups,
+    fits,
     header,
     section,
-    text_length,
 )
 
 SOON_DAYS = 7  # "due soon" looks this far ahead
@@ -235,10 +234,6 @@ def _more(left: Sequence[ThesisDigest]) -> list[Block]:
                            "Ask /thesis TICKER catalysts for each.")])
 
 
-def _fits(count: int, size: int) -> bool:
-    return count <= MAX_BLOCKS and size <= MESSAGE_TEXT_BUDGET
-
-
 def digest_blocks(digest: Digest) -> tuple[str, list[Block]]:
     """(notification text, blocks) for one chat.postMessage, within Slack's limits however many
     theses there are: full cards, else one section per thesis, else as many as fit and the
@@ -247,23 +242,12 @@ def digest_blocks(digest: Digest) -> tuple[str, list[Block]]:
     if not digest.theses:
         head.append(section(NO_THESES))
     text = fallback(_fallback_text(digest))
-    for build in (_full_group, _compact_group):
-        groups = [build(t) for t in digest.theses]
-        body = [b for g in groups for b in g]
-        if _fits(len(head) + len(body), text_length(head + body)):
-            return text, head + body
-    # Compact groups, as many as fit with room for the "…and N more" line.
-    count, size = len(head), text_length(head)
-    shown: list[Block] = []
-    for i, group in enumerate(groups):
-        more = _more(digest.theses[i + 1:]) if i + 1 < len(groups) else []
-        need_count = count + len(group) + len(more)
-        need_size = size + text_length(group) + text_length(more)
-        if not _fits(need_count, need_size):
-            return text, head + shown + _more(digest.theses[i:])
-        shown += group
-        count, size = count + len(group), size + text_length(group)
-    return text, head + shown
+    full = [*head, *(block for t in digest.theses for block in _full_group(t))]
+    if fits(full):
+        return text, full
+    blocks, _ = fit_groups(head, [_compact_group(t) for t in digest.theses],
+                           lambda i: _more(digest.theses[i:]))
+    return text, blocks
 
 
 def _fallback_text(digest: Digest) -> str:

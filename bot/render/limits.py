@@ -3,7 +3,8 @@
 Card renderers build blocks with the constructors below; each one cuts or splits its text so
 that no block can be rejected, and `paginate` fits a whole card into messages of at most
 MAX_BLOCKS blocks and MESSAGE_TEXT_BUDGET characters, ending each page but the last with a
-"Show more" button that asks for the next one.
+"Show more" button that asks for the next one. A card that must be one message (the digest)
+uses `fits` and `fit_groups` instead: whole groups while they fit, then a line for the rest.
 
 Limits from the Block Kit reference (docs.slack.dev/reference/block-kit).
 """
@@ -13,7 +14,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 Block = dict[str, Any]
@@ -290,3 +291,24 @@ def paginate(head: Sequence[Block], body: Sequence[Block], foot: Sequence[Block]
                        "elements": [{**more, "value": encode_value(value)}]})
     blocks.extend(foot)
     return blocks[:max_blocks], count
+
+
+def fits(blocks: Sequence[Block], max_blocks: int = MAX_BLOCKS,
+         budget: int = MESSAGE_TEXT_BUDGET) -> bool:
+    """Whether `blocks` go out as one message."""
+    return len(blocks) <= max_blocks and text_length(blocks) <= budget
+
+
+def fit_groups(head: Sequence[Block], groups: Sequence[Sequence[Block]],
+               rest: Callable[[int], list[Block]], max_blocks: int = MAX_BLOCKS,
+               budget: int = MESSAGE_TEXT_BUDGET) -> tuple[list[Block], int]:
+    """One message: `head`, then as many whole groups as fit, then `rest(i)` (a line naming
+    what was left out, from group i on) when some do not. Returns the blocks and how many
+    groups they show. `head` plus `rest(0)` must fit."""
+    shown: list[Block] = [*head]
+    for i, group in enumerate(groups):
+        tail = rest(i + 1) if i + 1 < len(groups) else []
+        if not fits([*shown, *group, *tail], max_blocks, budget):
+            return [*shown, *rest(i)], i
+        shown.extend(group)
+    return shown, len(groups)

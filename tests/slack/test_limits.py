@@ -108,6 +108,24 @@ def test_paginate_keeps_head_and_foot_on_every_page_and_numbers_more() -> None:
     assert beyond == last
 
 
+def test_fit_groups_keeps_whole_groups_and_names_the_rest_within_one_message() -> None:
+    head = [limits.header("H")]
+    groups = [[limits.section(f"group {i}"), limits.divider()] for i in range(40)]
+
+    def rest(i: int) -> list[dict]:
+        return limits.context([f"and {40 - i} more"])
+
+    blocks, shown = limits.fit_groups(head, groups, rest)
+    assert limits.fits(blocks) and len(blocks) <= 50
+    assert shown == 24  # 1 + 24 * 2 + 1 = 50 blocks
+    assert blocks[-2] == groups[23][-1] and blocks[-1] == rest(24)[0]
+    few, shown = limits.fit_groups(head, groups[:3], rest)
+    assert shown == 3 and few == [*head, *(b for g in groups[:3] for b in g)]
+    wide = [[limits.section("y" * 2900)] for _ in range(5)]
+    blocks, shown = limits.fit_groups(head, wide, rest)
+    assert shown == 3 and limits.text_length(blocks) <= limits.MESSAGE_TEXT_BUDGET
+
+
 @settings(max_examples=150, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(slack_text)
