@@ -22,6 +22,20 @@ def missing_setting(variable: str, why: str) -> UserError:
     return UserError(f"{variable} is not set: {why}. Set it in the environment and retry.", 2)
 
 
+SLACK_SETTINGS_WHY = {
+    "SLACK_BOT_TOKEN": "the bot posts with it (the xoxb-… Bot User OAuth Token)",
+    "SLACK_SIGNING_SECRET": "HTTP mode checks that each request comes from Slack with it "
+                            "(Basic Information > App Credentials)",
+    "SLACK_APP_TOKEN": "Socket Mode connects with it (an xapp-… app-level token with "
+                       "connections:write)",
+}
+
+
+def missing_slack_setting(variable: str) -> UserError:
+    """SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET or SLACK_APP_TOKEN unset, with what it is for."""
+    return missing_setting(variable, SLACK_SETTINGS_WHY[variable])
+
+
 NO_THESES = "No thesis is loaded yet. Add a YAML file under knowledge/ and run `thesis validate`."
 
 

@@ -37,7 +37,8 @@ def build_scheduler(tick: Callable[[], object]) -> BlockingScheduler:
 
 def run(args: argparse.Namespace) -> int:
     from bot.digest.commands import load_knowledge
-    from bot.digest.delivery import run_due, web_client
+    from bot.digest.delivery import run_due
+    from bot.slack.client import web_client
     from bot.store import open_store
 
     logging.basicConfig(level=logging.INFO,

@@ -73,7 +73,8 @@ def _list(store: Engine) -> None:
 
 
 def _run_due(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.digest.delivery import run_due, web_client
+    from bot.digest.delivery import run_due
+    from bot.slack.client import web_client
 
     now = _parse_now(args.now) if args.now else dt.datetime.now(dt.UTC)
     client = web_client(settings)

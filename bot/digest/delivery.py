@@ -24,13 +24,8 @@ from typing import Any, Literal
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry.builtin_handlers import (
-    ConnectionErrorRetryHandler,
-    RateLimitErrorRetryHandler,
-)
 from sqlalchemy import Connection, Engine, and_, or_, select, update
 
-from bot import messages
 from bot.digest.card import Digest, build_digest, digest_blocks
 from bot.digest.schedule import due_date
 from bot.digest.subscriptions import (
@@ -40,7 +35,6 @@ from bot.digest.subscriptions import (
     last_posted_date,
 )
 from bot.knowledge.models import Thesis
-from bot.settings import Settings
 from bot.store import CLAIMED, FAILED, POSTED, digest_posts, insert_for, subscriptions
 
 logger = logging.getLogger(__name__)
@@ -87,21 +81,6 @@ class RunReport:
         if taken:
             parts.append(f"{taken} already posted or in progress elsewhere")
         return f"{self.now:%Y-%m-%d %H:%M %Z}: " + ", ".join(parts) + "."
-
-
-def web_client(settings: Settings) -> WebClient:
-    """The Web API client for posting digests: waits out 429s (Retry-After) and retries resets."""
-    if settings.slack_bot_token is None:
-        raise messages.missing_setting("SLACK_BOT_TOKEN", "posting the digest needs the bot token")
-    kwargs: dict[str, Any] = {}
-    if settings.slack_api_url:
-        kwargs["base_url"] = settings.slack_api_url
-    return WebClient(
-        token=settings.slack_bot_token.get_secret_value(),
-        retry_handlers=[ConnectionErrorRetryHandler(),
-                        RateLimitErrorRetryHandler(max_retry_count=2)],
-        **kwargs,
-    )
 
 
 def run_due(

@@ -13,16 +13,13 @@ from dataclasses import dataclass, field
 import sqlalchemy
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import (
-    ConnectionErrorRetryHandler,
-    RateLimitErrorRetryHandler,
-)
 
 from bot.engine import Engine
 from bot.render.blocks import Options
 from bot.settings import Settings, require
 from bot.slack import actions, commands, home, outcomes
 from bot.slack import messages as message_events
+from bot.slack.client import web_client
 from bot.slack.records import Records
 from bot.store import open_store
 
@@ -96,20 +93,6 @@ class ThesisApp(App):
         response = super().dispatch(req)
         outcomes.log_request(req, response, time.perf_counter() - started)
         return response
-
-
-def web_client(settings: Settings) -> WebClient:
-    """The Web API client: SLACK_API_URL when set (tests point it at a fake), and retries on
-    connection errors and on HTTP 429, waiting for Retry-After."""
-    require(settings, "slack_bot_token")
-    assert settings.slack_bot_token is not None
-    base_url = settings.slack_api_url or WebClient.BASE_URL
-    return WebClient(
-        token=settings.slack_bot_token.get_secret_value(),
-        base_url=base_url if base_url.endswith("/") else base_url + "/",
-        retry_handlers=[ConnectionErrorRetryHandler(max_retry_count=1),
-                        RateLimitErrorRetryHandler(max_retry_count=2)],
-    )
 
 
 def create_app(settings: Settings, engine: Engine, client: WebClient | None = None, *,

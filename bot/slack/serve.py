@@ -11,20 +11,12 @@ from typing import Any
 from bot import messages
 from bot.settings import MissingSetting, Settings, require
 
-WHY = {
-    "SLACK_BOT_TOKEN": "the bot posts with it (the xoxb-… Bot User OAuth Token)",
-    "SLACK_SIGNING_SECRET": "HTTP mode checks that each request comes from Slack with it "
-                            "(Basic Information > App Credentials)",
-    "SLACK_APP_TOKEN": "Socket Mode connects with it (an xapp-… app-level token with "
-                       "connections:write)",
-}
-
 
 def _require(settings: Settings, *names: str) -> None:
     try:
         require(settings, *names)
     except MissingSetting as exc:
-        raise messages.missing_setting(exc.variable, WHY[exc.variable]) from None
+        raise messages.missing_slack_setting(exc.variable) from None
 
 
 def run(args: argparse.Namespace) -> int:

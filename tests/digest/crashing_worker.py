@@ -10,8 +10,9 @@ import os
 import sys
 
 from bot.digest.commands import load_knowledge
-from bot.digest.delivery import run_due, web_client
+from bot.digest.delivery import run_due
 from bot.settings import Settings
+from bot.slack.client import web_client
 from bot.store import open_store
 
 CRASH_EXIT = 3

@@ -23,7 +23,7 @@ UTC = dt.UTC
 
 
 def client_for(fake: FakeSlack) -> WebClient:
-    from bot.digest.delivery import web_client
+    from bot.slack.client import web_client
 
     return web_client(Settings(slack_bot_token="xoxb-test", slack_api_url=fake.url))
 

@@ -25,10 +25,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, select
 
-from bot.digest.delivery import run_due, web_client
+from bot.digest.delivery import run_due
 from bot.digest.subscriptions import subscribe
 from bot.knowledge.models import Thesis
 from bot.settings import Settings
+from bot.slack.client import web_client
 from bot.store import digest_posts
 from tests.fake_slack import FakeSlack
 

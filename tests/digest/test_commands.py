@@ -66,8 +66,8 @@ def test_run_due_without_a_token_says_which_variable_and_exits_2(
         env: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["digest", "run-due"]) == 2
     assert capsys.readouterr().err == (
-        "thesis: SLACK_BOT_TOKEN is not set: posting the digest needs the bot token. "
-        "Set it in the environment and retry.\n")
+        "thesis: SLACK_BOT_TOKEN is not set: the bot posts with it (the xoxb-… Bot User OAuth "
+        "Token). Set it in the environment and retry.\n")
 
 
 def test_run_due_posts_then_list_shows_it_and_the_token_is_never_printed(
@@ -151,5 +151,6 @@ def test_clock_without_a_token_stops_at_once(sqlite_url: str, fake_slack: FakeSl
     clock = thesis_process(["bot.cli", "clock"], env)
     _, err = clock.communicate(timeout=20)
     assert clock.returncode == 2
-    assert err.strip().endswith("thesis: SLACK_BOT_TOKEN is not set: posting the digest needs "
-                                "the bot token. Set it in the environment and retry.")
+    assert err.strip().endswith("thesis: SLACK_BOT_TOKEN is not set: the bot posts with it "
+                                "(the xoxb-… Bot User OAuth Token). Set it in the environment "
+                                "and retry.")

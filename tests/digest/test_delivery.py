@@ -232,3 +232,25 @@ def test_unsubscribed_channel_gets_nothing(
     assert unsubscribe(store, "C1") is False
     assert run_due(store, client_for(fake_slack), [baba], NOW).outcomes == []
     assert not posts(fake_slack)
+
+
+def test_the_digest_posts_without_loading_bolt() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, bot.digest.clock, bot.digest.commands, bot.digest.delivery, "
+            "bot.slack.client; assert 'slack_bolt' not in sys.modules, 'Bolt was imported'")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
+def test_one_client_factory_names_a_missing_token_the_same_way_for_app_and_digest() -> None:
+    from bot import messages
+    from bot.settings import Settings
+    from bot.slack import app, client
+
+    assert app.web_client is client.web_client
+    with pytest.raises(messages.UserError) as caught:
+        client.web_client(Settings(slack_bot_token=None))
+    assert str(caught.value) == str(messages.missing_slack_setting("SLACK_BOT_TOKEN"))
+    assert caught.value.exit_code == 2
