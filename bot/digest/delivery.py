@@ -7,9 +7,13 @@ older than `claim_timeout`, left by a process that died between claim and post; 
 failure older than `retry_delay`). Every statement is its own short transaction, so nothing is
 held while Slack is called.
 
-The one window this cannot close is a crash after Slack accepted the post and before the ledger
-records it: the claim then times out and the digest is posted again. Each post carries message
-metadata (event_type "thesis_digest", the local date) so such a pair can be recognised.
+The one known duplicate window: a crash after Slack accepted the post but before the ledger
+recorded it. Nothing then marks the row posted, so once `claim_timeout` has passed another run
+takes the claim over and posts the digest a second time. (Each post carries its local date as
+message metadata, event_type "thesis_digest"; nothing reads it back to prevent that.)
+
+A failed post is recorded with Slack's error code, or with INTERNAL_ERROR for anything else (a
+network or database error, a bug): its details go to the log, never to the channel's status.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from bot.digest.card import Digest, build_digest, digest_blocks
 from bot.digest.schedule import due_date
 from bot.digest.subscriptions import (
     CHANNEL_GONE,
+    INTERNAL_ERROR,
     Subscription,
     active_subscriptions,
     last_posted_date,
@@ -206,9 +211,9 @@ def _post(store: Engine, client: WebClient, sub: Subscription, day: dt.date, tok
         gave_up = _record_failure(store, channel, day, token, clock(), error, final,
                                   max_attempts)
         return Outcome(channel, day, "gave_up" if gave_up else "failed", error=error)
-    except Exception as exc:  # network trouble or a bug: this channel waits, the others go on
+    except Exception:  # network trouble, the database or a bug: this channel waits, not others
         logger.exception("digest for %s on %s failed", channel, day)
-        error = type(exc).__name__
+        error = INTERNAL_ERROR
         gave_up = _record_failure(store, channel, day, token, clock(), error, False,
                                   max_attempts)
         return Outcome(channel, day, "gave_up" if gave_up else "failed", error=error)

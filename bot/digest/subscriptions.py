@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
@@ -69,6 +70,10 @@ _DAILY = {"daily", "everyday", "every-day", "weekends"}
 _WEEKDAYS = {"weekdays", "weekday", "workdays"}
 CHANNEL_GONE = frozenset({"not_in_channel", "channel_not_found", "is_archived",
                           "channel_is_archived"})
+# What a failed post records when Slack did not answer with an error code of its own. Slack's
+# codes are snake_case, so this (with a space) can never be mistaken for one.
+INTERNAL_ERROR = "internal error"
+_SLACK_CODE = re.compile(r"^[a-z0-9_]+$")
 
 
 # -- wording -------------------------------------------------------------------------------
@@ -95,8 +100,15 @@ def bad_option(word: str) -> UserError:
     return UserError(f'I did not understand "{word}". For example: {EXAMPLE} daily.')
 
 
+def is_internal(error: str) -> bool:
+    """True for INTERNAL_ERROR, and for the exception class names older versions stored."""
+    return error == INTERNAL_ERROR or not _SLACK_CODE.match(error)
+
+
 def explain_error(error: str) -> str:
     """A Slack error code as a sentence naming the fix."""
+    if is_internal(error):
+        return "an internal error; it will be retried"
     return {
         "not_in_channel": "I am not a member of this channel. Invite me with /invite @thesis-bot",
         "channel_not_found": "Slack cannot find this channel (deleted, or private without me)",
@@ -327,10 +339,11 @@ def status_message(status: ChannelStatus | None) -> str:
         lines.append("Nothing posted yet.")
     latest = status.latest
     if latest and latest.status == FAILED and latest.error:
+        retry = ("" if is_internal(latest.error)
+                 else " I will try again at the next scheduled time." if latest.final
+                 else " I will retry shortly.")
         lines.append(f"⚠ The digest for {format_date(latest.local_date)} failed: "
-                     f"{explain_error(latest.error)}. "
-                     + ("I will try again at the next scheduled time." if latest.final
-                        else "I will retry shortly."))
+                     f"{explain_error(latest.error)}.{retry}")
     elif sub.last_error and (latest is None or latest.status != POSTED):
         lines.append(f"⚠ Last error: {explain_error(sub.last_error)}.")
     return " ".join(lines)

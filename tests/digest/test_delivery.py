@@ -165,11 +165,45 @@ def test_transient_slack_error_is_retried_on_a_later_run(
     fake_slack.fail("chat.postMessage", "internal_error")
 
     assert [o.result for o in run_due(store, client, [baba], NOW).outcomes] == ["failed"]
-    assert "I will retry shortly." in status_message(channel_status(store, "C1"))
+    assert ("The digest for 25 Nov 2026 failed: Slack answered `internal_error`. "
+            "I will retry shortly.") in status_message(channel_status(store, "C1"))
     assert run_due(store, client, [baba], NOW + minutes(1)).posted == []  # too soon
     assert len(run_due(store, client, [baba], NOW + minutes(3)).posted) == 1
     assert len(posts(fake_slack)) == 2
     assert "⚠" not in status_message(channel_status(store, "C1"))
+
+
+def test_a_database_error_or_bug_shows_a_fixed_sentence_not_the_exception(
+        store: Engine, baba: Thesis, fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from bot.digest import delivery
+
+    subscribe(store, "C1", dt.time(8, 30), "Europe/London", now=YESTERDAY)
+
+    def broken(*args: object) -> None:
+        raise OperationalError("SELECT secret", {}, Exception("server closed the connection"))
+
+    monkeypatch.setattr(delivery, "digest_blocks", broken)
+    report = run_due(store, client_for(fake_slack), [baba], NOW)
+    assert [(o.result, o.error) for o in report.outcomes] == [("failed", "internal error")]
+    assert "C1 failed (internal error)" in report.summary()
+    status = status_message(channel_status(store, "C1"))
+    assert status.endswith("⚠ The digest for 25 Nov 2026 failed: an internal error; it will be "
+                           "retried.")
+    assert "OperationalError" not in status and "secret" not in status
+    assert any(r.exc_info and "server closed" in str(r.exc_info[1]) for r in caplog.records)
+
+    monkeypatch.undo()
+    assert len(run_due(store, client_for(fake_slack), [baba], NOW + minutes(3)).posted) == 1
+
+
+def test_an_exception_name_stored_by_an_older_version_reads_as_an_internal_error() -> None:
+    from bot.digest.subscriptions import explain_error
+
+    assert explain_error("OperationalError") == "an internal error; it will be retried"
+    assert explain_error("ratelimited") == "Slack answered `ratelimited`"
 
 
 def test_a_failure_that_never_clears_stops_after_the_attempt_limit(
