@@ -55,7 +55,7 @@ class CommandListeners:
                 reply = self.digest(text, command, client)
             elif kind == "list":
                 report.card = "list"
-                theses = [self.deps.engine.theses[t] for t in self.deps.engine.covered]
+                theses = self.deps.engine.covered_theses()
                 reply = render_list(theses, self.deps.options())
             else:
                 answer = self.deps.engine.answer(text)
@@ -85,7 +85,7 @@ class CommandListeners:
             return _sentence(subs.status_message(subs.channel_status(store, channel_id)))
         tz = subs.user_time_zone(client, user_id)
         text, blocks = subs.preview(
-            [self.deps.engine.theses[t] for t in self.deps.engine.covered],
+            self.deps.engine.covered_theses(),
             subs.preview_date(store, channel_id, tz),
             stale_after_days=self.deps.settings.stale_after_days)
         return Message(text, blocks)

@@ -35,7 +35,7 @@ class HomeListeners:
 
     def publish(self, event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         with answering("app home", context) as report:
-            theses = [self.deps.engine.theses[t] for t in self.deps.engine.covered]
+            theses = self.deps.engine.covered_theses()
             client.views_publish(user_id=event["user"],
                                  view=render_home(theses, self.deps.options()))
             report.card = "home"
