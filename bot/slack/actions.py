@@ -8,7 +8,6 @@ public one it arrives as a message only they see. Sharing is the one public acti
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import re
 from typing import TYPE_CHECKING, Any
@@ -81,16 +80,15 @@ class ActionListeners:
                           covered=engine.covered), "help"
         card = ref.card if ref.card in CARDS else "overview"
         answer = engine.answer_for(ref.ticker, card, ref.point,  # type: ignore[arg-type]
-                                   question=ref.question or "")
-        if answer.thesis is not None:
-            answer = dataclasses.replace(answer, figure=ref.figure, horizon=ref.horizon)
+                                   question=ref.question or "", figure=ref.figure,
+                                   horizon=ref.horizon)
         kind = SOURCES if ref.card == SOURCES and answer.thesis is not None else answer.card
         return answer, kind
 
     def render(self, ref: CardRef, **options: Any) -> Message:
         deps = self.deps
         if ref.card == LIST:
-            theses = [deps.engine.theses[t] for t in deps.engine.covered]
+            theses = deps.engine.covered_theses()
             return render_list(theses, deps.options(page=ref.page))
         answer, kind = self.answer_of(ref)
         return render_card(answer, deps.options(page=ref.page, **options), kind)

@@ -52,6 +52,16 @@ def test_section_button_on_a_public_card_answers_only_the_presser(served: Served
     assert not served.fake.calls_to("chat.postMessage")
 
 
+def test_a_button_keeps_the_horizon_it_was_made_for_and_drops_one_that_is_gone(
+        served: Served) -> None:
+    [params] = press(served, "nav:catalyst", {"c": "catalyst", "t": "BABA", "h": "near"})
+    assert title(params) == "BABA · Near term catalysts"
+    served.fake.clear()
+    [params] = press(served, "nav:catalyst", {"c": "catalyst", "t": "BABA", "h": "someday",
+                                              "f": "no-such-figure"})
+    assert title(params) == "BABA · Catalysts"
+
+
 def test_sources_button_lists_the_sources_behind_the_point(served: Served) -> None:
     [params] = press(served, "nav:sources", {"c": "sources", "t": "BABA",
                                              "p": "qwen-ecosystem-lead"})
