@@ -12,6 +12,9 @@ class UserError(Exception):
         self.exit_code = exit_code
 
 
+# -- Set-up and start (operators) ----------------------------------------------------------------
+
+
 def knowledge_dir_unreadable(reason: str) -> UserError:
     return UserError(
         f"cannot load theses: {reason}. Pass --knowledge DIR or set THESIS_KNOWLEDGE_DIR.", 2
@@ -36,7 +39,19 @@ def missing_slack_setting(variable: str) -> UserError:
     return missing_setting(variable, SLACK_SETTINGS_WHY[variable])
 
 
-NO_THESES = "No thesis is loaded yet. Add a YAML file under knowledge/ and run `thesis validate`."
+def slack_token_rejected(error: str) -> UserError:
+    return UserError(
+        f"Slack rejected SLACK_BOT_TOKEN ({error}). Copy the Bot User OAuth Token (xoxb-…) "
+        "from your app's OAuth & Permissions page and retry.",
+        2,
+    )
+
+
+def slack_unreachable(reason: str) -> UserError:
+    return UserError(
+        f"cannot reach the Slack Web API ({reason}). Check the network or SLACK_API_URL and retry.",
+        2,
+    )
 
 
 # -- Slack ---------------------------------------------------------------------------------------
@@ -71,9 +86,6 @@ COVERED_TITLE = "Theses I cover"
 NO_THESES_SLACK = "I don't cover any thesis yet: the team adds them as YAML files under knowledge/."
 HOME_INTRO = "I answer questions about the team's investment theses."
 HOME_MORE = "More theses than fit here: type `/thesis list` to see them all."
-DIGEST_NOT_AVAILABLE = (
-    "The daily digest is not available yet. Ask me about a thesis meanwhile, e.g. `/thesis BABA`."
-)
 
 
 def not_sure(question: str) -> str:
@@ -107,6 +119,9 @@ def feedback_thanks(helpful: bool) -> str:
     return "Thanks for the 👎, noted: the team reviews these to improve my answers."
 
 
+# -- Cards, in Slack and in the terminal --------------------------------------------------------
+
+
 def thesis_may_be_stale(ticker: str, updated: str, days: int, oldest_figure: str | None) -> str:
     """A thesis (or a figure in it) older than THESIS_STALE_AFTER_DAYS. Dates come formatted;
     `oldest_figure` is given when a figure is older than the thesis date itself."""
@@ -121,16 +136,168 @@ def stale_warning(warning: str) -> str:
     return f"⚠️ {warning}"
 
 
-def slack_token_rejected(error: str) -> UserError:
+
+
+# -- Digest: the card (Slack mrkdwn and terminal; the renderer escapes analyst text) ---------------
+
+DIGEST_STATUS_BADGES = {"pending": "⏳ pending", "hit": "✅ hit", "missed": "❌ missed"}
+DIGEST_DUE_HEADING = "Due soon / just passed"
+DIGEST_NO_THESES = "No thesis is loaded yet, so there is nothing to watch."
+DIGEST_NO_CATALYSTS = "No catalysts recorded yet."
+DIGEST_WATCH = "Watch:"
+
+
+def digest_title(weekday: str, date: str) -> str:
+    return f"Catalyst digest · {weekday} {date}"
+
+
+def digest_nothing_due(days: int) -> str:
+    return f"Nothing due in the next {days} days."
+
+
+def digest_details(command: str) -> str:
+    """`command` is the /thesis command, already marked up for the surface."""
+    return f"Details: {command}"
+
+
+def digest_and_more(count: int, tickers: str) -> str:
+    return f"…and {count} more: {tickers}. Ask /thesis TICKER catalysts for each."
+
+
+def digest_notification(title: str, due: int, theses: int) -> str:
+    """The digest's notification text: what a phone shows."""
+    what = f"{due} due soon or just passed" if due else "nothing due this week"
+    return f"{title}: {what}, across {theses} {'thesis' if theses == 1 else 'theses'}."
+
+
+def digest_schedule(at: str, tz: str, weekdays_only: bool) -> str:
+    """"weekdays at 08:30 Europe/London"."""
+    return f"{'weekdays' if weekdays_only else 'every day'} at {at} {tz}"
+
+
+# -- Digest: /thesis digest on | off | status (Slack mrkdwn) ---------------------------------------
+
+DIGEST_EXAMPLE = "/thesis digest on 08:30 Europe/London"
+
+
+def digest_bad_time(text: str) -> UserError:
+    return UserError(f'"{text}" is not a time. Use HH:MM on a 24-hour clock, e.g. 08:30.')
+
+
+def digest_bad_tz(text: str) -> UserError:
     return UserError(
-        f"Slack rejected SLACK_BOT_TOKEN ({error}). Copy the Bot User OAuth Token (xoxb-…) "
-        "from your app's OAuth & Permissions page and retry.",
-        2,
+        f'"{text}" is not a time zone I know. Use an IANA name such as Europe/London '
+        "or Asia/Hong_Kong."
     )
 
 
-def slack_unreachable(reason: str) -> UserError:
+def digest_bad_action(word: str) -> UserError:
     return UserError(
-        f"cannot reach the Slack Web API ({reason}). Check the network or SLACK_API_URL and retry.",
-        2,
+        f'"{word}" is not a digest command. Use on, off, status or preview, e.g. {DIGEST_EXAMPLE}.'
     )
+
+
+def digest_bad_option(word: str) -> UserError:
+    return UserError(f'I did not understand "{word}". For example: {DIGEST_EXAMPLE} daily.')
+
+
+DIGEST_INTERNAL_ERROR = "an internal error; it will be retried"
+_SLACK_POST_ERRORS = {
+    "not_in_channel": "I am not a member of this channel. Invite me with /invite @thesis-bot",
+    "channel_not_found": "Slack cannot find this channel (deleted, or private without me)",
+    "is_archived": "the channel is archived",
+    "channel_is_archived": "the channel is archived",
+}
+
+
+def slack_post_error(code: str) -> str:
+    """A Slack error code from chat.postMessage as a sentence naming the fix."""
+    return _SLACK_POST_ERRORS.get(code, f"Slack answered `{code}`")
+
+
+def digest_on(schedule: str, channel_id: str, weekdays_only: bool) -> str:
+    other = "add `daily` to include weekends" if weekdays_only else "`weekdays` to skip weekends"
+    return (
+        f"Catalyst digest on: {schedule}, here in <#{channel_id}>. "
+        f"Change it with /thesis digest on HH:MM Area/City ({other}); "
+        "stop it with /thesis digest off."
+    )
+
+
+def digest_off(was_subscribed: bool) -> str:
+    if was_subscribed:
+        return "Catalyst digest off for this channel. Turn it back on with /thesis digest on."
+    return f"This channel had no catalyst digest. Turn one on with {DIGEST_EXAMPLE}."
+
+
+DIGEST_NONE_HERE = (f"This channel has no catalyst digest. Turn one on with {DIGEST_EXAMPLE} "
+                    "(weekdays; add `daily` for every day).")
+DIGEST_NOTHING_POSTED = "Nothing posted yet."
+
+
+def digest_status_schedule(schedule: str) -> str:
+    return f"Catalyst digest: {schedule}."
+
+
+def digest_last_posted(date: str) -> str:
+    return f"Last posted for {date}."
+
+
+def digest_failed(date: str, reason: str, retry: str | None) -> str:
+    """`retry`: "later today", "next time", or None when `reason` already says it."""
+    then = {None: "", "later today": " I will retry shortly.",
+            "next time": " I will try again at the next scheduled time."}[retry]
+    return f"⚠ The digest for {date} failed: {reason}.{then}"
+
+
+def digest_last_error(reason: str) -> str:
+    return f"⚠ Last error: {reason}."
+
+
+# -- Digest: thesis digest … and thesis clock (terminal) -------------------------------------------
+
+
+def cli_subscribed(channel_id: str, schedule: str) -> str:
+    return (f"Subscribed {channel_id}: {schedule}. "
+            "The first digest goes out at the next of those times.")
+
+
+def cli_unsubscribed(channel_id: str, was_subscribed: bool) -> str:
+    if was_subscribed:
+        return f"Unsubscribed {channel_id}; its post history is kept."
+    return f"{channel_id} was not subscribed; nothing to do."
+
+
+CLI_NO_SUBSCRIPTIONS = ("No channel gets the digest yet. Add one with: "
+                        "thesis digest subscribe C0123 --at 08:30 --tz Europe/London")
+CLI_NOTHING_POSTED = "nothing posted yet"
+
+
+def cli_last_posted(date: str) -> str:
+    return f"last posted {date}"
+
+
+def cli_failed(date: str, reason: str) -> str:
+    return f"⚠ {date}: {reason}"
+
+
+def cli_skipped_thesis(problem: str) -> str:
+    return f"thesis: skipped: {problem}"
+
+
+def cli_bad_date(text: str) -> UserError:
+    return UserError(f'"{text}" is not a date. Use YYYY-MM-DD, e.g. --date 2026-11-25.')
+
+
+def cli_bad_now(text: str) -> UserError:
+    return UserError(f'"{text}" is not an ISO-8601 time. Use e.g. --now 2026-11-25T08:30:00+00:00.')
+
+
+def run_due_summary(when: str, posted: int, failed: list[tuple[str, str]], taken: int) -> str:
+    """What `thesis digest run-due` prints: `failed` holds (channel, error code) pairs."""
+    if not (posted or failed or taken):
+        return f"{when}: no digest due."
+    parts = [f"{posted} posted", *(f"{channel} failed ({error})" for channel, error in failed)]
+    if taken:
+        parts.append(f"{taken} already posted or in progress elsewhere")
+    return f"{when}: " + ", ".join(parts) + "."

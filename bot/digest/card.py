@@ -29,11 +29,6 @@ from bot.render.limits import (
 SOON_DAYS = 7  # "due soon" looks this far ahead
 FIRST_LOOKBACK_DAYS = 7  # "just passed" with no earlier digest looks this far back
 
-STATUS_BADGES = {"pending": "⏳ pending", "hit": "✅ hit", "missed": "❌ missed"}
-DUE_HEADING = "Due soon / just passed"
-NO_THESES = "No thesis is loaded yet, so there is nothing to watch."
-NO_CATALYSTS = "No catalysts recorded yet."
-
 EventKind = Literal["start", "end", "on"]
 
 
@@ -101,7 +96,7 @@ class Digest:
 
     @property
     def title(self) -> str:
-        return f"Catalyst digest · {self.today:%a} {format_date(self.today)}"
+        return messages.digest_title(f"{self.today:%a}", format_date(self.today))
 
 
 # -- building ------------------------------------------------------------------------------
@@ -173,26 +168,31 @@ def _due_items(thesis: Thesis, catalyst: Catalyst, today: dt.date,
     ]
 
 
+def _outcome(status: str) -> str:
+    """" · ✅ hit" after a due item that has an outcome; nothing while it is pending."""
+    return "" if status == "pending" else f" · {messages.DIGEST_STATUS_BADGES[status]}"
+
+
 # -- Block Kit -----------------------------------------------------------------------------
 
 
 def _due_mrkdwn(digest: Digest) -> str:
     if not digest.due:
-        return f"*{DUE_HEADING}*\nNothing due in the next {SOON_DAYS} days."
+        return f"*{messages.DIGEST_DUE_HEADING}*\n{messages.digest_nothing_due(SOON_DAYS)}"
     lines = [
         f"• *{escape(i.ticker)}* {escape(i.title)} — {escape(i.label)}: {i.when}"
-        + ("" if i.status == "pending" else f" · {STATUS_BADGES[i.status]}")
+        + _outcome(i.status)
         for i in digest.due
     ]
-    return f"*{DUE_HEADING}*\n" + "\n".join(lines)
+    return f"*{messages.DIGEST_DUE_HEADING}*\n" + "\n".join(lines)
 
 
 def _catalyst_mrkdwn(line: CatalystLine) -> str:
-    out = f"• *{escape(line.title)}* · {STATUS_BADGES[line.status]}"
+    out = f"• *{escape(line.title)}* · {messages.DIGEST_STATUS_BADGES[line.status]}"
     if line.timing:
         out += f"\n      {escape(line.timing)}"
     if line.watch:
-        out += f"\n      _Watch:_ {escape(line.watch)}"
+        out += f"\n      _{messages.DIGEST_WATCH}_ {escape(line.watch)}"
     return out
 
 
@@ -206,7 +206,7 @@ def _heading(thesis: ThesisDigest) -> str:
 
 
 def _details(thesis: ThesisDigest) -> str:
-    return f"Details: `{escape(thesis.details_command)}`"
+    return messages.digest_details(f"`{escape(thesis.details_command)}`")
 
 
 def _full_group(thesis: ThesisDigest) -> list[Block]:
@@ -215,7 +215,7 @@ def _full_group(thesis: ThesisDigest) -> list[Block]:
         blocks += context([escape(messages.stale_warning(thesis.stale))])
     blocks += [section(text) for h in HORIZONS if (text := _horizon_mrkdwn(thesis, h))]
     if not thesis.catalysts:
-        blocks.append(section(NO_CATALYSTS))
+        blocks.append(section(messages.DIGEST_NO_CATALYSTS))
     return [*blocks, *context([_details(thesis)]), divider()]
 
 
@@ -230,8 +230,7 @@ def _compact_group(thesis: ThesisDigest) -> list[Block]:
 
 def _more(left: Sequence[ThesisDigest]) -> list[Block]:
     names = ", ".join(t.ticker for t in left)
-    return context([escape(f"…and {len(left)} more: {names}. "
-                           "Ask /thesis TICKER catalysts for each.")])
+    return context([escape(messages.digest_and_more(len(left), names))])
 
 
 def digest_blocks(digest: Digest) -> tuple[str, list[Block]]:
@@ -240,7 +239,7 @@ def digest_blocks(digest: Digest) -> tuple[str, list[Block]]:
     tickers of the rest."""
     head = [header(digest.title), section(_due_mrkdwn(digest)), divider()]
     if not digest.theses:
-        head.append(section(NO_THESES))
+        head.append(section(messages.DIGEST_NO_THESES))
     text = fallback(_fallback_text(digest))
     full = [*head, *(block for t in digest.theses for block in _full_group(t))]
     if fits(full):
@@ -251,24 +250,22 @@ def digest_blocks(digest: Digest) -> tuple[str, list[Block]]:
 
 
 def _fallback_text(digest: Digest) -> str:
-    theses = f"{len(digest.theses)} {'thesis' if len(digest.theses) == 1 else 'theses'}"
-    due = f"{len(digest.due)} due soon or just passed" if digest.due else "nothing due this week"
-    return escape(f"{digest.title}: {due}, across {theses}.")
+    return escape(messages.digest_notification(digest.title, len(digest.due),
+                                               len(digest.theses)))
 
 
 # -- terminal ------------------------------------------------------------------------------
 
 
 def digest_text(digest: Digest) -> str:
-    lines = [digest.title, "", DUE_HEADING]
+    lines = [digest.title, "", messages.DIGEST_DUE_HEADING]
     if digest.due:
         for i in digest.due:
-            status = "" if i.status == "pending" else f" · {STATUS_BADGES[i.status]}"
-            lines.append(f"  • {i.ticker} {i.title} — {i.label}: {i.when}{status}")
+            lines.append(f"  • {i.ticker} {i.title} — {i.label}: {i.when}{_outcome(i.status)}")
     else:
-        lines.append(f"  Nothing due in the next {SOON_DAYS} days.")
+        lines.append(f"  {messages.digest_nothing_due(SOON_DAYS)}")
     if not digest.theses:
-        lines += ["", NO_THESES]
+        lines += ["", messages.DIGEST_NO_THESES]
     for thesis in digest.theses:
         lines += ["", f"{thesis.ticker} · {thesis.company} — {thesis.title}"]
         if thesis.stale:
@@ -278,12 +275,12 @@ def digest_text(digest: Digest) -> str:
             if items:
                 lines.append(f"  {HORIZON_TITLES[horizon]}")
             for c in items:
-                lines.append(f"    • {c.title} · {STATUS_BADGES[c.status]}")
+                lines.append(f"    • {c.title} · {messages.DIGEST_STATUS_BADGES[c.status]}")
                 if c.timing:
                     lines.append(f"        {c.timing}")
                 if c.watch:
-                    lines.append(f"        Watch: {c.watch}")
+                    lines.append(f"        {messages.DIGEST_WATCH} {c.watch}")
         if not thesis.catalysts:
-            lines.append(f"  {NO_CATALYSTS}")
-        lines.append(f"  Details: {thesis.details_command}")
+            lines.append(f"  {messages.DIGEST_NO_CATALYSTS}")
+        lines.append(f"  {messages.digest_details(thesis.details_command)}")
     return "\n".join(lines)

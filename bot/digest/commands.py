@@ -43,13 +43,9 @@ def run(args: argparse.Namespace) -> int:
     if action == "subscribe":
         at, tz = validate_schedule(args.at, args.tz)
         sub = subscribe(store, args.channel, at, tz, weekdays_only=not args.daily)
-        print(f"Subscribed {sub.channel_id}: {sub.schedule.describe()}. "
-              "The first digest goes out at the next of those times.")
+        print(messages.cli_subscribed(sub.channel_id, sub.schedule.describe()))
     elif action == "unsubscribe":
-        if unsubscribe(store, args.channel):
-            print(f"Unsubscribed {args.channel}; its post history is kept.")
-        else:
-            print(f"{args.channel} was not subscribed; nothing to do.")
+        print(messages.cli_unsubscribed(args.channel, unsubscribe(store, args.channel)))
     else:
         _list(store)
     return 0
@@ -58,17 +54,17 @@ def run(args: argparse.Namespace) -> int:
 def _list(store: Engine) -> None:
     statuses = list_statuses(store)
     if not statuses:
-        print("No channel gets the digest yet. Add one with: "
-              "thesis digest subscribe C0123 --at 08:30 --tz Europe/London")
+        print(messages.CLI_NO_SUBSCRIPTIONS)
         return
     for status in statuses:
         sub = status.subscription
-        last = (f"last posted {format_date(status.last_post.local_date)}" if status.last_post
-                else "nothing posted yet")
+        last = (messages.cli_last_posted(format_date(status.last_post.local_date))
+                if status.last_post else messages.CLI_NOTHING_POSTED)
         line = f"{sub.channel_id}  {sub.schedule.describe()}  {last}"
         if status.latest and status.latest.status == "failed" and status.latest.error:
             latest = status.latest
-            line += f"  ⚠ {format_date(latest.local_date)}: {explain_error(latest.error)}"
+            line += "  " + messages.cli_failed(format_date(latest.local_date),
+                                               explain_error(latest.error))
         print(line)
 
 
@@ -92,7 +88,7 @@ def load_knowledge(folder: Path | None, settings: Settings) -> list[Thesis]:
     except KnowledgeDirError as exc:
         raise messages.knowledge_dir_unreadable(str(exc)) from None
     for problem in knowledge.problems:
-        print(f"thesis: skipped: {problem}", file=sys.stderr)
+        print(messages.cli_skipped_thesis(str(problem)), file=sys.stderr)
     return list(knowledge.theses.values())
 
 
@@ -100,8 +96,7 @@ def _parse_date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise messages.UserError(
-            f'"{text}" is not a date. Use YYYY-MM-DD, e.g. --date 2026-11-25.') from None
+        raise messages.cli_bad_date(text) from None
 
 
 def _parse_now(text: str) -> dt.datetime:
@@ -109,7 +104,5 @@ def _parse_now(text: str) -> dt.datetime:
     try:
         now = dt.datetime.fromisoformat(text)
     except ValueError:
-        raise messages.UserError(
-            f'"{text}" is not an ISO-8601 time. Use e.g. --now 2026-11-25T08:30:00+00:00.'
-        ) from None
+        raise messages.cli_bad_now(text) from None
     return now if now.tzinfo else now.replace(tzinfo=dt.UTC)

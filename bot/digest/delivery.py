@@ -30,6 +30,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import Connection, Engine, and_, or_, select, update
 
+from bot import messages
 from bot.digest.card import Digest, build_digest, digest_blocks
 from bot.digest.schedule import due_date
 from bot.digest.subscriptions import (
@@ -78,14 +79,9 @@ class RunReport:
         return self._with("failed") + self._with("gave_up")
 
     def summary(self) -> str:
-        if not self.outcomes:
-            return f"{self.now:%Y-%m-%d %H:%M %Z}: no digest due."
-        parts = [f"{len(self.posted)} posted"]
-        parts += [f"{o.channel_id} failed ({o.error})" for o in self.failed]
-        taken = len(self._with("taken"))
-        if taken:
-            parts.append(f"{taken} already posted or in progress elsewhere")
-        return f"{self.now:%Y-%m-%d %H:%M %Z}: " + ", ".join(parts) + "."
+        return messages.run_due_summary(
+            f"{self.now:%Y-%m-%d %H:%M %Z}", len(self.posted),
+            [(o.channel_id, o.error or "") for o in self.failed], len(self._with("taken")))
 
 
 def run_due(

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from bot import messages
+
 _HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
@@ -26,8 +28,8 @@ class Schedule:
     since: dt.datetime | None = None  # when the channel subscribed (aware)
 
     def describe(self) -> str:
-        days = "weekdays" if self.weekdays_only else "every day"
-        return f"{days} at {self.at:%H:%M} {self.tz}"
+        """"weekdays at 08:30 Europe/London"."""
+        return messages.digest_schedule(f"{self.at:%H:%M}", self.tz, self.weekdays_only)
 
 
 def parse_time(text: str) -> dt.time | None:

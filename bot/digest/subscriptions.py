@@ -44,10 +44,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Engine, and_, desc, select, update
 
+from bot import messages
 from bot.digest.card import build_digest, digest_blocks
 from bot.digest.schedule import Schedule, canonical_tz, parse_time
 from bot.knowledge.models import Thesis
-from bot.messages import UserError
 from bot.render.facts import format_date
 from bot.render.limits import echo
 from bot.store import FAILED, POSTED, digest_posts, insert_for, subscriptions
@@ -58,7 +58,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 DEFAULT_AT = dt.time(8, 30)
-EXAMPLE = "/thesis digest on 08:30 Europe/London"
 Action = Literal["on", "off", "status", "preview"]
 _ACTIONS: dict[str, Action] = {
     "on": "on", "subscribe": "on", "start": "on",
@@ -76,28 +75,7 @@ INTERNAL_ERROR = "internal error"
 _SLACK_CODE = re.compile(r"^[a-z0-9_]+$")
 
 
-# -- wording -------------------------------------------------------------------------------
-
-
-def bad_time(text: str) -> UserError:
-    return UserError(f'"{text}" is not a time. Use HH:MM on a 24-hour clock, e.g. 08:30.')
-
-
-def bad_tz(text: str) -> UserError:
-    return UserError(
-        f'"{text}" is not a time zone I know. Use an IANA name such as Europe/London '
-        "or Asia/Hong_Kong."
-    )
-
-
-def bad_action(word: str) -> UserError:
-    return UserError(
-        f'"{word}" is not a digest command. Use on, off, status or preview, e.g. {EXAMPLE}.'
-    )
-
-
-def bad_option(word: str) -> UserError:
-    return UserError(f'I did not understand "{word}". For example: {EXAMPLE} daily.')
+# -- errors (bot/messages.py holds the sentences) ------------------------------------------
 
 
 def is_internal(error: str) -> bool:
@@ -106,15 +84,11 @@ def is_internal(error: str) -> bool:
 
 
 def explain_error(error: str) -> str:
-    """A Slack error code as a sentence naming the fix."""
+    """A recorded failure as a sentence: a Slack error code naming the fix, or the fixed
+    sentence for an internal error."""
     if is_internal(error):
-        return "an internal error; it will be retried"
-    return {
-        "not_in_channel": "I am not a member of this channel. Invite me with /invite @thesis-bot",
-        "channel_not_found": "Slack cannot find this channel (deleted, or private without me)",
-        "is_archived": "the channel is archived",
-        "channel_is_archived": "the channel is archived",
-    }.get(error, f"Slack answered `{error}`")
+        return messages.DIGEST_INTERNAL_ERROR
+    return messages.slack_post_error(error)
 
 
 # -- parsing -------------------------------------------------------------------------------
@@ -141,10 +115,10 @@ def parse_digest_args(text: str) -> DigestRequest:
         return DigestRequest("preview")
     action = _ACTIONS.get(words[0].lower())
     if action is None:
-        raise bad_action(echo(words[0], 40))
+        raise messages.digest_bad_action(echo(words[0], 40))
     if action != "on":
         if len(words) > 1:
-            raise bad_option(echo(words[1], 40))
+            raise messages.digest_bad_option(echo(words[1], 40))
         return DigestRequest(action)
     at: dt.time | None = None
     tz: str | None = None
@@ -158,13 +132,13 @@ def parse_digest_args(text: str) -> DigestRequest:
         elif lower[:1].isdigit():
             at = parse_time(word)
             if at is None:
-                raise bad_time(echo(word, 40))
+                raise messages.digest_bad_time(echo(word, 40))
         elif "/" in word or lower in {"utc", "gmt"}:
             tz = canonical_tz(word)
             if tz is None:
-                raise bad_tz(echo(word, 40))
+                raise messages.digest_bad_tz(echo(word, 40))
         else:
-            raise bad_option(echo(word, 40))
+            raise messages.digest_bad_option(echo(word, 40))
     return DigestRequest("on", at, tz, weekdays_only)
 
 
@@ -172,10 +146,10 @@ def validate_schedule(at: str, tz: str) -> tuple[dt.time, str]:
     """The CLI's --at and --tz, checked; a UserError naming the fix otherwise."""
     time = parse_time(at)
     if time is None:
-        raise bad_time(at)
+        raise messages.digest_bad_time(at)
     zone = canonical_tz(tz)
     if zone is None:
-        raise bad_tz(tz)
+        raise messages.digest_bad_tz(tz)
     return time, zone
 
 
@@ -234,7 +208,7 @@ def subscribe(store: Engine, channel_id: str, at: dt.time, tz: str, weekdays_onl
     after `now`: subscribing at 15:00 for 08:30 starts tomorrow."""
     zone = canonical_tz(tz)
     if zone is None:
-        raise bad_tz(tz)
+        raise messages.digest_bad_tz(tz)
     now = now or dt.datetime.now(dt.UTC)
     values = {
         "local_time": f"{at:%H:%M}", "tz": zone, "weekdays_only": weekdays_only,
@@ -313,39 +287,30 @@ def last_posted_date(conn: Any, channel_id: str, before: dt.date) -> dt.date | N
 
 def subscribed_message(sub: Subscription) -> str:
     s = sub.schedule
-    other = "add `daily` to include weekends" if s.weekdays_only else "`weekdays` to skip weekends"
-    return (
-        f"Catalyst digest on: {s.describe()}, here in <#{sub.channel_id}>. "
-        f"Change it with /thesis digest on HH:MM Area/City ({other}); "
-        "stop it with /thesis digest off."
-    )
+    return messages.digest_on(s.describe(), sub.channel_id, s.weekdays_only)
 
 
 def unsubscribed_message(was_subscribed: bool) -> str:
-    if was_subscribed:
-        return "Catalyst digest off for this channel. Turn it back on with /thesis digest on."
-    return f"This channel had no catalyst digest. Turn one on with {EXAMPLE}."
+    return messages.digest_off(was_subscribed)
 
 
 def status_message(status: ChannelStatus | None) -> str:
     if status is None or not status.subscription.active:
-        return (f"This channel has no catalyst digest. Turn one on with {EXAMPLE} "
-                "(weekdays; add `daily` for every day).")
+        return messages.DIGEST_NONE_HERE
     sub = status.subscription
-    lines = [f"Catalyst digest: {sub.schedule.describe()}."]
+    lines = [messages.digest_status_schedule(sub.schedule.describe())]
     if status.last_post:
-        lines.append(f"Last posted for {format_date(status.last_post.local_date)}.")
+        lines.append(messages.digest_last_posted(format_date(status.last_post.local_date)))
     else:
-        lines.append("Nothing posted yet.")
+        lines.append(messages.DIGEST_NOTHING_POSTED)
     latest = status.latest
     if latest and latest.status == FAILED and latest.error:
-        retry = ("" if is_internal(latest.error)
-                 else " I will try again at the next scheduled time." if latest.final
-                 else " I will retry shortly.")
-        lines.append(f"⚠ The digest for {format_date(latest.local_date)} failed: "
-                     f"{explain_error(latest.error)}.{retry}")
+        retry = (None if is_internal(latest.error)
+                 else "next time" if latest.final else "later today")
+        lines.append(messages.digest_failed(format_date(latest.local_date),
+                                            explain_error(latest.error), retry))
     elif sub.last_error and (latest is None or latest.status != POSTED):
-        lines.append(f"⚠ Last error: {explain_error(sub.last_error)}.")
+        lines.append(messages.digest_last_error(explain_error(sub.last_error)))
     return " ".join(lines)
 
 
