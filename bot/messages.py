@@ -178,6 +178,9 @@ def digest_schedule(at: str, tz: str, weekdays_only: bool) -> str:
 # -- Digest: /thesis digest on | off | status (Slack mrkdwn) ---------------------------------------
 
 DIGEST_EXAMPLE = "/thesis digest on 08:30 Europe/London"
+DIGEST_NEEDS_CHANNEL = ("The digest posts to a channel: run /thesis digest on in the channel "
+                        "that wants it.")
+DIGEST_INVITE_ME = "If I'm not in this channel yet, invite me with /invite @thesis-bot."
 
 
 def digest_bad_time(text: str) -> UserError:
@@ -220,7 +223,7 @@ def digest_on(schedule: str, channel_id: str, weekdays_only: bool) -> str:
     return (
         f"Catalyst digest on: {schedule}, here in <#{channel_id}>. "
         f"Change it with /thesis digest on HH:MM Area/City ({other}); "
-        "stop it with /thesis digest off."
+        f"stop it with /thesis digest off. {DIGEST_INVITE_ME}"
     )
 
 

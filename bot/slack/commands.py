@@ -33,6 +33,14 @@ def subcommand(text: str) -> str | None:
     return None
 
 
+def is_direct_message(command: dict[str, Any]) -> bool:
+    """A DM (channel id D…, named "directmessage") or a group DM (named "mpdm-…"): no place for
+    a channel's digest."""
+    name = str(command.get("channel_name") or "")
+    return (str(command.get("channel_id") or "").startswith("D") or name == "directmessage"
+            or name.startswith("mpdm-"))
+
+
 class CommandListeners:
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
@@ -75,6 +83,8 @@ class CommandListeners:
         except messages.UserError as exc:
             return _sentence(str(exc))
         if request.action == "on":
+            if is_direct_message(command):
+                return _sentence(messages.DIGEST_NEEDS_CHANNEL)
             tz = request.tz or subs.user_time_zone(client, user_id)
             sub = subs.subscribe(store, channel_id, request.at or subs.DEFAULT_AT, tz,
                                  request.weekdays_only, user_id)

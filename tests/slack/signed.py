@@ -35,10 +35,10 @@ def message_ts() -> str:
 
 
 def command_body(text: str, response_url: str, user_id: str = USER,
-                 channel_id: str = CHANNEL) -> str:
+                 channel_id: str = CHANNEL, channel_name: str = "general") -> str:
     return urlencode({
         "token": "legacy-verification-token", "team_id": TEAM, "team_domain": "test",
-        "channel_id": channel_id, "channel_name": "general", "user_id": user_id,
+        "channel_id": channel_id, "channel_name": channel_name, "user_id": user_id,
         "user_name": "asker", "command": "/thesis", "text": text,
         "api_app_id": "A0THESIS", "response_url": response_url,
         "trigger_id": f"{uuid.uuid4().int % 10**12}.1.abc",

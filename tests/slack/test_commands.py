@@ -13,8 +13,9 @@ from tests.slack.conftest import Served
 from tests.slack.signed import CHANNEL
 
 
-def ask(served: Served, text: str, mentions: tuple[str, ...] = ()) -> dict[str, Any]:
-    reply = served.slack.command(text, served.response_url())
+def ask(served: Served, text: str, mentions: tuple[str, ...] = (),
+        **where: str) -> dict[str, Any]:
+    reply = served.slack.command(text, served.response_url(), **where)
     assert reply.status == 200 and reply.body == ""  # acknowledged at once, answer follows
     [call] = served.replies("response_url")
     params = call.params
@@ -92,11 +93,27 @@ def test_digest_on_subscribes_the_channel_in_the_users_time_zone(served: Served)
     params = ask(served, "digest on 07:45", mentions=(f"#{CHANNEL}",))
     assert params["text"].startswith("Catalyst digest on:")
     assert "Asia/Hong_Kong" in params["text"] and f"<#{CHANNEL}>" in params["text"]
+    assert params["text"].endswith(
+        " If I'm not in this channel yet, invite me with /invite @thesis-bot.")
     served.fake.clear()
     status = ask(served, "digest status")
     assert "07:45" in status["text"]
     served.fake.clear()
     assert "off" in ask(served, "digest off")["text"]
+
+
+@pytest.mark.parametrize("where", [
+    {"channel_id": "D0DIRECT", "channel_name": "directmessage"},
+    {"channel_id": "G0GROUPDM", "channel_name": "mpdm-asker--analyst-1"},
+], ids=["dm", "group-dm"])
+def test_digest_on_in_a_direct_message_is_refused_politely(served: Served,
+                                                           where: dict[str, str]) -> None:
+    params = ask(served, "digest on 07:45", **where)
+    assert params["text"] == ("The digest posts to a channel: run /thesis digest on in the "
+                              "channel that wants it.")
+    served.fake.clear()
+    assert ask(served, "digest status", **where)["text"].startswith(
+        "This channel has no catalyst digest.")
 
 
 def test_digest_preview_is_the_digest_card(served: Served) -> None:
