@@ -1,4 +1,5 @@
-"""The database: digest subscriptions and the digest post ledger (SQLAlchemy Core).
+"""The database (SQLAlchemy Core): digest subscriptions and the digest post ledger, and the Slack
+app's feedback votes and answered events.
 
 SQLite by default, PostgreSQL when DATABASE_URL says so. `ensure_schema` creates what is missing
 on start and only ever adds (tables, columns), so an upgrade never loses subscriptions or the
@@ -17,6 +18,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     Engine,
+    Float,
     Integer,
     MetaData,
     String,
@@ -91,6 +93,30 @@ digest_posts = Table(
     Column("posted_at", UtcDateTime),
     Column("error", Text),
     UniqueConstraint("channel_id", "local_date", name="uq_digest_posts_channel_date"),
+)
+
+
+# What the Slack app writes down (bot/slack/records.py queries them).
+feedback = Table(
+    "feedback",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", UtcDateTime, nullable=False),
+    Column("user_id", String(32)),
+    Column("channel_id", String(32)),
+    Column("helpful", Integer, nullable=False),  # 1 for 👍, 0 for 👎
+    Column("ticker", String(16)),
+    Column("card", String(16), nullable=False),
+    Column("point", String(64)),
+    Column("question", Text),
+    Column("confidence", Float),
+)
+
+answered_events = Table(
+    "slack_events_answered",
+    metadata,
+    Column("event_id", String(64), primary_key=True),
+    Column("at", UtcDateTime, nullable=False),
 )
 
 

@@ -1,8 +1,9 @@
 """What the Slack app writes down: 👍/👎 feedback on cards, and the events it has answered.
 
-Two small tables of their own (bot/store.py holds the digest's), on the same database and the
-same engine settings. `claim_event` makes answering an event at most once hold across retries,
-restarts and several processes: the first to insert the event id answers, the others do not.
+Two small tables, `feedback` and `slack_events_answered`, defined in bot/store.py with the
+digest's, so `ensure_schema` creates and upgrades them all. `claim_event` makes answering an
+event at most once hold across retries, restarts and several processes: the first to insert
+the event id answers, the others do not.
 """
 
 from __future__ import annotations
@@ -13,49 +14,12 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from sqlalchemy import (
-    Column,
-    Engine,
-    Float,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    Text,
-    delete,
-    insert,
-    inspect,
-    select,
-)
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy import Engine, delete, insert, select
+from sqlalchemy.exc import IntegrityError
 
-from bot.store import UtcDateTime
+from bot.store import answered_events, feedback
 
 logger = logging.getLogger(__name__)
-metadata = MetaData()
-
-feedback = Table(
-    "feedback",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("at", UtcDateTime, nullable=False),
-    Column("user_id", String(32)),
-    Column("channel_id", String(32)),
-    Column("helpful", Integer, nullable=False),  # 1 for 👍, 0 for 👎
-    Column("ticker", String(16)),
-    Column("card", String(16), nullable=False),
-    Column("point", String(64)),
-    Column("question", Text),
-    Column("confidence", Float),
-)
-
-answered_events = Table(
-    "slack_events_answered",
-    metadata,
-    Column("event_id", String(64), primary_key=True),
-    Column("at", UtcDateTime, nullable=False),
-)
-
 KEEP_EVENTS = dt.timedelta(days=2)  # Slack retries for minutes, not days
 
 
@@ -73,13 +37,7 @@ class Vote:
 
 class Records:
     def __init__(self, engine: Engine, memory: int = 10_000) -> None:
-        self.engine = engine
-        try:
-            metadata.create_all(engine)
-        except DBAPIError:
-            # Another process created them between the check and the CREATE: fine if they exist.
-            if not set(metadata.tables) <= set(inspect(engine).get_table_names()):
-                raise
+        self.engine = engine  # from bot.store.open_store: its schema includes our tables
         self._recent: OrderedDict[str, None] = OrderedDict()
         self._memory = memory
         self._lock = threading.Lock()

@@ -1,4 +1,5 @@
-"""The schema is created on start and grows without losing subscriptions or the post ledger."""
+"""The schema is created on start and grows without losing subscriptions, the post ledger or
+the Slack app's records."""
 
 from __future__ import annotations
 
@@ -53,7 +54,8 @@ v1_posts = Table(
 def test_schema_is_created_on_first_start_and_start_is_repeatable(database_url: str) -> None:
     engine = open_store(database_url)
     ensure_schema(engine)
-    assert {"subscriptions", "digest_posts"} <= set(inspect(engine).get_table_names())
+    assert {"subscriptions", "digest_posts", "feedback", "slack_events_answered"} <= set(
+        inspect(engine).get_table_names())
     engine.dispose()
 
 
@@ -82,6 +84,30 @@ def test_upgrade_adds_columns_and_keeps_every_row(database_url: str) -> None:
     subscribe(engine, "C_NEW", dt.time(9, 0), "Asia/Tokyo")
     assert [s.channel_id for s in active_subscriptions(engine)] == ["C_NEW", "C_OLD"]
     assert claim(engine, "C_OLD", dt.date(2026, 1, 6), jan5 + dt.timedelta(days=1), "tok2")
+    engine.dispose()
+
+
+def test_the_slack_apps_tables_are_upgraded_by_the_same_schema_step(database_url: str) -> None:
+    from bot.slack.records import Records, Vote
+
+    old = MetaData()
+    Table("feedback", old,
+          Column("id", Integer, primary_key=True, autoincrement=True),
+          Column("at", UtcDateTime, nullable=False),
+          Column("helpful", Integer, nullable=False),
+          Column("card", String(16), nullable=False))
+    engine = create_engine_for(database_url)
+    with engine.begin() as conn:
+        old.create_all(conn)
+
+    ensure_schema(engine)
+
+    columns = {c["name"] for c in inspect(engine).get_columns("feedback")}
+    assert {"ticker", "point", "question", "confidence", "user_id"} <= columns
+    records = Records(engine)
+    records.record_vote(Vote(True, "risk", "BABA", confidence=0.9))
+    assert records.votes()[-1].confidence == 0.9
+    assert records.claim_event("Ev1") and not Records(engine).claim_event("Ev1")
     engine.dispose()
 
 
