@@ -121,15 +121,13 @@ answered_events = Table(
 
 
 def create_engine_for(url: str) -> Engine:
-    """An engine tuned for several processes writing at once.
+    """An engine tuned for several processes writing at once. `url` is a SQLAlchemy URL as
+    `Settings.database_url` gives it (which turns Heroku's `postgres://` into
+    `postgresql+psycopg://`); nothing here rewrites it again.
 
     SQLite: WAL, a generous busy timeout, and every transaction opened with BEGIN IMMEDIATE, so
     writers queue on the lock instead of failing with "database is locked" on upgrade.
     """
-    if url.startswith("postgres://"):
-        url = "postgresql+psycopg://" + url[len("postgres://") :]
-    elif url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://") :]
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True)
 

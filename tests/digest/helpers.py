@@ -59,7 +59,9 @@ def ledger(store: Engine) -> list[Any]:
 
 
 def fresh_postgres_database(base_url: str) -> Iterator[str]:
-    """A new, empty PostgreSQL database on the server of `base_url`, dropped afterwards."""
+    """A new, empty PostgreSQL database on the server of `base_url`, dropped afterwards. The URL
+    given out is the one Settings would make of it (`postgresql+psycopg://…`), as every caller
+    of bot.store passes."""
     import psycopg
 
     for prefix in ("postgresql+psycopg://", "postgres://"):
@@ -68,7 +70,7 @@ def fresh_postgres_database(base_url: str) -> Iterator[str]:
     with psycopg.connect(base_url, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     try:
-        yield base_url.rsplit("/", 1)[0] + f"/{name}"
+        yield Settings(database_url=base_url.rsplit("/", 1)[0] + f"/{name}").database_url
     finally:
         with psycopg.connect(base_url, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
