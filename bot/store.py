@@ -71,11 +71,14 @@ subscriptions = Table(
     Column("local_time", String(5), nullable=False),  # "HH:MM", wall clock in `tz`
     Column("tz", String(64), nullable=False),  # IANA name
     Column("weekdays_only", Boolean, nullable=False, server_default=true()),
-    Column("created_by", String(32)),
+    Column("created_by", String(32)),  # who first turned the digest on, and when
     Column("created_at", UtcDateTime, nullable=False),
     Column("last_error", Text),
     Column("last_error_at", UtcDateTime),
     Column("active", Boolean, nullable=False, server_default=true()),
+    # Who set the current schedule, and when (NULL on rows from before these columns).
+    Column("updated_by", String(32)),
+    Column("updated_at", UtcDateTime),
 )
 
 digest_posts = Table(

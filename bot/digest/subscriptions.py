@@ -160,11 +160,13 @@ def validate_schedule(at: str, tz: str) -> tuple[dt.time, str]:
 class Subscription:
     channel_id: str
     schedule: Schedule
-    created_by: str | None
+    created_by: str | None  # who first turned the digest on here, and when
     created_at: dt.datetime
     active: bool = True
     last_error: str | None = None
     last_error_at: dt.datetime | None = None
+    updated_by: str | None = None  # who set the current schedule, and when
+    updated_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -185,15 +187,19 @@ class ChannelStatus:
 
 
 def _subscription(row: Any) -> Subscription:
+    # The schedule runs from when it was last set: a changed schedule, like a new one, does
+    # not post at once for a time already past today.
     return Subscription(
         channel_id=row.channel_id,
         schedule=Schedule(parse_time(row.local_time) or DEFAULT_AT, row.tz,
-                          bool(row.weekdays_only), row.created_at),
+                          bool(row.weekdays_only), row.updated_at or row.created_at),
         created_by=row.created_by,
         created_at=row.created_at,
         active=bool(row.active),
         last_error=row.last_error,
         last_error_at=row.last_error_at,
+        updated_by=row.updated_by,
+        updated_at=row.updated_at,
     )
 
 
@@ -205,20 +211,25 @@ def _entry(row: Any) -> LedgerEntry:
 def subscribe(store: Engine, channel_id: str, at: dt.time, tz: str, weekdays_only: bool = True,
               user_id: str | None = None, now: dt.datetime | None = None) -> Subscription:
     """Subscribe, or change the schedule of, a channel. The first digest is the next one due
-    after `now`: subscribing at 15:00 for 08:30 starts tomorrow."""
+    after `now`: subscribing at 15:00 for 08:30 starts tomorrow. A channel subscribed before
+    keeps its created_at and created_by; updated_at and updated_by say who set this schedule."""
     zone = canonical_tz(tz)
     if zone is None:
         raise messages.digest_bad_tz(tz)
     now = now or dt.datetime.now(dt.UTC)
     values = {
         "local_time": f"{at:%H:%M}", "tz": zone, "weekdays_only": weekdays_only,
-        "created_by": user_id, "created_at": now, "active": True,
-        "last_error": None, "last_error_at": None,
+        "active": True, "last_error": None, "last_error_at": None,
+        "updated_by": user_id, "updated_at": now,
     }
     with store.begin() as conn:
-        stmt = insert_for(conn, subscriptions).values(channel_id=channel_id, **values)
-        conn.execute(stmt.on_conflict_do_update(index_elements=["channel_id"], set_=values))
-    return Subscription(channel_id, Schedule(at, zone, weekdays_only, now), user_id, now)
+        stmt = insert_for(conn, subscriptions).values(
+            channel_id=channel_id, created_by=user_id, created_at=now, **values)
+        row = conn.execute(
+            stmt.on_conflict_do_update(index_elements=["channel_id"], set_=values)
+            .returning(*subscriptions.c)
+        ).one()
+    return _subscription(row)
 
 
 def unsubscribe(store: Engine, channel_id: str) -> bool:

@@ -74,9 +74,10 @@ def test_upgrade_adds_columns_and_keeps_every_row(database_url: str) -> None:
     ensure_schema(engine)
 
     columns = {c["name"] for c in inspect(engine).get_columns("subscriptions")}
-    assert {"last_error", "last_error_at", "active"} <= columns
+    assert {"last_error", "last_error_at", "active", "updated_at", "updated_by"} <= columns
     [old] = active_subscriptions(engine)  # the new `active` column defaults to subscribed
     assert (old.channel_id, old.schedule.describe()) == ("C_OLD", "weekdays at 08:30 Europe/London")
+    assert (old.updated_at, old.schedule.since) == (None, jan5)  # runs from when it was made
     with engine.begin() as conn:
         row = conn.execute(select(digest_posts)).one()
     assert (row.message_ts, row.final, row.posted_at) == ("17.1", False, None)

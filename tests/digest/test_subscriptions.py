@@ -103,6 +103,22 @@ def test_subscribing_after_todays_time_posts_from_tomorrow(
         "2026-11-25"]
 
 
+def test_changing_the_schedule_keeps_who_turned_it_on_and_when(
+        store: Engine, baba: Thesis, fake_slack: FakeSlack) -> None:
+    first = dt.datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+    subscribe(store, "C1", T(8, 30), "Europe/London", user_id="U1", now=first)
+    change = dt.datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
+    sub = subscribe(store, "C1", T(14, 0), "Europe/London", False, "U2", now=change)
+    assert (sub.created_by, sub.created_at) == ("U1", first)
+    assert (sub.updated_by, sub.updated_at) == ("U2", change)
+    assert sub.schedule.describe() == "every day at 14:00 Europe/London"
+    assert channel_status(store, "C1").subscription == sub
+    # Like a new subscription, a changed one does not post at once for a time already past.
+    client = client_for(fake_slack)
+    assert run_due(store, client, [baba], change + dt.timedelta(minutes=5)).outcomes == []
+    assert len(run_due(store, client, [baba], change + dt.timedelta(days=1)).posted) == 1
+
+
 def test_default_time_zone_is_the_requesting_users(fake_slack: FakeSlack) -> None:
     fake_slack.set_user_tz("U_TOKYO", "Asia/Tokyo", 32400)
     client = client_for(fake_slack)
