@@ -12,6 +12,7 @@ import json
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -101,6 +102,17 @@ class FakeSlack:
                     break
                 self._lock.wait(left)
             return [c for c in self.calls if c.method == method]
+
+    def wait_until(self, matches: Callable[[Call], bool], timeout: float = 5.0) -> Call | None:
+        """Block until a call `matches` (or the timeout passes); return it, or None."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while True:
+                found = next((c for c in self.calls if matches(c)), None)
+                left = deadline - time.monotonic()
+                if found is not None or left <= 0:
+                    return found
+                self._lock.wait(left)
 
     def clear(self) -> None:
         with self._lock:

@@ -8,7 +8,7 @@ import datetime as dt
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +23,7 @@ from bot.slack.http import SlackHttp
 from bot.slack.records import Records
 from bot.store import open_store
 from tests.fake_slack import Call, FakeSlack
-from tests.slack.signed import SECRET, SlackSender
+from tests.slack.signed import SECRET, SlackSender, direct_message
 
 TODAY = dt.date(2026, 1, 12)  # BABA (updated 27 Nov 2025) is fresh on this day
 CLEARED = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_API_URL",
@@ -124,7 +124,28 @@ def fake(served: Served) -> FakeSlack:
     return served.fake
 
 
-def settle(seconds: float = 0.3) -> None:
-    """Give work that should not happen the time it would have taken."""
-    time.sleep(seconds)
+def eventually(check: Callable[[], bool], timeout: float = 5.0) -> bool:
+    """Wait for something that should happen (a log line after a reply), polling briefly."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.005)
+    return True
 
+
+SENTINEL_DM = "D0SENTINEL"
+
+
+def calls_after_sentinel(served: Served) -> list[Call]:
+    """What the app sent Slack for the requests made so far, other than the sentinel's reply.
+
+    A check that a request gets no reply must not just sleep (a slow wrong reply would pass):
+    instead a DM "help" goes in after it and must be answered. Requests start being answered
+    in the order they arrive, so once the sentinel's reply is in, the earlier ones have had
+    their turn. Asserting on what else arrived then proves the "no reply", quickly."""
+    served.slack.event(direct_message("help", channel=SENTINEL_DM))
+    reply = served.fake.wait_until(
+        lambda c: c.method == "chat.postMessage" and c.params.get("channel") == SENTINEL_DM)
+    assert reply is not None, "the sentinel DM got no reply"
+    return [c for c in served.fake.calls if c is not reply]

@@ -9,7 +9,7 @@ from bot import messages
 from bot.render.blocks import CardRef
 from bot.render.limits import encode_value
 from tests.slack.block_rules import displayed, message_problems
-from tests.slack.conftest import Served, settle
+from tests.slack.conftest import Served, calls_after_sentinel, eventually
 from tests.slack.signed import CHANNEL, USER
 
 
@@ -136,8 +136,7 @@ def test_a_button_for_a_thesis_no_longer_covered_says_so(served: Served) -> None
 def test_an_unknown_action_is_acknowledged_and_ignored(served: Served) -> None:
     reply = served.slack.action("someone-elses-button", "{}", served.response_url("x"))
     assert reply.status in (200, 404)
-    settle()
-    assert served.fake.calls == []
+    assert calls_after_sentinel(served) == []
 
 
 def test_an_expired_response_url_is_logged_and_the_user_told(served: Served,
@@ -147,7 +146,8 @@ def test_an_expired_response_url_is_logged_and_the_user_told(served: Served,
         served.slack.action("nav:bull", encode_value({"c": "bull", "t": "BABA"}),
                             served.response_url("action"))
         failed, apology = (c.params for c in served.replies("response_url", 2))
-        settle(0.1)
+        assert eventually(lambda: any("outcome=error" in r.getMessage()
+                                      for r in caplog.records))
     assert title(failed) == "BABA · Bull case"
     assert apology["text"] == messages.SLACK_SORRY
     errors = [r for r in caplog.records if r.levelname == "ERROR"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from tests.slack.block_rules import block_problems
-from tests.slack.conftest import Served, settle
+from tests.slack.conftest import Served, calls_after_sentinel
 from tests.slack.signed import USER
 
 
@@ -31,5 +31,4 @@ def test_opening_home_publishes_each_thesis_with_summary_date_and_how_to_ask(
 
 def test_opening_the_messages_tab_publishes_nothing(served: Served) -> None:
     served.slack.event(home_opened("messages"))
-    settle()
-    assert served.fake.calls == []
+    assert calls_after_sentinel(served) == []
