@@ -145,6 +145,7 @@ DIGEST_DUE_HEADING = "Due soon / just passed"
 DIGEST_NO_THESES = "No thesis is loaded yet, so there is nothing to watch."
 DIGEST_NO_CATALYSTS = "No catalysts recorded yet."
 DIGEST_WATCH = "Watch:"
+WHAT_TO_WATCH = "What to watch:"
 
 
 def digest_title(weekday: str, date: str) -> str:

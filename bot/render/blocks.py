@@ -131,7 +131,7 @@ def _source_line(thesis: Thesis, source_id: str) -> str | None:
 def _catalyst_extras(catalyst: Catalyst, today: dt.date) -> list[str]:
     lines = []
     if catalyst.watch:
-        lines.append(f"What to watch: {escape(catalyst.watch)}")
+        lines.append(f"{messages.WHAT_TO_WATCH} {escape(catalyst.watch)}")
     if catalyst.window and catalyst.window.end:
         lines.append(f"Window: {escape(catalyst.window.label)} (ends "
                      f"{format_date(catalyst.window.end)}, "

@@ -94,7 +94,7 @@ def _catalyst_extras(point: Point, today: dt.date) -> list[str]:
         return []
     lines = []
     if point.watch:
-        lines.append(_wrap(f"What to watch: {point.watch}", "  "))
+        lines.append(_wrap(f"{messages.WHAT_TO_WATCH} {point.watch}", "  "))
     if point.window and point.window.end:
         end = point.window.end
         lines.append(_wrap(f"Window: {point.window.label} (ends {format_date(end)}, "
