@@ -29,7 +29,7 @@ def load_engine(knowledge: Path | None, cached: bool = False) -> tuple[Engine, S
     except KnowledgeDirError as exc:
         raise messages.knowledge_dir_unreadable(str(exc)) from None
     for problem in engine.problems:
-        print(f"thesis: skipped: {problem}", file=sys.stderr)
+        print(messages.cli_skipped_thesis(str(problem)), file=sys.stderr)
     return engine, settings
 
 
