@@ -1,5 +1,5 @@
-"""Prints the matcher's accuracy per category on tests/eval/questions.yaml and
-tests/eval/heldout.yaml (a second set, written by another hand after the matcher), and misses.
+"""Prints the matcher's accuracy per category on tests/eval/questions.yaml, heldout.yaml and
+blind.yaml (each written by another hand, without seeing the matcher), and its misses.
 
 Usage: .venv/bin/python bench/accuracy.py [--misses]
 """

@@ -97,6 +97,11 @@ def no_thesis_on(subject: str, covered: str) -> str:
     return f"I don't have a thesis on {subject}. Theses I cover: {covered}."
 
 
+def not_in_thesis(ticker: str) -> str:
+    return (f"The {ticker} thesis doesn't say: it covers the bull and bear case, risks, "
+            "catalysts and their figures, nothing more.")
+
+
 def cannot_answer(covered: str) -> str:
     return (
         "I don't know how to answer that: I only know the team's investment theses. "

@@ -31,13 +31,16 @@ class Intents:
         return self.scores[0][0] if self.scores and not self.strong else None
 
 
-def intent_table(specs: dict[str, IntentSpec]) -> PhraseTable:
+def intent_table(specs: dict[str, IntentSpec], common: set[str]) -> PhraseTable:
+    """Phrases of ordinary words only ("what names") match only when adjacent; the others
+    also with a word or two between ("why should I own" ~ "why own")."""
     table = PhraseTable()
     for name, spec in specs.items():
-        for text in spec.terms:
-            table.add(term_key(text), (name, 1.0))
-        for text in spec.hints:
-            table.add(term_key(text), (name, HINT_STRENGTH))
+        for texts, strength in ((spec.terms, 1.0), (spec.hints, HINT_STRENGTH)):
+            for text in texts:
+                key = term_key(text)
+                gaps = len(key) > 2 or any(w not in common for w in key)
+                table.add(key, (name, strength), gaps=gaps)
     return table
 
 

@@ -11,7 +11,11 @@ MAX_CHARS = 2000
 MAX_TOKENS = 64
 
 _SLACK_LINK = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
-_EMOJI = re.compile(r":[a-z0-9_+\-']+:")
+_EMOJI = re.compile(r":([a-z0-9_+\-']+):")
+# Emoji that carry a word on a trading desk: ":bear: case?" is the bear case.
+_EMOJI_WORDS = {"bear": "bear", "ox": "bull", "water_buffalo": "bull", "cow2": "bull",
+                "chart_with_upwards_trend": "", "chart_with_downwards_trend": ""}
+_EMOJI_CHARACTERS = {"\U0001f43b": " bear ", "\U0001f402": " bull ", "\U0001f403": " bull "}
 _CASHTAG = re.compile(r"\$([A-Za-z][A-Za-z.]{0,9})\b")
 _QUOTE = re.compile(r"^\s*>+\s?", re.MULTILINE)
 _STRUCK = re.compile(r"(?<!\w)~[^~\n]+~(?!\w)")
@@ -39,7 +43,9 @@ def clean_text(raw: str) -> str:
     text = _SLACK_LINK.sub(_unlink, text)
     text = html.unescape(text)
     text = _QUOTE.sub(" ", text)
-    text = _EMOJI.sub(" ", text)
+    text = _EMOJI.sub(lambda m: f" {_EMOJI_WORDS.get(m.group(1), '')} ", text)
+    for character, word in _EMOJI_CHARACTERS.items():
+        text = text.replace(character, word)
     text = _STRUCK.sub(" ", text)  # struck-through words are words the writer took back
     text = _FORMAT.sub(" ", text)
     text = "".join(ch if ch.isprintable() else " " for ch in text)

@@ -59,7 +59,7 @@ class Engine:
         self._common = {w for text in common_words for w in term_key(text)}
         self._abbreviations = {short: term_key(long) for short, long in
                                (vocabulary.abbreviations if vocabulary else {}).items()}
-        self._intents = intent_table(knowledge.intents)
+        self._intents = intent_table(knowledge.intents, self._common)
         self._names = Names(self.theses.values(), self._common, self._intents)
         self._indexes: Mapping[str, ThesisIndex] = {
             ticker: ThesisIndex(thesis, self._names.single_words(ticker), self._common)
@@ -145,12 +145,14 @@ class Engine:
         intent = strong[0][0] if strong else None
 
         if not named:
-            subject = self._names.unknown_subject(reading, found.starts,
-                                                  asks=bool(strong) and not evidence)
+            subject = self._names.unknown_subject(
+                reading, found.starts, asks=bool(strong) and not evidence,
+                asks_case=bool({n for n, _ in strong} & {"bull", "bear", "overview", "catalyst"}))
             if subject is not None:
                 return self._unknown(question, subject=subject)
+            greeting = bool(strong) and {n for n, _ in strong} == {"help"}
             if max(points.values(), default=0.0) < 1.0 and \
-                    self._mostly_unknown(reading, found.positions):
+                    self._mostly_unknown(reading, found.positions, slack=1.0 if greeting else 0.0):
                 return self._unknown(question, reason="mostly unknown words")
         if intent == "help" and not named:
             return Answer(question, "help", confidence=min(1.0, strong[0][1]),
@@ -159,6 +161,12 @@ class Engine:
             return self._unknown(question, reason="no theses")
         if len(candidates) > 1 and not named:
             return self._which_thesis(question, intent or found.hinted or "overview")
+        strange = sum(1 for i, stem in enumerate(reading.stems)
+                      if not reading.known[i] and stem.isalpha() and i not in name_positions)
+        if named and intent is None and not evidence and strange > (1 if found.hinted else 0):
+            # "who's running alibaba as CEO?": about the company, not about anything the
+            # thesis says. Honest "not in the thesis" beats an overview nobody asked for.
+            return self._not_in_thesis(question, named[0])
         if intent is None and found.hinted and not evidence and (named or all(reading.known)):
             intent = found.hinted
         if intent is None and not named and not evidence:
@@ -166,7 +174,8 @@ class Engine:
         others = [Alternative(t, "overview", label=f"{t} overview") for t in named[1:]]
         return self._card(question, index, intent, strong, points, figures, reading, others)
 
-    def _mostly_unknown(self, reading: Reading, intent_positions: set[int]) -> bool:
+    def _mostly_unknown(self, reading: Reading, intent_positions: set[int],
+                        slack: float = 0.0) -> bool:
         """More words we do not know than words we know the meaning of: a question about
         something else ("what's the risk of rain this weekend?")."""
         unknown = matched = 0.0
@@ -175,7 +184,7 @@ class Engine:
                 unknown += stem.isalpha()
             elif i in intent_positions or stem not in self._common:
                 matched += 1.0 if reading.quality[i] == 1.0 else 0.5
-        return unknown >= 2 and unknown > matched
+        return unknown >= 2 and unknown > matched + slack
 
     def _card(self, question: str, index: ThesisIndex, intent: str | None,
               strong: list[tuple[str, float]], points: dict[str, float],
@@ -232,6 +241,12 @@ class Engine:
         return Answer(question, card, thesis, point=best_point, figure=figure,  # type: ignore[arg-type]
                       confidence=round(confidence, 3), alternatives=tuple(alternatives),
                       covered=self.covered)
+
+    def _not_in_thesis(self, question: str, ticker: str) -> Answer:
+        alternatives = tuple(Alternative(ticker, card, label=f"{ticker} {card}")  # type: ignore[arg-type]
+                             for card in ("overview", "bull", "risk", "catalyst"))
+        return Answer(question, "unknown", confidence=0.2, alternatives=alternatives,
+                      covered=self.covered, reason="not in thesis")
 
     def _which_thesis(self, question: str, intent: str) -> Answer:
         alternatives = tuple(

@@ -70,12 +70,14 @@ class Names:
         return found, positions
 
     def unknown_subject(self, reading: Reading, intent_starts: set[int],
-                        asks: bool) -> str | None:
+                        asks: bool, asks_case: bool = False) -> str | None:
         """A word that looks like the name of a company we do not cover.
 
         Strong signs: a cashtag, a ticker in capitals, a name right before an intent phrase
         ("tesla bull case"). Weaker signs (a possessive, "about X" at the end) count only in
-        a question that `asks` for a card."""
+        a question that `asks` for a card. A company the thesis names but does not cover is
+        the subject when a case is asked "for"/"on" it (`asks_case`: "the long case for
+        Tencent"), not when it is a source of risk ("risks from Tencent")."""
         last_content = max((i for i, s in enumerate(reading.stems) if s not in self._common),
                            default=-1)
         for i, stem in enumerate(reading.stems):
@@ -88,7 +90,8 @@ class Names:
             before_intent = (i + 1) in intent_starts or (
                 i >= 2 and reading.stems[i - 2] in _ASKING_FOR_A_VIEW[0]
                 and reading.stems[i - 1] in _ASKING_FOR_A_VIEW[1]
-            )
+            ) or (asks_case and stem in self.others and i >= 1
+                  and reading.stems[i - 1] in _ASKING_FOR_A_VIEW[1])
             named_elsewhere = token.possessive or ticker_like or stem in self.others
             if reading.known[i] and not (before_intent and named_elsewhere):
                 continue

@@ -135,11 +135,16 @@ class PhraseTable:
     def __init__(self) -> None:
         self._values: dict[Key, object] = {}
         self._by_first: dict[str, list[Key]] = defaultdict(list)
+        self._rigid: set[Key] = set()
 
-    def add(self, key: Key, value: object) -> None:
+    def add(self, key: Key, value: object, gaps: bool = True) -> None:
+        """`gaps=False`: the words must be adjacent ("what name" must not match "what's a
+        good name")."""
         if key and key not in self._values:
             self._values[key] = value
             self._by_first[key[0]].append(key)
+            if not gaps:
+                self._rigid.add(key)
 
     def __contains__(self, key: Key) -> bool:
         return key in self._values
@@ -149,7 +154,7 @@ class PhraseTable:
         found: list[Hit] = []
         for i, word in enumerate(stems):
             for key in self._by_first.get(word, ()):
-                positions = _ordered(stems, key, i)
+                positions = _ordered(stems, key, i, 0 if key in self._rigid else MAX_GAP)
                 if positions is not None:
                     found.append(
                         Hit(positions, self._values[key], min(quality[p] for p in positions),
@@ -159,11 +164,11 @@ class PhraseTable:
         return found
 
 
-def _ordered(stems: Sequence[str], key: Key, start: int) -> tuple[int, ...] | None:
+def _ordered(stems: Sequence[str], key: Key, start: int, gap: int) -> tuple[int, ...] | None:
     positions = [start]
     for word in key[1:]:
         nxt = positions[-1] + 1
-        limit = min(len(stems), nxt + MAX_GAP + 1)
+        limit = min(len(stems), nxt + gap + 1)
         for j in range(nxt, limit):
             if stems[j] == word:
                 positions.append(j)

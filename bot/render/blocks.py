@@ -304,6 +304,8 @@ def render_unknown(answer: Answer, today: dt.date) -> Body:
         text = f"{messages.WHICH_THESIS} {covered}."
     elif answer.unknown_subject:
         text = messages.no_thesis_on(limits.echo(answer.unknown_subject, 60), covered)
+    elif answer.reason == "not in thesis" and answer.alternatives:
+        text = messages.not_in_thesis(escape(answer.alternatives[0].thesis or ""))
     else:
         text = messages.cannot_answer(covered)
     blocks = limits.sections(text)

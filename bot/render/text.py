@@ -211,6 +211,8 @@ def render_unknown(answer: Answer, today: dt.date) -> list[str]:
         return [f"{messages.WHICH_THESIS} {covered}.", suggestions]
     if answer.unknown_subject:
         return [messages.no_thesis_on(answer.unknown_subject, covered), suggestions]
+    if answer.reason == "not in thesis" and answer.alternatives:
+        return [messages.not_in_thesis(answer.alternatives[0].thesis or ""), suggestions]
     return [messages.cannot_answer(covered)]
 
 

@@ -12,6 +12,7 @@ from bot.engine import Engine
 
 QUESTIONS = Path(__file__).with_name("questions.yaml")
 HELDOUT = Path(__file__).with_name("heldout.yaml")  # written later, by another hand
+BLIND = Path(__file__).with_name("blind.yaml")  # written last, by a third hand
 
 
 @dataclass
@@ -36,9 +37,9 @@ class Report:
 
 
 def load_cases(*paths: Path) -> list[Case]:
-    """The evaluation questions (both sets by default)."""
+    """The evaluation questions (all three sets by default)."""
     return [Case(**{**row, "q": str(row["q"] or "")})
-            for path in (paths or (QUESTIONS, HELDOUT))
+            for path in (paths or (QUESTIONS, HELDOUT, BLIND))
             for row in yaml.safe_load(path.read_text(encoding="utf-8"))]
 
 
