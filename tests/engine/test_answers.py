@@ -144,3 +144,20 @@ def test_bad_input_answers_quickly_with_exit_0(junk: bytes) -> None:
     assert result.returncode == 0, result.stderr
     for line in result.stdout.decode().splitlines():
         assert json.loads(line)["card"] in CARDS
+
+
+def test_a_question_about_the_company_the_thesis_does_not_cover_says_so(engine: Engine) -> None:
+    answer = engine.answer("who's running alibaba as CEO now?")
+    assert answer.card == "unknown"
+    text = render_text(answer)
+    assert text.startswith("The BABA thesis doesn't say")
+    assert "BABA overview | BABA bull | BABA risk | BABA catalyst" in text
+
+
+@pytest.mark.parametrize(("question", "card"), [(":bear: case?? alibaba", "bear"),
+                                                ("🐂 case for baba", "bull"),
+                                                ("thanks, super useful", "help"),
+                                                ("can you give me the long case for tencent",
+                                                 "unknown")])
+def test_desk_shorthand_is_understood(engine: Engine, question: str, card: str) -> None:
+    assert engine.answer(question).card == card
