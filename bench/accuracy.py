@@ -1,5 +1,6 @@
-"""Prints the matcher's accuracy per category on tests/eval/questions.yaml, heldout.yaml and
-blind.yaml (each written by another hand, without seeing the matcher), and its misses.
+"""Prints the matcher's accuracy per category on tests/eval/questions.yaml, heldout.yaml,
+blind.yaml and blind2.yaml (each written by another hand, without seeing the matcher), and
+its misses.
 
 Usage: .venv/bin/python bench/accuracy.py [--misses]
 """

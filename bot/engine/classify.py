@@ -31,10 +31,14 @@ class Intents:
         return self.scores[0][0] if self.scores and not self.strong else None
 
 
-def intent_table(specs: dict[str, IntentSpec], common: set[str]) -> PhraseTable:
+def intent_table(specs: dict[str, IntentSpec], common: set[str],
+                 ordinary: list[str] = ()) -> PhraseTable:  # type: ignore[assignment]
     """Phrases of ordinary words only ("what names") match only when adjacent; the others
-    also with a word or two between ("why should I own" ~ "why own")."""
+    also with a word or two between ("why should I own" ~ "why own"). `ordinary` phrases
+    ("bull market") belong to no intent but take their words away from the intents."""
     table = PhraseTable()
+    for text in ordinary:
+        table.add(term_key(text), (None, 0.0), gaps=False)
     for name, spec in specs.items():
         for texts, strength in ((spec.terms, 1.0), (spec.hints, HINT_STRENGTH)):
             for text in texts:
@@ -56,7 +60,7 @@ def classify(reading: Reading, intents: PhraseTable, rivals: PhraseTable | None,
     return Intents(
         _scores(chosen),
         {p for h in chosen for p in h.positions},
-        {h.positions[0] for h in chosen if h.value[1] == 1.0},  # type: ignore[index]
+        {h.positions[0] for h in chosen if h.value[1] == 1.0 and h.value[0]},  # type: ignore[index]
     )
 
 
@@ -65,6 +69,8 @@ def _scores(hits: list[Hit]) -> list[tuple[str, float]]:
     first: dict[str, int] = {}
     for hit in hits:
         name, strength = hit.value  # type: ignore[misc]
+        if name is None:
+            continue
         weight = strength * length_weight(("",) * hit.size) * hit.quality
         scores[name] = scores.get(name, 0.0) + weight * (GAPPED if hit.gapped else 1.0)
         first[name] = min(first.get(name, hit.positions[0]), hit.positions[0])

@@ -28,6 +28,7 @@ SURE = 0.8
 UNSURE = 0.5
 
 POINT_THRESHOLD = 0.45
+MULTIWORD_EVIDENCE = 1.3  # a point matched by a phrase ("own chips"), not by one word
 _HORIZON_WORDS = {"near": "near", "short": "near", "medium": "medium", "mid": "medium",
                   "long": "long"}
 
@@ -59,7 +60,8 @@ class Engine:
         self._common = {w for text in common_words for w in term_key(text)}
         self._abbreviations = {short: term_key(long) for short, long in
                                (vocabulary.abbreviations if vocabulary else {}).items()}
-        self._intents = intent_table(knowledge.intents, self._common)
+        self._intents = intent_table(knowledge.intents, self._common,
+                                     vocabulary.ordinary_phrases if vocabulary else [])
         self._names = Names(self.theses.values(), self._common, self._intents)
         self._indexes: Mapping[str, ThesisIndex] = {
             ticker: ThesisIndex(thesis, self._names.single_words(ticker), self._common)
@@ -142,6 +144,9 @@ class Engine:
         if "bull" in sides and sides & {"bear", "risk"}:
             # "the bull and bear case": both sides of the thesis are its overview.
             strong = [("overview", strong[0][1]), *strong]
+        elif "overview" in sides and sides & {"bull", "bear", "risk", "catalyst"}:
+            # "the short case in a nutshell": the nutshell is how, the short case is what.
+            strong = [(n, sc) for n, sc in strong if n != "overview"]
         intent = strong[0][0] if strong else None
 
         if not named:
@@ -150,10 +155,9 @@ class Engine:
                 asks_case=bool({n for n, _ in strong} & {"bull", "bear", "overview", "catalyst"}))
             if subject is not None:
                 return self._unknown(question, subject=subject)
-            greeting = bool(strong) and {n for n, _ in strong} == {"help"}
-            if max(points.values(), default=0.0) < 1.0 and \
-                    self._mostly_unknown(reading, found.positions, slack=1.0 if greeting else 0.0):
-                return self._unknown(question, reason="mostly unknown words")
+            if self._off_topic(reading, found.positions | name_positions, index, strong,
+                               max(points.values(), default=0.0)):
+                return self._unknown(question, reason="off topic")
         if intent == "help" and not named:
             return Answer(question, "help", confidence=min(1.0, strong[0][1]),
                           covered=self.covered, reason="help")
@@ -163,28 +167,44 @@ class Engine:
             return self._which_thesis(question, intent or found.hinted or "overview")
         strange = sum(1 for i, stem in enumerate(reading.stems)
                       if not reading.known[i] and stem.isalpha() and i not in name_positions)
-        if named and intent is None and not evidence and strange > (1 if found.hinted else 0):
+        lenient = found.hinted in ("overview", "figures")  # "the thesis, one paragraph"
+        if named and intent is None and not evidence and strange > (1 if lenient else 0):
             # "who's running alibaba as CEO?": about the company, not about anything the
             # thesis says. Honest "not in the thesis" beats an overview nobody asked for.
             return self._not_in_thesis(question, named[0])
-        if intent is None and found.hinted and not evidence and (named or all(reading.known)):
+        if intent is None and found.hinted and not evidence and (
+            named or (lenient and all(reading.known))
+        ):
             intent = found.hinted
         if intent is None and not named and not evidence:
             return self._unknown(question, reason="no evidence")
         others = [Alternative(t, "overview", label=f"{t} overview") for t in named[1:]]
         return self._card(question, index, intent, strong, points, figures, reading, others)
 
-    def _mostly_unknown(self, reading: Reading, intent_positions: set[int],
-                        slack: float = 0.0) -> bool:
-        """More words we do not know than words we know the meaning of: a question about
-        something else ("what's the risk of rain this weekend?")."""
-        unknown = matched = 0.0
-        for i, stem in enumerate(reading.stems):
-            if not reading.known[i]:
-                unknown += stem.isalpha()
-            elif i in intent_positions or stem not in self._common:
-                matched += 1.0 if reading.quality[i] == 1.0 else 0.5
-        return unknown >= 2 and unknown > matched + slack
+    def _off_topic(self, reading: Reading, taken: set[int], index: ThesisIndex | None,
+                   strong: list[tuple[str, float]], evidence: float) -> bool:
+        """A question about something else that shares a word with the thesis: "how do I
+        adopt a rescue dog", "is the bear enclosure at the zoo open?".
+
+        Never when it names one of the thesis's names (ByteDance, Qwen…) or matches a point
+        by more than one word. Otherwise words we do not know beside at most one word of
+        ours mean another topic; a question with an intent ("bear", "risks") takes more
+        unknown words than known ones, a greeting one more still."""
+        unknown = [i for i, stem in enumerate(reading.stems)
+                   if not reading.known[i] and stem.isalpha() and i not in taken]
+        if not unknown or evidence >= MULTIWORD_EVIDENCE:
+            return False
+        content = [stem for i, stem in enumerate(reading.stems)
+                   if reading.known[i] and stem not in self._common and i not in taken]
+        if index is not None and any(stem in index.names for stem in content):
+            return False
+        matched = sum(1.0 if reading.quality[i] == 1.0 else 0.5
+                      for i, stem in enumerate(reading.stems)
+                      if reading.known[i] and (i in taken or stem not in self._common))
+        if not strong:
+            return len(content) <= 1 or (len(unknown) >= 2 and len(unknown) > matched)
+        slack = 1.0 if {n for n, _ in strong} == {"help"} else 0.0
+        return len(unknown) >= 2 and len(unknown) > matched + slack
 
     def _card(self, question: str, index: ThesisIndex, intent: str | None,
               strong: list[tuple[str, float]], points: dict[str, float],

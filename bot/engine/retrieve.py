@@ -3,6 +3,7 @@ and its figures found by value."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from bot.engine.reading import Reading
@@ -11,6 +12,24 @@ from bot.knowledge.models import Thesis
 
 FIGURE_BY_VALUE = 2.0  # naming a figure's exact value ("the $52B number") is strong evidence
 _UNIT_SCALE = {"usd_billion": 1e9, "usd_million": 1e6}
+
+
+_CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][A-Za-z]+)")
+
+
+def _proper_nouns(thesis: Thesis) -> set[str]:
+    """Stems of the names the thesis writes with a capital inside a sentence (ByteDance,
+    Huawei, Qwen, Pentagon): anchors that tie a question to this thesis, unlike everyday
+    words it also uses ("adopt", "competition", "valuation")."""
+    texts = [thesis.company, *thesis.aliases, *thesis.other_companies]
+    for _, point in thesis.points():
+        texts += [point.detail]
+    texts += [f.subject for f in thesis.figures]
+    found: set[str] = set()
+    for text in texts:
+        for match in _CAPITALISED.finditer(text):
+            found.update(term_key(match.group(1)))
+    return found
 
 
 class ThesisIndex:
@@ -25,6 +44,7 @@ class ThesisIndex:
         self.figure_points: dict[str, list[str]] = {}
         self.values: list[tuple[float, str]] = []
         self.words: set[str] = set()  # every form of every term word, for the speller
+        self.names = _proper_nouns(thesis)
         for section, point in thesis.points():
             self.section_of[point.id] = section
             for figure in point.figures:

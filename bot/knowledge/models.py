@@ -149,6 +149,8 @@ class Vocabulary(_Strict):
     """Words the matcher knows to be ordinary: never spell-corrected, never taken for a company."""
 
     common_words: Text
+    # Phrases whose words mean nothing here ("bull market" is not the bull case).
+    ordinary_phrases: list[Text] = []
     abbreviations: dict[Annotated[str, StringConstraints(pattern=r"^[a-z0-9&/]+$")], Text] = {}
 
     def words(self) -> list[str]:

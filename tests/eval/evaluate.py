@@ -12,7 +12,8 @@ from bot.engine import Engine
 
 QUESTIONS = Path(__file__).with_name("questions.yaml")
 HELDOUT = Path(__file__).with_name("heldout.yaml")  # written later, by another hand
-BLIND = Path(__file__).with_name("blind.yaml")  # written last, by a third hand
+BLIND = Path(__file__).with_name("blind.yaml")  # by a third hand
+BLIND2 = Path(__file__).with_name("blind2.yaml")  # by a fourth, mostly out-of-scope
 
 
 @dataclass
@@ -37,9 +38,9 @@ class Report:
 
 
 def load_cases(*paths: Path) -> list[Case]:
-    """The evaluation questions (all three sets by default)."""
+    """The evaluation questions (every set by default)."""
     return [Case(**{**row, "q": str(row["q"] or "")})
-            for path in (paths or (QUESTIONS, HELDOUT, BLIND))
+            for path in (paths or (QUESTIONS, HELDOUT, BLIND, BLIND2))
             for row in yaml.safe_load(path.read_text(encoding="utf-8"))]
 
 
