@@ -161,3 +161,20 @@ def test_a_question_about_the_company_the_thesis_does_not_cover_says_so(engine: 
                                                  "unknown")])
 def test_desk_shorthand_is_understood(engine: Engine, question: str, card: str) -> None:
     assert engine.answer(question).card == card
+
+
+@pytest.mark.parametrize("question", ["how do I adopt a rescue dog", "is the bull market over?",
+                                      "which GPU should I buy for gaming",
+                                      "who's winning the office fantasy football competition"])
+def test_a_thesis_word_in_another_sense_is_not_a_card(engine: Engine, question: str) -> None:
+    assert engine.answer(question).card == "unknown"
+
+
+@pytest.mark.parametrize(("question", "point"), [
+    ("tencent cloud's slice of the AI cloud pie?", "competition"),
+    ("are they building their own chips?", "custom-chips"),
+])
+def test_a_thesis_name_or_phrase_keeps_an_odd_question_in_scope(
+    engine: Engine, question: str, point: str
+) -> None:
+    assert engine.answer(question).point == point
