@@ -1,6 +1,5 @@
-"""Prints the matcher's accuracy per category on tests/eval/questions.yaml, heldout.yaml,
-blind.yaml and blind2.yaml (each written by another hand, without seeing the matcher), and
-its misses.
+"""Prints the matcher's accuracy per category on every set in tests/eval/ (questions, heldout,
+blind, blind2, blind3: each written by another hand, without seeing the matcher), and misses.
 
 Usage: .venv/bin/python bench/accuracy.py [--misses]
 """

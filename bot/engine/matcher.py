@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -60,6 +61,12 @@ class Engine:
         self._common = {w for text in common_words for w in term_key(text)}
         self._abbreviations = {short: term_key(long) for short, long in
                                (vocabulary.abbreviations if vocabulary else {}).items()}
+        unspaced = sorted(
+            {t for spec in knowledge.intents.values() for t in [*spec.terms, *spec.hints]
+             if not t.isascii()}
+            | {a for thesis in self.theses.values() for a in thesis.names() if not a.isascii()},
+            key=len, reverse=True)  # longest first: 阿里巴巴 before 阿里
+        self._unspaced = re.compile("|".join(map(re.escape, unspaced))) if unspaced else None
         self._intents = intent_table(knowledge.intents, self._common,
                                      vocabulary.ordinary_phrases if vocabulary else [])
         self._names = Names(self.theses.values(), self._common, self._intents)
@@ -97,8 +104,14 @@ class Engine:
         return tuple(sorted(self.theses))
 
     def answer(self, question: str) -> Answer:
-        text = clean_text(question)
+        text = self._space_out(clean_text(question))
         return self._decide(question, text, read(text, self.speller, self._abbreviations))
+
+    def _space_out(self, text: str) -> str:
+        """Scripts written without spaces (阿里云的风险是什么): set known terms apart."""
+        if text.isascii() or self._unspaced is None:
+            return text
+        return self._unspaced.sub(r" \g<0> ", text)
 
     def covered_theses(self) -> list[Thesis]:
         return [self.theses[t] for t in self.covered]
@@ -226,6 +239,12 @@ class Engine:
         runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
         if best_score < POINT_THRESHOLD:
             best_point = None
+        if intent == "figures":
+            if best_point is not None and index.figures_named(reading):
+                # "10m downloads in week one: source?": that figure's point shows its source.
+                intent = None
+            else:
+                best_point = None  # "the sources behind every number": the figures card
 
         intent_quality = min(1.0, strong[0][1]) if strong else 0.85
         alternatives: list[Alternative] = list(others)
@@ -242,8 +261,7 @@ class Engine:
                           covered=self.covered)
 
         section = index.section_of[best_point]
-        card = intent if intent in SECTION_OF_CARD or intent == "figures" \
-            else CARD_OF_SECTION[section]
+        card = intent if intent in SECTION_OF_CARD else CARD_OF_SECTION[section]
         margin = 1.0 if runner_up == 0 else min(1.0, (best_score - runner_up) / best_score * 2)
         confidence = min(intent_quality, 0.55 + 0.45 * margin, 0.6 + 0.4 * min(1, best_score))
         for pid, score in ranked[1:3]:

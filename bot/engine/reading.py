@@ -49,7 +49,7 @@ def read(text: str, speller: Speller, abbreviations: dict[str, Key]) -> Reading:
 
     for i, token in enumerate(tokens):
         expansion = abbreviations.get(token.text)
-        if expansion and not token.original.isupper():
+        if expansion and not token.cashtag:
             push(expansion, 1.0, True, i)
         elif (corrected := speller.correct(token)) is not None:
             push([corrected[0]], corrected[1], True, i)

@@ -86,12 +86,16 @@ class Names:
                 continue
             if not (token.text.isalpha() or _DOMAIN_LIKE.fullmatch(token.text)):
                 continue
-            ticker_like = token.original.isupper() and 2 <= len(token.text) <= 5
+            # Two capitals are mostly acronyms (IC, PM, EV); a ticker that short needs a "$".
+            ticker_like = token.original.isupper() and 3 <= len(token.text) <= 5
             before_intent = (i + 1) in intent_starts or (
                 i >= 2 and reading.stems[i - 2] in _ASKING_FOR_A_VIEW[0]
                 and reading.stems[i - 1] in _ASKING_FOR_A_VIEW[1]
             ) or (asks_case and stem in self.others and i >= 1
-                  and reading.stems[i - 1] in _ASKING_FOR_A_VIEW[1])
+                  and reading.stems[i - 1] in _ASKING_FOR_A_VIEW[1]) or (
+                stem in self.others and i + 1 < len(reading.stems)
+                and reading.stems[i + 1] in _ASKING_FOR_A_VIEW[0] | {"case", "investment"}
+            )
             named_elsewhere = token.possessive or ticker_like or stem in self.others
             if reading.known[i] and not (before_intent and named_elsewhere):
                 continue

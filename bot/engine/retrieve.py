@@ -70,6 +70,10 @@ class ThesisIndex:
         return [fid for value, fid in self.values
                 if any(abs(value - n) <= 1e-6 * max(1.0, abs(value)) for n in numbers)]
 
+    def figures_named(self, reading: Reading) -> list[str]:
+        """Figures the question quotes by value ("the 19.1bn", "35.8%")."""
+        return self._figures_by_value(reading.numbers)
+
     def score(self, reading: Reading, skip: set[int]) -> tuple[dict[str, float], dict[str, float]]:
         """(point id -> score, figure id -> score) from the words not at `skip` positions
         (those already name the thesis or the intent)."""

@@ -178,3 +178,15 @@ def test_a_thesis_name_or_phrase_keeps_an_odd_question_in_scope(
     engine: Engine, question: str, point: str
 ) -> None:
     assert engine.answer(question).point == point
+
+
+@pytest.mark.parametrize(("question", "card", "point"), [
+    ("阿里云的风险是什么", "risk", None),
+    ("<@U0BOT> need the bull case asap for IC", "bull", None),
+    ("10m downloads in week one — source?", "bull", "qwen-ecosystem"),
+    ("what are the sources behind every number?", "figures", None),
+    ("huawei thesis pls", "unknown", None),
+])
+def test_team_slack_traffic(engine: Engine, question: str, card: str, point: str | None) -> None:
+    answer = engine.answer(question)
+    assert (answer.card, answer.point) == (card, point)
