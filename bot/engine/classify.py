@@ -20,6 +20,7 @@ class Intents:
 
     scores: list[tuple[str, float]]
     positions: set[int]
+    ordinary: set[int]  # words of ordinary phrases ("share price", "bull market")
     starts: set[int]  # where a decisive (non-hint) phrase starts: "TSLA| bull case"
 
     @property
@@ -60,6 +61,7 @@ def classify(reading: Reading, intents: PhraseTable, rivals: PhraseTable | None,
     return Intents(
         _scores(chosen),
         {p for h in chosen for p in h.positions},
+        {p for h in chosen if h.value[0] is None for p in h.positions},  # type: ignore[index]
         {h.positions[0] for h in chosen if h.value[1] == 1.0 and h.value[0]},  # type: ignore[index]
     )
 

@@ -168,7 +168,8 @@ class Engine:
                 asks_case=bool({n for n, _ in strong} & {"bull", "bear", "overview", "catalyst"}))
             if subject is not None:
                 return self._unknown(question, subject=subject)
-            if self._off_topic(reading, found.positions | name_positions, index, strong,
+            if self._off_topic(reading, found.positions | name_positions, found.ordinary,
+                               index, strong,
                                max(points.values(), default=0.0)):
                 return self._unknown(question, reason="off topic")
         if intent == "help" and not named:
@@ -178,8 +179,9 @@ class Engine:
             return self._unknown(question, reason="no theses")
         if len(candidates) > 1 and not named:
             return self._which_thesis(question, intent or found.hinted or "overview")
-        strange = sum(1 for i, stem in enumerate(reading.stems)
-                      if not reading.known[i] and stem.isalpha() and i not in name_positions)
+        strange = len(found.ordinary) + sum(
+            1 for i, stem in enumerate(reading.stems)
+            if not reading.known[i] and stem.isalpha() and i not in name_positions)
         lenient = found.hinted in ("overview", "figures")  # "the thesis, one paragraph"
         if named and intent is None and not evidence and strange > (1 if lenient else 0):
             # "who's running alibaba as CEO?": about the company, not about anything the
@@ -194,8 +196,9 @@ class Engine:
         others = [Alternative(t, "overview", label=f"{t} overview") for t in named[1:]]
         return self._card(question, index, intent, strong, points, figures, reading, others)
 
-    def _off_topic(self, reading: Reading, taken: set[int], index: ThesisIndex | None,
-                   strong: list[tuple[str, float]], evidence: float) -> bool:
+    def _off_topic(self, reading: Reading, taken: set[int], ordinary: set[int],
+                   index: ThesisIndex | None, strong: list[tuple[str, float]],
+                   evidence: float) -> bool:
         """A question about something else that shares a word with the thesis: "how do I
         adopt a rescue dog", "is the bear enclosure at the zoo open?".
 
@@ -211,6 +214,7 @@ class Engine:
                    if reading.known[i] and stem not in self._common and i not in taken]
         if index is not None and any(stem in index.names for stem in content):
             return False
+        content += ["(ordinary phrase)"] if ordinary else []  # "the stock price": on topic
         matched = sum(1.0 if reading.quality[i] == 1.0 else 0.5
                       for i, stem in enumerate(reading.stems)
                       if reading.known[i] and (i in taken or stem not in self._common))
