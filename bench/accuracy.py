@@ -1,5 +1,6 @@
 """Prints the matcher's accuracy per category on every set in tests/eval/ (questions, heldout,
-blind, blind2, blind3, blind4: each written by another hand, without seeing the matcher), and misses.
+blind, blind2, blind3, blind4: each written by another hand, without seeing the matcher), and
+its misses.
 
 Usage: .venv/bin/python bench/accuracy.py [--misses]
 """
