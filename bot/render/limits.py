@@ -30,7 +30,6 @@ MAX_CONTEXT_TEXT = 3000  # a text object inside a context block
 MAX_ACTIONS_ELEMENTS = 25
 MAX_BUTTON_TEXT = 75
 MAX_ACTION_ID = 255
-MAX_BLOCK_ID = 255
 MAX_VALUE = 2000
 MAX_URL = 3000
 # The `text` of a message may be 40,000 characters; a notification needs far fewer.
