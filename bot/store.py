@@ -9,6 +9,8 @@ ledger. Columns added after the first release must be nullable or carry a server
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
+import time
 from typing import Any
 
 from sqlalchemy import (
@@ -141,7 +143,7 @@ def create_engine_for(url: str) -> Engine:
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves, below
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA busy_timeout = 30000")
-        cursor.execute("PRAGMA journal_mode = WAL")
+        _set_wal(cursor)
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.close()
 
@@ -150,6 +152,20 @@ def create_engine_for(url: str) -> Engine:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+def _set_wal(cursor: Any, attempts: int = 300) -> None:
+    """Switch to WAL. SQLite answers "database is locked" to this pragma at once, without the
+    busy handler, while another process creates the file: processes starting together on an
+    empty database would fail on a busy machine, so wait for the lock as a busy timeout would."""
+    for attempt in range(attempts):
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(0.1)
 
 
 def ensure_schema(engine: Engine) -> None:

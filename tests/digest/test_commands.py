@@ -75,8 +75,9 @@ def test_run_due_posts_then_list_shows_it_and_the_token_is_never_printed(
         capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture) -> None:
     monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-very-secret")
     monkeypatch.setenv("SLACK_API_URL", fake_slack.url)
-    main(["digest", "subscribe", "C1", "--at", "08:30", "--tz", "Europe/London"])
-    main(["digest", "subscribe", "C2", "--at", "08:30", "--tz", "Europe/London"])
+    with time_machine.travel(dt.datetime(2026, 11, 25, 12, 0, tzinfo=UTC), tick=False):
+        main(["digest", "subscribe", "C1", "--at", "08:30", "--tz", "Europe/London"])
+        main(["digest", "subscribe", "C2", "--at", "08:30", "--tz", "Europe/London"])
     fake_slack.fail("chat.postMessage", "not_in_channel")
     capsys.readouterr()
 

@@ -118,6 +118,6 @@ def test_processes_starting_together_on_an_empty_database_all_start(
 
     env = {"DATABASE_URL": database_url, "PATH": "/usr/bin:/bin"}
     procs = [thesis_process(["bot.cli", "digest", "list"], env) for _ in range(5)]
-    outputs = [p.communicate(timeout=60) for p in procs]
+    outputs = [p.communicate(timeout=300) for p in procs]
     assert [p.returncode for p in procs] == [0] * 5, outputs
     assert all(out.startswith("No channel gets the digest yet.") for out, _ in outputs)

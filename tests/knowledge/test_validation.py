@@ -137,11 +137,17 @@ def test_missing_knowledge_folder_is_one_line_exit_2(folder: str) -> None:
 
 
 def test_a_date_from_another_time_zones_today_is_fine_but_a_typo_year_is_not(
-    knowledge_copy: Path,
+    knowledge_copy: Path, request: pytest.FixtureRequest,
 ) -> None:
     import datetime as dt
 
-    tomorrow = dt.date.today() + dt.timedelta(days=1)
+    import time_machine
+
+    today = dt.date(2026, 11, 29)
+    tomorrow = today + dt.timedelta(days=1)
+    traveller = time_machine.travel(dt.datetime(2026, 11, 29, 23, 0, tzinfo=dt.UTC), tick=False)
+    traveller.start()
+    request.addfinalizer(traveller.stop)
     path = _break(knowledge_copy, "updated: 2025-11-27", f"updated: {tomorrow}")
     assert _problems(knowledge_copy) == []
     path.write_text(path.read_text().replace(f"updated: {tomorrow}", "updated: 2052-11-27"))
