@@ -1,4 +1,4 @@
-"""Shared fixtures: the repository's knowledge, an engine over it, and a scratch knowledge copy."""
+"""Shared fixtures: the frozen fixture theses, an engine over them, and a scratch knowledge copy."""
 
 from __future__ import annotations
 
@@ -12,11 +12,14 @@ import pytest
 from bot.engine import Engine
 
 ROOT = Path(__file__).resolve().parent.parent
-KNOWLEDGE = ROOT / "knowledge"
+# Frozen fixture theses: an analyst's edit to knowledge/ never breaks the suite.
+KNOWLEDGE = ROOT / "tests" / "fixtures" / "knowledge"
 INTENTS = ROOT / "intents"
 
-# Commands the tests run keep their engine cache out of the developer's home folder.
+# Commands the tests run keep their engine cache out of the developer's home folder, and read
+# the fixture theses.
 os.environ["THESIS_CACHE_DIR"] = tempfile.mkdtemp(prefix="thesis-cache-")
+os.environ["THESIS_KNOWLEDGE_DIR"] = str(KNOWLEDGE)
 
 
 @pytest.fixture(scope="session")
@@ -28,7 +31,7 @@ def engine() -> Engine:
 
 @pytest.fixture
 def knowledge_copy(tmp_path: Path) -> Path:
-    """A writable copy of knowledge/, to break on purpose."""
+    """A writable copy of the fixture theses, to break on purpose."""
     target = tmp_path / "knowledge"
     shutil.copytree(KNOWLEDGE, target)
     return target

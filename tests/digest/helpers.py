@@ -33,6 +33,7 @@ def process_env(database_url: str, fake: FakeSlack) -> dict[str, str]:
     the developer's own settings."""
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("SLACK_", "THESIS_")) and k != "DATABASE_URL"}
+    env["THESIS_KNOWLEDGE_DIR"] = os.environ["THESIS_KNOWLEDGE_DIR"]
     env.update(DATABASE_URL=database_url, SLACK_API_URL=fake.url, SLACK_BOT_TOKEN="xoxb-test")
     return env
 

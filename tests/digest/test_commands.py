@@ -22,7 +22,7 @@ UTC = dt.UTC
 def env(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> str:
     """A clean environment: this test's database, no Slack settings of the developer's."""
     for name in ("SLACK_BOT_TOKEN", "SLACK_API_URL", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN",
-                 "THESIS_KNOWLEDGE_DIR", "THESIS_STALE_AFTER_DAYS"):
+                 "THESIS_STALE_AFTER_DAYS"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DATABASE_URL", sqlite_url)
     return sqlite_url
