@@ -26,7 +26,8 @@ Unit = Literal[
     "quarters",
     "count",
 ]
-IntentName = Literal["bull", "bear", "catalyst", "risk", "overview", "figures", "help"]
+IntentName = Literal["bull", "bear", "catalyst", "risk", "overview", "figures", "help", "list",
+                     "search"]
 INTENTS: tuple[str, ...] = IntentName.__args__  # type: ignore[attr-defined]
 HORIZONS: tuple[str, ...] = Horizon.__args__  # type: ignore[attr-defined]
 
@@ -102,6 +103,10 @@ class Thesis(_Strict):
     # Companies a question may name that this thesis talks about but does not cover
     # ("tencent bull case" is about Tencent, not about this thesis's competition point).
     other_companies: list[Text] = []
+    # Acronyms and terms of art the thesis uses, with their meaning (ITC: investment tax
+    # credit): matched like the words they stand for, and never taken for a ticker.
+    glossary: dict[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
+                                                    max_length=40)], Text] = {}
     title: Text
     summary: Text
     sector: Text | None = None
