@@ -97,6 +97,15 @@ def no_thesis_on(subject: str, covered: str) -> str:
     return f"I don't have a thesis on {subject}. Theses I cover: {covered}."
 
 
+SEARCH_TITLE = "Across the book"
+NOTHING_ACROSS_THE_BOOK = "No thesis in the book speaks to that."
+
+
+def covered_elsewhere(ticker: str, topic: str, other: str) -> str:
+    """A named thesis lacks the topic another thesis has."""
+    return f"The {ticker} thesis doesn't cover {topic}. {other}'s does:"
+
+
 def not_in_thesis(ticker: str) -> str:
     return (f"The {ticker} thesis doesn't say: it covers the bull and bear case, risks, "
             "catalysts and their figures, nothing more.")
