@@ -36,6 +36,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     ask.add_argument("question", help='the question, or "-" to read one question per line')
     ask.add_argument("--json", action="store_true", help="print a JSON object per question")
+    ask.add_argument("--explain", action="store_true",
+                     help="also print why: thesis and intent scores, the top points")
     ask.add_argument("--knowledge", type=Path, metavar="DIR", default=argparse.SUPPRESS)
 
     validate = sub.add_parser(
