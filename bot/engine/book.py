@@ -42,6 +42,7 @@ class Evidence:
     points: dict[int, float]  # target -> terms + text + figures quoted by value
     terms: float  # the best point's hand-written terms and quoted values alone
     coverage: float  # the best point's text score: how much of the question it holds
+    phrase: bool  # a term of several words matched whole ("own chips")
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +127,7 @@ class BookIndex:
                 for fid in point.figures:
                     self.figure_targets[(thesis.ticker, fid)].append(target)
                 terms = [point.title, point.id.replace("-", " "), *point.keywords,
-                         *term_key(point.title)]
+                         *(w for w in term_key(point.title) if not w.isdigit())]
                 for fid in point.figures:
                     if (figure := thesis.figure(fid)) is not None:
                         terms += [figure.subject, *figure.keywords]
@@ -134,6 +135,7 @@ class BookIndex:
                     self._add_term(text, target, skip)
                 documents.append(self._document(_point_fields(thesis, point.id), skip))
         self._index_text(documents)
+        self._index_spread(documents)
         self.phrases: PhraseTable = self.terms.phrases
 
     def _add_term(self, text: str, target: int, skip: set[str]) -> None:
@@ -154,6 +156,32 @@ class BookIndex:
                         if token.text in self._english:
                             self.plainness[stem] = th.EVERYDAY_WORD
         return counts
+
+    def _informative(self, word: str, target: str) -> float:
+        return self.spread.get((self.targets[int(target)].ticker, word), 1.0)
+
+    def _index_spread(self, documents: Sequence[dict[str, float]]) -> None:
+        """How much a word tells apart the points of its own thesis: "cloud" in most of
+        BABA's points tells little there, "bytedance" in one tells a lot. Stored only for
+        words below 1.0 (those in several points of a thesis)."""
+        by_thesis: dict[str, list[int]] = defaultdict(list)
+        for target, point in enumerate(self.targets):
+            by_thesis[point.ticker].append(target)
+        self.spread: dict[tuple[str, str], float] = {}
+        self.subject_words: set[str] = set()  # in half a thesis's points: "cloud", "ai"
+        for ticker, targets in by_thesis.items():
+            n = len(targets)
+            frequency: dict[str, int] = defaultdict(int)
+            for target in targets:
+                for stem in documents[target]:
+                    frequency[stem] += 1
+            single = math.log(1 + (n - 0.5) / 1.5)
+            for stem, df in frequency.items():
+                if df > 1:
+                    idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+                    self.spread[(ticker, stem)] = max(th.WIDESPREAD_WORD, idf / single)
+                if df * 2 >= n and n >= 4:
+                    self.subject_words.add(stem)
 
     def _index_text(self, documents: Sequence[dict[str, float]]) -> None:
         """BM25 weights, precomputed per (word, point): scoring is then a sum of lookups."""
@@ -185,7 +213,8 @@ class BookIndex:
         quality: dict[str, float] = {}
         for stem, q in zip(reading.stems, reading.quality, strict=True):
             quality[stem] = max(q, quality.get(stem, 0.0))
-        terms = {int(t): s for t, s in self.terms.score(stems, quality).items()}
+        found = self.terms.score(stems, quality, self._informative)
+        terms = {int(t): s for t, s in found.items()}
         scores = dict(terms)
         text = self._text_score(stems, quality)
         for target, value in text.items():
@@ -195,7 +224,7 @@ class BookIndex:
                 scores[target] = scores.get(target, 0.0) + th.FIGURE_BY_VALUE
                 terms[target] = terms.get(target, 0.0) + th.FIGURE_BY_VALUE
         return Evidence(scores, max(terms.values(), default=0.0),
-                        max(text.values(), default=0.0))
+                        max(text.values(), default=0.0), self.terms.has_phrase(stems))
 
     def _text_score(self, stems: Sequence[str], quality: dict[str, float]) -> dict[int, float]:
         """BM25 of each point against the question's informative words, over their whole

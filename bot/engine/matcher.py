@@ -381,15 +381,16 @@ class Engine:
         taken = f.intents.positions | f.name_positions
         unknown = [i for i, stem in enumerate(reading.stems)
                    if not reading.known[i] and stem.isalpha() and i not in taken]
-        if not unknown or f.found.terms >= th.MULTIWORD \
+        if not unknown or f.found.phrase or f.found.terms >= th.MULTIWORD \
                 or f.found.coverage >= th.ON_TOPIC_COVERAGE:
             return False
+        plain = self._common | self._book.subject_words  # "cloud", "ai": the book's subject
         content = [stem for i, stem in enumerate(reading.stems)
-                   if reading.known[i] and stem not in self._common and i not in taken]
+                   if reading.known[i] and stem not in plain and i not in taken]
         if self._book.owners_of_names(content):
             return False
         content += ["(ordinary phrase)"] if f.intents.ordinary else []  # "the stock price"
-        matched = sum(1.0 if reading.quality[i] == 1.0 else 0.5
+        matched = sum(1.0 if reading.quality[i] == 1.0 and stem not in plain else 0.5
                       for i, stem in enumerate(reading.stems)
                       if reading.known[i] and (i in taken or stem not in self._common))
         if not f.strong:

@@ -22,6 +22,9 @@ TEXT_PRIOR = 1.5
 # An everyday English word ("trading", "forecast", "close") tells less than a term of art
 # ("antitrust", "Qwen", "backlog" is in between but counts as everyday).
 EVERYDAY_WORD = 0.5
+# A word in most points of its thesis ("cloud" for BABA) weighs at least this in a term, as
+# much as an ordinary word: it names the thesis's subject, not one of its points.
+WIDESPREAD_WORD = 0.3
 # A question most of whose informative words stand in one point's text is on topic, whatever
 # other words it has.
 ON_TOPIC_COVERAGE = 0.6

@@ -121,7 +121,7 @@ def test_ask_json_contract() -> None:
     assert result.returncode == 0
     data = json.loads(result.stdout)
     assert set(data) == {"question", "thesis", "card", "point", "confidence", "alternatives",
-                         "text"}
+                         "theses", "text"}
     assert (data["thesis"], data["card"], data["point"]) == ("BABA", "risk", None)
     assert data["text"].startswith("BABA · Key risks")
 
