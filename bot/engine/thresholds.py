@@ -25,9 +25,9 @@ EVERYDAY_WORD = 0.5
 # A word in most points of its thesis ("cloud" for BABA) weighs at least this in a term, as
 # much as an ordinary word: it names the thesis's subject, not one of its points.
 WIDESPREAD_WORD = 0.3
-# A question most of whose informative words stand in one point's text is on topic, whatever
-# other words it has.
-ON_TOPIC_COVERAGE = 0.6
+# A question whose informative words one point's text holds this strongly (BM25 saturates
+# at 2.2 for a word repeated in the title and text) is on topic, whatever other words it has.
+ON_TOPIC_COVERAGE = 1.0
 # Quoting a figure's exact value ("the $52B number") is as strong as naming it twice.
 FIGURE_BY_VALUE = 2.0
 
