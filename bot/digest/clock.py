@@ -36,7 +36,7 @@ def build_scheduler(tick: Callable[[], object]) -> BlockingScheduler:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bot.digest.commands import load_knowledge
+    from bot.book import open_book
     from bot.digest.delivery import run_due
     from bot.slack.client import web_client
     from bot.store import open_store
@@ -47,10 +47,12 @@ def run(args: argparse.Namespace) -> int:
     settings = Settings()
     client = web_client(settings)  # a missing token stops us here, once, not every minute
     store = open_store(settings.database_url)
-    knowledge = getattr(args, "knowledge", None)
+    # Edited YAML goes live without a restart; a broken edit keeps the file's last good version.
+    book = open_book(settings, getattr(args, "knowledge", None)).start()
+    book.reload_on_sighup()
 
     def tick() -> None:
-        theses = load_knowledge(knowledge, settings)  # picks up edited YAML without a restart
+        theses = list(book.edition.theses.values())
         report = run_due(store, client, theses, dt.datetime.now(dt.UTC),
                          stale_after_days=settings.stale_after_days)
         if report.outcomes:

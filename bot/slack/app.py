@@ -14,6 +14,7 @@ import sqlalchemy
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 
+from bot.book import Book
 from bot.engine import Engine
 from bot.render.blocks import Options
 from bot.settings import Settings, require
@@ -57,9 +58,12 @@ class AckFirst:
 
 @dataclass(frozen=True)
 class Deps:
-    """What every listener needs, passed in once (never read from the environment)."""
+    """What every listener needs, passed in once (never read from the environment).
 
-    engine: Engine
+    `book` may be a bare Engine (a book that never changes). A listener reads `deps.engine`
+    once per request and uses that engine throughout, so a reload never mixes two books."""
+
+    book: Book
     settings: Settings
     records: Records
     store: sqlalchemy.Engine
@@ -67,6 +71,15 @@ class Deps:
     answers: Executor = field(default_factory=lambda: ThreadPoolExecutor(
         ANSWER_WORKERS, thread_name_prefix="thesis-answer"))
     ack_first: AckFirst = field(default_factory=AckFirst)
+
+    def __post_init__(self) -> None:
+        if isinstance(self.book, Engine):
+            object.__setattr__(self, "book", Book.fixed(self.book))
+
+    @property
+    def engine(self) -> Engine:
+        """The current book's engine (a new object after each reload)."""
+        return self.book.engine
 
     def later(self, work: Callable[..., object], *args: object) -> None:
         """Run `work` after the ack, in the answering threads."""
@@ -95,17 +108,18 @@ class ThesisApp(App):
         return response
 
 
-def create_app(settings: Settings, engine: Engine, client: WebClient | None = None, *,
+def create_app(settings: Settings, engine: Engine | Book, client: WebClient | None = None, *,
                socket_mode: bool = False,
                today: Callable[[], dt.date] = dt.date.today) -> App:
-    """The Slack app. Checks its token with auth.test once, here, and creates the tables it
-    writes to. HTTP mode needs SLACK_SIGNING_SECRET; Socket Mode does not."""
+    """The Slack app, answering from `engine` (or from a Book's current engine, which may be
+    reloaded while the app runs). Checks its token with auth.test once, here, and creates the
+    tables it writes to. HTTP mode needs SLACK_SIGNING_SECRET; Socket Mode does not."""
     require(settings, "slack_bot_token")
     if not socket_mode:
         require(settings, "slack_signing_secret")
     client = client or web_client(settings)
     store = open_store(settings.database_url)
-    deps = Deps(engine, settings, Records(store), store, today)
+    deps = Deps(engine, settings, Records(store), store, today)  # type: ignore[arg-type]
     secret = settings.slack_signing_secret.get_secret_value() \
         if settings.slack_signing_secret else ""
     app = ThesisApp(

@@ -30,10 +30,11 @@ def run(args: argparse.Namespace) -> int:
 
     from slack_bolt.error import BoltError
 
-    from bot.commands.ask import load_engine
+    from bot.book import open_book
     from bot.slack.app import create_app
 
-    engine, settings = load_engine(getattr(args, "knowledge", None))
+    book = open_book(settings, getattr(args, "knowledge", None))
+    engine = book  # answers come from the book's current engine, reloaded as the YAML changes
     try:
         app = create_app(settings, engine, socket_mode=socket_mode)
     except BoltError as exc:
@@ -41,6 +42,8 @@ def run(args: argparse.Namespace) -> int:
     except (urllib.error.URLError, OSError) as exc:
         raise messages.slack_unreachable(str(getattr(exc, "reason", exc))) from None
 
+    book.start()
+    book.reload_on_sighup()
     if socket_mode:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
@@ -59,8 +62,10 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _health(engine: Any) -> dict[str, Any]:
-    return {"ok": True, "theses": len(engine.theses)}
+def _health(book: Any) -> dict[str, Any]:
+    edition = book.edition
+    return {"ok": True, "theses": len(edition.engine.theses), "edition": edition.number,
+            "problems": len(edition.problems)}
 
 
 def _slack_error(text: str) -> str:
