@@ -1,4 +1,4 @@
-"""The `thesis` command: ask | validate | serve | digest | clock.
+"""The `thesis` command: ask | validate | serve | digest | clock | report | diff.
 
 Each command imports only what it needs, so `thesis ask` starts fast and never loads Slack.
 """
@@ -79,6 +79,18 @@ def _parser() -> argparse.ArgumentParser:
     run_due = dsub.add_parser("run-due", help="post every digest that is due and not yet posted")
     run_due.add_argument("--now", help="pretend it is this ISO-8601 instant")
 
+    report = sub.add_parser(
+        "report",
+        help="questions the bot could not answer well, similar ones grouped",
+        description="List recorded unanswered questions (unknown, unsure, or voted 👎), similar "
+                    "wordings grouped, with the card they got and the point they likely wanted.",
+        epilog="Example: thesis report --since 7d --thesis BABA",
+    )
+    report.add_argument("--since", default="7d", help="7d, 24h, 2w or YYYY-MM-DD (default 7d)")
+    report.add_argument("--thesis", metavar="TICKER", help="only questions about this thesis")
+    report.add_argument("--json", action="store_true", help="print one JSON object")
+    report.add_argument("--now", help=argparse.SUPPRESS)  # reproducible reports in tests
+
     sub.add_parser(
         "clock",
         help="run `digest run-due` every minute (APScheduler)",
@@ -97,6 +109,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bot.commands.validate import run
         elif args.command == "serve":
             from bot.slack.serve import run
+        elif args.command == "report":
+            from bot.commands.report import run
         elif args.command == "digest":
             from bot.digest.commands import run
         else:

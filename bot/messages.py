@@ -310,3 +310,19 @@ def run_due_summary(when: str, posted: int, failed: list[tuple[str, str]], taken
     if taken:
         parts.append(f"{taken} already posted or in progress elsewhere")
     return f"{when}: " + ", ".join(parts) + "."
+
+
+# -- thesis report -----------------------------------------------------------------------------
+
+
+def report_bad_since(text: str) -> UserError:
+    return UserError(f"--since {text!r} is not a span or a date. Use 7d, 24h, 2w or 2026-01-05.")
+
+
+def report_heading(since: str, ticker: str | None, questions: int, groups: int) -> str:
+    scope = f" about {ticker.upper()}" if ticker else ""
+    if not questions:
+        return f"No unanswered questions{scope} since {since}."
+    return (f"Unanswered questions{scope} since {since}: {questions} "
+            f"question{'s' if questions != 1 else ''} in {groups} group"
+            f"{'s' if groups != 1 else ''}, most asked first.")

@@ -117,6 +117,23 @@ feedback = Table(
     Column("confidence", Float),
 )
 
+# Questions the bot could not answer well (bot/questions.py): "I don't know", an answer below
+# the "Did you mean" band, or a 👎. `user_id` only when THESIS_LOG_USERS is set.
+unanswered_questions = Table(
+    "unanswered_questions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", UtcDateTime, nullable=False, index=True),
+    Column("surface", String(32), nullable=False),  # mention, direct message, command, feedback
+    Column("reason", String(16), nullable=False),  # unknown, unsure, thumbs_down
+    Column("question", Text, nullable=False),
+    Column("ticker", String(16)),  # the thesis the bot guessed, if any
+    Column("card", String(16), nullable=False),  # the card the asker got
+    Column("point", String(64)),  # the point it most likely wanted, if any
+    Column("confidence", Float),
+    Column("user_id", String(32)),
+)
+
 answered_events = Table(
     "slack_events_answered",
     metadata,
