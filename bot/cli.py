@@ -91,6 +91,18 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--json", action="store_true", help="print one JSON object")
     report.add_argument("--now", help=argparse.SUPPRESS)  # reproducible reports in tests
 
+    diff = sub.add_parser(
+        "diff",
+        help="what changed in a thesis: figures, points, catalysts",
+        description="List in words what changed between two versions of a thesis: two files, "
+                    "or a thesis now against git at a revision or date.",
+        epilog="Example: thesis diff BABA --since 2026-01-01",
+    )
+    diff.add_argument("old", metavar="OLD|TICKER", help="old file, or the ticker with --since")
+    diff.add_argument("new", nargs="?", metavar="NEW", help="new file")
+    diff.add_argument("--since", metavar="REV|DATE", help="git revision or YYYY-MM-DD")
+    diff.add_argument("--knowledge", type=Path, metavar="DIR", default=argparse.SUPPRESS)
+
     sub.add_parser(
         "clock",
         help="run `digest run-due` every minute (APScheduler)",
@@ -109,6 +121,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bot.commands.validate import run
         elif args.command == "serve":
             from bot.slack.serve import run
+        elif args.command == "diff":
+            from bot.commands.diff import run
         elif args.command == "report":
             from bot.commands.report import run
         elif args.command == "digest":

@@ -326,3 +326,36 @@ def report_heading(since: str, ticker: str | None, questions: int, groups: int) 
     return (f"Unanswered questions{scope} since {since}: {questions} "
             f"question{'s' if questions != 1 else ''} in {groups} group"
             f"{'s' if groups != 1 else ''}, most asked first.")
+
+
+# -- thesis diff -------------------------------------------------------------------------------
+
+DIFF_NO_CHANGES = "No change in figures, points or catalysts."
+
+
+def diff_usage() -> UserError:
+    return UserError("give two files (thesis diff OLD.yaml NEW.yaml) or a ticker and --since "
+                     "(thesis diff BABA --since 2026-01-01).", 2)
+
+
+def diff_not_a_thesis(name: str, reason: str) -> UserError:
+    return UserError(f"{name} is not a valid thesis ({reason}). Run thesis validate on it.")
+
+
+def diff_unreadable(name: str, reason: str) -> UserError:
+    return UserError(f"cannot read {name}: {reason}. Check the path.")
+
+
+def diff_no_thesis(ticker: str, folder: str) -> UserError:
+    return UserError(f"no thesis file under {folder} has ticker {ticker.upper()}. "
+                     "Check the ticker, or pass --knowledge DIR.")
+
+
+def diff_nothing_before(name: str, since: str) -> UserError:
+    return UserError(f"git has no version of {name} before {since}. Pick a later date.")
+
+
+def diff_git_failed(command: str, stderr: list[str]) -> UserError:
+    detail = f": {stderr[0]}" if stderr else ""
+    return UserError(f"git {command} failed{detail}. Is the knowledge folder in a git "
+                     "repository, and the revision right?")
