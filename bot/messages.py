@@ -359,3 +359,20 @@ def diff_git_failed(command: str, stderr: list[str]) -> UserError:
     detail = f": {stderr[0]}" if stderr else ""
     return UserError(f"git {command} failed{detail}. Is the knowledge folder in a git "
                      "repository, and the revision right?")
+
+
+# -- thesis updated posts ----------------------------------------------------------------------
+
+THESIS_UPDATED_NO_DETAIL = "Only the date moved: no figure, point or catalyst changed."
+
+
+def thesis_updated_title(ticker: str) -> str:
+    return f"{ticker} thesis updated"
+
+
+def thesis_updated_when(company: str, old: str, new: str) -> str:
+    return f"{company}: updated {new} (was {old}). What changed:"
+
+
+def cli_update_posted(ticker: str, channel_id: str) -> str:
+    return f"posted {ticker} thesis updated to {channel_id}"

@@ -40,6 +40,7 @@ def run(args: argparse.Namespace) -> int:
     from bot.digest.delivery import run_due
     from bot.slack.client import web_client
     from bot.store import open_store
+    from bot.updates import announce_updates
 
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -57,6 +58,8 @@ def run(args: argparse.Namespace) -> int:
                          stale_after_days=settings.stale_after_days)
         if report.outcomes:
             logger.info("%s", report.summary())
+        for channel, ticker in announce_updates(store, client, theses, dt.datetime.now(dt.UTC)):
+            logger.info("posted %s thesis updated to %s", ticker, channel)
 
     logger.info("thesis clock: digest run-due every minute; Ctrl-C to stop")
     build_scheduler(tick).start()  # until Ctrl-C (exit 130) or SIGTERM

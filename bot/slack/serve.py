@@ -42,6 +42,7 @@ def run(args: argparse.Namespace) -> int:
     except (urllib.error.URLError, OSError) as exc:
         raise messages.slack_unreachable(str(getattr(exc, "reason", exc))) from None
 
+    _announce_updates(book, app, settings)
     book.start()
     book.reload_on_sighup()
     if socket_mode:
@@ -60,6 +61,22 @@ def run(args: argparse.Namespace) -> int:
     uvicorn.run(http, host=args.host, port=port, access_log=False, log_config=None,
                 timeout_graceful_shutdown=10)
     return 0
+
+
+def _announce_updates(book: Any, app: Any, settings: Settings) -> None:
+    """After each reload, post "thesis updated" to the digest's channels (exactly once per
+    update per channel, however many processes see it)."""
+    import datetime as dt
+
+    from bot.store import open_store
+    from bot.updates import announce_updates
+
+    store = open_store(settings.database_url)
+
+    def announce(_old: Any, new: Any) -> None:
+        announce_updates(store, app.client, new.theses.values(), dt.datetime.now(dt.UTC))
+
+    book.on_swap(announce)
 
 
 def _health(book: Any) -> dict[str, Any]:
