@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=64)]
+SlackUserId = Annotated[str, StringConstraints(pattern=r"^[UW][A-Z0-9]{2,}$")]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Horizon = Literal["near", "medium", "long"]
 Status = Literal["pending", "hit", "missed"]
@@ -111,6 +112,9 @@ class Thesis(_Strict):
     summary: Text
     sector: Text | None = None
     updated: dt.date
+    # Who answers for this thesis (Slack user ids) and how often it wants a review, in days.
+    owners: list[SlackUserId] = []
+    review_every: Annotated[int, Field(ge=1, le=3650)] | None = None
     overview: Text
     sources: list[Source] = Field(min_length=1)
     figures: list[Figure] = []

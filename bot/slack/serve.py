@@ -30,10 +30,11 @@ def run(args: argparse.Namespace) -> int:
 
     from slack_bolt.error import BoltError
 
-    from bot.commands.ask import load_engine
+    from bot.book import open_book
     from bot.slack.app import create_app
 
-    engine, settings = load_engine(getattr(args, "knowledge", None))
+    book = open_book(settings, getattr(args, "knowledge", None))
+    engine = book  # answers come from the book's current engine, reloaded as the YAML changes
     try:
         app = create_app(settings, engine, socket_mode=socket_mode)
     except BoltError as exc:
@@ -41,6 +42,9 @@ def run(args: argparse.Namespace) -> int:
     except (urllib.error.URLError, OSError) as exc:
         raise messages.slack_unreachable(str(getattr(exc, "reason", exc))) from None
 
+    _announce_updates(book, app, settings)
+    book.start()
+    book.reload_on_sighup()
     if socket_mode:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
@@ -59,8 +63,26 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _health(engine: Any) -> dict[str, Any]:
-    return {"ok": True, "theses": len(engine.theses)}
+def _announce_updates(book: Any, app: Any, settings: Settings) -> None:
+    """After each reload, post "thesis updated" to the digest's channels (exactly once per
+    update per channel, however many processes see it)."""
+    import datetime as dt
+
+    from bot.store import open_store
+    from bot.updates import announce_updates
+
+    store = open_store(settings.database_url)
+
+    def announce(_old: Any, new: Any) -> None:
+        announce_updates(store, app.client, new.theses.values(), dt.datetime.now(dt.UTC))
+
+    book.on_swap(announce)
+
+
+def _health(book: Any) -> dict[str, Any]:
+    edition = book.edition
+    return {"ok": True, "theses": len(edition.engine.theses), "edition": edition.number,
+            "problems": len(edition.problems)}
 
 
 def _slack_error(text: str) -> str:
