@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from bot.engine import thresholds as th
-from bot.engine.clean import normalise, tokenize
+from bot.engine.clean import stem, words
 from bot.engine.reading import Reading
 from bot.engine.vocabulary import BagIndex, PhraseTable, term_key, term_words
 from bot.knowledge.models import Thesis
@@ -97,6 +97,12 @@ def _point_fields(thesis: Thesis, point_id: str) -> dict[str, list[str]]:
     return fields
 
 
+def value_key(value: float) -> str:
+    """A figure's value as a question may quote it, to six significant digits: 19.1e9 and
+    "$19.1bn" meet."""
+    return f"{value:.6g}"
+
+
 class BookIndex:
     """Every point of the book, ready to be scored against a question."""
 
@@ -107,7 +113,7 @@ class BookIndex:
         self.words: set[str] = set()  # every form of every indexed word, for the speller
         self.names: dict[str, set[str]] = defaultdict(set)  # proper noun stem -> tickers
         self.acronyms: set[str] = set()
-        self.values: list[tuple[float, str, str]] = []  # (value, ticker, figure id)
+        self.values: dict[str, list[tuple[str, str]]] = defaultdict(list)  # value -> figures
         self.figure_targets: dict[tuple[str, str], list[int]] = defaultdict(list)
         self._common = common
         self._english = english
@@ -115,12 +121,12 @@ class BookIndex:
         documents: list[dict[str, float]] = []
         for thesis in theses:
             skip = ignore.get(thesis.ticker, set())
-            for stem in proper_nouns(thesis) - skip:
-                self.names[stem].add(thesis.ticker)
+            for noun in proper_nouns(thesis) - skip:
+                self.names[noun].add(thesis.ticker)
             self.acronyms |= acronyms(thesis)
             for figure in thesis.figures:
-                self.values.append((figure.value * magnitude(figure.unit), thesis.ticker,
-                                    figure.id))
+                key = value_key(figure.value * magnitude(figure.unit))
+                self.values[key].append((thesis.ticker, figure.id))
             for order, (section, point) in enumerate(thesis.points()):
                 target = len(self.targets)
                 self.targets.append(Target(thesis.ticker, point.id, section, order))
@@ -149,12 +155,12 @@ class BookIndex:
         for name, texts in fields.items():
             for text in texts:
                 self.words.update(term_words(text))
-                for token in tokenize(normalise(text)):
-                    stem = token.stem
-                    if stem not in self._common and stem not in skip and stem.isalpha():
-                        counts[stem] += _FIELD_WEIGHT[name]
-                        if token.text in self._english:
-                            self.plainness[stem] = th.EVERYDAY_WORD
+                for word in words(text):
+                    stemmed = stem(word)
+                    if stemmed not in self._common and stemmed not in skip and stemmed.isalpha():
+                        counts[stemmed] += _FIELD_WEIGHT[name]
+                        if word in self._english:
+                            self.plainness[stemmed] = th.EVERYDAY_WORD
         return counts
 
     def _informative(self, word: str, target: str) -> float:
@@ -173,15 +179,15 @@ class BookIndex:
             n = len(targets)
             frequency: dict[str, int] = defaultdict(int)
             for target in targets:
-                for stem in documents[target]:
-                    frequency[stem] += 1
+                for word in documents[target]:
+                    frequency[word] += 1
             single = math.log(1 + (n - 0.5) / 1.5)
-            for stem, df in frequency.items():
+            for word, df in frequency.items():
                 if df > 1:
                     idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
-                    self.spread[(ticker, stem)] = max(th.WIDESPREAD_WORD, idf / single)
+                    self.spread[(ticker, word)] = max(th.WIDESPREAD_WORD, idf / single)
                 if df * 2 >= n and n >= 4:
-                    self.subject_words.add(stem)
+                    self.subject_words.add(word)
 
     def _index_text(self, documents: Sequence[dict[str, float]]) -> None:
         """BM25 weights, precomputed per (word, point): scoring is then a sum of lookups."""
@@ -190,29 +196,28 @@ class BookIndex:
         average = sum(lengths) / total or 1.0
         frequency: dict[str, int] = defaultdict(int)
         for doc in documents:
-            for stem in doc:
-                frequency[stem] += 1
-        self.idf = {stem: math.log(1 + (total - n + 0.5) / (n + 0.5))
-                    for stem, n in frequency.items()}
+            for word in doc:
+                frequency[word] += 1
+        self.idf = {word: math.log(1 + (total - n + 0.5) / (n + 0.5))
+                    for word, n in frequency.items()}
         self.postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
         for target, (doc, length) in enumerate(zip(documents, lengths, strict=True)):
             norm = _K1 * (1 - _B + _B * length / average)
-            for stem, tf in doc.items():
-                self.postings[stem].append((target, tf * (_K1 + 1) / (tf + norm)))
+            for word, tf in doc.items():
+                self.postings[word].append((target, tf * (_K1 + 1) / (tf + norm)))
         self.postings = dict(self.postings)
 
     def figures_by_value(self, numbers: Sequence[float]) -> list[tuple[str, str]]:
         """(ticker, figure id) of every figure whose value the question quotes."""
-        return [(ticker, fid) for value, ticker, fid in self.values
-                if any(abs(value - n) <= 1e-6 * max(1.0, abs(value)) for n in numbers)]
+        return [found for n in numbers for found in self.values.get(value_key(n), ())]
 
     def score(self, reading: Reading, skip: set[int]) -> Evidence:
         """Evidence for each point from the question's words not at `skip` (those name a
         thesis or an intent) and from figures it quotes by value."""
         stems = [s for i, s in enumerate(reading.stems) if i not in skip]
         quality: dict[str, float] = {}
-        for stem, q in zip(reading.stems, reading.quality, strict=True):
-            quality[stem] = max(q, quality.get(stem, 0.0))
+        for word, q in zip(reading.stems, reading.quality, strict=True):
+            quality[word] = max(q, quality.get(word, 0.0))
         found = self.terms.score(stems, quality, self._informative)
         terms = {int(t): s for t, s in found.items()}
         scores = dict(terms)

@@ -6,6 +6,7 @@ import html
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 MAX_CHARS = 2000
 MAX_TOKENS = 64
@@ -52,6 +53,7 @@ def clean_text(raw: str) -> str:
     return " ".join(text.split())[:MAX_CHARS]
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A deliberately light stemmer (plurals, -ing, -ed, a silent final e), applied alike to
     questions and vocabulary: "reprices", "repriced" and "repricing" meet at "repric"."""
@@ -113,6 +115,18 @@ def tokenize(text: str) -> list[Token]:
         if len(tokens) >= MAX_TOKENS:
             break
     return tokens
+
+
+def words(text: str) -> list[str]:
+    """The normalised words of a text, as `tokenize` reads them but with no limit and no
+    bookkeeping: for indexing whole paragraphs of the book."""
+    found: list[str] = []
+    for match in _TOKEN.finditer(normalise(text).replace("$", " ").lower()):
+        word = match.group(0)
+        if word == "s" and found and match.start() > 0:
+            continue  # the "'s" split off a possessive
+        found.append(word)
+    return found
 
 
 def _as_dict(token: Token) -> dict[str, object]:

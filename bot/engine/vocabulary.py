@@ -9,20 +9,20 @@ from dataclasses import dataclass, field
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bot.engine.clean import Token, normalise, stem, tokenize
+from bot.engine.clean import Token, stem, words
 
 Key = tuple[str, ...]
 MAX_GAP = 2  # words allowed between the words of a phrase: "why should I own" ~ "why own"
 
 
 def term_key(text: str) -> Key:
-    """A phrase as the matcher sees it: its stemmed tokens."""
-    return tuple(t.stem for t in tokenize(normalise(text)))
+    """A phrase as the matcher sees it: its stemmed words."""
+    return tuple(stem(w) for w in words(text))
 
 
 def term_words(text: str) -> set[str]:
     """Surface forms and stems of a phrase's words: what the speller may correct towards."""
-    return {w for t in tokenize(normalise(text)) for w in (t.text, t.stem)}
+    return {form for w in words(text) for form in (w, stem(w))}
 
 
 def length_weight(key: Key) -> float:
