@@ -149,8 +149,14 @@ DIGEST_STATUS_BADGES = {"pending": "⏳ pending", "hit": "✅ hit", "missed": "�
 DIGEST_DUE_HEADING = "Due soon / just passed"
 DIGEST_NO_THESES = "No thesis is loaded yet, so there is nothing to watch."
 DIGEST_NO_CATALYSTS = "No catalysts recorded yet."
-DIGEST_WATCH = "Watch:"
 WHAT_TO_WATCH = "What to watch:"
+CONDITION = "Condition"
+TIMING = "When"
+
+
+def analyst_watch(who: str) -> str:
+    """The label of a "what to watch" line the write-up does not have: whose it is."""
+    return f"What to watch (analyst's note, {who})"
 
 
 def digest_title(weekday: str, date: str) -> str:
