@@ -124,7 +124,7 @@ class StatusMark(_Strict):
     """pending (still open), hit or missed."""
     by: Text
     """Who judged it."""
-    on: dt.date
+    date: dt.date
     """When they judged it."""
     note: Text | None = None
     """Why, in a line."""
@@ -137,7 +137,7 @@ class AnalystNote(_Strict):
     """The note."""
     by: Text
     """The analyst who wrote it."""
-    on: dt.date | None = None
+    date: dt.date | None = None
     """When they wrote it."""
 
 
@@ -198,9 +198,9 @@ class Catalyst(Point):
         if isinstance(status, str):
             raise PydanticCustomError(
                 "status_without_provenance",
-                "a status says who set it and when: `status: {value: hit, by: NAME, on: "
-                "YYYY-MM-DD}`; leave it out while nobody has judged the catalyst (got {got!r})",
-                {"got": status})
+                "a status says who set it and when: `status: {example}`; leave it out while "
+                "nobody has judged the catalyst (got {got})",
+                {"example": "{value: hit, by: NAME, date: YYYY-MM-DD}", "got": repr(status)})
         return data
 
 

@@ -157,7 +157,7 @@ def status_text(status: StatusMark) -> str:
     """"✅ hit — Jane Doe, 3 Feb 2026": a judgement always says whose and when."""
     badge = messages.DIGEST_STATUS_BADGES[status.value]
     note = f": {status.note}" if status.note else ""
-    return f"{badge} — {status.by}, {format_date(status.on)}{note}"
+    return f"{badge} — {status.by}, {format_date(status.date)}{note}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,7 +184,7 @@ def catalyst_notes(catalyst: Catalyst, today: dt.date) -> list[CatalystNote]:
         notes.append(CatalystNote(messages.WHAT_TO_WATCH.rstrip(":"), catalyst.watch))
     if catalyst.analyst_watch:
         note = catalyst.analyst_watch
-        when = f", {format_date(note.on)}" if note.on else ""
+        when = f", {format_date(note.date)}" if note.date else ""
         notes.append(CatalystNote(messages.analyst_watch(note.by + when), note.text, True))
     return notes
 

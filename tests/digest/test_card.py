@@ -69,7 +69,7 @@ def test_digest_points_to_the_catalysts_command(baba: Thesis) -> None:
     assert "`/thesis BABA catalysts`" in _mrkdwn(digest_blocks(digest)[1])
 
 
-HIT = {"value": "hit", "by": "Jane Doe", "on": "2026-06-09"}
+HIT = {"value": "hit", "by": "Jane Doe", "date": "2026-06-09"}
 
 
 def test_due_soon_and_just_passed_lead_in_date_order(baba: Thesis) -> None:
@@ -160,10 +160,10 @@ def test_a_fresh_thesis_with_one_old_figure_warns_naming_that_figures_date(
 def test_a_status_says_who_set_it_and_when(baba: Thesis) -> None:
     acme = thesis_like(baba, "ACME", [
         catalyst("a", "Won", status=HIT),
-        catalyst("b", "Lost", status={"value": "missed", "by": "Ann Lee", "on": "2026-05-01",
+        catalyst("b", "Lost", status={"value": "missed", "by": "Ann Lee", "date": "2026-05-01",
                                       "note": "launch slipped"}),
         catalyst("c", "Still open", status={"value": "pending", "by": "Ann Lee",
-                                            "on": "2026-05-02"}),
+                                            "date": "2026-05-02"}),
         catalyst("d", "Nobody judged")])
     digest = build_digest([acme], D(2026, 6, 10))
     text = digest_text(digest)

@@ -46,7 +46,7 @@ def huge_thesis() -> Thesis:
                  condition=f"If {NASTY}", timing={"when": "through March 2026",
                                                   "what": f"window {NASTY}"},
                  analyst_watch={"text": f"Note {NASTY}", "by": f"Analyst {NASTY}"},
-                 status={"value": "hit", "by": f"PM {NASTY}", "on": "2026-01-02"})
+                 status={"value": "hit", "by": f"PM {NASTY}", "date": "2026-01-02"})
         catalysts.append(c)
     return Thesis.model_validate({
         "ticker": "HUGE", "company": f"Huge {NASTY}", "title": f"Title {NASTY} " + "x" * 400,
