@@ -9,7 +9,7 @@ import pytest
 
 from tests.conftest import ROOT
 
-COMMANDS = ["ask", "validate", "serve", "digest", "clock"]
+COMMANDS = ["ask", "validate", "new", "serve", "digest", "clock"]
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:

@@ -30,6 +30,9 @@ _NUMBER = re.compile(
     r"(?P<unit>\s?%|x\b)?",
     re.IGNORECASE,
 )
+_MONTH = (r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?")
+_DATES = re.compile(rf"\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b\d{{1,2}}\s+{_MONTH}|\b{_MONTH}\s+\d{{1,2}}\b",
+                    re.IGNORECASE)
 _WORDS = {w: n for n, w in enumerate((
     "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
     "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
@@ -46,10 +49,10 @@ def _said(part: str, whole: str) -> bool:
 
 def numbers_in(text: str) -> list[tuple[str, set[float]]]:
     """Each number the text writes, with the plain values it may stand for: "$19.1 billion" →
-    {19.1, 1.91e10}, "180k" → {180, 180000}. Years (2025), quarters (Q3) and halves (H2) are
-    dates, not numbers."""
+    {19.1, 1.91e10}, "180k" → {180, 180000}. Years (2025), days (2026-11-20, 20 Nov),
+    quarters (Q3) and halves (H2) are dates, not numbers."""
     found = []
-    for match in _NUMBER.finditer(text):
+    for match in _NUMBER.finditer(_DATES.sub(" ", text)):
         n = float(match["n"].replace(",", "") + (match["frac"] or ""))
         scale, unit = match["scale"], match["unit"]
         if not (match["money"] or scale or unit or match["frac"]) and 1900 <= n <= 2100:
