@@ -1,4 +1,4 @@
-"""The `thesis` command: ask | validate | serve | digest | clock | report | diff.
+"""The `thesis` command: ask | validate | new | serve | digest | clock | report | diff.
 
 Each command imports only what it needs, so `thesis ask` starts fast and never loads Slack.
 """
@@ -48,6 +48,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     validate.add_argument("dir", nargs="?", type=Path, help="knowledge folder to check")
     validate.add_argument("--intents", type=Path, metavar="DIR", help="intents folder to check")
+    validate.add_argument("--strict", action="store_true",
+                          help="exit 1 on warnings too (numbers no figure records, …)")
+
+    new = sub.add_parser(
+        "new",
+        help="write a commented starter thesis file to fill in",
+        description="Write knowledge/<ticker>.yaml: a commented starter thesis that validates.",
+        epilog='Example: thesis new ACME "Acme Corp"',
+    )
+    new.add_argument("ticker", help="the listing symbol, e.g. ACME")
+    new.add_argument("company", help='the company\'s name, e.g. "Acme Corp"')
+    new.add_argument("--force", action="store_true", help="overwrite an existing file")
+    new.add_argument("--knowledge", type=Path, metavar="DIR", default=argparse.SUPPRESS)
 
     serve = sub.add_parser(
         "serve",
@@ -121,6 +134,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bot.commands.ask import run
         elif args.command == "validate":
             from bot.commands.validate import run
+        elif args.command == "new":
+            from bot.commands.new import run
         elif args.command == "serve":
             from bot.slack.serve import run
         elif args.command == "diff":

@@ -34,10 +34,12 @@ def _figure_name(figure: Figure) -> str:
     return f"{figure.subject}, {figure.measure}"
 
 
-def _window(catalyst: Catalyst) -> str:
-    if catalyst.window is None:
-        return "no date"
-    return catalyst.window.label
+def _timing(catalyst: Catalyst) -> str:
+    return str(catalyst.timing.when) if catalyst.timing else "no date"
+
+
+def _status(catalyst: Catalyst) -> str:
+    return catalyst.status.value if catalyst.status else "no status"
 
 
 def diff_theses(old: Thesis, new: Thesis) -> list[Change]:
@@ -62,8 +64,9 @@ def _figures(old: Thesis, new: Thesis) -> list[Change]:
         if was is None:
             out.append(Change("figure", "added",
                               f"Figure added: {_figure_name(figure)}: {_figure_line(figure)}"))
-        elif (was.value, was.unit, was.qualifier, was.period, was.as_of) != (
-                figure.value, figure.unit, figure.qualifier, figure.period, figure.as_of):
+        elif (was.value, was.unit, was.qualifier, was.period) != (
+                figure.value, figure.unit, figure.qualifier, figure.period):
+            # A figure whose date alone moved (as of the thesis's new date) was reconfirmed.
             out.append(Change("figure", "changed",
                               f"{_figure_name(figure)}: {_figure_line(was)} → "
                               f"{_figure_line(figure)}"))
@@ -88,12 +91,12 @@ def _points(old: Thesis, new: Thesis) -> list[Change]:
                 out.append(Change(kind, "added", f"{label} added: {point.title}"))
                 continue
             if isinstance(point, Catalyst) and isinstance(was, Catalyst):
-                if was.status != point.status:
+                if _status(was) != _status(point):
                     out.append(Change(kind, "status", f"{label} “{point.title}”: "
-                                                      f"{was.status} → {point.status}"))
-                if was.window != point.window:
+                                                      f"{_status(was)} → {_status(point)}"))
+                if _timing(was) != _timing(point) or was.condition != point.condition:
                     out.append(Change(kind, "date", f"{label} “{point.title}”: "
-                                                    f"{_window(was)} → {_window(point)}"))
+                                                    f"{_timing(was)} → {_timing(point)}"))
                 if was.horizon != point.horizon:
                     out.append(Change(kind, "changed", f"{label} “{point.title}”: "
                                                        f"{was.horizon} → {point.horizon} term"))

@@ -158,8 +158,39 @@ DIGEST_STATUS_BADGES = {"pending": "⏳ pending", "hit": "✅ hit", "missed": "�
 DIGEST_DUE_HEADING = "Due soon / just passed"
 DIGEST_NO_THESES = "No thesis is loaded yet, so there is nothing to watch."
 DIGEST_NO_CATALYSTS = "No catalysts recorded yet."
-DIGEST_WATCH = "Watch:"
 WHAT_TO_WATCH = "What to watch:"
+CONDITION = "Condition"
+TIMING = "When"
+
+
+NEW_NEEDS_COMPANY = 'Give the company\'s name, e.g. thesis new ACME "Acme Corp".'
+
+
+def bad_ticker(ticker: str) -> str:
+    return (f"{ticker!r} is not a ticker. Use capitals, digits, '.' or '-', up to 10 "
+            "characters, e.g. thesis new ACME \"Acme Corp\".")
+
+
+def thesis_file_exists(path: str) -> str:
+    return f"{path} already exists. Edit it, or use --force to start it again."
+
+
+def thesis_file_written(path: str) -> str:
+    return (f"Wrote {path}. Replace every TODO with the write-up's words (see "
+            "docs/thesis-schema.md), then run thesis validate.")
+
+
+def validate_warnings(count: int, strict: bool) -> str:
+    """After `thesis validate` lists warnings: what they mean for the exit code."""
+    noun = f"{count} warning{'s' * (count != 1)}"
+    if strict:
+        return f"{noun} (--strict): fix them, or run without --strict to accept them."
+    return f"{noun}: the theses load; check each against its write-up (--strict fails on them)."
+
+
+def analyst_watch(who: str) -> str:
+    """The label of a "what to watch" line the write-up does not have: whose it is."""
+    return f"What to watch (analyst's note, {who})"
 
 
 def digest_title(weekday: str, date: str) -> str:

@@ -11,7 +11,7 @@ import pytest
 from bot.cli import main
 from bot.diff import diff_theses
 from bot.knowledge.loader import load_theses
-from bot.knowledge.models import Catalyst, Window
+from bot.knowledge.models import Catalyst, Timing
 from tests.conftest import KNOWLEDGE
 
 FIXTURE = (KNOWLEDGE / "baba.yaml").read_text(encoding="utf-8")
@@ -22,11 +22,9 @@ def revised(text: str = FIXTURE) -> str:
     buyback catalyst hit, a bear point reworded."""
     text = text.replace("updated: 2025-11-27", "updated: 2026-02-26")
     text = text.replace("value: 19.1", "value: 23.4")
-    text = text.replace("      end: 2027-03-31\n      label: authorization runs through March 2027",
-                        "      end: 2027-09-30\n      label: authorization runs through "
-                        "September 2027")
-    text = text.replace("    status: pending\n    figures: [buyback-remaining",
-                        "    status: hit\n    figures: [buyback-remaining")
+    text = text.replace("timing: {when: through March 2027, what: buyback authorization}",
+                        "timing: {when: through September 2027, what: buyback authorization}\n"
+                        "    status: {value: hit, by: Jane Doe, date: 2026-02-26}")
     return text.replace("title: Chip Restrictions Limit Scale", "title: Chip Restrictions Bite")
 
 
@@ -40,12 +38,11 @@ def two_versions(tmp_path: Path) -> tuple[Path, Path]:
 
 EXPECTED = [
     "Updated 27 Nov 2025 → 26 Feb 2026",
-    "Alibaba share buyback authorization, amount remaining in the buyback authorization: "
-    "$19.1 billion (as of 27 Nov 2025) → $23.4 billion (as of 27 Nov 2025)",
+    "Alibaba share buyback authorization, amount remaining: "
+    "$19.1 billion (as of 27 Nov 2025) → $23.4 billion (as of 26 Feb 2026)",
     "Bear point reworded (title): Chip Restrictions Bite",
-    "Catalyst “Share Buybacks”: pending → hit",
-    "Catalyst “Share Buybacks”: authorization runs through March 2027 → authorization runs "
-    "through September 2027",
+    "Catalyst “Share Buybacks”: no status → hit",
+    "Catalyst “Share Buybacks”: through March 2027 → through September 2027",
 ]
 
 
@@ -62,7 +59,7 @@ def test_points_and_catalysts_added_and_removed() -> None:
     baba = load_theses(KNOWLEDGE).theses["BABA"]
     new_catalyst = Catalyst(id="q4-results", title="Q4 results", horizon="near",
                             detail="Results.", sources=["thesis-document"],
-                            window=Window(end="2026-05-15", label="mid May 2026"))
+                            timing=Timing(when="May 2026"))
     changed = baba.model_copy(update={"bull": baba.bull[1:],
                                       "catalysts": [*baba.catalysts, new_catalyst]})
     texts = [str(c) for c in diff_theses(baba, changed)]

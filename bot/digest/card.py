@@ -9,11 +9,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal
 
 from bot import messages
 from bot.knowledge.models import HORIZONS, Catalyst, Thesis
-from bot.render.facts import HORIZON_TITLES, countdown, format_date, staleness
+from bot.render.facts import (
+    HORIZON_TITLES,
+    CatalystNote,
+    catalyst_notes,
+    format_date,
+    staleness,
+    status_text,
+    timing_text,
+)
 from bot.render.limits import (
     Block,
     context,
@@ -29,49 +36,27 @@ from bot.render.limits import (
 SOON_DAYS = 7  # "due soon" looks this far ahead
 FIRST_LOOKBACK_DAYS = 7  # "just passed" with no earlier digest looks this far back
 
-EventKind = Literal["start", "end", "on"]
-
-
 @dataclass(frozen=True)
 class CatalystLine:
     catalyst_id: str
     title: str
     horizon: str
-    status: str
-    watch: str | None
-    timing: str | None  # "authorization runs through March 2027: 126 days left"
+    status: str | None  # "✅ hit — Jane Doe, 3 Feb 2026"; None while nobody has judged it
+    notes: tuple[CatalystNote, ...]  # condition, date with countdown, what to watch
 
 
 @dataclass(frozen=True)
 class DueItem:
-    """A catalyst date that falls in the next week, or passed since the last digest."""
+    """A catalyst whose date falls in the next week (a day), this month (a month), or whose
+    period ended since the last digest; never a day the text does not give."""
 
     ticker: str
     catalyst_id: str
     title: str
-    label: str
-    status: str
-    kind: EventKind
-    day: dt.date
-    days: int  # day - today; negative once passed
-
-    @property
-    def when(self) -> str:
-        """"ends in 3 days (13 Jun 2026)", "started yesterday (…)"; one-day events: "today (…)"."""
-        future, past = _VERBS[self.kind]
-        if self.days in (0, 1):
-            verb, phrase = future, ("today", "tomorrow")[self.days]
-        elif self.days == -1:
-            verb, phrase = past, "yesterday"
-        elif self.days > 0:
-            verb, phrase = future, f"in {self.days} days"
-        else:
-            verb, phrase = past, f"{-self.days} days ago"
-        return f"{verb} {phrase} ({format_date(self.day)})".lstrip()
-
-
-_VERBS: dict[str, tuple[str, str]] = {"start": ("starts", "started"), "end": ("ends", "ended"),
-                                      "on": ("", "")}
+    label: str  # what the date is of, or "When"
+    status: str | None
+    day: dt.date  # for ordering only: the day, or the last day of the period
+    when: str  # "through March 2027 — this month", "13 Jun 2026 — in 3 days"
 
 
 @dataclass(frozen=True)
@@ -129,48 +114,38 @@ def _thesis_digest(thesis: Thesis, today: dt.date, stale_after_days: int) -> The
         company=thesis.company,
         title=thesis.title,
         catalysts=tuple(
-            CatalystLine(c.id, c.title, c.horizon, c.status, c.watch, _timing(c, today))
+            CatalystLine(c.id, c.title, c.horizon, c.status and status_text(c.status),
+                         tuple(catalyst_notes(c, today)))
             for c in by_horizon
         ),
         stale=staleness(thesis, today, stale_after_days),
     )
 
 
-def _timing(catalyst: Catalyst, today: dt.date) -> str | None:
-    window = catalyst.window
-    if window is None:
-        return None
-    if window.start and window.start > today:
-        days = (window.start - today).days
-        when = "starts tomorrow" if days == 1 else f"starts in {days} days"
-        return f"{window.label}: {when} ({format_date(window.start)})"
-    if window.end:
-        return f"{window.label}: {countdown(window.end, today)}"
-    assert window.start is not None
-    return f"{window.label}: since {format_date(window.start)}"
-
-
 def _due_items(thesis: Thesis, catalyst: Catalyst, today: dt.date,
                last_digest: dt.date | None) -> Iterable[DueItem]:
-    window = catalyst.window
-    if window is None:
+    timing = catalyst.timing
+    if timing is None:
         return []
-    if window.start and window.start == window.end:
-        events: list[tuple[EventKind, dt.date]] = [("on", window.start)]
-    else:
-        events = [(k, d) for k, d in (("start", window.start), ("end", window.end)) if d]
+    when = timing.when
     passed_after = last_digest or today - dt.timedelta(days=FIRST_LOOKBACK_DAYS + 1)
-    return [
-        DueItem(thesis.ticker, catalyst.id, catalyst.title, window.label, catalyst.status,
-                kind, day, (day - today).days)
-        for kind, day in events
-        if passed_after < day <= today + dt.timedelta(days=SOON_DAYS)
-    ]
+    if when.precision == "day":
+        due = passed_after < when.start <= today + dt.timedelta(days=SOON_DAYS)
+    elif when.precision == "month" and when.contains(today):
+        due = True  # "through March 2027 — this month"
+    else:  # a month, quarter, half or year is news again only once it is over
+        due = passed_after <= when.end < today  # the last digest saw it unfinished
+    if not due:
+        return []
+    status = catalyst.status and status_text(catalyst.status)
+    label = timing.what or messages.TIMING
+    return [DueItem(thesis.ticker, catalyst.id, catalyst.title, label, status, when.end,
+                    timing_text(timing, today))]
 
 
-def _outcome(status: str) -> str:
-    """" · ✅ hit" after a due item that has an outcome; nothing while it is pending."""
-    return "" if status == "pending" else f" · {messages.DIGEST_STATUS_BADGES[status]}"
+def _outcome(status: str | None) -> str:
+    """" · ✅ hit — Jane Doe, 3 Feb 2026" after a judged item; nothing while nobody judged it."""
+    return f" · {status}" if status else ""
 
 
 # -- Block Kit -----------------------------------------------------------------------------
@@ -180,19 +155,17 @@ def _due_mrkdwn(digest: Digest) -> str:
     if not digest.due:
         return f"*{messages.DIGEST_DUE_HEADING}*\n{messages.digest_nothing_due(SOON_DAYS)}"
     lines = [
-        f"• *{escape(i.ticker)}* {escape(i.title)} — {escape(i.label)}: {i.when}"
-        + _outcome(i.status)
+        f"• *{escape(i.ticker)}* {escape(i.title)} — {escape(i.label)}: {escape(i.when)}"
+        + escape(_outcome(i.status))
         for i in digest.due
     ]
     return f"*{messages.DIGEST_DUE_HEADING}*\n" + "\n".join(lines)
 
 
 def _catalyst_mrkdwn(line: CatalystLine) -> str:
-    out = f"• *{escape(line.title)}* · {messages.DIGEST_STATUS_BADGES[line.status]}"
-    if line.timing:
-        out += f"\n      {escape(line.timing)}"
-    if line.watch:
-        out += f"\n      _{messages.DIGEST_WATCH}_ {escape(line.watch)}"
+    out = f"• *{escape(line.title)}*{escape(_outcome(line.status))}"
+    for note in line.notes:
+        out += f"\n      _{escape(note.label)}:_ {escape(note.text)}"
     return out
 
 
@@ -275,11 +248,8 @@ def digest_text(digest: Digest) -> str:
             if items:
                 lines.append(f"  {HORIZON_TITLES[horizon]}")
             for c in items:
-                lines.append(f"    • {c.title} · {messages.DIGEST_STATUS_BADGES[c.status]}")
-                if c.timing:
-                    lines.append(f"        {c.timing}")
-                if c.watch:
-                    lines.append(f"        {messages.DIGEST_WATCH} {c.watch}")
+                lines.append(f"    • {c.title}{_outcome(c.status)}")
+                lines += [f"        {note.label}: {note.text}" for note in c.notes]
         if not thesis.catalysts:
             lines.append(f"  {messages.DIGEST_NO_CATALYSTS}")
         lines.append(f"  {messages.digest_details(thesis.details_command)}")

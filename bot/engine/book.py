@@ -24,7 +24,6 @@ from bot.engine.clean import stem, words
 from bot.engine.reading import Reading
 from bot.engine.vocabulary import BagIndex, PhraseTable, term_key, term_words
 from bot.knowledge.models import Thesis
-from bot.knowledge.units import magnitude
 
 _CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][A-Za-z]+)")
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9&]{1,6}s?\b")
@@ -72,7 +71,7 @@ def proper_nouns(thesis: Thesis) -> set[str]:
 def acronyms(thesis: Thesis) -> set[str]:
     """Upper-case words the thesis itself uses (ITC, BESS, SAMR) and its glossary's: never
     taken for the ticker of a company we do not cover."""
-    texts = [thesis.title, thesis.summary, thesis.overview]
+    texts = [thesis.title, thesis.summary, thesis.overview or ""]
     texts += [text for _, p in thesis.points() for text in (p.title, p.detail,
                                                              getattr(p, "summary", None) or "")]
     found = {m.group(0).lower().removesuffix("s") for text in texts
@@ -125,7 +124,7 @@ class BookIndex:
                 self.names[noun].add(thesis.ticker)
             self.acronyms |= acronyms(thesis)
             for figure in thesis.figures:
-                key = value_key(figure.value * magnitude(figure.unit))
+                key = value_key(figure.magnitude)
                 self.values[key].append((thesis.ticker, figure.id))
             for order, (section, point) in enumerate(thesis.points()):
                 target = len(self.targets)
@@ -242,10 +241,16 @@ class BookIndex:
         possible = th.TEXT_PRIOR + sum(
             self.idf.get(s, unseen) * self.plainness.get(s, 1.0) * quality[s] for s in asked)
         text: dict[int, float] = defaultdict(float)
-        for stem in asked & self.idf.keys():
-            weight = self.idf[stem] * self.plainness.get(stem, 1.0) * quality[stem]
-            for target, tf in self.postings[stem]:
+        telling: dict[int, int] = defaultdict(int)  # matched words that are not everyday
+        for word in asked & self.idf.keys():
+            plainness = self.plainness.get(word, 1.0)
+            weight = self.idf[word] * plainness * quality[word]
+            for target, tf in self.postings[word]:
                 text[target] += weight * tf / possible
+                telling[target] += 2 if plainness == 1.0 else 1
+        for target, told in telling.items():
+            if told < 2:  # one everyday word ("cover", "trading", "life") and nothing else
+                text[target] *= th.LONE_EVERYDAY_WORD
         return text
 
     def best_by_thesis(self, scores: dict[int, float]) -> list[tuple[str, float]]:
@@ -266,4 +271,4 @@ class BookIndex:
 
     def owners_of_names(self, stems: Iterable[str]) -> set[str]:
         """Theses whose proper nouns (Qwen, ByteDance, Pentagon) the question uses."""
-        return {ticker for stem in stems for ticker in self.names.get(stem, ())}
+        return {ticker for word in stems for ticker in self.names.get(word, ())}

@@ -248,7 +248,8 @@ class Engine:
         section = next((SECTION_OF_CARD[n] for n, _ in f.strong if n in SECTION_OF_CARD), None)
         if "search" in asks and (topic or section):
             return self._search(f, section)
-        if "list" in asks or "search" in asks:
+        others = asks - set(_BOOK_INTENTS) - {"help"}
+        if ("list" in asks or "search" in asks) and not topic and not others:
             matches = tuple(Match(self.theses[t], "overview") for t in self.covered)
             return self._done(f, Answer(f.question, "list", confidence=1.0, matches=matches,
                                         covered=self.covered), "the book asked for")

@@ -9,7 +9,6 @@ from bot.engine import thresholds as th
 from bot.engine.reading import Reading
 from bot.engine.vocabulary import BagIndex, term_key
 from bot.knowledge.models import Thesis
-from bot.knowledge.units import magnitude
 
 
 class ThesisIndex:
@@ -24,7 +23,7 @@ class ThesisIndex:
             for figure in point.figures:
                 self.figure_points.setdefault(figure, []).append(point.id)
         for figure in thesis.figures:
-            self.values.append((figure.value * magnitude(figure.unit), figure.id))
+            self.values.append((figure.magnitude, figure.id))
             for text in [figure.subject, *figure.keywords]:
                 key = tuple(w for w in term_key(text) if w not in ignore)
                 if key:

@@ -22,6 +22,9 @@ TEXT_PRIOR = 1.5
 # An everyday English word ("trading", "forecast", "close") tells less than a term of art
 # ("antitrust", "Qwen", "backlog" is in between but counts as everyday).
 EVERYDAY_WORD = 0.5
+# A point whose text shares only one everyday word with the question ("write me a cover
+# letter" and "covers three times revenue") keeps this share of that word's score.
+LONE_EVERYDAY_WORD = 0.4
 # A word in most points of its thesis ("cloud" for BABA) weighs at least this in a term, as
 # much as an ordinary word: it names the thesis's subject, not one of its points.
 WIDESPREAD_WORD = 0.3

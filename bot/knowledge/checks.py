@@ -82,5 +82,6 @@ def _dates_not_in_future(thesis: Thesis, today: dt.date) -> Iterator[Finding]:
     if thesis.updated > latest:
         yield ("updated",), f"{thesis.updated} is in the future; is it a typo?"
     for index, figure in enumerate(thesis.figures):
-        if figure.as_of > latest:
+        # A figure without as_of takes the thesis's date, already reported above.
+        if figure.as_of and figure.as_of > latest and figure.as_of != thesis.updated:
             yield ("figures", index, "as_of"), f"{figure.as_of} is in the future; is it a typo?"

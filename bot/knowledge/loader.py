@@ -41,6 +41,8 @@ class Knowledge:
     intents: dict[str, IntentSpec] = field(default_factory=dict)
     vocabulary: Vocabulary | None = None
     problems: list[Problem] = field(default_factory=list)
+    # ticker -> (file, path -> line): where each loaded thesis was written, for advice.
+    files: dict[str, tuple[str, dict[Path_, int]]] = field(default_factory=dict)
 
 
 class KnowledgeDirError(Exception):
@@ -124,9 +126,11 @@ def load_theses(folder: Path, today: dt.date | None = None) -> Knowledge:
             for loc, message in check_thesis(thesis, today)
         ]
         if thesis.ticker in knowledge.theses:
+            first = knowledge.files[thesis.ticker][0]
             found.append(
                 Problem(str(path), line_of(lines, ("ticker",)), "ticker",
-                        f"{thesis.ticker} is already defined by another file")
+                        f"{thesis.ticker} is already defined by {first}; "
+                        "one file per ticker: merge the two files or change one ticker")
             )
         for index, alias in enumerate([thesis.ticker, thesis.company, *thesis.aliases]):
             owner = owners.get(_alias_key(alias))
@@ -140,6 +144,7 @@ def load_theses(folder: Path, today: dt.date | None = None) -> Knowledge:
         if found:
             continue
         knowledge.theses[thesis.ticker] = thesis
+        knowledge.files[thesis.ticker] = (str(path), lines)
         for alias in [thesis.ticker, thesis.company, *thesis.aliases]:
             owners[_alias_key(alias)] = thesis.ticker
     return knowledge

@@ -7,25 +7,38 @@ Field-level rules live here; rules that span fields (ids unique, references reso
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    StringConstraints,
+    WithJsonSchema,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from bot.knowledge import dates, units
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=64)]
 SlackUserId = Annotated[str, StringConstraints(pattern=r"^[UW][A-Z0-9]{2,}$")]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Horizon = Literal["near", "medium", "long"]
 Status = Literal["pending", "hit", "missed"]
-Unit = Literal[
-    "percent",
-    "percent_of_gdp",
-    "multiple",
-    "usd_billion",
-    "usd_million",
-    "models",
-    "downloads",
-    "quarters",
-    "count",
+# Open: any name a card can print (see bot/knowledge/units.py); "usd_billion", "GWh", "months".
+Unit = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(units.check_unit)]
+# A few words that say how exact a number is: "over", "more than", "about", "up to".
+Qualifier = Annotated[str, StringConstraints(strip_whitespace=True,
+                                             pattern=r"^[a-z][a-z ,'-]{0,29}$")]
+PartialDate = Annotated[
+    dates.PartialDate,
+    BeforeValidator(dates.parse_partial_date),
+    PlainSerializer(str),
+    WithJsonSchema({"type": "string", "description": dates.FORMS}),
 ]
 IntentName = Literal["bull", "bear", "catalyst", "risk", "overview", "figures", "help", "list",
                      "search"]
@@ -34,93 +47,231 @@ HORIZONS: tuple[str, ...] = Horizon.__args__  # type: ignore[attr-defined]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True,
+                              use_attribute_docstrings=True)
 
 
 class Source(_Strict):
+    """Who published what the thesis relies on. The first source is the write-up itself; add
+    another only when the text names who published a number ("the street forecasts …"), not
+    where a thing is ("models on Hugging Face")."""
+
     id: Id
+    """How figures and points cite this source."""
     title: Text
+    """What it is, as the text names it."""
     publisher: Text | None = None
+    """Who published it, as the text names them; cards show it as the figure's source."""
     date: dt.date | None = None
+    """Only a date the text gives (the write-up's "Updated" date); never the day you read it."""
     url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
+    """A link to it, if there is one."""
 
 
 class Figure(_Strict):
-    """A number the thesis relies on: what it measures, about whom, when, and from where."""
+    """A number the thesis relies on: what it measures, about whom, when, and from where,
+    with the words that qualify or compare it kept as data."""
 
     id: Id
+    """How points cite this figure."""
     subject: Text
+    """Whom or what the number is about, as the text names it."""
     measure: Text
+    """What the number measures, in the text's words."""
     value: float
+    """The number as written (19.1 for "$19.1 billion", 180000 for "180k")."""
     unit: Unit
-    qualifier: Text | None = None
+    """The unit as written; any short name a card can print."""
+    qualifier: Qualifier | None = None
+    """The word the text puts before the number: over, more than, about, roughly, up to,
+    at least."""
+    comparison: Text | None = None
+    """What the text compares the number with, in its words."""
     period: Text | None = None
-    as_of: dt.date
-    source: Id
+    """The time the number covers, as written; not repeated in `measure`."""
+    as_of: dt.date | None = None
+    """When the number was current; leave it out to use the thesis's `updated` date."""
+    source: Id | None = None
+    """The source that published the number; leave it out when it is the write-up itself
+    (the first of `sources`)."""
     keywords: list[Text] = []
+    """Extra words a question may use for this figure (lookup aids, not claims)."""
+
+    @property
+    def magnitude(self) -> float:
+        """The plain number the value stands for ($19.1 billion → 1.91e10), for finding a
+        figure by the value a question quotes."""
+        return units.magnitude(self.value, self.unit)
 
 
-class Window(_Strict):
-    start: dt.date | None = None
-    end: dt.date | None = None
-    label: Text
+class Timing(_Strict):
+    """When a catalyst plays out, at the precision the text gives, and what that date is of."""
 
-    @model_validator(mode="after")
-    def _ordered(self) -> Window:
-        if self.start is None and self.end is None:
-            raise ValueError("a window needs a start or an end date")
-        if self.start and self.end and self.start > self.end:
-            raise ValueError("start is after end")
-        return self
+    when: PartialDate
+    """The date as written."""
+    what: Text | None = None
+    """What the date belongs to, in the text's words, when it is not the catalyst itself."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, data: Any) -> Any:
+        return data if isinstance(data, dict) else {"when": data}
+
+
+class StatusMark(_Strict):
+    """A judgement on a catalyst: set by someone, on a day. A catalyst without one has no
+    status, and cards show none."""
+
+    value: Status
+    """pending (still open), hit or missed."""
+    by: Text
+    """Who judged it."""
+    date: dt.date
+    """When they judged it."""
+    note: Text | None = None
+    """Why, in a line."""
+
+
+class AnalystNote(_Strict):
+    """Something the write-up does not say, added by an analyst and shown as theirs."""
+
+    text: Text
+    """The note."""
+    by: Text
+    """The analyst who wrote it."""
+    date: dt.date | None = None
+    """When they wrote it."""
 
 
 class Point(_Strict):
     id: Id
+    """A stable id: deep links, buttons and tests use it."""
     title: Text
+    """The heading, as written."""
     detail: Text
+    """The full text, as written."""
     figures: list[Id] = []
+    """The figures this text quotes, by id."""
     sources: list[Id] = Field(min_length=1)
+    """The sources this text comes from, by id (at least the write-up)."""
     keywords: list[Text] = []
+    """Extra words a question may use for this point (lookup aids, not claims)."""
 
 
 class CasePoint(Point):
     """A bull or bear point: the one-liner of the case, and the full text behind it."""
 
     summary: Text
+    """The one-liner, as written."""
 
 
 class Catalyst(Point):
+    """An event that could move the stock, with its date and conditions only as the text
+    gives them."""
+
     horizon: Horizon
+    """Which heading the text puts it under: near, medium or long term."""
     summary: Text | None = None
+    """A one-liner, if the text has one."""
+    condition: Text | None = None
+    """The "if …" the text makes it depend on, as written; shown as a condition, never as
+    a deadline."""
+    timing: Timing | None = None
+    """The date the text gives, at its precision."""
     watch: Text | None = None
-    window: Window | None = None
-    status: Status = "pending"
+    """What the text itself says to watch, in its words."""
+    analyst_watch: AnalystNote | None = None
+    """A "what to watch" line the text does not have: yours, with your name."""
+    status: StatusMark | None = None
+    """Unknown until someone judges it; then the judgement, who and when."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _old_forms(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        if "window" in data:
+            raise PydanticCustomError(
+                "window_replaced",
+                "`window` is gone: write the date as the text gives it, e.g. "
+                "`timing: through March 2027` (or `timing: {when: by 2030, what: …}`); "
+                "an \"if … through 2026\" is a `condition:`, not a date")
+        status = data.get("status")
+        if isinstance(status, str):
+            raise PydanticCustomError(
+                "status_without_provenance",
+                "a status says who set it and when: `status: {example}`; leave it out while "
+                "nobody has judged the catalyst (got {got})",
+                {"example": "{value: hit, by: NAME, date: YYYY-MM-DD}", "got": repr(status)})
+        return data
 
 
 class Thesis(_Strict):
+    """One investment thesis, transcribed from its write-up. Lookup data (ticker, aliases,
+    other_companies, keywords) is the team's, not the write-up's; everything else says
+    exactly what the write-up says."""
+
     ticker: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9][A-Z0-9.\-]{0,9}$")]
+    """The listing symbol, upper case (lookup data)."""
     company: Text
+    """The company's name."""
     aliases: list[Text] = []
+    """Other names a question may use: exchange codes, short and local names (lookup data)."""
     # Companies a question may name that this thesis talks about but does not cover
     # ("tencent bull case" is about Tencent, not about this thesis's competition point).
     other_companies: list[Text] = []
-    # Acronyms and terms of art the thesis uses, with their meaning (ITC: investment tax
-    # credit): matched like the words they stand for, and never taken for a ticker.
+    """Companies the text names but does not cover, so a question about them is not taken
+    for this thesis (lookup data)."""
     glossary: dict[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
                                                     max_length=40)], Text] = {}
+    """Acronyms and terms of art the text uses, with their meaning (ITC: investment tax
+    credit): matched like the words they stand for, and never taken for a ticker."""
     title: Text
+    """The write-up's title, as written."""
     summary: Text
+    """The write-up's one-line summary, as written."""
     sector: Text | None = None
+    """The sector, if the write-up gives one."""
     updated: dt.date
-    # Who answers for this thesis (Slack user ids) and how often it wants a review, in days.
+    """The write-up's date ("Updated: Nov 27, 2025" → 2025-11-27)."""
     owners: list[SlackUserId] = []
+    """Slack user ids of who answers for this thesis: they hear of reviews due and broken
+    edits."""
     review_every: Annotated[int, Field(ge=1, le=3650)] | None = None
-    overview: Text
+    """Days between reviews of this thesis."""
+    overview: Text | None = None
+    """An overview paragraph, only if the write-up has one."""
     sources: list[Source] = Field(min_length=1)
+    """Who published what the thesis relies on; the write-up itself first."""
     figures: list[Figure] = []
+    """Every number the texts quote, once each."""
     bull: list[CasePoint] = []
+    """The bull case, point by point."""
     bear: list[CasePoint] = []
+    """The bear case (key risks), point by point."""
     catalysts: list[Catalyst] = []
+    """Events that could move the stock."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _figure_defaults(cls, data: Any) -> Any:
+        """A figure without `as_of` is as of the thesis's date; without `source`, it is the
+        write-up's own (the first source)."""
+        if not isinstance(data, dict) or not isinstance(data.get("figures"), list):
+            return data
+        sources = data.get("sources")
+        first = sources[0] if isinstance(sources, list) and sources else None
+        document = first.get("id") if isinstance(first, dict) else None
+        figures = []
+        for figure in data["figures"]:
+            if isinstance(figure, dict):
+                figure = dict(figure)
+                if figure.get("as_of") is None and data.get("updated") is not None:
+                    figure["as_of"] = data["updated"]
+                if figure.get("source") is None and document is not None:
+                    figure["source"] = document
+            figures.append(figure)
+        return {**data, "figures": figures}
 
     def names(self) -> list[str]:
         """Everything a question may call this thesis by."""

@@ -130,14 +130,8 @@ def _source_line(thesis: Thesis, source_id: str) -> str | None:
 
 
 def _catalyst_extras(catalyst: Catalyst, today: dt.date) -> list[str]:
-    lines = []
-    if catalyst.watch:
-        lines.append(f"{messages.WHAT_TO_WATCH} {escape(catalyst.watch)}")
-    if catalyst.window and catalyst.window.end:
-        lines.append(f"Window: {escape(catalyst.window.label)} (ends "
-                     f"{format_date(catalyst.window.end)}, "
-                     f"{facts.countdown(catalyst.window.end, today)})")
-    return lines
+    return [f"_{escape(note.label)}:_ {escape(note.text)}"
+            for note in facts.catalyst_notes(catalyst, today)]
 
 
 def _titles(points: Iterable[Point]) -> str:
@@ -178,7 +172,9 @@ def _single_point(answer: Answer, today: dt.date) -> Body:
     section, point = found
     lines: list[str] = []
     if isinstance(point, Catalyst):
-        lines.append(f"_{HORIZON_TITLES[point.horizon]} catalyst · status: {point.status}_")
+        status = (f" · status: {escape(facts.status_text(point.status))}" if point.status
+                  else "")
+        lines.append(f"_{HORIZON_TITLES[point.horizon]} catalyst{status}_")
     else:
         lines.append("_Bull case_" if section == "bull" else "_Bear case / key risk_")
         lines.append(f"*{escape(point.summary)}*")  # type: ignore[attr-defined]
@@ -239,7 +235,8 @@ def render_overview(answer: Answer, today: dt.date) -> Body:
         f"*Points*\n{len(thesis.bull)} bull · {len(thesis.bear)} bear · "
         f"{len(thesis.catalysts)} catalysts",
     ]))
-    blocks.extend(limits.sections(escape(thesis.overview)))
+    if thesis.overview:
+        blocks.extend(limits.sections(escape(thesis.overview)))
     for title, points in (("Bull case", thesis.bull), ("Bear case", thesis.bear)):
         if points:
             blocks.extend(limits.sections(f"*{title}*\n" + "\n".join(

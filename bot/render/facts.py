@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from bot import messages
 from bot.engine.answer import Answer
-from bot.knowledge.models import CasePoint, Figure, Point, Thesis
+from bot.knowledge import units
+from bot.knowledge.models import CasePoint, Catalyst, Figure, Point, StatusMark, Thesis, Timing
 
 HORIZON_TITLES = {"near": "Near term", "medium": "Medium term", "long": "Long term"}
 SECTION_TITLES = {
@@ -29,31 +30,23 @@ def format_date(day: dt.date) -> str:
 
 
 def _number(value: float) -> str:
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
+    return units.number(value)
 
 
 def format_value(figure: Figure) -> str:
     """35.8%, $19.1 billion, 23.5x, over 180,000 models: the figure as the document says it."""
-    v = figure.value
-    text = {
-        "percent": f"{_number(v)}%",
-        "percent_of_gdp": f"{_number(v)}% of GDP",
-        "multiple": f"{_number(v)}x",
-        "usd_billion": f"${_number(v)} billion",
-        "usd_million": f"${_number(v)} million",
-        "quarters": f"{_number(v)} quarters",
-    }.get(figure.unit)
-    if text is None:
-        if v >= 1_000_000 and v % 1_000_000 == 0:
-            text = f"{_number(v / 1_000_000)} million {figure.unit}"
-        else:
-            text = f"{_number(v)} {figure.unit}"
+    text = units.display(figure.value, figure.unit)
     return f"{figure.qualifier} {text}" if figure.qualifier else text
 
 
 def source_label(thesis: Thesis, figure: Figure) -> str:
-    source = thesis.source(figure.source)
-    return source.publisher or source.title if source else figure.source
+    source = thesis.source(figure.source) if figure.source else thesis.sources[0]
+    return source.publisher or source.title if source else str(figure.source)
+
+
+def _said(part: str, whole: str) -> bool:
+    """Whether `whole` already says `part` (case and spacing aside)."""
+    return " ".join(part.casefold().split()) in " ".join(whole.casefold().split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,9 +59,15 @@ class FigureFact:
 
 
 def figure_fact(thesis: Thesis, figure: Figure) -> FigureFact:
-    period = f" ({figure.period})" if figure.period else ""
-    claim = f"{format_value(figure)}: {figure.subject}, {figure.measure}{period}"
-    provenance = f"Source: {source_label(thesis, figure)}, as of {format_date(figure.as_of)}"
+    """"over 180,000 models: Qwen, AI models built on Qwen, on Hugging Face — double the
+    second-place competitor"; a period the measure already says is not said twice."""
+    claim = f"{format_value(figure)}: {figure.subject}, {figure.measure}"
+    if figure.period and not _said(figure.period, claim):
+        claim += f" ({figure.period})"
+    if figure.comparison:
+        claim += f" — {figure.comparison}"
+    as_of = figure.as_of or thesis.updated
+    provenance = f"Source: {source_label(thesis, figure)}, as of {format_date(as_of)}"
     return FigureFact(claim, provenance, figure.id)
 
 
@@ -114,7 +113,7 @@ def stale_dates(thesis: Thesis, today: dt.date, max_age_days: int) -> Staleness 
     """The one staleness rule, for every card and the digest: the thesis's `updated` date or
     any figure's `as_of` older than `max_age_days`."""
     limit = today - dt.timedelta(days=max_age_days)
-    oldest = min((f.as_of for f in thesis.figures), default=None)
+    oldest = min((f.as_of or thesis.updated for f in thesis.figures), default=None)
     old_figure = oldest if oldest is not None and oldest < limit else None
     if thesis.updated >= limit and old_figure is None:
         return None
@@ -144,15 +143,50 @@ def card_title(answer: Answer) -> str:
     return f"{thesis.ticker} · {title}"
 
 
-def countdown(end: dt.date, today: dt.date) -> str:
-    days = (end - today).days
-    if days > 1:
-        return f"{days} days left"
-    if days == 1:
-        return "1 day left"
-    if days == 0:
-        return "due today"
-    return f"passed {-days} days ago"
+def timing_text(timing: Timing, today: dt.date) -> str:
+    """The date as the text writes it, and how far away it is at that precision:
+    "through March 2027 — in 4 months", "by 2030 — in 4 years", "13 Jun 2026 — in 3 days"."""
+    when = timing.when
+    written = when.text
+    if when.precision == "day":  # a day reads the same everywhere, whatever its spelling
+        written = " ".join(w for w in (when.bound, format_date(when.start)) if w)
+    return f"{written} — {when.relative(today)}"
+
+
+def status_text(status: StatusMark) -> str:
+    """"✅ hit — Jane Doe, 3 Feb 2026": a judgement always says whose and when."""
+    badge = messages.DIGEST_STATUS_BADGES[status.value]
+    note = f": {status.note}" if status.note else ""
+    return f"{badge} — {status.by}, {format_date(status.date)}{note}"
+
+
+@dataclass(frozen=True, slots=True)
+class CatalystNote:
+    """A labelled line under a catalyst: its condition, its date, what to watch."""
+
+    label: str
+    text: str
+    analyst: bool = False  # the analyst's words, not the write-up's
+
+
+def catalyst_notes(catalyst: Catalyst, today: dt.date) -> list[CatalystNote]:
+    """What a card says under a catalyst, in this order: the condition it depends on (never a
+    deadline), the date the text gives (with its countdown at that precision), what the text
+    says to watch, and what an analyst adds (marked as theirs). An unset status says nothing."""
+    notes = []
+    if catalyst.condition:
+        notes.append(CatalystNote(messages.CONDITION, catalyst.condition))
+    if catalyst.timing:
+        what = catalyst.timing.what
+        label = what[:1].upper() + what[1:] if what else messages.TIMING
+        notes.append(CatalystNote(label, timing_text(catalyst.timing, today)))
+    if catalyst.watch:
+        notes.append(CatalystNote(messages.WHAT_TO_WATCH.rstrip(":"), catalyst.watch))
+    if catalyst.analyst_watch:
+        note = catalyst.analyst_watch
+        when = f", {format_date(note.date)}" if note.date else ""
+        notes.append(CatalystNote(messages.analyst_watch(note.by + when), note.text, True))
+    return notes
 
 
 HOW_TO_ASK = (

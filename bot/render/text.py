@@ -74,7 +74,8 @@ def _single_point(answer: Answer, today: dt.date) -> list[str]:
     section, point = thesis.point(answer.point)  # type: ignore[misc]
     lines = [""]
     if isinstance(point, Catalyst):
-        lines.append(f"{HORIZON_TITLES[point.horizon]} catalyst · status: {point.status}")
+        status = f" · status: {facts.status_text(point.status)}" if point.status else ""
+        lines.append(f"{HORIZON_TITLES[point.horizon]} catalyst{status}")
     else:
         lines.append("Bull case" if section == "bull" else "Bear case / key risk")
         lines.append(_wrap(point.summary, ""))  # type: ignore[attr-defined]
@@ -93,14 +94,8 @@ def _single_point(answer: Answer, today: dt.date) -> list[str]:
 def _catalyst_extras(point: Point, today: dt.date) -> list[str]:
     if not isinstance(point, Catalyst):
         return []
-    lines = []
-    if point.watch:
-        lines.append(_wrap(f"{messages.WHAT_TO_WATCH} {point.watch}", "  "))
-    if point.window and point.window.end:
-        end = point.window.end
-        lines.append(_wrap(f"Window: {point.window.label} (ends {format_date(end)}, "
-                           f"{facts.countdown(end, today)})", "  "))
-    return lines
+    return [_wrap(f"{note.label}: {note.text}", "  ")
+            for note in facts.catalyst_notes(point, today)]
 
 
 def _source_names(thesis: Thesis, ids: list[str]) -> list[str]:
@@ -155,8 +150,7 @@ def render_overview(answer: Answer, today: dt.date) -> list[str]:
         _wrap(thesis.summary),
         f"{thesis.company} · {thesis.sector or 'Unclassified'} · "
         f"updated {format_date(thesis.updated)}",
-        "",
-        _wrap(thesis.overview),
+        *(["", _wrap(thesis.overview)] if thesis.overview else []),
         "",
         "Bull case",
         *(_wrap(f"• {p.title}: {p.summary}", "  ") for p in thesis.bull),

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import Engine
 
 from bot.knowledge.loader import load_theses
-from bot.knowledge.models import Catalyst, Thesis, Window
+from bot.knowledge.models import Catalyst, Thesis
 from bot.store import open_store
 from tests.conftest import KNOWLEDGE
 from tests.digest.helpers import fresh_postgres_database
@@ -27,12 +27,16 @@ def baba() -> Thesis:
     return load_theses(KNOWLEDGE).theses["BABA"]
 
 
-def catalyst(id: str, title: str, *, horizon: str = "near", start: dt.date | None = None,
-             end: dt.date | None = None, label: str = "window", status: str = "pending",
-             watch: str | None = None) -> Catalyst:
-    window = Window(start=start, end=end, label=label) if (start or end) else None
-    return Catalyst(id=id, title=title, horizon=horizon, detail=f"{title}.", watch=watch,
-                    window=window, status=status, sources=["thesis-document"])
+def catalyst(id: str, title: str, *, horizon: str = "near", when: str | dt.date | None = None,
+             what: str | None = None, status: dict[str, Any] | None = None,
+             watch: str | None = None, condition: str | None = None) -> Catalyst:
+    """A catalyst as an analyst would write it: `when` as the text gives it ("March 2027")."""
+    data: dict[str, Any] = {"id": id, "title": title, "horizon": horizon, "detail": f"{title}.",
+                            "watch": watch, "condition": condition, "status": status,
+                            "sources": ["thesis-document"]}
+    if when is not None:
+        data["timing"] = {"when": when, "what": what}
+    return Catalyst.model_validate(data)
 
 
 def thesis_like(base: Thesis, ticker: str, catalysts: list[Catalyst] | None = None,

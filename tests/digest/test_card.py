@@ -20,25 +20,47 @@ def _mrkdwn(blocks: list[dict]) -> str:
     return json.dumps(blocks, ensure_ascii=False)
 
 
-def test_buyback_window_counts_down_to_march_2027(baba: Thesis) -> None:
+def test_buyback_authorization_counts_down_in_months_to_march_2027(baba: Thesis) -> None:
     digest = build_digest([baba], D(2025, 11, 25))
-    assert "authorization runs through March 2027: 491 days left" in digest_text(digest)
+    assert "Buyback authorization: through March 2027 — in 16 months" in digest_text(digest)
     _, blocks = digest_blocks(digest)
-    assert "authorization runs through March 2027: 491 days left" in _mrkdwn(blocks)
+    assert "_Buyback authorization:_ through March 2027 — in 16 months" in _mrkdwn(blocks)
 
 
-def test_countdown_moves_with_the_date(baba: Thesis) -> None:
+def test_countdown_moves_with_the_date_at_the_precision_the_text_gives(baba: Thesis) -> None:
     text = digest_text(build_digest([baba], D(2026, 11, 25)))
-    assert "authorization runs through March 2027: 126 days left" in text
-    assert "production scaling through 2026: 36 days left" in text
-    assert "forecast horizon 2030: 1497 days left" in text
+    assert "Buyback authorization: through March 2027 — in 4 months" in text
+    assert "China's AI adoption forecast to exceed 30%: by 2030 — in 4 years" in text
+    for invented in ("days left", "31 Mar 2027", "31 Dec 2030", "31 Dec 2026"):
+        assert invented not in text  # no invented day to count down to
 
 
-def test_catalysts_are_grouped_by_horizon_with_what_to_watch(baba: Thesis) -> None:
+def test_conditional_catalyst_shows_its_condition_and_no_deadline(baba: Thesis) -> None:
+    digest = build_digest([baba], D(2026, 12, 27), last_digest=D(2026, 12, 24))
+    text = digest_text(digest)
+    chips = text[text.index("Custom Chip Production"):text.index("Long term")]
+    assert "Condition: If chip production scales through 2026 and powers competitive pricing" \
+        in chips
+    assert "—" not in chips and "left" not in chips and "ago" not in chips
+    assert not digest.due  # "if … through 2026" never comes due, even as 2026 ends
+    after = build_digest([baba], D(2027, 1, 2), last_digest=D(2026, 12, 31))
+    assert not after.due
+    _, blocks = digest_blocks(digest)
+    assert "_Condition:_ If chip production scales through 2026" in _mrkdwn(blocks)
+
+
+def test_catalysts_are_grouped_by_horizon_with_what_the_text_says_to_watch(baba: Thesis) -> None:
     text = digest_text(build_digest([baba], D(2026, 11, 25)))
     near, medium, long_ = (text.index(h) for h in ("Near term", "Medium term", "Long term"))
     assert near < text.index("Share Buybacks") < medium < text.index("Custom Chip") < long_
-    assert "Watch: Whether management accelerates the pace of repurchases" in text
+    assert "What to watch: revenue per model to rise and cloud contract sizes to expand" in text
+    assert text.count("What to watch") == 1  # the only catalyst whose text says what to watch
+
+
+def test_status_nobody_set_is_not_shown_anywhere(baba: Thesis) -> None:
+    digest = build_digest([baba], D(2026, 11, 25))
+    for shown in (digest_text(digest), _mrkdwn(digest_blocks(digest)[1])):
+        assert "pending" not in shown and "⏳" not in shown and "status" not in shown.lower()
 
 
 def test_digest_points_to_the_catalysts_command(baba: Thesis) -> None:
@@ -47,39 +69,61 @@ def test_digest_points_to_the_catalysts_command(baba: Thesis) -> None:
     assert "`/thesis BABA catalysts`" in _mrkdwn(digest_blocks(digest)[1])
 
 
+HIT = {"value": "hit", "by": "Jane Doe", "date": "2026-06-09"}
+
+
 def test_due_soon_and_just_passed_lead_in_date_order(baba: Thesis) -> None:
     today = D(2026, 6, 10)
     acme = thesis_like(baba, "ACME", [
-        catalyst("far", "Far away", end=D(2026, 6, 18), label="far"),       # 8 days: not yet
-        catalyst("soon", "Product launch", end=D(2026, 6, 13), label="launch window"),
-        catalyst("opens", "Tender opens", start=D(2026, 6, 11), end=D(2026, 9, 1), label="tender"),
-        catalyst("gone", "Old news", end=D(2026, 6, 2), label="old"),        # before last digest
-        catalyst("just", "Vote", start=D(2026, 6, 8), end=D(2026, 6, 8), label="shareholder vote",
-                 status="hit"),
-        catalyst("today", "Earnings", start=D(2026, 6, 10), end=D(2026, 6, 10), label="Q2 call"),
+        catalyst("far", "Far away", when=D(2026, 6, 18)),                  # 8 days: not yet
+        catalyst("soon", "Product launch", when="by 2026-06-13", what="launch window"),
+        catalyst("opens", "Tender opens", when="from 2026-06-11", what="tender"),
+        catalyst("gone", "Old news", when=D(2026, 6, 2)),                  # before last digest
+        catalyst("just", "Vote", when=D(2026, 6, 8), what="shareholder vote", status=HIT),
+        catalyst("today", "Earnings", when="2026-06-10", what="Q2 call"),
+        catalyst("month", "Approval", when="June 2026"),                   # this month
+        catalyst("later", "Launch", when="Q3 2026"),                       # a quarter, not yet
     ])
     digest = build_digest([acme], today, last_digest=D(2026, 6, 5))
-    assert [i.catalyst_id for i in digest.due] == ["just", "today", "opens", "soon"]
+    assert [i.catalyst_id for i in digest.due] == ["just", "today", "opens", "soon", "month"]
     text = digest_text(digest)
     due = text[text.index("Due soon / just passed"):text.index("ACME ·")]
-    assert "Vote — shareholder vote: 2 days ago (8 Jun 2026) · ✅ hit" in due
-    assert "Earnings — Q2 call: today (10 Jun 2026)" in due
-    assert "Tender opens — tender: starts tomorrow (11 Jun 2026)" in due
-    assert "Product launch — launch window: ends in 3 days (13 Jun 2026)" in due
-    assert "Far away" not in due and "Old news" not in due
+    assert "Vote — shareholder vote: 8 Jun 2026 — 2 days ago · ✅ hit — Jane Doe, 9 Jun 2026" \
+        in due
+    assert "Earnings — Q2 call: 10 Jun 2026 — today" in due
+    assert "Tender opens — tender: from 11 Jun 2026 — tomorrow" in due
+    assert "Product launch — launch window: by 13 Jun 2026 — in 3 days" in due
+    assert "Approval — When: June 2026 — this month" in due
+    assert "Far away" not in due and "Old news" not in due and "Launch —" not in due
+
+
+def test_a_quarter_half_or_year_comes_due_once_it_is_over_never_on_an_invented_day(
+        baba: Thesis) -> None:
+    acme = thesis_like(baba, "ACME", [
+        catalyst("q", "Quarter", when="Q2 2026"), catalyst("h", "Half", when="H1 2026"),
+        catalyst("y", "Year", when="by 2026"), catalyst("m", "Month", when="through May 2026"),
+    ])
+    inside = build_digest([acme], D(2026, 6, 30), last_digest=D(2026, 6, 29))
+    assert [i.catalyst_id for i in inside.due] == []
+    text = digest_text(inside)
+    assert "When: Q2 2026 — this quarter" in text and "When: H1 2026 — this half-year" in text
+    assert "When: by 2026 — this year" in text and "When: through May 2026 — 1 month ago" in text
+    after = build_digest([acme], D(2026, 7, 1), last_digest=D(2026, 6, 30))
+    assert [i.catalyst_id for i in after.due] == ["h", "q"]  # same day: by title
+    assert "Quarter — When: Q2 2026 — 1 quarter ago" in digest_text(after)
 
 
 def test_first_digest_looks_back_one_week(baba: Thesis) -> None:
     acme = thesis_like(baba, "ACME", [
-        catalyst("week", "Week ago", end=D(2026, 6, 3), label="a"),
-        catalyst("older", "Eight days ago", end=D(2026, 6, 2), label="b"),
+        catalyst("week", "Week ago", when=D(2026, 6, 3)),
+        catalyst("older", "Eight days ago", when=D(2026, 6, 2)),
     ])
     assert [i.catalyst_id for i in build_digest([acme], D(2026, 6, 10)).due] == ["week"]
 
 
 def test_due_items_from_several_theses_interleave_by_date(baba: Thesis) -> None:
-    a = thesis_like(baba, "AAA", [catalyst("x", "Later", end=D(2026, 6, 14))])
-    b = thesis_like(baba, "BBB", [catalyst("y", "Sooner", end=D(2026, 6, 11))])
+    a = thesis_like(baba, "AAA", [catalyst("x", "Later", when=D(2026, 6, 14))])
+    b = thesis_like(baba, "BBB", [catalyst("y", "Sooner", when=D(2026, 6, 11))])
     digest = build_digest([a, b], D(2026, 6, 10))
     assert [(i.ticker, i.title) for i in digest.due] == [("BBB", "Sooner"), ("AAA", "Later")]
 
@@ -113,12 +157,21 @@ def test_a_fresh_thesis_with_one_old_figure_warns_naming_that_figures_date(
     assert f"⚠️ {warning}" in contexts
 
 
-def test_hit_and_missed_catalysts_say_so(baba: Thesis) -> None:
-    acme = thesis_like(baba, "ACME", [catalyst("a", "Won", status="hit"),
-                                      catalyst("b", "Lost", status="missed"),
-                                      catalyst("c", "Open")])
-    text = digest_text(build_digest([acme], D(2026, 6, 10)))
-    assert "Won · ✅ hit" in text and "Lost · ❌ missed" in text and "Open · ⏳ pending" in text
+def test_a_status_says_who_set_it_and_when(baba: Thesis) -> None:
+    acme = thesis_like(baba, "ACME", [
+        catalyst("a", "Won", status=HIT),
+        catalyst("b", "Lost", status={"value": "missed", "by": "Ann Lee", "date": "2026-05-01",
+                                      "note": "launch slipped"}),
+        catalyst("c", "Still open", status={"value": "pending", "by": "Ann Lee",
+                                            "date": "2026-05-02"}),
+        catalyst("d", "Nobody judged")])
+    digest = build_digest([acme], D(2026, 6, 10))
+    text = digest_text(digest)
+    assert "Won · ✅ hit — Jane Doe, 9 Jun 2026" in text
+    assert "Lost · ❌ missed — Ann Lee, 1 May 2026: launch slipped" in text
+    assert "Still open · ⏳ pending — Ann Lee, 2 May 2026" in text
+    assert "    • Nobody judged\n" in text + "\n"
+    assert "*Won* · ✅ hit — Jane Doe, 9 Jun 2026" in _mrkdwn(digest_blocks(digest)[1])
 
 
 def test_analyst_text_cannot_become_markup_in_slack(baba: Thesis) -> None:
@@ -186,8 +239,9 @@ def test_a_few_theses_get_compact_cards_before_any_is_left_out(baba: Thesis) -> 
 )
 def test_any_digest_stays_within_slack_limits(baba: Thesis, count: int, title: str,
                                               catalysts: int) -> None:
-    items = [catalyst(f"c{j}", title, end=D(2026, 12, 20 + j % 10), label=title, watch=title,
-                      horizon=("near", "medium", "long")[j % 3]) for j in range(catalysts)]
+    items = [catalyst(f"c{j}", title, when=D(2026, 12, 20 + j % 10), what=title, watch=title,
+                      condition=title, horizon=("near", "medium", "long")[j % 3])
+             for j in range(catalysts)]
     theses = [thesis_like(baba, f"T{i}", items, title=title.strip() or "x") for i in range(count)]
     _, blocks = digest_blocks(build_digest(theses, D(2026, 12, 21), D(2026, 12, 18)))
     _assert_within_slack_limits(blocks)

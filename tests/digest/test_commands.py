@@ -111,7 +111,7 @@ def test_preview_prints_the_digest_for_a_date(
     assert main(["digest", "preview", "--date", "2025-11-25"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("Catalyst digest · Tue 25 Nov 2025\n")
-    assert "authorization runs through March 2027: 491 days left" in out
+    assert "Buyback authorization: through March 2027 — in 16 months" in out
     assert main(["digest", "preview", "--date", "25/11/2025"]) == 1
     assert capsys.readouterr().err == (
         'thesis: "25/11/2025" is not a date. Use YYYY-MM-DD, e.g. --date 2026-11-25.\n')
@@ -139,7 +139,7 @@ def test_clock_process_posts_a_due_digest_on_start(sqlite_url: str,
               now=dt.datetime.now(UTC) - dt.timedelta(days=2))
     clock = thesis_process(["bot.cli", "clock"], process_env(sqlite_url, fake_slack))
     try:
-        calls = fake_slack.wait_for("chat.postMessage", 1, timeout=20)
+        calls = fake_slack.wait_for("chat.postMessage", 1, timeout=120)
     finally:
         clock.terminate()
         clock.wait(timeout=10)

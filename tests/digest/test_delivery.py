@@ -243,8 +243,7 @@ def test_next_digest_shows_what_passed_since_the_last_one(
 
     store = open_store(sqlite_url)
     acme = thesis_like(baba, "ACME", [
-        catalyst("vote", "Shareholder vote", start=dt.date(2026, 11, 20),
-                 end=dt.date(2026, 11, 20), label="EGM"),
+        catalyst("vote", "Shareholder vote", when=dt.date(2026, 11, 20), what="EGM"),
     ])
     thursday = dt.datetime(2026, 11, 12, 9, 0, tzinfo=UTC)
     subscribe(store, "C1", dt.time(8, 30), "Europe/London", now=thursday - minutes(60))
@@ -253,7 +252,7 @@ def test_next_digest_shows_what_passed_since_the_last_one(
     run_due(store, client, [acme], thursday + dt.timedelta(days=11))  # Monday 23 Nov
     first, second = (c.params["blocks"][1]["text"]["text"] for c in posts(fake_slack))
     assert "Nothing due in the next 7 days." in first
-    assert "Shareholder vote — EGM: 3 days ago (20 Nov 2026)" in second
+    assert "Shareholder vote — EGM: 20 Nov 2026 — 3 days ago" in second
 
 
 def test_unsubscribed_channel_gets_nothing(

@@ -41,20 +41,20 @@ def test_repository_knowledge_is_valid() -> None:
     )
 
 
-def test_figure_without_source_names_file_line_and_field(knowledge_copy: Path) -> None:
-    path = _break(knowledge_copy, "    source: street-forecasts\n    keywords: [gdp",
-                  "    keywords: [gdp")
+def test_figure_without_unit_names_file_line_and_field(knowledge_copy: Path) -> None:
+    path = _break(knowledge_copy, '    unit: "% of annual GDP"\n', "")
     (problem,) = _problems(knowledge_copy)
     line = _line_of(path, "- id: china-ai-spending-gdp")
-    assert problem == f"{path}:{line}: figures[13].source: Field required"
+    assert problem == f"{path}:{line}: figures[12].unit: Field required"
 
 
 def test_point_citing_missing_source_is_reported(knowledge_copy: Path) -> None:
-    path = _break(knowledge_copy, "sources: [thesis-document, hugging-face]\n    keywords: [qwen,",
-                  "sources: [thesis-document, hugging-fase]\n    keywords: [qwen,")
+    path = _break(knowledge_copy, "sources: [street-forecasts, thesis-document]",
+                  "sources: [street-forcasts, thesis-document]")
     (problem,) = _problems(knowledge_copy)
     assert problem.startswith(f"{path}:")
-    assert "bull[1].sources[1]: point 'qwen-ecosystem' cites source 'hugging-fase'" in problem
+    assert ("catalysts[3].sources[0]: point 'china-ai-adoption' cites source 'street-forcasts'"
+            in problem)
 
 
 def test_duplicate_point_id_unknown_horizon_and_bad_date_all_reported(knowledge_copy: Path) -> None:
@@ -119,10 +119,10 @@ def test_validate_command_exit_codes(knowledge_copy: Path) -> None:
     ok = _thesis_cli("validate")
     assert ok.returncode == 0, ok.stdout + ok.stderr
     assert ok.stdout.startswith("OK: 1 thesis file(s)")
-    _break(knowledge_copy, "unit: quarters", "unit: fortnights")
+    _break(knowledge_copy, "unit: quarters", "unit: 9 quarters")
     bad = _thesis_cli("validate", str(knowledge_copy))
     assert bad.returncode == 1
-    assert "figures[2].unit: Input should be" in bad.stdout
+    assert "figures[2].unit: Value error, '9 quarters' is not a unit a card can print" in bad.stdout
     assert "1 problem found" in bad.stdout
 
 

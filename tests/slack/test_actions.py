@@ -64,10 +64,11 @@ def test_a_button_keeps_the_horizon_it_was_made_for_and_drops_one_that_is_gone(
 
 def test_sources_button_lists_the_sources_behind_the_point(served: Served) -> None:
     [params] = press(served, "nav:sources", {"c": "sources", "t": "BABA",
-                                             "p": "qwen-ecosystem-lead"})
+                                             "p": "china-ai-adoption"})
     assert title(params) == "BABA · Sources"
-    body = json.dumps(displayed(params["blocks"]))
-    assert "Hugging Face" in body
+    body = json.dumps(displayed(params["blocks"]), ensure_ascii=False)
+    assert "Street forecasts, as cited by the thesis document — The street" in body
+    assert "Hugging Face" not in body  # where models are is not who published the count
     assert "nav:sources" not in button_values(params)
 
 

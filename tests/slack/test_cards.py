@@ -43,7 +43,10 @@ def huge_thesis() -> Thesis:
     for i in range(30):
         c = point("cat", i)
         c.update(horizon=("near", "medium", "long")[i % 3], watch=f"Watch {NASTY}",
-                 window={"end": "2026-03-31", "label": f"window {NASTY}"})
+                 condition=f"If {NASTY}", timing={"when": "through March 2026",
+                                                  "what": f"window {NASTY}"},
+                 analyst_watch={"text": f"Note {NASTY}", "by": f"Analyst {NASTY}"},
+                 status={"value": "hit", "by": f"PM {NASTY}", "date": "2026-01-02"})
         catalysts.append(c)
     return Thesis.model_validate({
         "ticker": "HUGE", "company": f"Huge {NASTY}", "title": f"Title {NASTY} " + "x" * 400,
