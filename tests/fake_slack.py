@@ -45,6 +45,7 @@ class FakeSlack:
         self.user_tz: dict[str, tuple[str, int]] = {}
         self.bot_user_id = "UBOT"
         self.bot_id = "BBOT"
+        self.socket_url: Callable[[], str] | None = None  # apps.connections.open hands it out
         self._server = _Server(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -128,6 +129,8 @@ class FakeSlack:
         if method == "chat.postMessage":
             return {"ok": True, "channel": params.get("channel"), "ts": ts,
                     "message": {"text": params.get("text"), "ts": ts}}
+        if method == "apps.connections.open" and self.socket_url is not None:
+            return {"ok": True, "url": self.socket_url()}
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": ts}
         if method == "users.info":

@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
         raise messages.slack_unreachable(str(getattr(exc, "reason", exc))) from None
 
     if socket_mode:
-        from slack_bolt.adapter.socket_mode import SocketModeHandler
+        from bot.slack.socket import SocketModeHandler  # acks at once after a refresh
 
         assert settings.slack_app_token is not None
         SocketModeHandler(app, settings.slack_app_token.get_secret_value()).start()

@@ -85,8 +85,9 @@ def recorded_servers(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
         seen["started"] = "http"
         seen["http"] = kwargs
 
-    import slack_bolt.adapter.socket_mode as socket_mode
     import uvicorn
+
+    import bot.slack.socket as socket_mode
 
     monkeypatch.setattr(socket_mode, "SocketModeHandler", FakeSocketMode)
     monkeypatch.setattr(uvicorn, "run", fake_uvicorn)
