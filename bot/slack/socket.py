@@ -13,6 +13,7 @@ slack_sdk's own client and Bolt's own handler, unchanged; no extra dependency.
 
 from __future__ import annotations
 
+import contextlib
 import socket
 from typing import Any
 
@@ -28,10 +29,8 @@ def _close_promptly(connection: Connection) -> None:
     """Close `connection` without waiting out its reader's read timeout."""
     sock = connection.sock
     if sock is not None:
-        try:
+        with contextlib.suppress(OSError):  # already gone
             sock.shutdown(socket.SHUT_RDWR)  # wakes the thread blocked in recv()
-        except OSError:
-            pass  # already gone
     connection.disconnect()
 
 
