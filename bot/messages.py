@@ -259,6 +259,18 @@ def digest_failed(date: str, reason: str, retry: str | None) -> str:
     return f"⚠ The digest for {date} failed: {reason}.{then}"
 
 
+def digest_unconfirmed(date: str) -> str:
+    return (f"⚠ Slack did not confirm the digest for {date} in time. I will look for it in "
+            "this channel shortly and post it only if it is not there.")
+
+
+def digest_history_scope_missing(scopes: str) -> str:
+    """Logged when a retried digest cannot be looked for in the channel first."""
+    return (f"cannot look for an earlier digest before retrying a post: the app lacks {scopes}. "
+            "Add them (manifest.yml lists them) and reinstall the app; until then a digest "
+            "whose post was cut off may be posted twice.")
+
+
 def digest_last_error(reason: str) -> str:
     return f"⚠ Last error: {reason}."
 
@@ -280,6 +292,7 @@ def cli_unsubscribed(channel_id: str, was_subscribed: bool) -> str:
 CLI_NO_SUBSCRIPTIONS = ("No channel gets the digest yet. Add one with: "
                         "thesis digest subscribe C0123 --at 08:30 --tz Europe/London")
 CLI_NOTHING_POSTED = "nothing posted yet"
+CLI_UNCONFIRMED = "Slack did not confirm the post; it is looked for before any retry"
 
 
 def cli_last_posted(date: str) -> str:
@@ -302,11 +315,15 @@ def cli_bad_now(text: str) -> UserError:
     return UserError(f'"{text}" is not an ISO-8601 time. Use e.g. --now 2026-11-25T08:30:00+00:00.')
 
 
-def run_due_summary(when: str, posted: int, failed: list[tuple[str, str]], taken: int) -> str:
-    """What `thesis digest run-due` prints: `failed` holds (channel, error code) pairs."""
-    if not (posted or failed or taken):
+def run_due_summary(when: str, posted: int, failed: list[tuple[str, str]], taken: int,
+                    unconfirmed: list[str] | tuple[str, ...] = ()) -> str:
+    """What `thesis digest run-due` prints: `failed` holds (channel, error code) pairs;
+    `unconfirmed` the channels whose post Slack never answered."""
+    if not (posted or failed or taken or unconfirmed):
         return f"{when}: no digest due."
-    parts = [f"{posted} posted", *(f"{channel} failed ({error})" for channel, error in failed)]
+    parts = [f"{posted} posted", *(f"{channel} failed ({error})" for channel, error in failed),
+             *(f"{channel} unconfirmed (Slack did not answer; checked before any retry)"
+               for channel in unconfirmed)]
     if taken:
         parts.append(f"{taken} already posted or in progress elsewhere")
     return f"{when}: " + ", ".join(parts) + "."

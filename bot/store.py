@@ -39,8 +39,9 @@ from sqlalchemy.schema import CreateColumn
 
 metadata = MetaData()
 
-# Statuses of a ledger row. `failed` rows are retried while `final` is false.
-CLAIMED, POSTED, FAILED = "claimed", "posted", "failed"
+# Statuses of a ledger row. `failed` rows are retried while `final` is false; so are `unknown`
+# ones (a post Slack never answered: it may be there; bot/digest/delivery.py looks first).
+CLAIMED, POSTED, FAILED, UNKNOWN = "claimed", "posted", "failed", "unknown"
 
 # Any constant will do: it serialises concurrent `ensure_schema` calls on PostgreSQL.
 _SCHEMA_LOCK = 0x7468_6573_6973

@@ -50,7 +50,7 @@ from bot.digest.schedule import Schedule, canonical_tz, parse_time
 from bot.knowledge.models import Thesis
 from bot.render.facts import format_date
 from bot.render.limits import echo
-from bot.store import FAILED, POSTED, digest_posts, insert_for, subscriptions
+from bot.store import FAILED, POSTED, UNKNOWN, digest_posts, insert_for, subscriptions
 
 if TYPE_CHECKING:
     from slack_sdk import WebClient
@@ -320,6 +320,8 @@ def status_message(status: ChannelStatus | None) -> str:
                  else "next time" if latest.final else "later today")
         lines.append(messages.digest_failed(format_date(latest.local_date),
                                             explain_error(latest.error), retry))
+    elif latest and latest.status == UNKNOWN and not latest.final:
+        lines.append(messages.digest_unconfirmed(format_date(latest.local_date)))
     elif sub.last_error and (latest is None or latest.status != POSTED):
         lines.append(messages.digest_last_error(explain_error(sub.last_error)))
     return " ".join(lines)
