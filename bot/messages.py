@@ -224,13 +224,22 @@ def slack_post_error(code: str) -> str:
     return _SLACK_POST_ERRORS.get(code, f"Slack answered `{code}`")
 
 
-def digest_on(schedule: str, channel_id: str, weekdays_only: bool) -> str:
+def digest_on(schedule: str, channel_id: str, weekdays_only: bool,
+              membership: str = "unknown") -> str:
+    """`membership`: "joined" (the bot just joined the channel), "member", or "unknown"."""
     other = "add `daily` to include weekends" if weekdays_only else "`weekdays` to skip weekends"
+    tail = {"joined": " I joined this channel to post it.", "member": ""}.get(
+        membership, f" {DIGEST_INVITE_ME}")
     return (
         f"Catalyst digest on: {schedule}, here in <#{channel_id}>. "
         f"Change it with /thesis digest on HH:MM Area/City ({other}); "
-        f"stop it with /thesis digest off. {DIGEST_INVITE_ME}"
+        f"stop it with /thesis digest off.{tail}"
     )
+
+
+DIGEST_INVITE_FIRST = ("I'm not in this private channel, so I could not post a digest here. "
+                       "Invite me with /invite @thesis-bot, then run /thesis digest on again.")
+DIGEST_ARCHIVED = "This channel is archived: no digest can be posted here."
 
 
 def digest_off(was_subscribed: bool) -> str:

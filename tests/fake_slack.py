@@ -56,6 +56,8 @@ class FakeSlack:
         self.history: dict[str, list[dict[str, Any]]] = defaultdict(list)  # channel → messages
         self.public_channels: set[str] | None = None  # None: every C… channel is public
         self.members: set[str] = set()  # channels the bot is in (conversations.join adds)
+        self.enforce_membership = False  # True: chat.postMessage to a channel not in members
+        #                                  fails with not_in_channel, as Slack does
         self._holds: dict[str, list[threading.Event]] = defaultdict(list)
         self._server = _Server(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
@@ -146,6 +148,9 @@ class FakeSlack:
             return {"ok": True, "user_id": self.bot_user_id, "bot_id": self.bot_id,
                     "team_id": "T0001", "team": "Test", "user": "thesis-bot"}
         if method == "chat.postMessage":
+            channel = str(params.get("channel"))
+            if self.enforce_membership and channel[:1] in "CG" and channel not in self.members:
+                return {"ok": False, "error": "not_in_channel"}
             message = {"type": "message", "text": params.get("text"), "ts": ts,
                        "user": self.bot_user_id, "bot_id": self.bot_id,
                        "blocks": params.get("blocks"), "metadata": params.get("metadata")}

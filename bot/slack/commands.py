@@ -85,10 +85,14 @@ class CommandListeners:
         if request.action == "on":
             if is_direct_message(command):
                 return _sentence(messages.DIGEST_NEEDS_CHANNEL)
+            try:
+                membership = subs.join_channel(client, channel_id)
+            except messages.UserError as exc:
+                return _sentence(str(exc))
             tz = request.tz or subs.user_time_zone(client, user_id)
             sub = subs.subscribe(store, channel_id, request.at or subs.DEFAULT_AT, tz,
                                  request.weekdays_only, user_id)
-            return _sentence(subs.subscribed_message(sub), ours=True)
+            return _sentence(subs.subscribed_message(sub, membership), ours=True)
         if request.action == "off":
             return _sentence(subs.unsubscribed_message(subs.unsubscribe(store, channel_id)))
         if request.action == "status":

@@ -17,7 +17,9 @@ ROOT = Path(__file__).resolve().parents[2]
 METHOD_SCOPES = {"chat.postMessage": {"chat:write"}, "users.info": {"users:read"},
                  "views.publish": set(), "auth.test": set(), "response_url": set(),
                  # a digest retried looks for its earlier post, in public and private channels
-                 "conversations.history": {"channels:history", "groups:history"}}
+                 "conversations.history": {"channels:history", "groups:history"},
+                 # /thesis digest on: join a public channel; in a private one, am I in it?
+                 "conversations.join": {"channels:join"}, "conversations.info": {"groups:read"}}
 EVENT_SCOPES = {"app_mention": {"app_mentions:read"}, "message.im": {"im:history"},
                 "app_home_opened": set()}
 
@@ -53,6 +55,8 @@ def test_manifest_scopes_are_exactly_what_the_app_uses(served: Served) -> None:
     served.replies("response_url")
     served.slack.command("digest off", served.response_url())
     served.replies("response_url", 2)
+    served.slack.command("digest on 08:30", served.response_url(), channel_id="G0PRIVATE")
+    served.replies("response_url", 3)
     run_a_retried_digest(served)
     called = {c.method for c in served.fake.calls}
     assert called <= set(METHOD_SCOPES), called - set(METHOD_SCOPES)
