@@ -21,6 +21,14 @@ def knowledge_dir_unreadable(reason: str) -> UserError:
     )
 
 
+DATABASE_UNAVAILABLE = (
+    "the database (DATABASE_URL) is unavailable. Questions are still answered; until it is "
+    "back, /thesis digest on/off/status and 👍/👎 votes fail, and each event is checked against "
+    "this process's memory only (two processes could both answer a retried event)")
+DATABASE_BACK = "the database (DATABASE_URL) is back: digest settings, votes and the shared " \
+    "duplicate-event check work again"
+
+
 def missing_setting(variable: str, why: str) -> UserError:
     return UserError(f"{variable} is not set: {why}. Set it in the environment and retry.", 2)
 
@@ -239,6 +247,8 @@ def digest_on(schedule: str, channel_id: str, weekdays_only: bool,
 
 DIGEST_INVITE_FIRST = ("I'm not in this private channel, so I could not post a digest here. "
                        "Invite me with /invite @thesis-bot, then run /thesis digest on again.")
+DIGEST_DATABASE_DOWN = ("The digest settings are unavailable right now (my database is down). "
+                        "Questions still work; try this again in a few minutes.")
 DIGEST_ARCHIVED = "This channel is archived: no digest can be posted here."
 
 

@@ -135,7 +135,9 @@ def create_engine_for(url: str) -> Engine:
     writers queue on the lock instead of failing with "database is locked" on upgrade.
     """
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True)
+        # A server that does not answer fails a connection in seconds, not never.
+        connect_args = {"connect_timeout": 5} if url.startswith("postgresql") else {}
+        return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
 
     engine = create_engine(url, connect_args={"timeout": 30})
 

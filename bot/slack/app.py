@@ -20,8 +20,8 @@ from bot.settings import Settings, require
 from bot.slack import actions, commands, home, outcomes
 from bot.slack import messages as message_events
 from bot.slack.client import web_client
-from bot.slack.records import Records
-from bot.store import open_store
+from bot.slack.records import Database, Records
+from bot.store import create_engine_for
 
 ANSWER_WORKERS = 16  # threads that answer after the ack: mostly waiting on Slack's Web API
 ANSWER_PATIENCE = 0.25  # seconds an answer may wait for acks in flight to go out first
@@ -87,6 +87,14 @@ class ThesisApp(App):
     the AckFirst its HTTP server reports acks in flight to."""
 
     ack_first: AckFirst
+    deps: Deps
+
+    def health(self) -> dict[str, object]:
+        """/healthz: 200 while questions can be answered; `database` says whether digest
+        settings and votes work too ("ok", "unavailable", or "unknown" before the first
+        check)."""
+        return {"ok": True, "theses": len(self.deps.engine.theses),
+                "database": self.deps.records.database.state()}
 
     def dispatch(self, req: BoltRequest) -> BoltResponse:
         started = time.perf_counter()
@@ -99,13 +107,16 @@ def create_app(settings: Settings, engine: Engine, client: WebClient | None = No
                socket_mode: bool = False,
                today: Callable[[], dt.date] = dt.date.today) -> App:
     """The Slack app. Checks its token with auth.test once, here, and creates the tables it
-    writes to. HTTP mode needs SLACK_SIGNING_SECRET; Socket Mode does not."""
+    writes to; an unreachable database is logged, with what waits for it, and answers go on
+    without it. HTTP mode needs SLACK_SIGNING_SECRET; Socket Mode does not."""
     require(settings, "slack_bot_token")
     if not socket_mode:
         require(settings, "slack_signing_secret")
     client = client or web_client(settings)
-    store = open_store(settings.database_url)
-    deps = Deps(engine, settings, Records(store), store, today)
+    store = create_engine_for(settings.database_url)
+    database = Database(store)
+    database.start()
+    deps = Deps(engine, settings, Records(store, database=database), store, today)
     secret = settings.slack_signing_secret.get_secret_value() \
         if settings.slack_signing_secret else ""
     app = ThesisApp(
@@ -118,6 +129,7 @@ def create_app(settings: Settings, engine: Engine, client: WebClient | None = No
         process_before_response=True,
     )
     app.ack_first = deps.ack_first
+    app.deps = deps
     app.middleware(outcomes.mark_received)
     app.error(outcomes.on_error)
     register_listeners(app, deps)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
+from sqlalchemy.exc import DBAPIError
 
 from bot import messages
 from bot.render import limits
@@ -73,6 +74,13 @@ class CommandListeners:
 
     def digest(self, text: str, command: dict[str, Any], client: WebClient) -> Message:
         """`/thesis digest [on [HH:MM] [Area/City] [daily] | off | status | preview]`."""
+        try:
+            return self._digest(text, command, client)
+        except DBAPIError as exc:  # the database is unreachable: say so, not "went wrong"
+            self.deps.records.database.failed(exc)
+            return _sentence(messages.DIGEST_DATABASE_DOWN)
+
+    def _digest(self, text: str, command: dict[str, Any], client: WebClient) -> Message:
         from bot.digest import subscriptions as subs
 
         channel_id = command.get("channel_id", "")

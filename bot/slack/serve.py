@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import logging
 import urllib.error
-from typing import Any
 
 from bot import messages
 from bot.settings import MissingSetting, Settings, require
@@ -53,14 +52,10 @@ def run(args: argparse.Namespace) -> int:
     from bot.slack.http import SlackHttp
 
     port = args.port or settings.port
-    http = SlackHttp(app, health=lambda: _health(engine))
+    http = SlackHttp(app, health=app.health)  # type: ignore[attr-defined]
     uvicorn.run(http, host=args.host, port=port, access_log=False, log_config=None,
                 timeout_graceful_shutdown=10)
     return 0
-
-
-def _health(engine: Any) -> dict[str, Any]:
-    return {"ok": True, "theses": len(engine.theses)}
 
 
 def _slack_error(text: str) -> str:
