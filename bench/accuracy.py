@@ -1,40 +1,86 @@
-"""Prints the matcher's accuracy per category on every set in tests/eval/ (questions, heldout,
-blind, blind2, blind3, blind4: each written by another hand, without seeing the matcher), and
-its misses.
+"""Prints the matcher's accuracy: BABA alone and in the book, each thesis of the book alone and
+together, and the frozen held-out set (whose misses are never printed: it is never tuned on).
 
-Usage: .venv/bin/python bench/accuracy.py [--misses]
+Usage: .venv/bin/python bench/accuracy.py [--misses] [--categories]
 """
 
 from __future__ import annotations
 
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.engine import Engine  # noqa: E402
-from tests.eval.evaluate import evaluate, load_cases  # noqa: E402
+from tests.eval.evaluate import (  # noqa: E402
+    BABA_ONLY,
+    BABA_SETS,
+    BOOK,
+    BOOK_SETS,
+    FROZEN_SET,
+    FROZEN_THESES,
+    Report,
+    evaluate,
+    load_cases,
+)
+
+
+def engine_over(*files: Path) -> Engine:
+    """An engine over these thesis files together."""
+    folder = Path(tempfile.mkdtemp(prefix="book-"))
+    for path in files:
+        shutil.copy(path, folder / path.name)
+    try:
+        return Engine.from_dirs(folder, ROOT / "intents")
+    finally:
+        shutil.rmtree(folder)
+
+
+def line(label: str, report: Report) -> str:
+    right, total = sum(report.right.values()), sum(report.total.values())
+    return f"{label:<44}{right:>6}{total:>6}{report.accuracy():>9.1%}"
+
+
+def show(label: str, report: Report, misses: bool, categories: bool) -> None:
+    print(line(label, report))
+    if categories:
+        for category in sorted(report.total):
+            print(f"    {category:<40}{report.right[category]:>6}{report.total[category]:>6}"
+                  f"{report.accuracy(category):>9.1%}")
+    if misses:
+        for case, got, point in report.misses:
+            print(f"    MISS [{case.category}] {case.q!r}: want {case.thesis}/{case.card}/"
+                  f"{case.point}{' (generic)' if case.generic else ''}, got {got}/{point}")
 
 
 def main() -> None:
-    engine = Engine.from_dirs(ROOT / "tests" / "fixtures" / "knowledge", ROOT / "intents")
-    cases = load_cases()
-    report = evaluate(engine, cases)
-    print(f"{'category':<16}{'right':>7}{'total':>7}{'accuracy':>10}")
-    for category in sorted(report.total):
-        print(f"{category:<16}{report.right[category]:>7}{report.total[category]:>7}"
-              f"{report.accuracy(category):>10.1%}")
-    unknown = [c for c in cases if c.card == "unknown"]
-    oos = evaluate(engine, unknown)
-    print(f"{'overall':<16}{sum(report.right.values()):>7}{sum(report.total.values()):>7}"
-          f"{report.accuracy():>10.1%}")
-    print(f"{'unknown-expected':<16}{sum(oos.right.values()):>7}{len(unknown):>7}"
-          f"{oos.accuracy():>10.1%}")
-    if "--misses" in sys.argv:
-        for case, card, point in report.misses:
-            print(f"MISS [{case.category}] {case.q!r}: want {case.card}/{case.point}, "
-                  f"got {card}/{point}")
+    misses, categories = "--misses" in sys.argv, "--categories" in sys.argv
+    book_files = sorted(BOOK.glob("*.yaml"))
+    frozen_files = sorted(FROZEN_THESES.glob("*.yaml"))
+    baba = sorted(BABA_ONLY.glob("*.yaml"))
+    print(f"{'set (theses loaded)':<44}{'right':>6}{'total':>6}{'accuracy':>9}")
+    baba_cases = load_cases(*BABA_SETS)
+    show("BABA sets (BABA alone)", evaluate(engine_over(*baba), baba_cases), misses, categories)
+    whole = engine_over(*book_files, *frozen_files)
+    show(f"BABA sets (book of {len(whole.covered)})", evaluate(whole, baba_cases), misses,
+         categories)
+    for path in BOOK_SETS:
+        cases = load_cases(path)
+        thesis_file = BOOK / f"{path.stem}.yaml"
+        if thesis_file.exists():
+            show(f"{path.name} ({path.stem.upper()} alone)",
+                 evaluate(engine_over(thesis_file), [c for c in cases if not c.generic
+                                                     and c.card != "compare"]),
+                 misses, categories)
+        show(f"{path.name} (book of {len(whole.covered)})", evaluate(whole, cases), misses,
+             categories)
+    frozen = load_cases(FROZEN_SET)
+    show("FROZEN (BABA + its thesis)", evaluate(engine_over(*baba, *frozen_files), frozen),
+         False, categories)
+    show(f"FROZEN (book of {len(whole.covered)})", evaluate(whole, frozen), False, categories)
 
 
 if __name__ == "__main__":

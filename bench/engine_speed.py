@@ -98,11 +98,12 @@ def main() -> None:
     args = parser.parse_args()
     questions = [c.q for c in load_cases()]
     _report("1 thesis", ROOT / "knowledge", questions)
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp) / "knowledge"
-        write_theses(folder, args.theses - 1)
-        shutil.copy(ROOT / "knowledge" / "baba.yaml", folder / "baba.yaml")
-        _report(f"{args.theses} theses", folder, questions)
+    for count in (10, args.theses):
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp) / "knowledge"
+            write_theses(folder, count - 1)
+            shutil.copy(ROOT / "knowledge" / "baba.yaml", folder / "baba.yaml")
+            _report(f"{count} theses", folder, questions)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""The `thesis` command: ask | validate | serve | digest | clock.
+"""The `thesis` command: ask | validate | serve | digest | clock | report | diff.
 
 Each command imports only what it needs, so `thesis ask` starts fast and never loads Slack.
 """
@@ -36,6 +36,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     ask.add_argument("question", help='the question, or "-" to read one question per line')
     ask.add_argument("--json", action="store_true", help="print a JSON object per question")
+    ask.add_argument("--explain", action="store_true",
+                     help="also print why: thesis and intent scores, the top points")
     ask.add_argument("--knowledge", type=Path, metavar="DIR", default=argparse.SUPPRESS)
 
     validate = sub.add_parser(
@@ -79,6 +81,30 @@ def _parser() -> argparse.ArgumentParser:
     run_due = dsub.add_parser("run-due", help="post every digest that is due and not yet posted")
     run_due.add_argument("--now", help="pretend it is this ISO-8601 instant")
 
+    report = sub.add_parser(
+        "report",
+        help="questions the bot could not answer well, similar ones grouped",
+        description="List recorded unanswered questions (unknown, unsure, or voted 👎), similar "
+                    "wordings grouped, with the card they got and the point they likely wanted.",
+        epilog="Example: thesis report --since 7d --thesis BABA",
+    )
+    report.add_argument("--since", default="7d", help="7d, 24h, 2w or YYYY-MM-DD (default 7d)")
+    report.add_argument("--thesis", metavar="TICKER", help="only questions about this thesis")
+    report.add_argument("--json", action="store_true", help="print one JSON object")
+    report.add_argument("--now", help=argparse.SUPPRESS)  # reproducible reports in tests
+
+    diff = sub.add_parser(
+        "diff",
+        help="what changed in a thesis: figures, points, catalysts",
+        description="List in words what changed between two versions of a thesis: two files, "
+                    "or a thesis now against git at a revision or date.",
+        epilog="Example: thesis diff BABA --since 2026-01-01",
+    )
+    diff.add_argument("old", metavar="OLD|TICKER", help="old file, or the ticker with --since")
+    diff.add_argument("new", nargs="?", metavar="NEW", help="new file")
+    diff.add_argument("--since", metavar="REV|DATE", help="git revision or YYYY-MM-DD")
+    diff.add_argument("--knowledge", type=Path, metavar="DIR", default=argparse.SUPPRESS)
+
     sub.add_parser(
         "clock",
         help="run `digest run-due` every minute (APScheduler)",
@@ -97,6 +123,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bot.commands.validate import run
         elif args.command == "serve":
             from bot.slack.serve import run
+        elif args.command == "diff":
+            from bot.commands.diff import run
+        elif args.command == "report":
+            from bot.commands.report import run
         elif args.command == "digest":
             from bot.digest.commands import run
         else:

@@ -105,6 +105,15 @@ def no_thesis_on(subject: str, covered: str) -> str:
     return f"I don't have a thesis on {subject}. Theses I cover: {covered}."
 
 
+SEARCH_TITLE = "Across the book"
+NOTHING_ACROSS_THE_BOOK = "No thesis in the book speaks to that."
+
+
+def covered_elsewhere(ticker: str, topic: str, other: str) -> str:
+    """A named thesis lacks the topic another thesis has."""
+    return f"The {ticker} thesis doesn't cover {topic}. {other}'s does:"
+
+
 def not_in_thesis(ticker: str) -> str:
     return (f"The {ticker} thesis doesn't say: it covers the bull and bear case, risks, "
             "catalysts and their figures, nothing more.")
@@ -346,3 +355,69 @@ def run_due_summary(when: str, posted: int, failed: list[tuple[str, str]], taken
     if taken:
         parts.append(f"{taken} already posted or in progress elsewhere")
     return f"{when}: " + ", ".join(parts) + "."
+
+
+# -- thesis report -----------------------------------------------------------------------------
+
+
+def report_bad_since(text: str) -> UserError:
+    return UserError(f"--since {text!r} is not a span or a date. Use 7d, 24h, 2w or 2026-01-05.")
+
+
+def report_heading(since: str, ticker: str | None, questions: int, groups: int) -> str:
+    scope = f" about {ticker.upper()}" if ticker else ""
+    if not questions:
+        return f"No unanswered questions{scope} since {since}."
+    return (f"Unanswered questions{scope} since {since}: {questions} "
+            f"question{'s' if questions != 1 else ''} in {groups} group"
+            f"{'s' if groups != 1 else ''}, most asked first.")
+
+
+# -- thesis diff -------------------------------------------------------------------------------
+
+DIFF_NO_CHANGES = "No change in figures, points or catalysts."
+
+
+def diff_usage() -> UserError:
+    return UserError("give two files (thesis diff OLD.yaml NEW.yaml) or a ticker and --since "
+                     "(thesis diff BABA --since 2026-01-01).", 2)
+
+
+def diff_not_a_thesis(name: str, reason: str) -> UserError:
+    return UserError(f"{name} is not a valid thesis ({reason}). Run thesis validate on it.")
+
+
+def diff_unreadable(name: str, reason: str) -> UserError:
+    return UserError(f"cannot read {name}: {reason}. Check the path.")
+
+
+def diff_no_thesis(ticker: str, folder: str) -> UserError:
+    return UserError(f"no thesis file under {folder} has ticker {ticker.upper()}. "
+                     "Check the ticker, or pass --knowledge DIR.")
+
+
+def diff_nothing_before(name: str, since: str) -> UserError:
+    return UserError(f"git has no version of {name} before {since}. Pick a later date.")
+
+
+def diff_git_failed(command: str, stderr: list[str]) -> UserError:
+    detail = f": {stderr[0]}" if stderr else ""
+    return UserError(f"git {command} failed{detail}. Is the knowledge folder in a git "
+                     "repository, and the revision right?")
+
+
+# -- thesis updated posts ----------------------------------------------------------------------
+
+THESIS_UPDATED_NO_DETAIL = "Only the date moved: no figure, point or catalyst changed."
+
+
+def thesis_updated_title(ticker: str) -> str:
+    return f"{ticker} thesis updated"
+
+
+def thesis_updated_when(company: str, old: str, new: str) -> str:
+    return f"{company}: updated {new} (was {old}). What changed:"
+
+
+def cli_update_posted(ticker: str, channel_id: str) -> str:
+    return f"posted {ticker} thesis updated to {channel_id}"

@@ -20,6 +20,10 @@ class Settings(BaseSettings):
     knowledge_dir: Path = Field(REPO_ROOT / "knowledge", validation_alias="THESIS_KNOWLEDGE_DIR")
     intents_dir: Path = Field(REPO_ROOT / "intents", validation_alias="THESIS_INTENTS_DIR")
     stale_after_days: int = Field(180, ge=1, validation_alias="THESIS_STALE_AFTER_DAYS")
+    # Unanswered questions: kept this many days, with who asked only when THESIS_LOG_USERS is set.
+    question_retention_days: int = Field(90, ge=1,
+                                         validation_alias="THESIS_QUESTION_RETENTION_DAYS")
+    log_users: bool = Field(False, validation_alias="THESIS_LOG_USERS")
     cache_dir: Path | None = Field(None, validation_alias="THESIS_CACHE_DIR", validate_default=True)
 
     slack_bot_token: SecretStr | None = None

@@ -118,6 +118,52 @@ feedback = Table(
     Column("confidence", Float),
 )
 
+# Questions the bot could not answer well (bot/questions.py): "I don't know", an answer below
+# the "Did you mean" band, or a 👎. `user_id` only when THESIS_LOG_USERS is set.
+unanswered_questions = Table(
+    "unanswered_questions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", UtcDateTime, nullable=False, index=True),
+    Column("surface", String(32), nullable=False),  # mention, direct message, command, feedback
+    Column("reason", String(16), nullable=False),  # unknown, unsure, thumbs_down
+    Column("question", Text, nullable=False),
+    Column("ticker", String(16)),  # the thesis the bot guessed, if any
+    Column("card", String(16), nullable=False),  # the card the asker got
+    Column("point", String(64)),  # the point it most likely wanted, if any
+    Column("confidence", Float),
+    Column("user_id", String(32)),
+)
+
+# Every version of a thesis seen by any process, keyed by its `updated` date; `changes` (JSON
+# list of lines) is NULL for the first version seen, which announces nothing (bot/updates.py).
+thesis_versions = Table(
+    "thesis_versions",
+    metadata,
+    Column("ticker", String(16), primary_key=True),
+    Column("updated", Date, primary_key=True),
+    Column("snapshot", Text, nullable=False),  # the thesis as JSON
+    Column("changes", Text),
+    Column("seen_at", UtcDateTime, nullable=False),
+)
+
+# The "thesis updated" ledger: one row per (channel, ticker, updated), claimed before posting.
+update_posts = Table(
+    "update_posts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("channel_id", String(32), nullable=False),
+    Column("ticker", String(16), nullable=False),
+    Column("updated", Date, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("claimed_at", UtcDateTime, nullable=False),
+    Column("claim_token", String(36), nullable=False),
+    Column("attempts", Integer, nullable=False, server_default=text("1")),
+    Column("message_ts", String(32)),
+    Column("error", Text),
+    UniqueConstraint("channel_id", "ticker", "updated", name="uq_update_posts_channel_version"),
+)
+
 answered_events = Table(
     "slack_events_answered",
     metadata,

@@ -42,6 +42,7 @@ def as_json(answer: Answer, text: str) -> str:
             "point": answer.point,
             "confidence": answer.confidence,
             "alternatives": [a.as_dict() for a in answer.alternatives],
+            "theses": [m.thesis.ticker for m in answer.matches],
             "text": text,
         },
         ensure_ascii=False,
@@ -59,5 +60,7 @@ def run(args: argparse.Namespace) -> int:
     for question in questions:
         answer = engine.answer(question)
         text = render_text(answer, stale_after_days=settings.stale_after_days)
+        if args.explain and not args.json:
+            text += "\n\nWhy this card:\n" + "\n".join(f"  {line}" for line in answer.trace)
         print(as_json(answer, text) if args.json else text, flush=args.question == "-")
     return 0

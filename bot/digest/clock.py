@@ -36,10 +36,11 @@ def build_scheduler(tick: Callable[[], object]) -> BlockingScheduler:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bot.digest.commands import load_knowledge
+    from bot.book import open_book
     from bot.digest.delivery import run_due
     from bot.slack.client import web_client
     from bot.store import open_store
+    from bot.updates import announce_updates
 
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -47,14 +48,18 @@ def run(args: argparse.Namespace) -> int:
     settings = Settings()
     client = web_client(settings)  # a missing token stops us here, once, not every minute
     store = open_store(settings.database_url)
-    knowledge = getattr(args, "knowledge", None)
+    # Edited YAML goes live without a restart; a broken edit keeps the file's last good version.
+    book = open_book(settings, getattr(args, "knowledge", None)).start()
+    book.reload_on_sighup()
 
     def tick() -> None:
-        theses = load_knowledge(knowledge, settings)  # picks up edited YAML without a restart
+        theses = list(book.edition.theses.values())
         report = run_due(store, client, theses, dt.datetime.now(dt.UTC),
                          stale_after_days=settings.stale_after_days)
         if report.outcomes:
             logger.info("%s", report.summary())
+        for channel, ticker in announce_updates(store, client, theses, dt.datetime.now(dt.UTC)):
+            logger.info("posted %s thesis updated to %s", ticker, channel)
 
     logger.info("thesis clock: digest run-due every minute; Ctrl-C to stop")
     build_scheduler(tick).start()  # until Ctrl-C (exit 130) or SIGTERM

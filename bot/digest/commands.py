@@ -81,6 +81,10 @@ def _run_due(args: argparse.Namespace, settings: Settings) -> int:
     theses = load_knowledge(getattr(args, "knowledge", None), settings)
     report = run_due(store, client, theses, now, stale_after_days=settings.stale_after_days)
     print(report.summary())
+    from bot.updates import announce_updates
+
+    for channel, ticker in announce_updates(store, client, theses, now):
+        print(messages.cli_update_posted(ticker, channel))
     return 0
 
 

@@ -7,7 +7,10 @@ from typing import Literal
 
 from bot.knowledge.models import Thesis
 
-Card = Literal["bull", "bear", "catalyst", "risk", "overview", "figures", "help", "unknown"]
+Card = Literal["bull", "bear", "catalyst", "risk", "overview", "figures", "help", "unknown",
+               "list", "compare", "search"]
+# Cards about the book rather than one thesis: their theses are in `Answer.matches`.
+BOOK_CARDS = ("list", "compare", "search")
 CARDS: tuple[str, ...] = Card.__args__  # type: ignore[attr-defined]
 
 # Where each card's points live in a thesis.
@@ -30,6 +33,16 @@ class Alternative:
 
 
 @dataclass(frozen=True, slots=True)
+class Match:
+    """One thesis's part of a book card: the card of it to show, and the point if one."""
+
+    thesis: Thesis
+    card: Card
+    point: str | None = None
+    score: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
 class Answer:
     question: str
     card: Card
@@ -42,6 +55,9 @@ class Answer:
     covered: tuple[str, ...] = ()
     unknown_subject: str | None = None
     reason: str = ""
+    matches: tuple[Match, ...] = ()  # list, compare and search cards
+    topic: str = ""  # the words a named thesis lacks ("reason: covered elsewhere")
+    trace: tuple[str, ...] = ()  # why this card: `thesis ask --explain`
 
     @property
     def ticker(self) -> str | None:

@@ -53,16 +53,22 @@ def clean_text(raw: str) -> str:
 
 
 def stem(word: str) -> str:
-    """A deliberately light stemmer (plurals, -ing), applied alike to questions and vocabulary."""
-    if len(word) >= 6 and word.endswith("ing"):
-        base = word[:-3]
+    """A deliberately light stemmer (plurals, -ing, -ed, a silent final e), applied alike to
+    questions and vocabulary: "reprices", "repriced" and "repricing" meet at "repric"."""
+    if not word.isalpha():
+        return word
+    if len(word) >= 6 and word.endswith("ing") or len(word) >= 5 and word.endswith("ed") \
+            and not word.endswith("eed"):
+        base = word[:-3] if word.endswith("ing") else word[:-2]
         if len(base) >= 3 and base[-1] == base[-2] and base[-1] not in "lsz":
             base = base[:-1]
         return base
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
+        word = word[:-1]
+    if len(word) >= 4 and word.endswith("e") and not word.endswith("ee"):
+        word = word[:-1]
     return word
 
 

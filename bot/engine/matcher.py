@@ -1,20 +1,32 @@
-"""The Engine: indexes built once from the knowledge base, then question -> Answer.
+"""The Engine: indexes built once from the book of theses, then question -> Answer.
 
-The steps follow the one path — read (clean, correct) -> resolve the thesis -> classify the
-intent -> retrieve a point or figure — and `_decide` turns their findings into a card and a
-confidence the Slack layer can act on.
+One path, each step handing scored candidates to the next:
+
+    read      clean, expand, spell-correct                      -> Reading
+    resolve   theses the question names                         -> named tickers
+    classify  intents, by their phrases                         -> Intents (scored)
+    retrieve  points of every thesis in the book                -> point scores
+    decide    the book question (list / compare / search), or one thesis and its card, or
+              "which thesis?", or an honest "I don't know"       -> Answer (+ its trace)
+
+Every threshold is named in `thresholds.py`. `Answer.trace` says why a question got its card
+(`thesis ask --explain` prints it).
 """
 
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.engine.answer import CARD_OF_SECTION, SECTION_OF_CARD, Alternative, Answer, Card
-from bot.engine.classify import classify, intent_table
+from bot.engine import thresholds as th
+from bot.engine.answer import CARD_OF_SECTION, SECTION_OF_CARD, Alternative, Answer, Card, Match
+from bot.engine.book import BookIndex, Evidence, Target
+from bot.engine.classify import Intents, classify, intent_table
 from bot.engine.clean import clean_text
 from bot.engine.english import english_words
 from bot.engine.reading import Reading, read
@@ -24,14 +36,13 @@ from bot.engine.vocabulary import Speller, term_key, term_words
 from bot.knowledge.loader import Knowledge, load_all
 from bot.knowledge.models import Thesis
 
-# Confidence bands the Slack layer acts on: answer, answer with "Did you mean …", or say so.
-SURE = 0.8
-UNSURE = 0.5
+SURE = th.SURE
+UNSURE = th.UNSURE
 
-POINT_THRESHOLD = 0.45
-MULTIWORD_EVIDENCE = 1.3  # a point matched by a phrase ("own chips"), not by one word
 _HORIZON_WORDS = {"near": "near", "short": "near", "medium": "medium", "mid": "medium",
                   "long": "long"}
+_SECTION_CARDS = ("bull", "bear", "risk", "catalyst")
+_BOOK_INTENTS = ("list", "search")
 
 
 class _Theses(Mapping[str, Thesis]):
@@ -48,6 +59,33 @@ class _Theses(Mapping[str, Thesis]):
 
     def __len__(self) -> int:
         return len(self._indexes)
+
+
+@dataclass
+class _Findings:
+    """What the first four steps found, handed to `_decide`."""
+
+    question: str
+    reading: Reading
+    named: list[str]
+    name_positions: set[int]
+    intents: Intents
+    strong: list[tuple[str, float]]  # decisive intents, best first, after framing rules
+    scores: dict[int, float]  # point (BookIndex target) -> evidence
+    found: Evidence
+    by_thesis: list[tuple[str, float]]  # thesis -> its best point's evidence, best first
+    trace: list[str] = field(default_factory=list)
+
+    @property
+    def intent(self) -> str | None:
+        return self.strong[0][0] if self.strong else None
+
+    @property
+    def evidence(self) -> float:
+        return self.by_thesis[0][1] if self.by_thesis else 0.0
+
+    def evidence_for(self, ticker: str) -> float:
+        return next((s for t, s in self.by_thesis if t == ticker), 0.0)
 
 
 class Engine:
@@ -69,7 +107,11 @@ class Engine:
         self._unspaced = re.compile("|".join(map(re.escape, unspaced))) if unspaced else None
         self._intents = intent_table(knowledge.intents, self._common,
                                      vocabulary.ordinary_phrases if vocabulary else [])
-        self._names = Names(self.theses.values(), self._common, self._intents)
+        self._book = BookIndex(
+            self.theses.values(), {t: Names.name_words(th_) for t, th_ in self.theses.items()},
+            self._common, english_words())
+        self._names = Names(self.theses.values(), self._common, self._intents,
+                            self._book.acronyms)
         self._indexes: Mapping[str, ThesisIndex] = {
             ticker: ThesisIndex(thesis, self._names.single_words(ticker), self._common)
             for ticker, thesis in self.theses.items()
@@ -79,8 +121,7 @@ class Engine:
         for spec in knowledge.intents.values():
             self.speller.add(w for text in [*spec.terms, *spec.hints] for w in term_words(text))
         self.speller.add(self._names.words)
-        for index in self._indexes.values():
-            self.speller.add(index.words)
+        self.speller.add(self._book.words)
 
     @property
     def indexes(self) -> Mapping[str, ThesisIndex]:
@@ -103,18 +144,22 @@ class Engine:
     def covered(self) -> tuple[str, ...]:
         return tuple(sorted(self.theses))
 
+    def covered_theses(self) -> list[Thesis]:
+        return [self.theses[t] for t in self.covered]
+
     def answer(self, question: str) -> Answer:
         text = self._space_out(clean_text(question))
-        return self._decide(question, text, read(text, self.speller, self._abbreviations))
+        reading = read(text, self.speller, self._abbreviations)
+        if not reading.tokens:
+            return Answer(question, "help", confidence=1.0, covered=self.covered,
+                          reason="empty", trace=("nothing to read: help",))
+        return self._decide(self._find(question, text, reading))
 
     def _space_out(self, text: str) -> str:
         """Scripts written without spaces (阿里云的风险是什么): set known terms apart."""
         if text.isascii() or self._unspaced is None:
             return text
         return self._unspaced.sub(r" \g<0> ", text)
-
-    def covered_theses(self) -> list[Thesis]:
-        return [self.theses[t] for t in self.covered]
 
     def answer_for(self, ticker: str, card: Card, point: str | None = None,
                    question: str = "", figure: str | None = None,
@@ -133,154 +178,303 @@ class Engine:
         return Answer(question or f"{ticker} {card}", card, thesis, point=point, figure=figure,
                       horizon=horizon, confidence=1.0, covered=self.covered)
 
+    # -- finding -----------------------------------------------------------------------------
+
+    def _find(self, question: str, text: str, reading: Reading) -> _Findings:
+        named, name_positions = self._names.resolve(text, reading)
+        found = classify(reading, self._intents, self._book.phrases, name_positions)
+        evidence = self._book.score(reading, found.positions | name_positions)
+        scores = evidence.points
+        by_thesis = self._book.best_by_thesis(scores)
+        findings = _Findings(question, reading, named, name_positions, found,
+                             _framed(found, scores, named), scores, evidence, by_thesis)
+        trace = findings.trace
+        trace.append("words: " + " ".join(
+            s if q == 1.0 else f"{s}~{q:.2f}" for s, q in zip(reading.stems, reading.quality,
+                                                             strict=True)))
+        trace.append(f"named: {', '.join(named) or '-'}")
+        trace.append("intents: " + (", ".join(f"{n} {s:.2f}" for n, s in found.scores) or "-"))
+        trace.append(f"best terms {evidence.terms:.2f}, best text coverage "
+                     f"{evidence.coverage:.2f}")
+        trace.append("theses by evidence: " + (
+            ", ".join(f"{t} {s:.2f}" for t, s in by_thesis[:5]) or "-"))
+        for target, score in self._book.ranked(scores)[:3]:
+            trace.append(f"  point {target.ticker}/{target.point} ({target.section}) "
+                         f"{score:.2f}")
+        return findings
+
     # -- deciding ----------------------------------------------------------------------------
 
-    def _decide(self, question: str, text: str, reading: Reading) -> Answer:
-        if not reading.tokens:
-            return Answer(question, "help", confidence=1.0, covered=self.covered,
-                          reason="empty")
-        named, name_positions = self._names.resolve(text, reading)
-        candidates = named or list(self.theses)
-        index = self._indexes[candidates[0]] if candidates else None
-        found = classify(reading, self._intents, index.points.phrases if index else None,
-                         name_positions)
-        points, figures = index.score(reading, found.positions | name_positions) \
-            if index else ({}, {})
-        evidence = max(points.values(), default=0.0) >= POINT_THRESHOLD
+    def _decide(self, f: _Findings) -> Answer:
+        book_answer = self._book_question(f)
+        if book_answer is not None:
+            return book_answer
+        if not f.named:
+            refusal = self._unnamed_refusal(f)
+            if refusal is not None:
+                return refusal
+            if f.intent == "help":
+                return self._done(f, Answer(f.question, "help",
+                                            confidence=min(1.0, f.strong[0][1]),
+                                            covered=self.covered, reason="help"), "help")
+            if not self.theses:
+                return self._done(f, self._unknown(f.question, reason="no theses"), "no theses")
+            ticker = self._thesis_by_evidence(f)
+            if ticker is None:
+                return self._which_thesis(f)
+        else:
+            ticker = f.named[0]
+            elsewhere = self._covered_elsewhere(f, ticker)
+            if elsewhere is not None:
+                return elsewhere
+        index = self._indexes[ticker]
+        return self._thesis_card(f, index)
 
-        strong = found.strong
-        # Help only when nothing else is asked: "hey, why do we like alibaba?" is not help.
-        not_help = [(n, s) for n, s in strong if n != "help"]
-        if evidence or named or not_help:
-            strong = not_help
-        sides = {n for n, _ in strong}
-        if "bull" in sides and sides & {"bear", "risk"}:
-            # "the bull and bear case": both sides of the thesis are its overview.
-            strong = [("overview", strong[0][1]), *strong]
-        elif "overview" in sides and sides & {"bull", "bear", "risk", "catalyst"}:
-            # "the short case in a nutshell": the nutshell is how, the short case is what.
-            strong = [(n, sc) for n, sc in strong if n != "overview"]
-        intent = strong[0][0] if strong else None
+    def _done(self, f: _Findings, answer: Answer, why: str) -> Answer:
+        f.trace.append(f"decision: {why} -> {answer.card}"
+                       + (f" {answer.ticker}" if answer.ticker else "")
+                       + (f"/{answer.point}" if answer.point else "")
+                       + f" (confidence {answer.confidence:.2f})")
+        return _with_trace(answer, f.trace)
 
-        if not named:
-            subject = self._names.unknown_subject(
-                reading, found.starts, asks=bool(strong) and not evidence,
-                asks_case=bool({n for n, _ in strong} & {"bull", "bear", "overview", "catalyst"}))
-            if subject is not None:
-                return self._unknown(question, subject=subject)
-            if self._off_topic(reading, found.positions | name_positions, found.ordinary,
-                               index, strong,
-                               max(points.values(), default=0.0)):
-                return self._unknown(question, reason="off topic")
-        if intent == "help" and not named:
-            return Answer(question, "help", confidence=min(1.0, strong[0][1]),
-                          covered=self.covered, reason="help")
-        if index is None:
-            return self._unknown(question, reason="no theses")
-        if len(candidates) > 1 and not named:
-            return self._which_thesis(question, intent or found.hinted or "overview")
-        strange = len(found.ordinary) + sum(
-            1 for i, stem in enumerate(reading.stems)
-            if not reading.known[i] and stem.isalpha() and i not in name_positions)
-        lenient = found.hinted in ("overview", "figures")  # "the thesis, one paragraph"
-        if named and intent is None and not evidence and strange > (1 if lenient else 0):
-            # "who's running alibaba as CEO?": about the company, not about anything the
-            # thesis says. Honest "not in the thesis" beats an overview nobody asked for.
-            return self._not_in_thesis(question, named[0])
-        if intent is None and found.hinted and not evidence and (
-            named or (lenient and all(reading.known))
-        ):
-            intent = found.hinted
-        if intent is None and not named and not evidence:
-            return self._unknown(question, reason="no evidence")
-        others = [Alternative(t, "overview", label=f"{t} overview") for t in named[1:]]
-        return self._card(question, index, intent, strong, points, figures, reading, others)
+    def _book_question(self, f: _Findings) -> Answer | None:
+        """Questions about the book rather than one thesis: list, compare, search."""
+        asks = {n for n, _ in f.intents.strong}
+        if len(f.named) >= 2:
+            return self._compare(f)
+        if f.named or not asks & set(_BOOK_INTENTS):
+            return None
+        topic = [t for t, s in self._book.ranked(f.scores) if s >= th.POINT]
+        section = next((SECTION_OF_CARD[n] for n, _ in f.strong if n in SECTION_OF_CARD), None)
+        if "search" in asks and (topic or section):
+            return self._search(f, section)
+        if "list" in asks or "search" in asks:
+            matches = tuple(Match(self.theses[t], "overview") for t in self.covered)
+            return self._done(f, Answer(f.question, "list", confidence=1.0, matches=matches,
+                                        covered=self.covered), "the book asked for")
+        return None
 
-    def _off_topic(self, reading: Reading, taken: set[int], ordinary: set[int],
-                   index: ThesisIndex | None, strong: list[tuple[str, float]],
-                   evidence: float) -> bool:
-        """A question about something else that shares a word with the thesis: "how do I
+    def _compare(self, f: _Findings) -> Answer:
+        """Two or more theses named: the same card of each, side by side."""
+        card: Card = f.intent if f.intent in (*_SECTION_CARDS, "overview", "figures") \
+            else "overview"  # type: ignore[assignment]
+        matches = []
+        for ticker in f.named:
+            ranked = self._book.ranked(f.scores, ticker, SECTION_OF_CARD.get(card))
+            point = ranked[0][0].point if ranked and ranked[0][1] >= th.POINT else None
+            point_card = card if point is None or card in SECTION_OF_CARD else \
+                CARD_OF_SECTION[ranked[0][0].section]  # type: ignore[assignment]
+            matches.append(Match(self.theses[ticker], point_card, point))
+        answer = Answer(f.question, "compare", confidence=0.9, matches=tuple(matches),
+                        covered=self.covered)
+        return self._done(f, answer, f"{len(f.named)} theses named")
+
+    def _search(self, f: _Findings, section: str | None) -> Answer:
+        """Points across the book on the question's topic (or in one section), best first."""
+        ranked = [(t, s) for t, s in self._book.ranked(f.scores, section=section)
+                  if s >= th.POINT]
+        if not ranked and section is not None:  # "catalysts coming up across the book"
+            ranked = [(t, 0.0) for t in self._book.targets if t.section == section]
+            ranked.sort(key=lambda ts: (_HORIZON_ORDER.get(self._horizon_of(ts[0]), 3),
+                                        ts[0].ticker, ts[0].order))
+        matches = tuple(Match(self.theses[t.ticker], CARD_OF_SECTION[t.section], t.point,
+                              round(s, 3)) for t, s in ranked[: th.SEARCH_RESULTS])
+        answer = Answer(f.question, "search", confidence=0.9 if matches else 0.5,
+                        matches=matches, covered=self.covered)
+        return self._done(f, answer, "a search across the book")
+
+    def _horizon_of(self, target: Target) -> str:
+        found = self.theses[target.ticker].point(target.point)
+        return getattr(found[1], "horizon", "") if found else ""
+
+    def _unnamed_refusal(self, f: _Findings) -> Answer | None:
+        """A question naming no thesis that names a company we do not cover, or that is
+        about something else altogether."""
+        asks_case = bool({n for n, _ in f.strong} & {"bull", "bear", "overview", "catalyst"})
+        subject = self._names.unknown_subject(
+            f.reading, f.intents.starts, asks=bool(f.strong) and f.evidence < th.POINT,
+            asks_case=asks_case)
+        if subject is not None:
+            return self._done(f, self._unknown(f.question, subject=subject),
+                              f"names {subject}, which no thesis covers")
+        if self._off_topic(f):
+            return self._done(f, self._unknown(f.question, reason="off topic"), "off topic")
+        return None
+
+    def _thesis_by_evidence(self, f: _Findings) -> str | None:
+        """The thesis a question naming none is about: the only one, or the one whose
+        points clearly win. None when several fit about equally (or none does)."""
+        if len(self.theses) == 1:
+            return next(iter(self.theses))
+        if f.evidence < th.POINT:
+            if f.intent is None and f.intents.hinted is None:
+                return None
+            f.trace.append("no point evidence: which thesis?")
+            return None
+        runner_up = f.by_thesis[1][1] if len(f.by_thesis) > 1 else 0.0
+        best = f.by_thesis[0][0]
+        if runner_up >= th.CLEAR_WIN * f.evidence:
+            f.trace.append(f"{best} and {f.by_thesis[1][0]} fit about equally: which thesis?")
+            return None
+        f.trace.append(f"{best} wins on evidence")
+        return best
+
+    def _covered_elsewhere(self, f: _Findings, ticker: str) -> Answer | None:
+        """A named thesis asked about a topic only another thesis has: say so, offer it."""
+        if f.evidence_for(ticker) >= th.POINT or f.evidence < th.COVERED_ELSEWHERE:
+            return None
+        if f.intents.hinted == "figures" or any(n == "help" for n, _ in f.strong):
+            return None
+        others = [(t, s) for t, s in f.by_thesis if t != ticker and s >= th.COVERED_ELSEWHERE]
+        if not others:
+            return None
+        alternatives = tuple(self._point_choice(f, t) for t, _ in others[: th.WHICH_CHOICES])
+        topic = self._topic_words(f)
+        answer = Answer(f.question, "unknown", confidence=0.2, alternatives=alternatives,
+                        covered=self.covered, reason="covered elsewhere",
+                        unknown_subject=ticker, topic=topic)
+        return self._done(f, answer, f"{ticker} lacks the topic; {others[0][0]} has it")
+
+    def _topic_words(self, f: _Findings) -> str:
+        taken = f.intents.positions | f.name_positions
+        words = [f.reading.token_at(i).text for i, s in enumerate(f.reading.stems)
+                 if i not in taken and s not in self._common and s.isalpha()]
+        return " ".join(dict.fromkeys(words)) or "that"
+
+    def _point_choice(self, f: _Findings, ticker: str, card: str | None = None) -> Alternative:
+        """A "which?" button for one thesis: its best matched point, else the card asked."""
+        section = SECTION_OF_CARD.get(card or "")
+        ranked = self._book.ranked(f.scores, ticker, section)
+        thesis = self.theses[ticker]
+        if ranked and ranked[0][1] >= th.POINT:
+            target = ranked[0][0]
+            found = thesis.point(target.point)
+            title = found[1].title if found else target.point
+            point_card = card if card in SECTION_OF_CARD else CARD_OF_SECTION[target.section]
+            return Alternative(ticker, point_card, target.point,  # type: ignore[arg-type]
+                               label=f"{ticker} · {title}")
+        shown = card or "overview"
+        return Alternative(ticker, shown, label=f"{ticker} · {_CARD_NAMES.get(shown, shown)}")  # type: ignore[arg-type]
+
+    def _which_thesis(self, f: _Findings) -> Answer:
+        card = f.intent or f.intents.hinted
+        if card in ("help", None) and f.evidence < th.POINT:
+            return self._done(f, self._unknown(f.question, reason="no evidence"),
+                              "nothing asked that a thesis answers")
+        fitting = [t for t, s in f.by_thesis if s >= th.CLEAR_WIN * f.evidence
+                   and s >= th.POINT] or list(self.covered)
+        alternatives = tuple(self._point_choice(f, t, card)
+                             for t in fitting[: th.WHICH_CHOICES])
+        answer = Answer(f.question, "unknown", confidence=0.3, alternatives=alternatives,
+                        covered=self.covered, reason="which thesis")
+        return self._done(f, answer, "several theses fit")
+
+    def _off_topic(self, f: _Findings) -> bool:
+        """A question about something else that shares a word with the book: "how do I
         adopt a rescue dog", "is the bear enclosure at the zoo open?".
 
-        Never when it names one of the thesis's names (ByteDance, Qwen…) or matches a point
+        Never when it names one of a thesis's names (ByteDance, Qwen…) or matches a point
         by more than one word. Otherwise words we do not know beside at most one word of
         ours mean another topic; a question with an intent ("bear", "risks") takes more
         unknown words than known ones, a greeting one more still."""
+        reading = f.reading
+        taken = f.intents.positions | f.name_positions
         unknown = [i for i, stem in enumerate(reading.stems)
                    if not reading.known[i] and stem.isalpha() and i not in taken]
-        if not unknown or evidence >= MULTIWORD_EVIDENCE:
+        if not unknown or f.found.phrase or f.found.terms >= th.MULTIWORD \
+                or f.found.coverage >= th.ON_TOPIC_COVERAGE:
             return False
+        plain = self._common | self._book.subject_words  # "cloud", "ai": the book's subject
         content = [stem for i, stem in enumerate(reading.stems)
-                   if reading.known[i] and stem not in self._common and i not in taken]
-        if index is not None and any(stem in index.names for stem in content):
+                   if reading.known[i] and stem not in plain and i not in taken]
+        if self._book.owners_of_names(content):
             return False
-        content += ["(ordinary phrase)"] if ordinary else []  # "the stock price": on topic
-        matched = sum(1.0 if reading.quality[i] == 1.0 else 0.5
+        content += ["(ordinary phrase)"] if f.intents.ordinary else []  # "the stock price"
+        matched = sum(1.0 if reading.quality[i] == 1.0 and stem not in plain else 0.5
                       for i, stem in enumerate(reading.stems)
                       if reading.known[i] and (i in taken or stem not in self._common))
-        if not strong:
+        if not f.strong:
             return len(content) <= 1 or (len(unknown) >= 2 and len(unknown) > matched)
-        slack = 1.0 if {n for n, _ in strong} == {"help"} else 0.0
+        slack = 1.0 if {n for n, _ in f.strong} == {"help"} else 0.0
         return len(unknown) >= 2 and len(unknown) > matched + slack
 
-    def _card(self, question: str, index: ThesisIndex, intent: str | None,
-              strong: list[tuple[str, float]], points: dict[str, float],
-              figures: dict[str, float], reading: Reading,
+    def _thesis_card(self, f: _Findings, index: ThesisIndex) -> Answer:
+        """One thesis chosen: which of its cards, and which point."""
+        ticker = index.thesis.ticker
+        reading = f.reading
+        evidence = f.evidence_for(ticker) >= th.POINT
+        intent = f.intent
+        if intent in _BOOK_INTENTS:
+            intent = None
+        strange = len(f.intents.ordinary) + sum(
+            1 for i, stem in enumerate(reading.stems)
+            if not reading.known[i] and stem.isalpha() and i not in f.name_positions)
+        hinted = f.intents.hinted
+        lenient = hinted in ("overview", "figures")  # "the thesis, one paragraph"
+        if f.named and intent is None and not evidence and strange > (1 if lenient else 0):
+            # "who's running alibaba as CEO?": about the company, not about anything the
+            # thesis says. Honest "not in the thesis" beats an overview nobody asked for.
+            return self._done(f, self._not_in_thesis(f.question, ticker), "not in the thesis")
+        if intent is None and hinted and not evidence and (
+            f.named or (lenient and all(reading.known))
+        ):
+            intent = hinted
+        if intent is None and not f.named and not evidence:
+            return self._done(f, self._unknown(f.question, reason="no evidence"), "no evidence")
+        others = [Alternative(t, "overview", label=f"{t} overview") for t in f.named[1:]]
+        answer = self._card(f, index, intent, others)
+        return self._done(f, answer, f"{ticker} chosen")
+
+    def _card(self, f: _Findings, index: ThesisIndex, intent: str | None,
               others: list[Alternative]) -> Answer:
         thesis = index.thesis
         ticker = thesis.ticker
-        ranked = index.ranked(points)
+        strong = f.strong
+        ranked = self._book.ranked(f.scores, ticker)
         if intent in SECTION_OF_CARD:
-            in_section = index.ranked(points, SECTION_OF_CARD[intent])
-            if (not in_section or in_section[0][1] < POINT_THRESHOLD) and ranked \
-                    and ranked[0][1] >= 1.0 and strong[0][1] <= 1.0:
-                # One section word against a clear point elsewhere ("the tailwind from
-                # industries adopting AI"): the point wins, with its own card.
-                intent = None
+            in_section = self._book.ranked(f.scores, ticker, SECTION_OF_CARD[intent])
+            if (not in_section or in_section[0][1] < th.POINT) and ranked \
+                    and ranked[0][1] >= th.SECTION_YIELDS_TO_POINT and strong[0][1] <= 1.0:
+                intent = None  # one section word against a clear point elsewhere
             else:
                 ranked = in_section
-        best_point, best_score = ranked[0] if ranked else (None, 0.0)
+        best, best_score = ranked[0] if ranked else (None, 0.0)
         runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
-        if best_score < POINT_THRESHOLD:
-            best_point = None
+        if best_score < th.POINT:
+            best = None
         if intent == "figures":
-            if best_point is not None and index.figures_named(reading):
-                # "10m downloads in week one: source?": that figure's point shows its source.
-                intent = None
+            if best is not None and self._book.figures_by_value(f.reading.numbers):
+                intent = None  # "10m downloads in week one: source?": that figure's point
             else:
-                best_point = None  # "the sources behind every number": the figures card
+                best = None  # "the sources behind every number": the figures card
 
         intent_quality = min(1.0, strong[0][1]) if strong else 0.85
         alternatives: list[Alternative] = list(others)
         for name, score in strong[1:3]:
-            if score >= 0.6 * strong[0][1] and name != intent:
+            if score >= th.INTENT_RUNNER_UP * strong[0][1] and name != intent \
+                    and name not in _BOOK_INTENTS:
                 alternatives.append(Alternative(ticker, name, label=f"{ticker} {name}"))  # type: ignore[arg-type]
 
-        if best_point is None or intent == "help":
+        if best is None or intent == "help":
             card = intent if intent is not None else "overview"
             confidence = intent_quality if intent else 0.9
-            horizon = _horizon(reading) if card == "catalyst" else None
-            return Answer(question, card, thesis, horizon=horizon,  # type: ignore[arg-type]
+            horizon = _horizon(f.reading) if card == "catalyst" else None
+            return Answer(f.question, card, thesis, horizon=horizon,  # type: ignore[arg-type]
                           confidence=round(confidence, 3), alternatives=tuple(alternatives),
                           covered=self.covered)
 
-        section = index.section_of[best_point]
-        card = intent if intent in SECTION_OF_CARD else CARD_OF_SECTION[section]
+        card = intent if intent in SECTION_OF_CARD else CARD_OF_SECTION[best.section]
         margin = 1.0 if runner_up == 0 else min(1.0, (best_score - runner_up) / best_score * 2)
         confidence = min(intent_quality, 0.55 + 0.45 * margin, 0.6 + 0.4 * min(1, best_score))
-        for pid, score in ranked[1:3]:
-            if score >= 0.75 * best_score:
-                alt_card = card if intent in SECTION_OF_CARD else \
-                    CARD_OF_SECTION[index.section_of[pid]]
-                found = thesis.point(pid)
-                alternatives.append(Alternative(ticker, alt_card, pid,  # type: ignore[arg-type]
-                                                label=found[1].title if found else pid))
-        figure = None
-        if figures:
-            fid, fscore = max(figures.items(), key=lambda kv: kv[1])
-            if fscore >= POINT_THRESHOLD and best_point in index.figure_points.get(fid, ()):
-                figure = fid
-        return Answer(question, card, thesis, point=best_point, figure=figure,  # type: ignore[arg-type]
+        for target, score in ranked[1:3]:
+            if score >= th.RUNNER_UP * best_score:
+                alt_card = card if intent in SECTION_OF_CARD else CARD_OF_SECTION[target.section]
+                found = thesis.point(target.point)
+                alternatives.append(Alternative(ticker, alt_card, target.point,  # type: ignore[arg-type]
+                                                label=found[1].title if found else target.point))
+        figure = index.figure_for(f.reading, f.intents.positions | f.name_positions,
+                                  best.point)
+        return Answer(f.question, card, thesis, point=best.point, figure=figure,  # type: ignore[arg-type]
                       confidence=round(confidence, 3), alternatives=tuple(alternatives),
                       covered=self.covered)
 
@@ -290,14 +484,6 @@ class Engine:
         return Answer(question, "unknown", confidence=0.2, alternatives=alternatives,
                       covered=self.covered, reason="not in thesis")
 
-    def _which_thesis(self, question: str, intent: str) -> Answer:
-        alternatives = tuple(
-            Alternative(t, intent, label=f"{t} {intent}")  # type: ignore[arg-type]
-            for t in self.covered[:10]
-        )
-        return Answer(question, "unknown", confidence=0.3, alternatives=alternatives,
-                      covered=self.covered, reason="which thesis")
-
     def _unknown(self, question: str, subject: str | None = None, reason: str = "") -> Answer:
         alternatives = tuple(
             Alternative(t, "overview", label=f"{t} overview") for t in self.covered[:5]
@@ -305,6 +491,33 @@ class Engine:
         return Answer(question, "unknown", confidence=0.0, alternatives=alternatives,
                       covered=self.covered, unknown_subject=subject,
                       reason=reason or "not covered")
+
+
+_CARD_NAMES = {"bull": "Bull case", "bear": "Bear case", "risk": "Key risks",
+               "catalyst": "Catalysts", "overview": "Overview", "figures": "Figures"}
+_HORIZON_ORDER = {"near": 0, "medium": 1, "long": 2}
+
+
+def _framed(found: Intents, scores: dict[int, float], named: list[str]) -> list[tuple[str, float]]:
+    """The decisive intents, once the framing words are set aside.
+
+    Help only when nothing else is asked ("hey, why do we like alibaba?" is not help); both
+    sides of the thesis are its overview ("the bull and bear case"); overview words frame a
+    section rather than replace it ("the short case in a nutshell")."""
+    strong = found.strong
+    not_help = [(n, s) for n, s in strong if n != "help"]
+    if max(scores.values(), default=0.0) >= th.POINT or named or not_help:
+        strong = not_help
+    sides = {n for n, _ in strong}
+    if "bull" in sides and sides & {"bear", "risk"}:
+        strong = [("overview", strong[0][1]), *strong]
+    elif "overview" in sides and sides & {"bull", "bear", "risk", "catalyst"}:
+        strong = [(n, sc) for n, sc in strong if n != "overview"]
+    return strong
+
+
+def _with_trace(answer: Answer, trace: list[str]) -> Answer:
+    return dataclasses.replace(answer, trace=tuple(trace))
 
 
 def _horizon(reading: Reading) -> str | None:

@@ -13,7 +13,8 @@ from bot.engine.clean import Token, tokenize
 from bot.engine.vocabulary import Key, Speller
 
 _NUMBER = re.compile(
-    r"(?<![\w.])(\$)?(\d+(?:\.\d+)?)\s*(%|x|bn|b|billion|mn|m|million|k)?(?![\w])", re.I
+    r"(?<![\w.,])(\$)?(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*"
+    r"(%|x|bn|b|billion|mn|m|million|k)?(?![\w])", re.I
 )
 _SCALE = {"k": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6, "b": 1e9, "bn": 1e9, "billion": 1e9}
 
@@ -61,14 +62,15 @@ def read(text: str, speller: Speller, abbreviations: dict[str, Key]) -> Reading:
 
 
 def read_numbers(text: str) -> list[float]:
-    """Numbers that look like figures ("$52B", "19.1bn", "35.8%"), in every scale they may mean.
+    """Numbers that look like figures ("$52B", "19.1bn", "35.8%", "180,000"), in every scale
+    they may mean.
     Bare integers are left out: "top 3 reasons" is not a figure."""
     numbers = []
     for match in _NUMBER.finditer(text):
         dollar, digits, suffix = match.groups()
-        if not (dollar or suffix or "." in digits):
+        if not (dollar or suffix or "." in digits or "," in digits):
             continue
-        value = float(digits)
+        value = float(digits.replace(",", ""))
         numbers.append(value)
         if suffix and suffix.lower() in _SCALE:
             numbers.append(value * _SCALE[suffix.lower()])

@@ -19,9 +19,11 @@ _ASKING_FOR_A_VIEW = ({"thesis", "view", "take", "overview", "opinion", "summary
 class Names:
     """Every name of every thesis, and the companies the theses mention but do not cover."""
 
-    def __init__(self, theses: Iterable[Thesis], common: set[str], intents: PhraseTable) -> None:
+    def __init__(self, theses: Iterable[Thesis], common: set[str], intents: PhraseTable,
+                 acronyms: set[str] = frozenset()) -> None:  # type: ignore[assignment]
         self._common = common
         self._intents = intents
+        self._acronyms = acronyms
         self._aliases = PhraseTable()
         self._single: dict[str, str] = {}
         self._script: list[tuple[str, str]] = []
@@ -30,7 +32,9 @@ class Names:
         for thesis in theses:
             for alias in thesis.names():
                 key = term_key(alias)
-                self._aliases.add(key, thesis.ticker)
+                # A name of several words only as written: "alibaba ai cloud" is Alibaba,
+                # not a gapped "Alibaba Cloud" that would hide "alibaba".
+                self._aliases.add(key, thesis.ticker, gaps=False)
                 if len(key) == 1:
                     self._single.setdefault(key[0], thesis.ticker)
                 if not alias.isascii():
@@ -39,6 +43,12 @@ class Names:
             self.others.update(key[0] for name in thesis.other_companies
                                if len(key := term_key(name)) == 1)
         self._script.sort(key=lambda pair: -len(pair[0]))
+
+    @staticmethod
+    def name_words(thesis: Thesis) -> set[str]:
+        """The one-word names of a thesis ("alibaba", "baba"): naming it is not evidence
+        for any of its points."""
+        return {key[0] for alias in thesis.names() if len(key := term_key(alias)) == 1}
 
     def single_words(self, ticker: str) -> set[str]:
         return {word for word, owner in self._single.items() if owner == ticker}
@@ -87,7 +97,9 @@ class Names:
             if not (token.text.isalpha() or _DOMAIN_LIKE.fullmatch(token.text)):
                 continue
             # Two capitals are mostly acronyms (IC, PM, EV); a ticker that short needs a "$".
-            ticker_like = token.original.isupper() and 3 <= len(token.text) <= 5
+            # An acronym the book itself uses (ITC, BESS, SAMR) is not a ticker.
+            ticker_like = token.original.isupper() and 3 <= len(token.text) <= 5 \
+                and token.text not in self._acronyms and stem not in self._acronyms
             before_intent = (i + 1) in intent_starts or (
                 i >= 2 and reading.stems[i - 2] in _ASKING_FOR_A_VIEW[0]
                 and reading.stems[i - 1] in _ASKING_FOR_A_VIEW[1]

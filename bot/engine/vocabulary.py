@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from rapidfuzz import process
@@ -33,7 +33,7 @@ def length_weight(key: Key) -> float:
 def _max_edits(word: str) -> int:
     if len(word) < 3:
         return 0
-    return 1 if len(word) < 10 else 2
+    return 1 if len(word) < 7 else 2
 
 
 _ENDINGS = ("ing", "ed", "d", "es", "s", "ly", "er")
@@ -209,11 +209,15 @@ class BagIndex:
                 self.phrases.add(key, key)
         self._targets[key].add(target)
 
-    def _weight(self, key: Key) -> float:
-        return sum(0.3 if w in self._common else 1.0 for w in key)
+    def _weight(self, key: Key, target: str,
+                informative: Callable[[str, str], float] | None) -> float:
+        return sum(0.3 if w in self._common else
+                   informative(w, target) if informative else 1.0 for w in key)
 
-    def score(self, stems: Sequence[str], quality: dict[str, float]) -> dict[str, float]:
-        """target -> its best term's weight, plus a little for each further term."""
+    def score(self, stems: Sequence[str], quality: dict[str, float],
+              informative: Callable[[str, str], float] | None = None) -> dict[str, float]:
+        """target -> its best term's weight, plus a little for each further term.
+        `informative(word, target)` weighs a word for one target (1.0 by default)."""
         present = set(stems)
         best: dict[str, float] = {}
         extra: dict[str, float] = defaultdict(float)
@@ -222,11 +226,20 @@ class BagIndex:
                 if not all(w in present for w in key):
                     continue
                 targets = self._targets[key]
-                weight = self._weight(key) / len(targets) * min(quality[w] for w in key)
+                sure = min(quality[w] for w in key) / len(targets)
                 for target in targets:
+                    weight = self._weight(key, target, informative) * sure
                     if weight > best.get(target, 0.0):
                         extra[target] += 0.1 * best.get(target, 0.0)
                         best[target] = weight
                     else:
                         extra[target] += 0.1 * weight
         return {target: best[target] + extra[target] for target in best}
+
+    def has_phrase(self, stems: Sequence[str]) -> bool:
+        """Whether the words hold a whole term of several words, not all ordinary ("own
+        chips"): a question matched so is on topic whatever else it says."""
+        present = set(stems)
+        return any(len(key) > 1 and all(w in present for w in key)
+                   and not all(w in self._common for w in key)
+                   for word in present for key in self._by_word.get(word, ()))

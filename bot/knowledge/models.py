@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=64)]
+SlackUserId = Annotated[str, StringConstraints(pattern=r"^[UW][A-Z0-9]{2,}$")]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Horizon = Literal["near", "medium", "long"]
 Status = Literal["pending", "hit", "missed"]
@@ -26,7 +27,8 @@ Unit = Literal[
     "quarters",
     "count",
 ]
-IntentName = Literal["bull", "bear", "catalyst", "risk", "overview", "figures", "help"]
+IntentName = Literal["bull", "bear", "catalyst", "risk", "overview", "figures", "help", "list",
+                     "search"]
 INTENTS: tuple[str, ...] = IntentName.__args__  # type: ignore[attr-defined]
 HORIZONS: tuple[str, ...] = Horizon.__args__  # type: ignore[attr-defined]
 
@@ -102,10 +104,17 @@ class Thesis(_Strict):
     # Companies a question may name that this thesis talks about but does not cover
     # ("tencent bull case" is about Tencent, not about this thesis's competition point).
     other_companies: list[Text] = []
+    # Acronyms and terms of art the thesis uses, with their meaning (ITC: investment tax
+    # credit): matched like the words they stand for, and never taken for a ticker.
+    glossary: dict[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
+                                                    max_length=40)], Text] = {}
     title: Text
     summary: Text
     sector: Text | None = None
     updated: dt.date
+    # Who answers for this thesis (Slack user ids) and how often it wants a review, in days.
+    owners: list[SlackUserId] = []
+    review_every: Annotated[int, Field(ge=1, le=3650)] | None = None
     overview: Text
     sources: list[Source] = Field(min_length=1)
     figures: list[Figure] = []

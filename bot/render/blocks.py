@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot import messages
-from bot.engine.answer import Answer
+from bot.engine.answer import BOOK_CARDS, Answer
 from bot.engine.matcher import SURE, UNSURE
 from bot.knowledge.models import Catalyst, Point, Thesis
 from bot.render import facts, limits
+from bot.render.book import render_book_blocks
 from bot.render.facts import HORIZON_TITLES, format_date
 from bot.render.limits import Block, escape
 
@@ -302,6 +303,10 @@ def render_unknown(answer: Answer, today: dt.date) -> Body:
     covered = escape(", ".join(answer.covered) or "none yet")
     if answer.reason == "which thesis":
         text = f"{messages.WHICH_THESIS} {covered}."
+    elif answer.reason == "covered elsewhere" and answer.alternatives:
+        text = messages.covered_elsewhere(escape(answer.unknown_subject or ""),
+                                          limits.echo(answer.topic, 60),
+                                          escape(answer.alternatives[0].thesis or ""))
     elif answer.unknown_subject:
         text = messages.no_thesis_on(limits.echo(answer.unknown_subject, 60), covered)
     elif answer.reason == "not in thesis" and answer.alternatives:
@@ -393,6 +398,8 @@ def _attribution(user_id: str | None) -> list[Block]:
 def render_card(answer: Answer, options: Options, kind: str | None = None) -> Message:
     """The whole message for an Answer. `kind` overrides the card kind (e.g. "sources")."""
     kind = kind or answer.card
+    if answer.card in BOOK_CARDS:
+        return _render_book(answer, options)
     if answer.thesis is None:
         return _render_without_thesis(answer, options, kind)
     if answer.confidence < UNSURE:
@@ -420,6 +427,20 @@ def render_card(answer: Answer, options: Options, kind: str | None = None) -> Me
     foot.extend(limits.actions(closing))
     more = limits.button(messages.BUTTON_MORE, MORE, CardRef.of(answer, kind).value())
     blocks, _ = limits.paginate(head, body, foot, page, more)
+    return Message(text, blocks)
+
+
+def _render_book(answer: Answer, options: Options) -> Message:
+    """List, compare and search: each match with a button that opens it alone."""
+    if answer.card == "list":
+        return render_list([m.thesis for m in answer.matches], options)
+
+    def opener(single: Answer, n: int) -> Block:
+        return limits.button(messages.BUTTON_OPEN, f"{PICK}:{n}", CardRef.of(single).value())
+
+    text, head, body = render_book_blocks(answer, RENDERERS, options.today, opener)
+    foot = limits.actions(_feedback(answer, answer.card))
+    blocks, _ = limits.paginate(head, body, foot, 0, None)
     return Message(text, blocks)
 
 

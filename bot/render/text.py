@@ -7,9 +7,10 @@ import textwrap
 from collections.abc import Callable
 
 from bot import messages
-from bot.engine.answer import Answer
+from bot.engine.answer import BOOK_CARDS, Answer
 from bot.knowledge.models import Catalyst, Point, Thesis
 from bot.render import facts
+from bot.render.book import render_book_text
 from bot.render.facts import HORIZON_TITLES, format_date
 
 WIDTH = 92
@@ -209,6 +210,9 @@ def render_unknown(answer: Answer, today: dt.date) -> list[str]:
     suggestions = f"{messages.TRY_INSTEAD} " + " | ".join(a.label for a in answer.alternatives)
     if answer.reason == "which thesis":
         return [f"{messages.WHICH_THESIS} {covered}.", suggestions]
+    if answer.reason == "covered elsewhere" and answer.alternatives:
+        return [messages.covered_elsewhere(answer.unknown_subject or "", answer.topic,
+                                           answer.alternatives[0].thesis or ""), suggestions]
     if answer.unknown_subject:
         return [messages.no_thesis_on(answer.unknown_subject, covered), suggestions]
     if answer.reason == "not in thesis" and answer.alternatives:
@@ -231,6 +235,8 @@ RENDERERS: dict[str, Callable[[Answer, dt.date], list[str]]] = {
 def render_text(answer: Answer, today: dt.date | None = None, stale_after_days: int = 180) -> str:
     """The card as plain text."""
     today = today or dt.date.today()
+    if answer.card in BOOK_CARDS:
+        return "\n".join(render_book_text(answer, RENDERERS, today))
     body = RENDERERS[answer.card](answer, today)
     if answer.thesis is None:
         return "\n".join(body)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -14,15 +15,18 @@ import sqlalchemy
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 
-from bot.engine import Engine
+from bot.book import Book
+from bot.engine import Answer, Engine
+from bot.questions import Questions
 from bot.render.blocks import Options
 from bot.settings import Settings, require
 from bot.slack import actions, commands, home, outcomes
 from bot.slack import messages as message_events
 from bot.slack.client import web_client
-from bot.slack.records import Database, Records
+from bot.slack.records import Database, Records, Vote
 from bot.store import create_engine_for
 
+logger = logging.getLogger(__name__)
 ANSWER_WORKERS = 16  # threads that answer after the ack: mostly waiting on Slack's Web API
 ANSWER_PATIENCE = 0.25  # seconds an answer may wait for acks in flight to go out first
 
@@ -57,9 +61,12 @@ class AckFirst:
 
 @dataclass(frozen=True)
 class Deps:
-    """What every listener needs, passed in once (never read from the environment)."""
+    """What every listener needs, passed in once (never read from the environment).
 
-    engine: Engine
+    `book` may be a bare Engine (a book that never changes). A listener reads `deps.engine`
+    once per request and uses that engine throughout, so a reload never mixes two books."""
+
+    book: Book
     settings: Settings
     records: Records
     store: sqlalchemy.Engine
@@ -67,6 +74,34 @@ class Deps:
     answers: Executor = field(default_factory=lambda: ThreadPoolExecutor(
         ANSWER_WORKERS, thread_name_prefix="thesis-answer"))
     ack_first: AckFirst = field(default_factory=AckFirst)
+    questions: Questions | None = None  # where unanswered questions are written down
+
+    def __post_init__(self) -> None:
+        if isinstance(self.book, Engine):
+            object.__setattr__(self, "book", Book.fixed(self.book))
+
+    @property
+    def engine(self) -> Engine:
+        """The current book's engine (a new object after each reload)."""
+        return self.book.engine
+
+    def note(self, answer: Answer, surface: str, user_id: str | None) -> None:
+        """Write the question down if it went unanswered; never fails the answer."""
+        if self.questions is None:
+            return
+        try:
+            self.questions.note(answer, surface, user_id)
+        except Exception:
+            logger.exception("could not record an unanswered question")
+
+    def thumbs_down(self, vote: Vote) -> None:
+        if self.questions is None:
+            return
+        try:
+            self.questions.thumbs_down(vote.question, vote.card, vote.ticker, vote.point,
+                                       vote.confidence, vote.user_id)
+        except Exception:
+            logger.exception("could not record a 👎 question")
 
     def later(self, work: Callable[..., object], *args: object) -> None:
         """Run `work` after the ack, in the answering threads."""
@@ -103,12 +138,13 @@ class ThesisApp(App):
         return response
 
 
-def create_app(settings: Settings, engine: Engine, client: WebClient | None = None, *,
+def create_app(settings: Settings, engine: Engine | Book, client: WebClient | None = None, *,
                socket_mode: bool = False,
                today: Callable[[], dt.date] = dt.date.today) -> App:
-    """The Slack app. Checks its token with auth.test once, here, and creates the tables it
-    writes to; an unreachable database is logged, with what waits for it, and answers go on
-    without it. HTTP mode needs SLACK_SIGNING_SECRET; Socket Mode does not."""
+    """The Slack app, answering from `engine` (or from a Book's current engine, which may be
+    reloaded while the app runs). Checks its token with auth.test once, here, and creates the
+    tables it writes to; an unreachable database is logged, with what waits for it, and answers
+    go on without it. HTTP mode needs SLACK_SIGNING_SECRET; Socket Mode does not."""
     require(settings, "slack_bot_token")
     if not socket_mode:
         require(settings, "slack_signing_secret")
@@ -116,7 +152,9 @@ def create_app(settings: Settings, engine: Engine, client: WebClient | None = No
     store = create_engine_for(settings.database_url)
     database = Database(store)
     database.start()
-    deps = Deps(engine, settings, Records(store, database=database), store, today)
+    questions = Questions(store, settings.question_retention_days, settings.log_users)
+    deps = Deps(engine, settings, Records(store, database=database), store,  # type: ignore
+                today, questions=questions)
     secret = settings.slack_signing_secret.get_secret_value() \
         if settings.slack_signing_secret else ""
     app = ThesisApp(

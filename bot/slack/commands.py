@@ -68,6 +68,7 @@ class CommandListeners:
                 reply = render_list(theses, self.deps.options())
             else:
                 answer = self.deps.engine.answer(text)
+                self.deps.note(answer, "command", command.get("user_id"))
                 report.card = answer.card
                 reply = render_card(answer, self.deps.options(shareable=True))
             deliver(respond, text=reply.text, blocks=reply.blocks, response_type="ephemeral")

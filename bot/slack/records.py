@@ -57,6 +57,15 @@ class Database:
         self.succeeded()
         return True
 
+    def usable(self) -> bool:
+        """Whether to use the database now. Once it is known to be down, answers do not try it
+        (each try could wait out a connection timeout): a background probe, at most one every
+        `interval` seconds, finds it back."""
+        if self.available is False:
+            self.state()
+            return False
+        return self.ready()
+
     def succeeded(self) -> None:
         with self._lock:
             self._checked = time.monotonic()
@@ -147,7 +156,7 @@ class Records:
             self._claims += 1
             prune = self._claims % 500 == 0
         now = now or dt.datetime.now(dt.UTC)
-        if not self.database.ready():
+        if not self.database.usable():
             return True
         try:
             with self.engine.begin() as conn:

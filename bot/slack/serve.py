@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import logging
 import urllib.error
+from typing import Any
 
 from bot import messages
 from bot.settings import MissingSetting, Settings, require
@@ -29,10 +30,11 @@ def run(args: argparse.Namespace) -> int:
 
     from slack_bolt.error import BoltError
 
-    from bot.commands.ask import load_engine
+    from bot.book import open_book
     from bot.slack.app import create_app
 
-    engine, settings = load_engine(getattr(args, "knowledge", None))
+    book = open_book(settings, getattr(args, "knowledge", None))
+    engine = book  # answers come from the book's current engine, reloaded as the YAML changes
     try:
         app = create_app(settings, engine, socket_mode=socket_mode)
     except BoltError as exc:
@@ -40,6 +42,9 @@ def run(args: argparse.Namespace) -> int:
     except (urllib.error.URLError, OSError) as exc:
         raise messages.slack_unreachable(str(getattr(exc, "reason", exc))) from None
 
+    _announce_updates(book, app, settings)
+    book.start()
+    book.reload_on_sighup()
     if socket_mode:
         from bot.slack.socket import SocketModeHandler  # acks at once after a refresh
 
@@ -52,10 +57,31 @@ def run(args: argparse.Namespace) -> int:
     from bot.slack.http import SlackHttp
 
     port = args.port or settings.port
-    http = SlackHttp(app, health=app.health)  # type: ignore[attr-defined]
+    http = SlackHttp(app, health=lambda: {**_health(engine), **app.health()})  # type: ignore
     uvicorn.run(http, host=args.host, port=port, access_log=False, log_config=None,
                 timeout_graceful_shutdown=10)
     return 0
+
+
+def _announce_updates(book: Any, app: Any, settings: Settings) -> None:
+    """After each reload, post "thesis updated" to the digest's channels (exactly once per
+    update per channel, however many processes see it)."""
+    import datetime as dt
+
+    from bot.updates import announce_updates
+
+    store = app.deps.store  # the app's: serve starts without a database (records.Database)
+
+    def announce(_old: Any, new: Any) -> None:
+        announce_updates(store, app.client, new.theses.values(), dt.datetime.now(dt.UTC))
+
+    book.on_swap(announce)
+
+
+def _health(book: Any) -> dict[str, Any]:
+    edition = book.edition
+    return {"ok": True, "theses": len(edition.engine.theses), "edition": edition.number,
+            "problems": len(edition.problems)}
 
 
 def _slack_error(text: str) -> str:

@@ -82,7 +82,7 @@ def test_with_several_theses_a_question_naming_none_asks_which(two_theses: Path)
     assert not engine.problems
     which = engine.answer("what are the risks?")
     assert which.card == "unknown" and which.thesis is None
-    assert [a.label for a in which.alternatives] == ["BABA risk", "TCEHY risk"]
+    assert [a.label for a in which.alternatives] == ["BABA · Key risks", "TCEHY · Key risks"]
     assert render_text(which).startswith("Which company do you mean? I cover: BABA, TCEHY.")
     assert engine.answer("tencent bear case").ticker == "TCEHY"
     assert engine.answer("BABA bear case").ticker == "BABA"
@@ -121,7 +121,7 @@ def test_ask_json_contract() -> None:
     assert result.returncode == 0
     data = json.loads(result.stdout)
     assert set(data) == {"question", "thesis", "card", "point", "confidence", "alternatives",
-                         "text"}
+                         "theses", "text"}
     assert (data["thesis"], data["card"], data["point"]) == ("BABA", "risk", None)
     assert data["text"].startswith("BABA · Key risks")
 

@@ -37,7 +37,7 @@ def test_repository_knowledge_is_valid() -> None:
     assert knowledge.problems == []
     assert list(knowledge.theses) == ["BABA"]
     assert sorted(knowledge.intents) == sorted(
-        ["bull", "bear", "catalyst", "risk", "overview", "figures", "help"]
+        ["bull", "bear", "catalyst", "risk", "overview", "figures", "help", "list", "search"]
     )
 
 

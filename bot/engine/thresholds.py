@@ -1,0 +1,58 @@
+"""Every number the engine decides with, in one place, each with why it is what it is.
+
+Scores are on one scale: 1.0 is one distinctive word of a point's terms ("buyback") or a
+question whose informative words all stand in a point's own text. They were set on the
+development question sets (tests/eval), never on the frozen set.
+"""
+
+# -- evidence for a point ----------------------------------------------------------------------
+# A point is what the question is about from this score on: one distinctive term weighs 1.0,
+# an ordinary word 0.3, so two ordinary words alone ("cloud growth") are just below.
+POINT = 0.45
+# A point matched by a phrase ("own chips") or by several words, not by one: strong enough to
+# keep a question with otherwise unknown words on topic.
+MULTIWORD = 1.3
+# How much the point's own text (BM25, normalised to the question's informative words) adds
+# to its hand-written terms: a full match of a keyword-less point is worth one keyword.
+TEXT_WEIGHT = 1.0
+# The text score is the matched words' weight over the question's informative words plus
+# this prior (in IDF units, about one rare word): a question of one everyday word is weak
+# evidence, one whose several rare words all stand in a point is strong.
+TEXT_PRIOR = 1.5
+# An everyday English word ("trading", "forecast", "close") tells less than a term of art
+# ("antitrust", "Qwen", "backlog" is in between but counts as everyday).
+EVERYDAY_WORD = 0.5
+# A word in most points of its thesis ("cloud" for BABA) weighs at least this in a term, as
+# much as an ordinary word: it names the thesis's subject, not one of its points.
+WIDESPREAD_WORD = 0.3
+# A question whose informative words one point's text holds this strongly (BM25 saturates
+# at 2.2 for a word repeated in the title and text) is on topic, whatever other words it has.
+ON_TOPIC_COVERAGE = 1.0
+# Quoting a figure's exact value ("the $52B number") is as strong as naming it twice.
+FIGURE_BY_VALUE = 2.0
+
+# -- choosing a thesis when the question names none ------------------------------------------
+# The best thesis wins when the runner-up's evidence is below this share of its own; above it,
+# the question fits several about equally and the bot asks "which?".
+CLEAR_WIN = 0.75
+# A named thesis that lacks the topic, when another thesis has it at least this strongly:
+# "The NRGX thesis doesn't cover buybacks. BABA's does".
+COVERED_ELSEWHERE = 1.0
+# Theses offered as "which?" buttons, at most (Slack shows a row of five).
+WHICH_CHOICES = 5
+# Points listed by a search across the book.
+SEARCH_RESULTS = 10
+
+# -- choosing the card within a thesis -------------------------------------------------------
+# An intent word ("risks") below this strength against a clear point elsewhere (score >= 1)
+# yields to the point: "the tailwind from industries adopting AI" is that catalyst.
+SECTION_YIELDS_TO_POINT = 1.0
+# A second point this close to the best is offered as "Did you mean".
+RUNNER_UP = 0.75
+# An intent this close to the strongest is offered as "Did you mean".
+INTENT_RUNNER_UP = 0.6
+
+# -- confidence bands the Slack layer acts on ------------------------------------------------
+# At or above SURE: answer. Between: answer with "Did you mean …". Below UNSURE: say so.
+SURE = 0.8
+UNSURE = 0.5

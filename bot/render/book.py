@@ -1,0 +1,85 @@
+"""Cards about the book rather than one thesis: the list, a side-by-side comparison, and a
+search across every thesis. Each match is shown with the one-thesis renderers, so a compared
+card reads exactly as it would alone."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable
+
+from bot import messages
+from bot.engine.answer import Answer, Match
+from bot.knowledge.models import Thesis
+from bot.render import facts, limits
+from bot.render.limits import Block, escape
+
+
+def one_thesis(answer: Answer, match: Match) -> Answer:
+    """The single-thesis answer a match stands for (what its button opens)."""
+    return dataclasses.replace(answer, card=match.card, thesis=match.thesis, point=match.point,
+                               matches=(), alternatives=(), confidence=1.0)
+
+
+def one_liner(thesis: Thesis, point_id: str | None) -> str:
+    found = thesis.point(point_id) if point_id else None
+    if found is None:
+        return thesis.summary
+    point = found[1]
+    return getattr(point, "summary", None) or point.title
+
+
+def title(answer: Answer) -> str:
+    if answer.card == "list":
+        return messages.COVERED_TITLE
+    if answer.card == "compare":
+        names = " vs ".join(m.thesis.ticker for m in answer.matches)
+        kinds = {facts.SECTION_TITLES.get(m.card, m.card.title()) for m in answer.matches}
+        return f"{names} · {kinds.pop()}" if len(kinds) == 1 else names
+    return messages.SEARCH_TITLE
+
+
+def render_book_text(answer: Answer, renderers: dict[str, Callable[[Answer, dt.date],
+                                                                     list[str]]],
+                     today: dt.date) -> list[str]:
+    lines = [title(answer), ""]
+    if answer.card == "compare":
+        for match in answer.matches:
+            single = one_thesis(answer, match)
+            lines += [f"── {facts.card_title(single)} ──", *renderers[match.card](single, today),
+                      ""]
+        return lines
+    if not answer.matches:
+        return [*lines, messages.NOTHING_ACROSS_THE_BOOK]
+    for match in answer.matches:
+        single = one_thesis(answer, match)
+        lines.append(f"• {facts.card_title(single)}: {one_liner(match.thesis, match.point)}")
+    return lines
+
+
+def render_book_blocks(answer: Answer, renderers: dict[str, Callable[[Answer, dt.date],
+                                                                       tuple[str, list[Block]]]],
+                       today: dt.date, button: Callable[[Answer, int], Block]) -> \
+        tuple[str, list[Block], list[Block]]:
+    """(fallback text, head, body) of a book card; `button(single, n)` opens one match."""
+    head = [limits.header(title(answer))]
+    body: list[Block] = []
+    if answer.card == "compare":
+        for n, match in enumerate(answer.matches):
+            single = one_thesis(answer, match)
+            _, part = renderers[match.card](single, today)
+            body.append(limits.section(f"*{escape(facts.card_title(single))}*",
+                                       accessory=button(single, n)))
+            body.extend(part)
+            body.append(limits.divider())
+    elif not answer.matches:
+        body.extend(limits.sections(messages.NOTHING_ACROSS_THE_BOOK))
+    else:
+        for n, match in enumerate(answer.matches):
+            single = one_thesis(answer, match)
+            text = (f"*{escape(facts.card_title(single))}*\n"
+                    f"{escape(one_liner(match.thesis, match.point))}")
+            body.append(limits.section(text, accessory=button(single, n)))
+    fallback = title(answer) + ": " + ", ".join(
+        facts.card_title(one_thesis(answer, m)) for m in answer.matches)
+    return limits.fallback(escape(fallback)), head, body

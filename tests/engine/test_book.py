@@ -1,0 +1,111 @@
+"""With a book of theses loaded (BABA and three keyword-less theses of other industries), each
+question reaches the thesis whose words it uses, asks "which?" only on a real tie, and the
+cross-book questions (list, compare, search) get cards of their own."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+
+import pytest
+
+from bot.engine import Engine
+from bot.render.blocks import Options, render_card
+from bot.render.text import render_text
+from tests.conftest import INTENTS, ROOT
+from tests.eval.evaluate import BOOK
+
+TODAY = dt.date(2026, 11, 29)
+
+
+@pytest.fixture(scope="module")
+def book() -> Engine:
+    engine = Engine.from_dirs(BOOK, INTENTS)
+    assert not engine.problems and len(engine.covered) == 4
+    return engine
+
+
+@pytest.mark.parametrize(("question", "point"), [
+    ("qwen downloads", "qwen-ecosystem"),
+    ("antitrust fine", "regulatory-uncertainty"),
+    ("$19.1B", "share-buybacks"),
+    ("are they building their own chips?", "custom-chips"),
+])
+def test_a_topic_only_baba_has_answers_baba_without_naming_it(book: Engine, question: str,
+                                                               point: str) -> None:
+    answer = book.answer(question)
+    assert (answer.ticker, answer.point) == ("BABA", point)
+
+
+def test_a_thesis_written_without_keywords_answers_from_its_own_words(book: Engine) -> None:
+    answer = book.answer("how big is the utility backlog?")
+    assert (answer.ticker, answer.card, answer.point) == ("NRGX", "bull", "utility-backlog")
+
+
+def test_a_question_fitting_every_thesis_asks_which_with_the_card_on_each_button(
+        book: Engine) -> None:
+    answer = book.answer("what are the risks?")
+    assert answer.reason == "which thesis"
+    assert [a.label for a in answer.alternatives] == [
+        "BABA · Key risks", "HBNK · Key risks", "KSTR · Key risks", "NRGX · Key risks"]
+    assert {a.card for a in answer.alternatives} == {"risk"}
+
+
+def test_a_tie_between_theses_offers_each_ones_matching_point(book: Engine) -> None:
+    answer = book.answer("how much buyback authorization is left?")
+    assert answer.reason == "which thesis"
+    assert ("BABA", "share-buybacks") in {(a.thesis, a.point) for a in answer.alternatives}
+    assert all(" · " in a.label and a.point for a in answer.alternatives)
+
+
+@pytest.mark.parametrize("question", ["what is the ITC catalyst", "BESS demand",
+                                      "PPA pricing risk"])
+def test_an_acronym_the_book_uses_is_not_taken_for_a_ticker(book: Engine, question: str) -> None:
+    answer = book.answer(question)
+    assert answer.unknown_subject is None and answer.ticker == "NRGX"
+
+
+def test_a_several_word_alias_does_not_hide_the_company_name(book: Engine) -> None:
+    for question in ("alibaba ai cloud", "tell me about alibaba's AI cloud dominance"):
+        assert book.answer(question).ticker == "BABA"
+
+
+def test_a_named_thesis_lacking_the_topic_points_to_the_one_that_has_it(book: Engine) -> None:
+    answer = book.answer("HBNK antitrust fine")
+    assert answer.card == "unknown" and answer.ticker is None
+    assert [(a.thesis, a.point) for a in answer.alternatives] == [
+        ("BABA", "regulatory-uncertainty")]
+    assert render_text(answer, TODAY).startswith(
+        "The HBNK thesis doesn't cover antitrust fine. BABA's does:")
+
+
+def test_list_compare_and_search_are_cards_of_their_own(book: Engine) -> None:
+    listed = book.answer("list theses")
+    assert listed.card == "list"
+    assert [m.thesis.ticker for m in listed.matches] == ["BABA", "HBNK", "KSTR", "NRGX"]
+
+    compared = book.answer("compare BABA and NRGX risks")
+    assert compared.card == "compare"
+    assert [(m.thesis.ticker, m.card) for m in compared.matches] == [("BABA", "risk"),
+                                                                   ("NRGX", "risk")]
+    text = render_text(compared, TODAY)
+    assert "── BABA · Key risks ──" in text and "── NRGX · Key risks ──" in text
+
+    found = book.answer("which theses are exposed to tariffs?")
+    assert found.card == "search"
+    assert {m.thesis.ticker for m in found.matches} == {"NRGX", "KSTR"}
+    message = render_card(found, Options(today=TODAY))
+    buttons = [e for b in message.blocks for e in [b.get("accessory")] if e]
+    assert len(buttons) == len(found.matches)
+
+
+def test_explain_says_why_a_question_got_its_card() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "--knowledge", str(BOOK), "ask", "--explain",
+         "qwen downloads"], capture_output=True, text=True, cwd=ROOT, check=True)
+    why = result.stdout.split("Why this card:\n", 1)[1]
+    assert "theses by evidence: BABA" in why
+    assert "point BABA/qwen-ecosystem" in why
+    assert "BABA wins on evidence" in why
+    assert "-> bull BABA/qwen-ecosystem" in why

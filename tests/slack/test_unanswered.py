@@ -1,0 +1,43 @@
+"""Questions the bot could not answer well are written down from every surface; answered ones
+are not."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.questions import Questions
+from bot.store import open_store
+from tests.slack.conftest import Served
+from tests.slack.signed import direct_message
+from tests.slack.test_actions import press
+
+LONG_AGO = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+
+
+def recorded(served: Served) -> list[tuple[str, str, str, str]]:
+    rows = Questions(open_store(served.database_url)).since(LONG_AGO)
+    return [(r.surface, r.reason, r.question, r.card) for r in rows]
+
+
+def test_unknown_dm_and_command_are_recorded_answered_ones_not(served: Served) -> None:
+    before = recorded(served)
+    served.slack.event(direct_message("who won the football match"))
+    served.slack.command("BABA risks", served.response_url("answered"))
+    served.slack.command("what's the weather in paris", served.response_url("unknown"))
+    served.replies("chat.postMessage")
+    served.replies("response_url", 2)
+    new = recorded(served)[len(before):]
+    assert sorted(new) == [
+        ("command", "unknown", "what's the weather in paris", "unknown"),
+        ("direct message", "unknown", "who won the football match", "unknown"),
+    ]
+
+
+def test_thumbs_down_is_recorded_with_the_card_it_got(served: Served) -> None:
+    before = recorded(served)
+    press(served, "feedback:down", {"c": "risk", "t": "BABA", "p": "competition",
+                                    "q": "is cloud growing?", "cf": 0.85})
+    press(served, "feedback:up", {"c": "bull", "t": "BABA", "q": "bull case", "cf": 0.9},
+          count=2)
+    assert recorded(served)[len(before):] == [
+        ("feedback", "thumbs_down", "is cloud growing?", "risk")]

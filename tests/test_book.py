@@ -1,0 +1,147 @@
+"""The living book: edits go live without a restart; a broken edit keeps the last good version."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import signal
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.book import Book
+from tests.conftest import INTENTS, SECOND_THESIS
+
+QUESTION = "how much buyback authorization is left?"
+
+
+def buyback_value(book: Book) -> float:
+    thesis = book.engine.answer(QUESTION).thesis
+    assert thesis is not None
+    figure = thesis.figure("buyback-remaining")
+    assert figure is not None
+    return figure.value
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    bump(path)
+
+
+def bump(path: Path) -> None:
+    """Move the file's mtime on, so even a same-size edit in the same tick is seen."""
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+
+
+def wait_for(check: Callable[[], bool], timeout: float = 30.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
+@pytest.fixture
+def intents_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "intents"
+    shutil.copytree(INTENTS, target)
+    return target
+
+
+@pytest.fixture
+def book(knowledge_copy: Path, intents_copy: Path) -> Iterator[Book]:
+    built = Book(knowledge_copy, intents_copy, poll=0.1)
+    yield built
+    built.stop()
+
+
+def test_edited_figure_answers_after_reload(book: Book, knowledge_copy: Path) -> None:
+    assert buyback_value(book) == 19.1
+    before = book.engine
+    edit(knowledge_copy / "baba.yaml", "value: 19.1", "value: 23.4")
+    edition = book.reload()
+    assert edition is not None and edition.number == 2
+    assert buyback_value(book) == 23.4
+    assert before.answer(QUESTION).thesis.figure("buyback-remaining").value == 19.1
+
+
+def test_watcher_picks_up_a_new_thesis_and_a_removed_one(book: Book,
+                                                         knowledge_copy: Path) -> None:
+    book.start()
+    (knowledge_copy / "tcehy.yaml").write_text(SECOND_THESIS, encoding="utf-8")
+    assert wait_for(lambda: "TCEHY" in book.engine.theses)
+    assert book.engine.answer("tencent risks").ticker == "TCEHY"
+    (knowledge_copy / "tcehy.yaml").unlink()
+    assert wait_for(lambda: "TCEHY" not in book.engine.theses)
+
+
+def test_broken_edit_keeps_last_good_version_and_logs_file_line(
+        book: Book, knowledge_copy: Path, caplog: pytest.LogCaptureFixture) -> None:
+    path = knowledge_copy / "baba.yaml"
+    edit(path, "value: 19.1", "value: 23.4")
+    book.reload()
+    edit(path, "value: 23.4", "value: lots")
+    with caplog.at_level(logging.WARNING, logger="bot.book"):
+        edition = book.reload()
+    assert edition is not None
+    assert buyback_value(book) == 23.4  # the last good version, not the one at start
+    assert edition.kept == {str(path): "BABA"}
+    line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if "lots" in text)
+    logged = [r.getMessage() for r in caplog.records]
+    assert any(m.startswith(f"{path}:{line}: figures[") and "BABA" in m for m in logged), logged
+    # Fixed again: the fix serves, and nothing is "kept" any more.
+    edit(path, "value: lots", "value: 25")
+    edition = book.reload()
+    assert buyback_value(book) == 25 and edition is not None and not edition.kept
+
+
+def test_broken_file_never_seen_good_is_skipped(book: Book, knowledge_copy: Path) -> None:
+    (knowledge_copy / "tcehy.yaml").write_text(SECOND_THESIS.replace("ticker: TCEHY",
+                                                                     "ticker: [oops"))
+    edition = book.reload()
+    assert edition is not None and set(book.engine.theses) == {"BABA"}
+    assert any(p.file.endswith("tcehy.yaml") for p in edition.problems)
+
+
+def test_broken_intent_file_keeps_last_good_version(book: Book, intents_copy: Path) -> None:
+    assert book.engine.answer("BABA risks").card == "risk"
+    (intents_copy / "risk.yaml").write_text("intent: risk\nterms: [\n", encoding="utf-8")
+    edition = book.reload()
+    assert edition is not None and edition.kept == {str(intents_copy / "risk.yaml"): "risk"}
+    assert book.engine.answer("BABA risks").card == "risk"
+
+
+def test_missing_folder_keeps_serving(book: Book, knowledge_copy: Path) -> None:
+    shutil.rmtree(knowledge_copy)
+    assert book.reload() is None
+    assert buyback_value(book) == 19.1
+
+
+def test_sighup_reloads_at_once(knowledge_copy: Path, intents_copy: Path) -> None:
+    book = Book(knowledge_copy, intents_copy, poll=3600)  # only the signal can wake it
+    previous = signal.getsignal(signal.SIGHUP)
+    try:
+        assert book.reload_on_sighup()
+        book.start()
+        edit(knowledge_copy / "baba.yaml", "value: 19.1", "value: 23.4")
+        os.kill(os.getpid(), signal.SIGHUP)
+        assert wait_for(lambda: book.edition.number == 2)
+        assert buyback_value(book) == 23.4
+    finally:
+        signal.signal(signal.SIGHUP, previous)
+        book.stop()
+
+
+def test_swap_listeners_hear_old_and_new(book: Book, knowledge_copy: Path) -> None:
+    heard: list[tuple[int, int]] = []
+    book.on_swap(lambda old, new: heard.append((old.number if old else 0, new.number)))
+    edit(knowledge_copy / "baba.yaml", "value: 19.1", "value: 23.4")
+    book.reload()
+    assert heard == [(1, 2)]
