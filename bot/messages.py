@@ -21,6 +21,14 @@ def knowledge_dir_unreadable(reason: str) -> UserError:
     )
 
 
+DATABASE_UNAVAILABLE = (
+    "the database (DATABASE_URL) is unavailable. Questions are still answered; until it is "
+    "back, /thesis digest on/off/status and 👍/👎 votes fail, and each event is checked against "
+    "this process's memory only (two processes could both answer a retried event)")
+DATABASE_BACK = "the database (DATABASE_URL) is back: digest settings, votes and the shared " \
+    "duplicate-event check work again"
+
+
 def missing_setting(variable: str, why: str) -> UserError:
     return UserError(f"{variable} is not set: {why}. Set it in the environment and retry.", 2)
 
@@ -264,13 +272,24 @@ def slack_post_error(code: str) -> str:
     return _SLACK_POST_ERRORS.get(code, f"Slack answered `{code}`")
 
 
-def digest_on(schedule: str, channel_id: str, weekdays_only: bool) -> str:
+def digest_on(schedule: str, channel_id: str, weekdays_only: bool,
+              membership: str = "unknown") -> str:
+    """`membership`: "joined" (the bot just joined the channel), "member", or "unknown"."""
     other = "add `daily` to include weekends" if weekdays_only else "`weekdays` to skip weekends"
+    tail = {"joined": " I joined this channel to post it.", "member": ""}.get(
+        membership, f" {DIGEST_INVITE_ME}")
     return (
         f"Catalyst digest on: {schedule}, here in <#{channel_id}>. "
         f"Change it with /thesis digest on HH:MM Area/City ({other}); "
-        f"stop it with /thesis digest off. {DIGEST_INVITE_ME}"
+        f"stop it with /thesis digest off.{tail}"
     )
+
+
+DIGEST_INVITE_FIRST = ("I'm not in this private channel, so I could not post a digest here. "
+                       "Invite me with /invite @thesis-bot, then run /thesis digest on again.")
+DIGEST_DATABASE_DOWN = ("The digest settings are unavailable right now (my database is down). "
+                        "Questions still work; try this again in a few minutes.")
+DIGEST_ARCHIVED = "This channel is archived: no digest can be posted here."
 
 
 def digest_off(was_subscribed: bool) -> str:
@@ -299,6 +318,18 @@ def digest_failed(date: str, reason: str, retry: str | None) -> str:
     return f"⚠ The digest for {date} failed: {reason}.{then}"
 
 
+def digest_unconfirmed(date: str) -> str:
+    return (f"⚠ Slack did not confirm the digest for {date} in time. I will look for it in "
+            "this channel shortly and post it only if it is not there.")
+
+
+def digest_history_scope_missing(scopes: str) -> str:
+    """Logged when a retried digest cannot be looked for in the channel first."""
+    return (f"cannot look for an earlier digest before retrying a post: the app lacks {scopes}. "
+            "Add them (manifest.yml lists them) and reinstall the app; until then a digest "
+            "whose post was cut off may be posted twice.")
+
+
 def digest_last_error(reason: str) -> str:
     return f"⚠ Last error: {reason}."
 
@@ -320,6 +351,7 @@ def cli_unsubscribed(channel_id: str, was_subscribed: bool) -> str:
 CLI_NO_SUBSCRIPTIONS = ("No channel gets the digest yet. Add one with: "
                         "thesis digest subscribe C0123 --at 08:30 --tz Europe/London")
 CLI_NOTHING_POSTED = "nothing posted yet"
+CLI_UNCONFIRMED = "Slack did not confirm the post; it is looked for before any retry"
 
 
 def cli_last_posted(date: str) -> str:
@@ -342,11 +374,15 @@ def cli_bad_now(text: str) -> UserError:
     return UserError(f'"{text}" is not an ISO-8601 time. Use e.g. --now 2026-11-25T08:30:00+00:00.')
 
 
-def run_due_summary(when: str, posted: int, failed: list[tuple[str, str]], taken: int) -> str:
-    """What `thesis digest run-due` prints: `failed` holds (channel, error code) pairs."""
-    if not (posted or failed or taken):
+def run_due_summary(when: str, posted: int, failed: list[tuple[str, str]], taken: int,
+                    unconfirmed: list[str] | tuple[str, ...] = ()) -> str:
+    """What `thesis digest run-due` prints: `failed` holds (channel, error code) pairs;
+    `unconfirmed` the channels whose post Slack never answered."""
+    if not (posted or failed or taken or unconfirmed):
         return f"{when}: no digest due."
-    parts = [f"{posted} posted", *(f"{channel} failed ({error})" for channel, error in failed)]
+    parts = [f"{posted} posted", *(f"{channel} failed ({error})" for channel, error in failed),
+             *(f"{channel} unconfirmed (Slack did not answer; checked before any retry)"
+               for channel in unconfirmed)]
     if taken:
         parts.append(f"{taken} already posted or in progress elsewhere")
     return f"{when}: " + ", ".join(parts) + "."

@@ -39,8 +39,9 @@ from sqlalchemy.schema import CreateColumn
 
 metadata = MetaData()
 
-# Statuses of a ledger row. `failed` rows are retried while `final` is false.
-CLAIMED, POSTED, FAILED = "claimed", "posted", "failed"
+# Statuses of a ledger row. `failed` rows are retried while `final` is false; so are `unknown`
+# ones (a post Slack never answered: it may be there; bot/digest/delivery.py looks first).
+CLAIMED, POSTED, FAILED, UNKNOWN = "claimed", "posted", "failed", "unknown"
 
 # Any constant will do: it serialises concurrent `ensure_schema` calls on PostgreSQL.
 _SCHEMA_LOCK = 0x7468_6573_6973
@@ -180,7 +181,9 @@ def create_engine_for(url: str) -> Engine:
     writers queue on the lock instead of failing with "database is locked" on upgrade.
     """
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True)
+        # A server that does not answer fails a connection in seconds, not never.
+        connect_args = {"connect_timeout": 5} if url.startswith("postgresql") else {}
+        return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
 
     engine = create_engine(url, connect_args={"timeout": 30})
 

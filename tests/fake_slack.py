@@ -2,6 +2,12 @@
 
 Point `WebClient(base_url=fake.url)` (or SLACK_API_URL) at it. It also accepts posts to
 `/response/<anything>`, for slash-command `response_url`s, recorded as method "response_url".
+
+Messages it accepts (chat.postMessage) are kept per channel and read back by
+conversations.history (newest first, `oldest`, `limit`, `cursor`; metadata only with
+include_all_metadata), stamped from `clock` (default: the wall clock; a test of a simulated
+day sets it). `hold(method)` makes the next call be accepted but answered only when the test
+releases it: Slack answering after the client's timeout.
 """
 
 from __future__ import annotations
@@ -45,6 +51,14 @@ class FakeSlack:
         self.user_tz: dict[str, tuple[str, int]] = {}
         self.bot_user_id = "UBOT"
         self.bot_id = "BBOT"
+        self.socket_url: Callable[[], str] | None = None  # apps.connections.open hands it out
+        self.clock: Callable[[], float] = time.time  # seconds since the epoch, for message ts
+        self.history: dict[str, list[dict[str, Any]]] = defaultdict(list)  # channel → messages
+        self.public_channels: set[str] | None = None  # None: every C… channel is public
+        self.members: set[str] = set()  # channels the bot is in (conversations.join adds)
+        self.enforce_membership = False  # True: chat.postMessage to a channel not in members
+        #                                  fails with not_in_channel, as Slack does
+        self._holds: dict[str, list[threading.Event]] = defaultdict(list)
         self._server = _Server(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -82,6 +96,14 @@ class FakeSlack:
             self._failures[method].append(
                 (429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(retry_after)})
             )
+
+    def hold(self, method: str) -> threading.Event:
+        """The next call of `method` is handled (a post is accepted) but answered only once
+        the returned event is set: set it after the client has given up waiting."""
+        release = threading.Event()
+        with self._lock:
+            self._holds[method].append(release)
+        return release
 
     def set_user_tz(self, user_id: str, tz: str, offset_seconds: int = 0) -> None:
         self.user_tz[user_id] = (tz, offset_seconds)
@@ -121,13 +143,38 @@ class FakeSlack:
     # -- serving ----------------------------------------------------------------------------
 
     def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
-        ts = f"{1700000000 + next(self._ts)}.000100"
+        ts = f"{int(self.clock())}.{next(self._ts):06d}"
         if method == "auth.test":
             return {"ok": True, "user_id": self.bot_user_id, "bot_id": self.bot_id,
                     "team_id": "T0001", "team": "Test", "user": "thesis-bot"}
         if method == "chat.postMessage":
+            channel = str(params.get("channel"))
+            if self.enforce_membership and channel[:1] in "CG" and channel not in self.members:
+                return {"ok": False, "error": "not_in_channel"}
+            message = {"type": "message", "text": params.get("text"), "ts": ts,
+                       "user": self.bot_user_id, "bot_id": self.bot_id,
+                       "blocks": params.get("blocks"), "metadata": params.get("metadata")}
+            if params.get("thread_ts"):
+                message["thread_ts"] = params["thread_ts"]
+            with self._lock:
+                self.history[str(params.get("channel"))].append(message)
             return {"ok": True, "channel": params.get("channel"), "ts": ts,
                     "message": {"text": params.get("text"), "ts": ts}}
+        if method == "conversations.history":
+            return self._history(params)
+        if method == "conversations.join":
+            channel = str(params.get("channel"))
+            if not self._is_public(channel):
+                return {"ok": False, "error": "method_not_supported_for_channel_type"}
+            with self._lock:
+                already = channel in self.members
+                self.members.add(channel)
+            answer: dict[str, Any] = {"ok": True, "channel": {"id": channel, "is_member": True}}
+            if already:
+                answer["warning"] = "already_in_channel"
+            return answer
+        if method == "apps.connections.open" and self.socket_url is not None:
+            return {"ok": True, "url": self.socket_url()}
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": ts}
         if method == "users.info":
@@ -135,8 +182,33 @@ class FakeSlack:
             tz, offset = self.user_tz.get(user, ("America/New_York", -18000))
             return {"ok": True, "user": {"id": user, "tz": tz, "tz_offset": offset}}
         if method == "conversations.info":
-            return {"ok": True, "channel": {"id": params.get("channel"), "name": "general"}}
+            channel = str(params.get("channel"))
+            member = channel in self.members
+            if not self._is_public(channel) and not member:
+                return {"ok": False, "error": "channel_not_found"}
+            return {"ok": True, "channel": {"id": channel, "name": "general",
+                                            "is_private": not self._is_public(channel),
+                                            "is_member": member}}
         return {"ok": True, "ts": ts}
+
+    def _is_public(self, channel: str) -> bool:
+        if self.public_channels is None:
+            return channel.startswith("C")
+        return channel in self.public_channels
+
+    def _history(self, params: dict[str, Any]) -> dict[str, Any]:
+        oldest = float(params.get("oldest") or 0)
+        limit = int(params.get("limit") or 100)
+        start = int(params.get("cursor") or 0)
+        with self._lock:
+            found = [m for m in reversed(self.history[str(params.get("channel"))])
+                     if float(m["ts"]) > oldest and "thread_ts" not in m]
+        page = found[start:start + limit]
+        if str(params.get("include_all_metadata")).lower() not in ("1", "true"):
+            page = [{k: v for k, v in m.items() if k != "metadata"} for m in page]
+        more = start + limit < len(found)
+        return {"ok": True, "messages": page, "has_more": more,
+                "response_metadata": {"next_cursor": str(start + limit) if more else ""}}
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         fake = self
@@ -155,20 +227,29 @@ class FakeSlack:
                 else:
                     method = self.path.split("/api/", 1)[-1].split("?")[0]
                 params = _params(raw, self.headers.get("Content-Type", ""))
+                if "?" in self.path:  # a GET method's parameters (conversations.history)
+                    query = self.path.split("?", 1)[1]
+                    params = {**{k: v[0] for k, v in parse_qs(query).items()}, **params}
                 with fake._lock:
                     fake.calls.append(Call(method, params, dict(self.headers),
                                            path=self.path))
                     scripted = fake._failures[method].pop(0) if fake._failures[method] else None
+                    held = fake._holds[method].pop(0) if fake._holds[method] else None
                     fake._lock.notify_all()
                 status, body, headers = scripted or (200, fake._answer(method, params), {})
+                if held is not None:
+                    held.wait(30)
                 payload = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(payload)))
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.end_headers()
-                self.wfile.write(payload)
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(payload)))
+                    for name, value in headers.items():
+                        self.send_header(name, value)
+                    self.end_headers()
+                    self.wfile.write(payload)
+                except OSError:  # the client gave up waiting (a held call)
+                    pass
 
             do_GET = do_POST
 

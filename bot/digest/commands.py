@@ -65,6 +65,9 @@ def _list(store: Engine) -> None:
             latest = status.latest
             line += "  " + messages.cli_failed(format_date(latest.local_date),
                                                explain_error(latest.error))
+        elif status.latest and status.latest.status == "unknown" and not status.latest.final:
+            line += "  " + messages.cli_failed(format_date(status.latest.local_date),
+                                               messages.CLI_UNCONFIRMED)
         print(line)
 
 

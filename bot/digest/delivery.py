@@ -7,10 +7,15 @@ older than `claim_timeout`, left by a process that died between claim and post; 
 failure older than `retry_delay`). Every statement is its own short transaction, so nothing is
 held while Slack is called.
 
-The one known duplicate window: a crash after Slack accepted the post but before the ledger
-recorded it. Nothing then marks the row posted, so once `claim_timeout` has passed another run
-takes the claim over and posts the digest a second time. (Each post carries its local date as
-message metadata, event_type "thesis_digest"; nothing reads it back to prevent that.)
+Slack may have a digest the ledger does not know about: a process killed (or its database lost)
+after Slack accepted the post but before the ledger recorded it, or a post Slack accepted but
+answered too late (a timeout, a dropped connection). So a claim that is not the first attempt
+(taken over, or retried) first looks for the earlier message in the channel's history: each post
+carries its local date as message metadata (event_type "thesis_digest"), and a message from this
+bot with that metadata means the digest is already there; the ledger records it and nothing is
+posted. A post whose answer never came is recorded as UNKNOWN, not failed, and is retried, so
+looked for, after `retry_delay`. The post itself is sent without the client's retry on a dropped
+connection, which could send it twice.
 
 A failed post is recorded with Slack's error code, or with INTERNAL_ERROR for anything else (a
 network or database error, a bug): its details go to the log, never to the channel's status.
@@ -18,6 +23,7 @@ network or database error, a bug): its details go to the log, never to the chann
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import logging
 import time
@@ -25,9 +31,11 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
 from sqlalchemy import Connection, Engine, and_, or_, select, update
 
 from bot import messages
@@ -41,7 +49,7 @@ from bot.digest.subscriptions import (
     last_posted_date,
 )
 from bot.knowledge.models import Thesis
-from bot.store import CLAIMED, FAILED, POSTED, digest_posts, insert_for, subscriptions
+from bot.store import CLAIMED, FAILED, POSTED, UNKNOWN, digest_posts, insert_for, subscriptions
 
 logger = logging.getLogger(__name__)
 
@@ -49,8 +57,13 @@ CLAIM_TIMEOUT = dt.timedelta(minutes=5)
 RETRY_DELAY = dt.timedelta(minutes=2)
 MAX_ATTEMPTS = 6
 METADATA_EVENT = "thesis_digest"
+HISTORY_PAGE = 200  # messages per conversations.history call
+HISTORY_PAGES = 25  # at most this many pages back to the start of the digest's local day
+HISTORY_SCOPES = "channels:history and groups:history"
 
-Result = Literal["posted", "taken", "failed", "gave_up"]
+# posted: Slack has it (just posted, or found from an earlier attempt); unknown: Slack never
+# answered the post, so it may be there: looked for before any retry.
+Result = Literal["posted", "taken", "failed", "gave_up", "unknown"]
 
 
 @dataclass(frozen=True)
@@ -78,10 +91,15 @@ class RunReport:
     def failed(self) -> list[Outcome]:
         return self._with("failed") + self._with("gave_up")
 
+    @property
+    def unconfirmed(self) -> list[Outcome]:
+        return self._with("unknown")
+
     def summary(self) -> str:
         return messages.run_due_summary(
             f"{self.now:%Y-%m-%d %H:%M %Z}", len(self.posted),
-            [(o.channel_id, o.error or "") for o in self.failed], len(self._with("taken")))
+            [(o.channel_id, o.error or "") for o in self.failed], len(self._with("taken")),
+            [o.channel_id for o in self.unconfirmed])
 
 
 def run_due(
@@ -103,6 +121,8 @@ def run_due(
     theses = list(theses)
     report = RunReport(now)
     started = time.monotonic()
+    poster = _without_connection_retry(client)
+    history = History(client)
 
     def clock() -> dt.datetime:  # `now` moved on by the run's own duration (429 waits and all)
         return now + dt.timedelta(seconds=time.monotonic() - started)
@@ -117,15 +137,114 @@ def run_due(
             report.outcomes.append(Outcome(sub.channel_id, day, "taken"))
             continue
         token = uuid.uuid4().hex
-        if not claim(store, sub.channel_id, day, clock(), token, claim_timeout=claim_timeout,
-                     retry_delay=retry_delay, max_attempts=max_attempts):
+        attempt = claim(store, sub.channel_id, day, clock(), token, claim_timeout=claim_timeout,
+                        retry_delay=retry_delay, max_attempts=max_attempts)
+        if not attempt:
             report.outcomes.append(Outcome(sub.channel_id, day, "taken"))
             continue
         if after_claim is not None:
             after_claim(sub.channel_id, day)
-        report.outcomes.append(_post(store, client, sub, day, token, clock, theses, digests,
+        if attempt > 1:  # an earlier attempt may have reached Slack: look before posting
+            found = _look_for_earlier(store, history, sub, day, token, clock, max_attempts)
+            if found is not None:
+                report.outcomes.append(found)
+                continue
+        report.outcomes.append(_post(store, poster, sub, day, token, clock, theses, digests,
                                      stale_after_days, max_attempts))
     return report
+
+
+def _without_connection_retry(client: WebClient) -> WebClient:
+    """`client` for the post itself: a dropped connection may come after Slack accepted the
+    message, so resending at once could post twice (a 429 is safe to wait out and resend)."""
+    poster = copy.copy(client)
+    poster.retry_handlers = [h for h in client.retry_handlers
+                             if not isinstance(h, ConnectionErrorRetryHandler)]
+    return poster
+
+
+class History:
+    """Finds a digest this bot already posted, in the channel's history (conversations.history
+    with message metadata; scopes channels:history, groups:history)."""
+
+    def __init__(self, client: WebClient) -> None:
+        self.client = client
+        self._me: tuple[str | None, str | None] | None = None
+        self._warned_scope = False
+
+    def me(self) -> tuple[str | None, str | None]:
+        """(bot_id, bot user id) of this token, asked once."""
+        if self._me is None:
+            who = self.client.auth_test()
+            self._me = (who.get("bot_id"), who.get("user_id"))
+        return self._me
+
+    def find(self, channel_id: str, day: dt.date, since: dt.datetime) -> str | None:
+        """The ts of this bot's digest for `day` in `channel_id`, posted after `since`; None
+        if there is none. Raises SlackApiError (or a network error) when Slack cannot say."""
+        bot_id, user_id = self.me()
+        cursor: str | None = None
+        for _ in range(HISTORY_PAGES):
+            page = self.client.conversations_history(
+                channel=channel_id, oldest=f"{since.timestamp():.6f}", limit=HISTORY_PAGE,
+                include_all_metadata=True, cursor=cursor)
+            for message in page.get("messages") or []:
+                if _is_digest_for(message, day) and (
+                        (bot_id and message.get("bot_id") == bot_id)
+                        or (user_id and message.get("user") == user_id)):
+                    return str(message.get("ts"))
+            cursor = (page.get("response_metadata") or {}).get("next_cursor")
+            if not page.get("has_more") or not cursor:
+                return None
+        logger.warning("digest for %s on %s: not found in the last %d messages of the channel; "
+                       "posting", channel_id, day, HISTORY_PAGE * HISTORY_PAGES)
+        return None
+
+    def warn_missing_scope(self) -> None:
+        if not self._warned_scope:
+            self._warned_scope = True
+            logger.warning(messages.digest_history_scope_missing(HISTORY_SCOPES))
+
+
+def _is_digest_for(message: dict[str, Any], day: dt.date) -> bool:
+    metadata = message.get("metadata")
+    if not isinstance(metadata, dict) or metadata.get("event_type") != METADATA_EVENT:
+        return False
+    payload = metadata.get("event_payload")
+    return isinstance(payload, dict) and payload.get("local_date") == day.isoformat()
+
+
+def _look_for_earlier(store: Engine, history: History, sub: Subscription, day: dt.date,
+                      token: str, clock: Callable[[], dt.datetime], max_attempts: int
+                      ) -> Outcome | None:
+    """The outcome when the digest is already in the channel (recorded as posted) or Slack
+    cannot tell us (recorded as a failure, retried later: better late than twice); None when
+    it is not there and this attempt should post."""
+    channel = sub.channel_id
+    local_midnight = dt.datetime.combine(day, dt.time(0), ZoneInfo(sub.schedule.tz))
+    try:
+        ts = history.find(channel, day, local_midnight)
+    except SlackApiError as exc:
+        error = str(exc.response.get("error") or f"http_{exc.response.status_code}")
+        if error == "missing_scope":  # installed before the scope was added: cannot check
+            history.warn_missing_scope()
+            return None
+        if error in CHANNEL_GONE:  # the post will say so, and record it
+            return None
+        gave_up = _record_failure(store, channel, day, token, clock(), error, False,
+                                  max_attempts)
+        return Outcome(channel, day, "gave_up" if gave_up else "failed", error=error)
+    except Exception:
+        logger.exception("digest for %s on %s: could not look for an earlier post", channel, day)
+        gave_up = _record_failure(store, channel, day, token, clock(), INTERNAL_ERROR, False,
+                                  max_attempts)
+        return Outcome(channel, day, "gave_up" if gave_up else "failed", error=INTERNAL_ERROR)
+    if ts is None:
+        return None
+    logger.info("digest for %s on %s was already posted (ts %s); recorded, not posted again",
+                channel, day, ts)
+    _record_posted(store, channel, day, token, clock(), ts)
+    return Outcome(channel, day, "posted", message_ts=ts)
 
 
 def _due_date(sub: Subscription, now: dt.datetime) -> dt.date | None:
@@ -154,8 +273,9 @@ def _settled(conn: Connection, due: list[tuple[Subscription, dt.date]]
 
 def claim(store: Engine, channel_id: str, day: dt.date, now: dt.datetime, token: str, *,
           claim_timeout: dt.timedelta = CLAIM_TIMEOUT, retry_delay: dt.timedelta = RETRY_DELAY,
-          max_attempts: int = MAX_ATTEMPTS) -> bool:
-    """Take (channel, day) for this process: True only for the one process that may post."""
+          max_attempts: int = MAX_ATTEMPTS) -> int:
+    """Take (channel, day) for this process: the attempt number it now holds (1 for the first),
+    for the one process that may post; 0 for every other."""
     posts = digest_posts.c
     with store.begin() as conn:
         inserted = conn.execute(
@@ -166,7 +286,7 @@ def claim(store: Engine, channel_id: str, day: dt.date, now: dt.datetime, token:
             .returning(posts.id)
         ).first()
         if inserted is not None:
-            return True
+            return 1
         taken_over = conn.execute(
             update(digest_posts)
             .where(
@@ -175,14 +295,15 @@ def claim(store: Engine, channel_id: str, day: dt.date, now: dt.datetime, token:
                 posts.attempts < max_attempts,
                 or_(
                     and_(posts.status == CLAIMED, posts.claimed_at < now - claim_timeout),
-                    and_(posts.status == FAILED, posts.final.is_(False),
+                    and_(posts.status.in_([FAILED, UNKNOWN]), posts.final.is_(False),
                          posts.claimed_at < now - retry_delay),
                 ),
             )
             .values(status=CLAIMED, claimed_at=now, claim_token=token,
                     attempts=posts.attempts + 1)
-        )
-        return taken_over.rowcount == 1
+            .returning(posts.attempts)
+        ).first()
+        return 0 if taken_over is None else int(taken_over.attempts)
 
 
 def _post(store: Engine, client: WebClient, sub: Subscription, day: dt.date, token: str,
@@ -196,6 +317,12 @@ def _post(store: Engine, client: WebClient, sub: Subscription, day: dt.date, tok
         if (day, last) not in digests:
             digests[(day, last)] = build_digest(theses, day, last, stale_after_days)
         text, blocks = digest_blocks(digests[(day, last)])
+    except Exception:  # the database or a bug: this channel waits, not others
+        logger.exception("digest for %s on %s failed", channel, day)
+        gave_up = _record_failure(store, channel, day, token, clock(), INTERNAL_ERROR, False,
+                                  max_attempts)
+        return Outcome(channel, day, "gave_up" if gave_up else "failed", error=INTERNAL_ERROR)
+    try:
         response = client.chat_postMessage(
             channel=channel, text=text, blocks=blocks, unfurl_links=False, unfurl_media=False,
             metadata={"event_type": METADATA_EVENT,
@@ -207,14 +334,17 @@ def _post(store: Engine, client: WebClient, sub: Subscription, day: dt.date, tok
         gave_up = _record_failure(store, channel, day, token, clock(), error, final,
                                   max_attempts)
         return Outcome(channel, day, "gave_up" if gave_up else "failed", error=error)
-    except Exception:  # network trouble, the database or a bug: this channel waits, not others
-        logger.exception("digest for %s on %s failed", channel, day)
-        error = INTERNAL_ERROR
-        gave_up = _record_failure(store, channel, day, token, clock(), error, False,
-                                  max_attempts)
-        return Outcome(channel, day, "gave_up" if gave_up else "failed", error=error)
+    except Exception as exc:  # no answer (a timeout, a dropped connection): Slack may have it
+        logger.warning("digest for %s on %s: Slack did not answer the post (%s: %s); it will "
+                       "be looked for before any retry", channel, day, type(exc).__name__, exc)
+        _record_unknown(store, channel, day, token, max_attempts)
+        return Outcome(channel, day, "unknown", error=type(exc).__name__)
     ts = response.get("ts")
-    _record_posted(store, channel, day, token, clock(), ts)
+    try:
+        _record_posted(store, channel, day, token, clock(), ts)
+    except Exception:  # the database went away: the next attempt finds the post in Slack
+        logger.exception("digest for %s on %s posted (ts %s) but not recorded; the next run "
+                         "will find it in the channel rather than post again", channel, day, ts)
     return Outcome(channel, day, "posted", message_ts=ts)
 
 
@@ -239,6 +369,19 @@ def _record_posted(store: Engine, channel_id: str, day: dt.date, token: str,
     if done.rowcount != 1:
         logger.warning("digest for %s on %s posted (ts %s) after its claim timed out",
                        channel_id, day, ts)
+
+
+def _record_unknown(store: Engine, channel_id: str, day: dt.date, token: str,
+                    max_attempts: int) -> None:
+    """The post's answer never came. Retried (after a look at the channel) like a failure, but
+    the subscription's last error is left alone: nothing is known to be wrong."""
+    posts = digest_posts.c
+    with store.begin() as conn:
+        conn.execute(
+            update(digest_posts).where(_mine(channel_id, day, token))
+            .values(status=UNKNOWN, error=None,
+                    final=posts.attempts >= max_attempts)
+        )
 
 
 def _record_failure(store: Engine, channel_id: str, day: dt.date, token: str,

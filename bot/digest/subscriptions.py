@@ -5,10 +5,11 @@ at start; every error a user can fix is a `bot.messages.UserError` whose text is
 
     request = parse_digest_args(text)              # "on 07:45 Europe/London daily" → DigestRequest
     request.action == "on":
+        membership = join_channel(client, channel_id)   # UserError: how to invite the bot
         tz = request.tz or user_time_zone(client, user_id)          # users.info, UTC if unknown
         sub = subscribe(store, channel_id, request.at or DEFAULT_AT, tz,
                         request.weekdays_only, user_id)              # → Subscription
-        reply(subscribed_message(sub))
+        reply(subscribed_message(sub, membership))
     request.action == "off":     reply(unsubscribed_message(unsubscribe(store, channel_id)))
     request.action == "status":  reply(status_message(channel_status(store, channel_id)))
     request.action == "preview":
@@ -23,7 +24,8 @@ Signatures:
     channel_status(store: Engine, channel_id: str) -> ChannelStatus | None
     list_statuses(store: Engine) -> list[ChannelStatus]          # active subscriptions
     status_message(status: ChannelStatus | None) -> str
-    subscribed_message(sub: Subscription) -> str
+    subscribed_message(sub: Subscription, membership: str = "unknown") -> str
+    join_channel(client: WebClient, channel_id: str) -> str   # "joined" | "member" | "unknown"
     unsubscribed_message(was_subscribed: bool) -> str
     user_time_zone(client: WebClient, user_id: str) -> str
     preview_date(store: Engine, channel_id: str, fallback_tz: str,
@@ -50,7 +52,7 @@ from bot.digest.schedule import Schedule, canonical_tz, parse_time
 from bot.knowledge.models import Thesis
 from bot.render.facts import format_date
 from bot.render.limits import echo
-from bot.store import FAILED, POSTED, digest_posts, insert_for, subscriptions
+from bot.store import FAILED, POSTED, UNKNOWN, digest_posts, insert_for, subscriptions
 
 if TYPE_CHECKING:
     from slack_sdk import WebClient
@@ -296,9 +298,9 @@ def last_posted_date(conn: Any, channel_id: str, before: dt.date) -> dt.date | N
 # -- telling -------------------------------------------------------------------------------
 
 
-def subscribed_message(sub: Subscription) -> str:
+def subscribed_message(sub: Subscription, membership: str = "unknown") -> str:
     s = sub.schedule
-    return messages.digest_on(s.describe(), sub.channel_id, s.weekdays_only)
+    return messages.digest_on(s.describe(), sub.channel_id, s.weekdays_only, membership)
 
 
 def unsubscribed_message(was_subscribed: bool) -> str:
@@ -320,12 +322,45 @@ def status_message(status: ChannelStatus | None) -> str:
                  else "next time" if latest.final else "later today")
         lines.append(messages.digest_failed(format_date(latest.local_date),
                                             explain_error(latest.error), retry))
+    elif latest and latest.status == UNKNOWN and not latest.final:
+        lines.append(messages.digest_unconfirmed(format_date(latest.local_date)))
     elif sub.last_error and (latest is None or latest.status != POSTED):
         lines.append(messages.digest_last_error(explain_error(sub.last_error)))
     return " ".join(lines)
 
 
 # -- previewing ----------------------------------------------------------------------------
+
+
+def join_channel(client: WebClient, channel_id: str) -> str:
+    """Make sure the bot can post the digest in the channel: "joined" (a public channel it has
+    just joined: conversations.join, scope channels:join), "member" (it was in already), or
+    "unknown" (Slack would not say; the reply then says how to invite it). A private channel
+    lets a bot in only by invitation: not a member of one (conversations.info, scope
+    groups:read), or an archived channel, raises a UserError saying what to do."""
+    from slack_sdk.errors import SlackApiError
+
+    try:
+        joined = client.conversations_join(channel=channel_id)
+    except SlackApiError as exc:
+        error = exc.response.get("error")
+        if error == "is_archived":
+            raise messages.UserError(messages.DIGEST_ARCHIVED) from None
+        if error not in ("method_not_supported_for_channel_type", "channel_not_found"):
+            logger.warning("conversations.join %s failed: %s", channel_id, error)
+            return "unknown"
+        try:
+            channel = client.conversations_info(channel=channel_id)["channel"]
+        except SlackApiError as info_exc:
+            if info_exc.response.get("error") != "channel_not_found":
+                logger.warning("conversations.info %s failed: %s", channel_id,
+                               info_exc.response.get("error"))
+                return "unknown"
+            channel = {}
+        if channel.get("is_member"):
+            return "member"
+        raise messages.UserError(messages.DIGEST_INVITE_FIRST) from None
+    return "member" if joined.get("warning") == "already_in_channel" else "joined"
 
 
 def user_time_zone(client: WebClient, user_id: str) -> str:

@@ -50,6 +50,13 @@ def _user_id(body: dict[str, Any]) -> str | None:
     return user.get("id") if isinstance(user, dict) else None
 
 
+def _thread_ts(body: dict[str, Any]) -> str | None:
+    """The thread the pressed card is in, if any: what it shares or adds stays there."""
+    message = body.get("message")
+    in_message = message.get("thread_ts") if isinstance(message, dict) else None
+    return _container(body).get("thread_ts") or in_message
+
+
 def _channel_id(body: dict[str, Any]) -> str | None:
     channel = body.get("channel")
     if isinstance(channel, dict):
@@ -116,7 +123,8 @@ class ActionListeners:
             report.card = ref.card
             message = self.render(ref, shared_by=_user_id(body))
             deliver(respond, text=message.text, blocks=message.blocks, response_type="in_channel",
-                    replace_original=False, unfurl_links=False, unfurl_media=False)
+                    replace_original=False, unfurl_links=False, unfurl_media=False,
+                    thread_ts=_thread_ts(body))
             if _container(body).get("is_ephemeral"):
                 deliver(respond, delete_original=True)
 
@@ -147,7 +155,7 @@ class ActionListeners:
             deliver(respond, text=message.text, blocks=message.blocks, replace_original=True)
             return
         deliver(respond, text=message.text, blocks=message.blocks, response_type="ephemeral",
-                replace_original=False, thread_ts=container.get("thread_ts"))
+                replace_original=False, thread_ts=_thread_ts(body))
 
 
 def register(app: App, deps: Deps) -> None:

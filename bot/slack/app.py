@@ -23,8 +23,8 @@ from bot.settings import Settings, require
 from bot.slack import actions, commands, home, outcomes
 from bot.slack import messages as message_events
 from bot.slack.client import web_client
-from bot.slack.records import Records, Vote
-from bot.store import open_store
+from bot.slack.records import Database, Records, Vote
+from bot.store import create_engine_for
 
 logger = logging.getLogger(__name__)
 ANSWER_WORKERS = 16  # threads that answer after the ack: mostly waiting on Slack's Web API
@@ -122,6 +122,14 @@ class ThesisApp(App):
     the AckFirst its HTTP server reports acks in flight to."""
 
     ack_first: AckFirst
+    deps: Deps
+
+    def health(self) -> dict[str, object]:
+        """/healthz: 200 while questions can be answered; `database` says whether digest
+        settings and votes work too ("ok", "unavailable", or "unknown" before the first
+        check)."""
+        return {"ok": True, "theses": len(self.deps.engine.theses),
+                "database": self.deps.records.database.state()}
 
     def dispatch(self, req: BoltRequest) -> BoltResponse:
         started = time.perf_counter()
@@ -135,15 +143,18 @@ def create_app(settings: Settings, engine: Engine | Book, client: WebClient | No
                today: Callable[[], dt.date] = dt.date.today) -> App:
     """The Slack app, answering from `engine` (or from a Book's current engine, which may be
     reloaded while the app runs). Checks its token with auth.test once, here, and creates the
-    tables it writes to. HTTP mode needs SLACK_SIGNING_SECRET; Socket Mode does not."""
+    tables it writes to; an unreachable database is logged, with what waits for it, and answers
+    go on without it. HTTP mode needs SLACK_SIGNING_SECRET; Socket Mode does not."""
     require(settings, "slack_bot_token")
     if not socket_mode:
         require(settings, "slack_signing_secret")
     client = client or web_client(settings)
-    store = open_store(settings.database_url)
+    store = create_engine_for(settings.database_url)
+    database = Database(store)
+    database.start()
     questions = Questions(store, settings.question_retention_days, settings.log_users)
-    deps = Deps(engine, settings, Records(store), store, today,  # type: ignore[arg-type]
-                questions=questions)
+    deps = Deps(engine, settings, Records(store, database=database), store,  # type: ignore
+                today, questions=questions)
     secret = settings.slack_signing_secret.get_secret_value() \
         if settings.slack_signing_secret else ""
     app = ThesisApp(
@@ -156,6 +167,7 @@ def create_app(settings: Settings, engine: Engine | Book, client: WebClient | No
         process_before_response=True,
     )
     app.ack_first = deps.ack_first
+    app.deps = deps
     app.middleware(outcomes.mark_received)
     app.error(outcomes.on_error)
     register_listeners(app, deps)

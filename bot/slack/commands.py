@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
+from sqlalchemy.exc import DBAPIError
 
 from bot import messages
 from bot.render import limits
@@ -74,6 +75,13 @@ class CommandListeners:
 
     def digest(self, text: str, command: dict[str, Any], client: WebClient) -> Message:
         """`/thesis digest [on [HH:MM] [Area/City] [daily] | off | status | preview]`."""
+        try:
+            return self._digest(text, command, client)
+        except DBAPIError as exc:  # the database is unreachable: say so, not "went wrong"
+            self.deps.records.database.failed(exc)
+            return _sentence(messages.DIGEST_DATABASE_DOWN)
+
+    def _digest(self, text: str, command: dict[str, Any], client: WebClient) -> Message:
         from bot.digest import subscriptions as subs
 
         channel_id = command.get("channel_id", "")
@@ -86,10 +94,14 @@ class CommandListeners:
         if request.action == "on":
             if is_direct_message(command):
                 return _sentence(messages.DIGEST_NEEDS_CHANNEL)
+            try:
+                membership = subs.join_channel(client, channel_id)
+            except messages.UserError as exc:
+                return _sentence(str(exc))
             tz = request.tz or subs.user_time_zone(client, user_id)
             sub = subs.subscribe(store, channel_id, request.at or subs.DEFAULT_AT, tz,
                                  request.weekdays_only, user_id)
-            return _sentence(subs.subscribed_message(sub), ours=True)
+            return _sentence(subs.subscribed_message(sub, membership), ours=True)
         if request.action == "off":
             return _sentence(subs.unsubscribed_message(subs.unsubscribe(store, channel_id)))
         if request.action == "status":

@@ -11,16 +11,97 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, delete, insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Engine, delete, insert, select, text
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from bot.store import answered_events, feedback
+from bot import messages
+from bot.store import answered_events, ensure_schema, feedback
 
 logger = logging.getLogger(__name__)
 KEEP_EVENTS = dt.timedelta(days=2)  # Slack retries for minutes, not days
+
+
+class Database:
+    """Whether the app's database answers, as last seen by the app's own statements or by a
+    probe (at most one every `interval` seconds, in the background, so /healthz never waits on
+    an unreachable server). Each change is logged once."""
+
+    def __init__(self, engine: Engine, interval: float = 5.0) -> None:
+        self.engine = engine
+        self.interval = interval
+        self.available: bool | None = None  # None: not tried yet
+        self._schema = False
+        self._checked = float("-inf")
+        self._probing = False
+        self._lock = threading.Lock()
+
+    def start(self) -> bool:
+        """Create the schema if the database answers; False (logged, with what will not work
+        until it is back) if not."""
+        return self.ready()
+
+    def ready(self) -> bool:
+        """True when the schema is in place (created now if the database just came back)."""
+        if self._schema:
+            return True
+        try:
+            ensure_schema(self.engine)
+        except DBAPIError as exc:
+            self.failed(exc)
+            return False
+        self._schema = True
+        self.succeeded()
+        return True
+
+    def usable(self) -> bool:
+        """Whether to use the database now. Once it is known to be down, answers do not try it
+        (each try could wait out a connection timeout): a background probe, at most one every
+        `interval` seconds, finds it back."""
+        if self.available is False:
+            self.state()
+            return False
+        return self.ready()
+
+    def succeeded(self) -> None:
+        with self._lock:
+            self._checked = time.monotonic()
+            was, self.available = self.available, True
+        if was is False:
+            logger.warning(messages.DATABASE_BACK)
+
+    def failed(self, exc: BaseException) -> None:
+        with self._lock:
+            self._checked = time.monotonic()
+            was, self.available = self.available, False
+        if was is not False:
+            logger.warning("%s (%s)", messages.DATABASE_UNAVAILABLE,
+                           str(exc).splitlines()[0][:200])
+
+    def state(self) -> str:
+        """"ok", "unavailable" or "unknown", as last seen; starts a probe when that is old."""
+        with self._lock:
+            stale = time.monotonic() - self._checked > self.interval and not self._probing
+            if stale:
+                self._probing = True
+        if stale:
+            threading.Thread(target=self._probe, name="thesis-db-probe", daemon=True).start()
+        return {True: "ok", False: "unavailable", None: "unknown"}[self.available]
+
+    def _probe(self) -> None:
+        try:
+            if self.ready():
+                with self.engine.connect() as conn:
+                    conn.execute(text("SELECT 1"))
+                self.succeeded()
+        except DBAPIError as exc:
+            self.failed(exc)
+        finally:
+            with self._lock:
+                self._probing = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,14 +117,19 @@ class Vote:
 
 
 class Records:
-    def __init__(self, engine: Engine, memory: int = 10_000) -> None:
-        self.engine = engine  # from bot.store.open_store: its schema includes our tables
+    def __init__(self, engine: Engine, memory: int = 10_000,
+                 database: Database | None = None) -> None:
+        self.engine = engine  # from bot.store.open_store, or checked by `database`
+        self.database = database or Database(engine)
+        if database is None:
+            self.database._schema = True  # open_store made it
         self._recent: OrderedDict[str, None] = OrderedDict()
         self._memory = memory
         self._lock = threading.Lock()
         self._claims = 0
 
     def record_vote(self, vote: Vote, now: dt.datetime | None = None) -> None:
+        self.database.ready()
         with self.engine.begin() as conn:
             conn.execute(insert(feedback).values(
                 at=now or dt.datetime.now(dt.UTC), user_id=vote.user_id,
@@ -59,7 +145,8 @@ class Records:
 
     def claim_event(self, event_id: str, now: dt.datetime | None = None) -> bool:
         """True the first time `event_id` is claimed, here or in any process sharing the
-        database; False for every later delivery of the same event."""
+        database; False for every later delivery of the same event. Without the database,
+        this process's memory decides alone."""
         with self._lock:
             if event_id in self._recent:
                 return False
@@ -69,6 +156,8 @@ class Records:
             self._claims += 1
             prune = self._claims % 500 == 0
         now = now or dt.datetime.now(dt.UTC)
+        if not self.database.usable():
+            return True
         try:
             with self.engine.begin() as conn:
                 conn.execute(insert(answered_events).values(event_id=event_id, at=now))
@@ -77,4 +166,8 @@ class Records:
                                  .where(answered_events.c.at < now - KEEP_EVENTS))
         except IntegrityError:
             return False
+        except DBAPIError as exc:  # unreachable: answer anyway, once per this process
+            self.database.failed(exc)
+            return True
+        self.database.succeeded()
         return True

@@ -46,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
     book.start()
     book.reload_on_sighup()
     if socket_mode:
-        from slack_bolt.adapter.socket_mode import SocketModeHandler
+        from bot.slack.socket import SocketModeHandler  # acks at once after a refresh
 
         assert settings.slack_app_token is not None
         SocketModeHandler(app, settings.slack_app_token.get_secret_value()).start()
@@ -57,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     from bot.slack.http import SlackHttp
 
     port = args.port or settings.port
-    http = SlackHttp(app, health=lambda: _health(engine))
+    http = SlackHttp(app, health=lambda: {**_health(engine), **app.health()})  # type: ignore
     uvicorn.run(http, host=args.host, port=port, access_log=False, log_config=None,
                 timeout_graceful_shutdown=10)
     return 0
@@ -68,10 +68,9 @@ def _announce_updates(book: Any, app: Any, settings: Settings) -> None:
     update per channel, however many processes see it)."""
     import datetime as dt
 
-    from bot.store import open_store
     from bot.updates import announce_updates
 
-    store = open_store(settings.database_url)
+    store = app.deps.store  # the app's: serve starts without a database (records.Database)
 
     def announce(_old: Any, new: Any) -> None:
         announce_updates(store, app.client, new.theses.values(), dt.datetime.now(dt.UTC))

@@ -1,6 +1,8 @@
-"""A `run-due` process that dies (os._exit, no cleanup) right after claiming its first digest.
+"""A `run-due` process that dies (os._exit, no cleanup) right after claiming its first digest,
+or, with `after-post`, right after Slack accepted it (before the ledger could record it).
 
-Usage: python -m tests.digest.crashing_worker NOW_ISO   (DATABASE_URL, SLACK_* from the env)
+Usage: python -m tests.digest.crashing_worker NOW_ISO [after-post]
+       (DATABASE_URL, SLACK_* from the env)
 """
 
 from __future__ import annotations
@@ -8,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
+from typing import Any
 
 from bot.digest.commands import load_knowledge
 from bot.digest.delivery import run_due
@@ -18,15 +21,25 @@ from bot.store import open_store
 CRASH_EXIT = 3
 
 
-def _die(channel: str, day: dt.date) -> None:
+def _die(*args: Any) -> None:
     os._exit(CRASH_EXIT)
 
 
 def main() -> None:
     settings = Settings()
     store = open_store(settings.database_url)
-    run_due(store, web_client(settings), load_knowledge(None, settings),
-            dt.datetime.fromisoformat(sys.argv[1]), after_claim=_die)
+    client = web_client(settings)
+    after_post = sys.argv[2:] == ["after-post"]
+    if after_post:
+        post = client.chat_postMessage
+
+        def post_then_die(**kwargs: Any) -> Any:
+            post(**kwargs)
+            _die()
+
+        client.chat_postMessage = post_then_die  # type: ignore[method-assign]
+    run_due(store, client, load_knowledge(None, settings),
+            dt.datetime.fromisoformat(sys.argv[1]), after_claim=None if after_post else _die)
 
 
 if __name__ == "__main__":

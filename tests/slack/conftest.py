@@ -79,7 +79,8 @@ def serving(settings: Settings, engine: Engine, fake: FakeSlack,
             today: dt.date = TODAY) -> Iterator[Served]:
     """The app under uvicorn in a thread, on a free loopback port."""
     app = create_app(settings, engine, today=lambda: today)
-    server = uvicorn.Server(uvicorn.Config(SlackHttp(app), log_config=None, access_log=False,
+    server = uvicorn.Server(uvicorn.Config(SlackHttp(app, health=app.health),  # type: ignore
+                                           log_config=None, access_log=False,
                                            lifespan="on", log_level="warning"))
     sock = free_socket()
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)

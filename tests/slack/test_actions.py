@@ -99,6 +99,20 @@ def test_share_posts_the_card_publicly_attributed_to_the_sharer(served: Served) 
     assert delete == {"delete_original": True, "text": ""}
 
 
+def test_share_from_a_card_in_a_thread_posts_in_that_thread(served: Served) -> None:
+    public, delete = press(served, "share", {"c": "risk", "t": "BABA"}, count=2,
+                           thread_ts="1700000000.000042")
+    assert public["response_type"] == "in_channel"
+    assert public["thread_ts"] == "1700000000.000042"  # not the channel root
+    assert title(public) == "BABA · Key risks"
+    assert delete == {"delete_original": True, "text": ""}
+
+
+def test_share_outside_a_thread_posts_to_the_channel(served: Served) -> None:
+    public, _ = press(served, "share", {"c": "bull", "t": "BABA"}, count=2)
+    assert "thread_ts" not in public
+
+
 def test_share_keeps_the_exact_card_shared(served: Served) -> None:
     ref = CardRef("catalyst", "BABA", "share-buybacks", "buyback-remaining").value()
     public, _ = press(served, "share", ref, count=2)

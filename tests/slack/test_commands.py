@@ -93,13 +93,67 @@ def test_digest_on_subscribes_the_channel_in_the_users_time_zone(served: Served)
     params = ask(served, "digest on 07:45", mentions=(f"#{CHANNEL}",))
     assert params["text"].startswith("Catalyst digest on:")
     assert "Asia/Hong_Kong" in params["text"] and f"<#{CHANNEL}>" in params["text"]
-    assert params["text"].endswith(
-        " If I'm not in this channel yet, invite me with /invite @thesis-bot.")
     served.fake.clear()
     status = ask(served, "digest status")
     assert "07:45" in status["text"]
     served.fake.clear()
     assert "off" in ask(served, "digest off")["text"]
+
+
+def run_the_digest(served: Served, channel: str) -> list[Any]:
+    """What the clock does next morning: the outcomes of run-due for the served database."""
+    import datetime as dt
+
+    from bot.digest.delivery import run_due
+    from bot.settings import Settings
+    from bot.slack.client import web_client
+    from bot.store import open_store
+
+    client = web_client(Settings(slack_bot_token="xoxb-test", slack_api_url=served.fake.url))
+    tomorrow = dt.datetime.now(dt.UTC) + dt.timedelta(days=1, hours=1)  # past 08:30 UTC
+    report = run_due(open_store(served.database_url), client, [], tomorrow.replace(
+        hour=9, minute=0))
+    return [o for o in report.outcomes if o.channel_id == channel]
+
+
+def test_digest_on_in_a_public_channel_the_bot_is_not_in_joins_it_and_the_digest_arrives(
+        served: Served, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(served.fake, "enforce_membership", True)
+    params = ask(served, "digest on 08:30 UTC daily", channel_id="C0NOTJOINED",
+                 mentions=("#C0NOTJOINED",))
+    assert params["text"].endswith("stop it with /thesis digest off. "
+                                   "I joined this channel to post it.")
+    [join] = served.fake.calls_to("conversations.join")
+    assert join.params["channel"] == "C0NOTJOINED"
+    [outcome] = run_the_digest(served, "C0NOTJOINED")
+    assert outcome.result == "posted"  # not not_in_channel, every morning
+
+    served.fake.clear()
+    again = ask(served, "digest on 08:30 UTC daily", channel_id="C0NOTJOINED",
+                mentions=("#C0NOTJOINED",))
+    assert again["text"].endswith("stop it with /thesis digest off.")  # already in: no hint
+    served.fake.clear()
+    ask(served, "digest off", channel_id="C0NOTJOINED")
+
+
+def test_digest_on_in_a_private_channel_without_the_bot_is_refused_with_how_to_invite(
+        served: Served) -> None:
+    params = ask(served, "digest on 08:30", channel_id="G0PRIVATE", channel_name="secret")
+    assert params["text"] == messages.DIGEST_INVITE_FIRST
+    assert "/invite @thesis-bot" in params["text"]
+    served.fake.clear()
+    assert ask(served, "digest status", channel_id="G0PRIVATE")["text"].startswith(
+        "This channel has no catalyst digest.")
+
+
+def test_digest_on_in_a_private_channel_the_bot_is_in_subscribes(
+        served: Served, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(served.fake, "members", served.fake.members | {"G0INVITED"})
+    params = ask(served, "digest on 08:30", channel_id="G0INVITED", mentions=("#G0INVITED",))
+    assert params["text"].startswith("Catalyst digest on:")
+    assert params["text"].endswith("stop it with /thesis digest off.")
+    served.fake.clear()
+    ask(served, "digest off", channel_id="G0INVITED")
 
 
 @pytest.mark.parametrize("where", [

@@ -1,8 +1,9 @@
 """manifest.yml asks for exactly what the app uses: its scopes are those of the Web API methods
-the app calls, of the events it listens to, and of its one slash command."""
+the app and the digest call, of the events it listens to, and of its one slash command."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import yaml
@@ -14,13 +15,34 @@ from tests.slack.signed import direct_message, mention
 
 ROOT = Path(__file__).resolve().parents[2]
 METHOD_SCOPES = {"chat.postMessage": {"chat:write"}, "users.info": {"users:read"},
-                 "views.publish": set(), "auth.test": set(), "response_url": set()}
+                 "views.publish": set(), "auth.test": set(), "response_url": set(),
+                 # a digest retried looks for its earlier post, in public and private channels
+                 "conversations.history": {"channels:history", "groups:history"},
+                 # /thesis digest on: join a public channel; in a private one, am I in it?
+                 "conversations.join": {"channels:join"}, "conversations.info": {"groups:read"}}
 EVENT_SCOPES = {"app_mention": {"app_mentions:read"}, "message.im": {"im:history"},
                 "app_home_opened": set()}
 
 
 def manifest() -> dict:
     return yaml.safe_load((ROOT / "manifest.yml").read_text())
+
+
+def run_a_retried_digest(served: Served) -> None:
+    """What `thesis digest run-due` calls when a post must be retried."""
+    from bot.digest.delivery import run_due
+    from bot.digest.subscriptions import subscribe
+    from bot.settings import Settings
+    from bot.slack.client import web_client
+    from bot.store import open_store
+
+    store = open_store(served.database_url)
+    now = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
+    subscribe(store, "CDIGEST", dt.time(8, 30), "Europe/London", now=now - dt.timedelta(1))
+    client = web_client(Settings(slack_bot_token="xoxb-test", slack_api_url=served.fake.url))
+    served.fake.fail("chat.postMessage", "internal_error")
+    run_due(store, client, [], now)
+    assert run_due(store, client, [], now + dt.timedelta(minutes=3)).posted
 
 
 def test_manifest_scopes_are_exactly_what_the_app_uses(served: Served) -> None:
@@ -33,6 +55,9 @@ def test_manifest_scopes_are_exactly_what_the_app_uses(served: Served) -> None:
     served.replies("response_url")
     served.slack.command("digest off", served.response_url())
     served.replies("response_url", 2)
+    served.slack.command("digest on 08:30", served.response_url(), channel_id="G0PRIVATE")
+    served.replies("response_url", 3)
+    run_a_retried_digest(served)
     called = {c.method for c in served.fake.calls}
     assert called <= set(METHOD_SCOPES), called - set(METHOD_SCOPES)
     data = manifest()

@@ -3,6 +3,7 @@ chosen from them, and the real production server answering signed requests."""
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
@@ -85,8 +86,9 @@ def recorded_servers(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
         seen["started"] = "http"
         seen["http"] = kwargs
 
-    import slack_bolt.adapter.socket_mode as socket_mode
     import uvicorn
+
+    import bot.slack.socket as socket_mode
 
     monkeypatch.setattr(socket_mode, "SocketModeHandler", FakeSocketMode)
     monkeypatch.setattr(uvicorn, "run", fake_uvicorn)
@@ -113,6 +115,27 @@ def test_mode_follows_the_settings_and_flags(env: pytest.MonkeyPatch,
         assert recorded_servers["http"]["port"] == 4321
     else:
         assert recorded_servers["socket"] == "xapp-1"
+
+
+def test_serve_starts_without_a_database_and_says_what_waits_for_it(
+        env: pytest.MonkeyPatch, recorded_servers: dict[str, Any],
+        caplog: pytest.LogCaptureFixture) -> None:
+    from bot import messages
+
+    closed = free_socket()
+    port = closed.getsockname()[1]
+    closed.close()
+    with FakeSlack() as fake:
+        for name, value in {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s",
+                            "SLACK_API_URL": fake.url,
+                            "DATABASE_URL": f"postgresql://u@127.0.0.1:{port}/db"}.items():
+            env.setenv(name, value)
+        with caplog.at_level(logging.WARNING):
+            assert main(["serve", "--http"]) == 0
+    assert recorded_servers["started"] == "http"
+    [warning] = [r.getMessage() for r in caplog.records
+                 if r.getMessage().startswith(messages.DATABASE_UNAVAILABLE)]
+    assert "/thesis digest on/off/status" in warning and "Questions are still answered" in warning
 
 
 @pytest.fixture

@@ -1,0 +1,60 @@
+"""Socket Mode that survives Slack's refreshes without missing the 3-second ack deadline.
+
+Every few hours Slack sends `disconnect` (reason refresh_requested) and the app opens a new
+socket. slack_sdk's built-in client connects the new socket, then closes the old one; closing
+takes the old socket's receive lock, held by its reader thread while it waits in recv() for up
+to its 3-second read timeout; only then does the new socket start being read. The first
+envelope on the new socket was acknowledged about 3.1 s after Slack sent it: too late.
+
+Here closing the old socket first shuts it down, which wakes its reader at once (recv returns
+end-of-file; the reader sees its session is over and lets go of the lock). The rest is
+slack_sdk's own client and Bolt's own handler, unchanged; no extra dependency.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+from typing import Any
+
+from slack_bolt import App
+from slack_bolt.adapter.socket_mode.builtin import SocketModeHandler as BoltSocketModeHandler
+from slack_sdk.socket_mode.builtin import SocketModeClient
+from slack_sdk.socket_mode.builtin.connection import Connection
+
+PING_INTERVAL = 10  # seconds, as Bolt's handler uses
+
+
+def _close_promptly(connection: Connection) -> None:
+    """Close `connection` without waiting out its reader's read timeout."""
+    sock = connection.sock
+    if sock is not None:
+        with contextlib.suppress(OSError):  # already gone
+            sock.shutdown(socket.SHUT_RDWR)  # wakes the thread blocked in recv()
+    connection.disconnect()
+
+
+class PromptRefreshClient(SocketModeClient):
+    """slack_sdk's built-in Socket Mode client whose replaced sessions close at once."""
+
+    def connect(self) -> None:
+        old = self.current_session
+        if old is not None:
+            # SocketModeClient.connect closes the old session only after the new one is up.
+            old.close = lambda: _close_promptly(old)  # type: ignore[method-assign]
+        super().connect()
+
+
+class SocketModeHandler(BoltSocketModeHandler):
+    """Bolt's built-in Socket Mode handler, on PromptRefreshClient."""
+
+    def __init__(self, app: App, app_token: str, **client_options: Any) -> None:
+        # Not super().__init__: it would start a stock client's threads only to drop them.
+        self.app = app
+        self.app_token = app_token
+        self.client = PromptRefreshClient(
+            app_token=app_token, logger=app.logger, web_client=app.client,
+            proxy=app.client.proxy, ping_interval=client_options.pop("ping_interval",
+                                                                     PING_INTERVAL),
+            **client_options)
+        self.client.socket_mode_request_listeners.append(self.handle)  # type: ignore[arg-type]
