@@ -38,8 +38,12 @@ def _fingerprint(knowledge_dir: Path, intents_dir: Path) -> str:
     digest = hashlib.sha256(f"{__version__}:{_FORMAT}:{dt.date.today()}".encode())
     files = [*yaml_files(knowledge_dir), *yaml_files(intents_dir), *sorted(_CODE.rglob("*.py"))]
     for path in files:
-        stat = path.stat()
-        digest.update(f"{path.resolve()}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+        try:
+            stat = path.stat()
+        except OSError:  # a dangling link: the loader reports it; it still counts as a change
+            stat = path.lstat()
+        digest.update(f"{path.resolve()}:{stat.st_mode}:{stat.st_size}:{stat.st_mtime_ns}"
+                      .encode())
     return digest.hexdigest()[:32]
 
 
