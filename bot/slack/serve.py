@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import re
 import urllib.error
 from typing import Any
 
@@ -25,8 +26,7 @@ def run(args: argparse.Namespace) -> int:
         not getattr(args, "http", False) and settings.slack_app_token is not None)
     _require(settings, "slack_bot_token")
     _require(settings, "slack_app_token" if socket_mode else "slack_signing_secret")
-    logging.basicConfig(level=logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging()
 
     from slack_bolt.error import BoltError
 
@@ -50,13 +50,46 @@ def run(args: argparse.Namespace) -> int:
 
     import uvicorn
 
-    from bot.slack.http import SlackHttp
+    from bot.slack.http import GuardedH11, SlackHttp
 
     port = args.port or settings.port
-    http = SlackHttp(app, health=lambda: _health(engine))
+    assert settings.slack_signing_secret is not None
+    http = SlackHttp(app, health=lambda: _health(engine),
+                     signing_secret=settings.slack_signing_secret.get_secret_value())
     uvicorn.run(http, host=args.host, port=port, access_log=False, log_config=None,
-                timeout_graceful_shutdown=10)
+                http=GuardedH11, timeout_keep_alive=5, timeout_graceful_shutdown=10)
     return 0
+
+
+class Withheld(logging.Filter):
+    """What Slack's libraries would log of a request: a body (the question, the user, the
+    response_url, the verification token) or a response_url (anyone holding one can post as
+    the bot for 30 minutes) is withheld from the log, whatever the level."""
+
+    _URL = re.compile(r"https://hooks\.slack\.com/[^\s'\",)}]+")
+    _BODY = re.compile(r"(body: |for the request \().*", re.DOTALL)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not record.name.startswith(("slack_bolt", "slack_sdk")):
+            return True
+        message = record.getMessage()
+        cleaned = self._BODY.sub(r"\1withheld)", self._URL.sub("https://hooks.slack.com/…",
+                                                                   message))
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        return True
+
+
+def configure_logging() -> None:
+    """One line per record on stderr; Slack's libraries at WARNING (their INFO lines name
+    request URLs, response_urls among them), and nothing of a request body, ever."""
+    logging.basicConfig(level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    for name in ("slack_sdk", "slack_bolt"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    for handler in logging.getLogger().handlers:
+        if not any(isinstance(f, Withheld) for f in handler.filters):
+            handler.addFilter(Withheld())
 
 
 def _health(engine: Any) -> dict[str, Any]:
