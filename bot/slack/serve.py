@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         app = create_app(settings, engine, socket_mode=socket_mode)
     except BoltError as exc:
-        raise messages.slack_token_rejected(_slack_error(str(exc))) from None
+        raise _auth_test_failure(exc) from None
     except (urllib.error.URLError, OSError) as exc:
         raise messages.slack_unreachable(str(getattr(exc, "reason", exc))) from None
 
@@ -96,10 +96,21 @@ def _health(engine: Any) -> dict[str, Any]:
     return {"ok": True, "theses": len(engine.theses)}
 
 
-def _slack_error(text: str) -> str:
-    """The error code in Bolt's auth.test failure message ("… (error: invalid_auth)")."""
-    for code in ("invalid_auth", "not_authed", "account_inactive", "token_revoked",
-                 "token_expired"):
-        if code in text:
-            return code
-    return text.splitlines()[0][:200]
+TOKEN_ERRORS = ("invalid_auth", "not_authed", "account_inactive", "token_revoked",
+                "token_expired", "not_allowed_token_type", "no_permission", "ekm_access_denied")
+
+
+def _auth_test_failure(exc: Exception) -> messages.UserError:
+    """Bolt's auth.test failure, told apart: a token Slack refuses, or Slack itself failing
+    (HTTP 5xx, a rate limit that outlasted the retries), which no token change would fix."""
+    response = getattr(exc.__context__, "response", None)  # the SlackApiError Bolt caught
+    status = getattr(response, "status_code", None)
+    data = getattr(response, "data", None)
+    error = str(data.get("error") or "") if isinstance(data, dict) else ""
+    if error in TOKEN_ERRORS or (status == 200 and error not in ("ratelimited", "fatal_error",
+                                                                  "internal_error")):
+        return messages.slack_token_rejected(error or str(exc).splitlines()[0][:200])
+    answer = f"HTTP {status}" if status else "no answer"
+    if error:
+        answer += f", {error}"
+    return messages.slack_unavailable("auth.test", answer)
