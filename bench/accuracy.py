@@ -18,7 +18,7 @@ from tests.eval.evaluate import evaluate, load_cases  # noqa: E402
 
 
 def main() -> None:
-    engine = Engine.from_dirs(ROOT / "tests" / "fixtures" / "knowledge", ROOT / "intents")
+    engine = Engine.from_dirs(ROOT / "tests" / "fixtures" / "knowledge", ROOT / "bot" / "intents")
     cases = load_cases()
     report = evaluate(engine, cases)
     print(f"{'category':<16}{'right':>7}{'total':>7}{'accuracy':>10}")

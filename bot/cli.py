@@ -26,7 +26,7 @@ def _parser() -> argparse.ArgumentParser:
         "--knowledge",
         type=Path,
         metavar="DIR",
-        help="folder of thesis YAML files (default: $THESIS_KNOWLEDGE_DIR or the repository's)",
+        help="folder of thesis YAML files (default: $THESIS_KNOWLEDGE_DIR or ./knowledge)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
@@ -43,7 +43,7 @@ def _parser() -> argparse.ArgumentParser:
     validate = sub.add_parser(
         "validate",
         help="check every thesis and intent file",
-        description="Check every file under knowledge/ and intents/; exit 1 listing problems.",
+        description="Check every thesis and intent file; exit 1 listing problems.",
         epilog="Example: thesis validate knowledge/",
     )
     validate.add_argument("dir", nargs="?", type=Path, help="knowledge folder to check")

@@ -74,6 +74,15 @@ def database_url_invalid(reason: str) -> UserError:
     )
 
 
+def default_database_not_shared(process: str) -> UserError:
+    return UserError(
+        f"DATABASE_URL is not set, so this process ({process}) would keep subscriptions and "
+        "the digest ledger in SQLite on its own disk, where the platform's other processes "
+        "(web, clock) never see them. Attach PostgreSQL, set DATABASE_URL, and retry.",
+        2,
+    )
+
+
 def output_not_encodable(encoding: str) -> str:
     """Once, on stderr, when the terminal cannot show some characters of an answer."""
     return (f"thesis: this terminal's encoding ({encoding}) cannot show some characters; "

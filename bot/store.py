@@ -8,9 +8,11 @@ ledger. Columns added after the first release must be nullable or carry a server
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import sqlite3
 import time
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
@@ -163,6 +165,13 @@ def create_engine_for(url: str) -> Engine:
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True)
 
+    from sqlalchemy.engine import make_url
+
+    database = make_url(url).database
+    if database and database != ":memory:" and not database.startswith("file:"):
+        # The default lives in a data folder that may not exist yet (~/.local/share/thesis-bot).
+        with contextlib.suppress(OSError):  # SQLite then names the problem itself
+            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"timeout": 30})
 
     @event.listens_for(engine, "connect")

@@ -10,7 +10,7 @@ import urllib.error
 from typing import Any
 
 from bot import messages
-from bot.settings import MissingSetting, Settings, require
+from bot.settings import MissingSetting, Settings, require, require_shared_database
 
 
 def _require(settings: Settings, *names: str) -> None:
@@ -26,6 +26,7 @@ def run(args: argparse.Namespace) -> int:
         not getattr(args, "http", False) and settings.slack_app_token is not None)
     _require(settings, "slack_bot_token")
     _require(settings, "slack_app_token" if socket_mode else "slack_signing_secret")
+    require_shared_database(settings)
     configure_logging()
 
     from slack_bolt.error import BoltError
