@@ -48,8 +48,9 @@ def _make_hostile(folder: Path) -> dict[str, tuple[int, str]]:
     expected = {name: (line, message) for name, (_, line, message) in TEXT_FILES.items()}
     for name, (text, _, _) in TEXT_FILES.items():
         (folder / name).write_text(text, encoding="utf-8")
-    with (folder / "huge.yaml").open("w") as handle:  # 50 MB
-        handle.write("a: " + "x" * 50_000_000 + "\n")
+    with (folder / "huge.yaml").open("w") as handle:  # 50 MB (sparse: cheap to make)
+        handle.write("a: x\n")
+        handle.truncate(50_000_000)
     expected["huge.yaml"] = (1, f"more than the {MAX_FILE_BYTES:,} a knowledge file may have")
     (folder / "folder.yaml").mkdir()
     expected["folder.yaml"] = (1, "is a folder, not a YAML file")
