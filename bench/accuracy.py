@@ -34,7 +34,7 @@ def engine_over(*files: Path) -> Engine:
     for path in files:
         shutil.copy(path, folder / path.name)
     try:
-        return Engine.from_dirs(folder, ROOT / "intents")
+        return Engine.from_dirs(folder, ROOT / "bot" / "intents")
     finally:
         shutil.rmtree(folder)
 

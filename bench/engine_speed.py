@@ -46,7 +46,7 @@ def _measure(knowledge: Path, questions: list[str]) -> dict:
     import json
 
     out = subprocess.run(
-        [sys.executable, "-c", MEASURE, str(knowledge), str(ROOT / "intents")],
+        [sys.executable, "-c", MEASURE, str(knowledge), str(ROOT / "bot" / "intents")],
         input=json.dumps(questions), capture_output=True, text=True, check=True, cwd=ROOT,
     )
     return json.loads(out.stdout)

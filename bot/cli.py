@@ -6,6 +6,8 @@ Each command imports only what it needs, so `thesis ask` starts fast and never l
 from __future__ import annotations
 
 import argparse
+import codecs
+import io
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -24,7 +26,7 @@ def _parser() -> argparse.ArgumentParser:
         "--knowledge",
         type=Path,
         metavar="DIR",
-        help="folder of thesis YAML files (default: $THESIS_KNOWLEDGE_DIR or the repository's)",
+        help="folder of thesis YAML files (default: $THESIS_KNOWLEDGE_DIR or ./knowledge)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
@@ -43,7 +45,7 @@ def _parser() -> argparse.ArgumentParser:
     validate = sub.add_parser(
         "validate",
         help="check every thesis and intent file",
-        description="Check every file under knowledge/ and intents/; exit 1 listing problems.",
+        description="Check every thesis and intent file; exit 1 listing problems.",
         epilog="Example: thesis validate knowledge/",
     )
     validate.add_argument("dir", nargs="?", type=Path, help="knowledge folder to check")
@@ -127,7 +129,38 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+_unencodable: list[str] = []
+
+
+def _question_mark(error: UnicodeError) -> tuple[str, int]:
+    assert isinstance(error, UnicodeEncodeError)
+    _unencodable.append(error.encoding)
+    return "?" * (error.end - error.start), error.end
+
+
+codecs.register_error("thesis-replace", _question_mark)
+
+
+def _tolerant_output() -> None:
+    """A terminal that cannot show every character (PYTHONIOENCODING=latin-1, an old
+    Windows console) gets '?' for those, never a UnicodeEncodeError."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = str(getattr(stream, "encoding", "") or "").lower().replace("-", "")
+        if isinstance(stream, io.TextIOWrapper) and not encoding.startswith("utf"):
+            stream.reconfigure(errors="thesis-replace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _tolerant_output()
+    try:
+        return _main(argv)
+    finally:
+        if _unencodable:
+            print(messages.output_not_encodable(_unencodable[0]), file=sys.stderr)
+            _unencodable.clear()
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "ask":

@@ -55,6 +55,48 @@ def slack_token_rejected(error: str) -> UserError:
     )
 
 
+def slack_unavailable(method: str, answer: str) -> UserError:
+    """Slack answered a call with a server error or rate limit: not the token's fault."""
+    return UserError(
+        f"Slack's Web API could not answer {method} just now ({answer}); that is on Slack's "
+        "side, not SLACK_BOT_TOKEN. Retry in a few minutes; https://slack-status.com says "
+        "whether Slack is having trouble.",
+        2,
+    )
+
+
+def database_url_unsupported(scheme: str) -> UserError:
+    return UserError(
+        f'DATABASE_URL uses "{scheme}", which thesis-bot does not support. Use '
+        "sqlite:///PATH/thesis-bot.db or postgresql://USER:PASSWORD@HOST:5432/NAME.",
+        2,
+    )
+
+
+def database_url_invalid(reason: str) -> UserError:
+    """`reason` must not quote the URL: it may hold a password."""
+    return UserError(
+        f"DATABASE_URL is not a valid database URL: {reason}. Use "
+        "sqlite:///PATH/thesis-bot.db or postgresql://USER:PASSWORD@HOST:5432/NAME.",
+        2,
+    )
+
+
+def default_database_not_shared(process: str) -> UserError:
+    return UserError(
+        f"DATABASE_URL is not set, so this process ({process}) would keep subscriptions and "
+        "the digest ledger in SQLite on its own disk, where the platform's other processes "
+        "(web, clock) never see them. Attach PostgreSQL, set DATABASE_URL, and retry.",
+        2,
+    )
+
+
+def output_not_encodable(encoding: str) -> str:
+    """Once, on stderr, when the terminal cannot show some characters of an answer."""
+    return (f"thesis: this terminal's encoding ({encoding}) cannot show some characters; "
+            "they are printed as '?'. Set PYTHONIOENCODING=utf-8 to see them all.")
+
+
 def slack_unreachable(reason: str) -> UserError:
     return UserError(
         f"cannot reach the Slack Web API ({reason}). Check the network or SLACK_API_URL and retry.",

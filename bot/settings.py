@@ -11,14 +11,24 @@ from pathlib import Path
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_INTENTS = Path(__file__).resolve().parent / "intents"  # shipped with the package
+
+
+def data_dir() -> Path:
+    """Where the default SQLite database lives: $XDG_DATA_HOME/thesis-bot, else
+    ~/.local/share/thesis-bot. One place per user, whatever the working directory, so `serve`
+    and `clock` on one machine share it; never inside the installed package."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "thesis-bot"
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="", extra="ignore", case_sensitive=False)
 
-    knowledge_dir: Path = Field(REPO_ROOT / "knowledge", validation_alias="THESIS_KNOWLEDGE_DIR")
-    intents_dir: Path = Field(REPO_ROOT / "intents", validation_alias="THESIS_INTENTS_DIR")
+    # The working directory's knowledge/ (a checkout's root, or wherever the team keeps theses).
+    knowledge_dir: Path = Field(default_factory=lambda: Path.cwd() / "knowledge",
+                                validation_alias="THESIS_KNOWLEDGE_DIR")
+    intents_dir: Path = Field(PACKAGE_INTENTS, validation_alias="THESIS_INTENTS_DIR")
     stale_after_days: int = Field(180, ge=1, validation_alias="THESIS_STALE_AFTER_DAYS")
     # Unanswered questions: kept this many days, with who asked only when THESIS_LOG_USERS is set.
     question_retention_days: int = Field(90, ge=1,
@@ -31,8 +41,10 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr | None = None
     slack_api_url: str | None = None
 
-    # Anchored at the repository, so `serve` and `clock` started anywhere share one database.
-    database_url: str = Field(f"sqlite:///{REPO_ROOT / 'thesis-bot.db'}", repr=False)
+    # Unset: SQLite in data_dir(), shared by every process of this user on this machine.
+    database_url: str = Field("", repr=False, validate_default=True)
+    # Set by Heroku-like platforms, where each process (web, clock) has a disk of its own.
+    dyno: str | None = Field(None, validation_alias="DYNO")
     port: int = 3000
 
     @field_validator("cache_dir")
@@ -48,16 +60,34 @@ class Settings(BaseSettings):
     @classmethod
     def _heroku_postgres(cls, url: str) -> str:
         """Heroku still hands out `postgres://`; SQLAlchemy wants `postgresql+psycopg://`."""
+        if not url:
+            return f"sqlite:///{data_dir() / 'thesis-bot.db'}"
         for prefix in ("postgres://", "postgresql://"):
             if url.startswith(prefix):
                 return "postgresql+psycopg://" + url[len(prefix) :]
         return url
 
 
+    @property
+    def default_database(self) -> bool:
+        """True when DATABASE_URL is unset (SQLite on this machine's disk)."""
+        return self.database_url == f"sqlite:///{data_dir() / 'thesis-bot.db'}"
+
+
 class MissingSetting(Exception):
     def __init__(self, variable: str, why: str) -> None:
         super().__init__(f"{variable} is not set: {why}")
         self.variable = variable
+
+
+def require_shared_database(settings: Settings) -> None:
+    """`serve` and `clock` must see one database. The default SQLite file is shared by every
+    process on one machine, but on a platform that gives each process its own disk (DYNO set)
+    subscriptions made through `web` would never reach `clock`: refuse, naming the fix."""
+    if settings.default_database and settings.dyno:
+        from bot import messages
+
+        raise messages.default_database_not_shared(settings.dyno)
 
 
 def require(settings: Settings, *names: str, why: str = "the Slack app needs it") -> None:

@@ -8,9 +8,11 @@ ledger. Columns added after the first release must be nullable or carry a server
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import sqlite3
 import time
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
@@ -172,6 +174,32 @@ answered_events = Table(
 )
 
 
+SUPPORTED_DRIVERS = ("sqlite", "sqlite+pysqlite", "postgresql+psycopg")
+
+
+def check_url(url: str) -> None:
+    """A UserError naming what is wrong with DATABASE_URL (never quoting it: it may hold a
+    password), before SQLAlchemy fails on it with a traceback."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    from bot import messages
+
+    try:
+        parsed = make_url(url)
+        port = parsed.port
+    except (ArgumentError, ValueError):
+        scheme, sep, _ = url.partition("://")
+        if sep and not scheme.replace("+", "").isalnum():
+            raise messages.database_url_invalid("its scheme is not a word") from None
+        reason = ("its port is not a number" if sep else "it has no scheme://")
+        raise messages.database_url_invalid(reason) from None
+    if parsed.drivername not in SUPPORTED_DRIVERS:
+        raise messages.database_url_unsupported(parsed.drivername)
+    if port is not None and not 0 < port < 65536:
+        raise messages.database_url_invalid(f"port {port} is not between 1 and 65535")
+
+
 def create_engine_for(url: str) -> Engine:
     """An engine tuned for several processes writing at once. `url` is a SQLAlchemy URL as
     `Settings.database_url` gives it (which turns Heroku's `postgres://` into
@@ -180,11 +208,19 @@ def create_engine_for(url: str) -> Engine:
     SQLite: WAL, a generous busy timeout, and every transaction opened with BEGIN IMMEDIATE, so
     writers queue on the lock instead of failing with "database is locked" on upgrade.
     """
+    check_url(url)
     if not url.startswith("sqlite"):
         # A server that does not answer fails a connection in seconds, not never.
         connect_args = {"connect_timeout": 5} if url.startswith("postgresql") else {}
         return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
 
+    from sqlalchemy.engine import make_url
+
+    database = make_url(url).database
+    if database and database != ":memory:" and not database.startswith("file:"):
+        # The default lives in a data folder that may not exist yet (~/.local/share/thesis-bot).
+        with contextlib.suppress(OSError):  # SQLite then names the problem itself
+            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"timeout": 30})
 
     @event.listens_for(engine, "connect")

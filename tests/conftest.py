@@ -14,7 +14,7 @@ from bot.engine import Engine
 ROOT = Path(__file__).resolve().parent.parent
 # Frozen fixture theses: an analyst's edit to knowledge/ never breaks the suite.
 KNOWLEDGE = ROOT / "tests" / "fixtures" / "knowledge"
-INTENTS = ROOT / "intents"
+INTENTS = ROOT / "bot" / "intents"
 
 # Commands the tests run keep their engine cache out of the developer's home folder, and read
 # the fixture theses.

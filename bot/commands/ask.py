@@ -33,7 +33,7 @@ def load_engine(knowledge: Path | None, cached: bool = False) -> tuple[Engine, S
     return engine, settings
 
 
-def as_json(answer: Answer, text: str) -> str:
+def as_json(answer: Answer, text: str, ascii_only: bool = False) -> str:
     return json.dumps(
         {
             "question": answer.question,
@@ -45,7 +45,7 @@ def as_json(answer: Answer, text: str) -> str:
             "theses": [m.thesis.ticker for m in answer.matches],
             "text": text,
         },
-        ensure_ascii=False,
+        ensure_ascii=ascii_only,  # \u escapes keep JSON exact on a non-UTF terminal
     )
 
 
@@ -57,10 +57,13 @@ def run(args: argparse.Namespace) -> int:
         questions = (line.rstrip("\r\n") for line in stdin)
     else:
         questions = iter([args.question.encode("utf-8", "replace").decode("utf-8")])
+    encoding = str(getattr(sys.stdout, "encoding", "") or "").lower().replace("-", "")
+    ascii_only = not encoding.startswith("utf")
     for question in questions:
         answer = engine.answer(question)
         text = render_text(answer, stale_after_days=settings.stale_after_days)
         if args.explain and not args.json:
             text += "\n\nWhy this card:\n" + "\n".join(f"  {line}" for line in answer.trace)
-        print(as_json(answer, text) if args.json else text, flush=args.question == "-")
+        print(as_json(answer, text, ascii_only) if args.json else text,
+              flush=args.question == "-")
     return 0

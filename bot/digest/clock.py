@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 
-from bot.settings import Settings
+from bot.settings import Settings, require_shared_database
 
 JOB_ID = "digest-run-due"
 logger = logging.getLogger(__name__)
@@ -46,6 +46,7 @@ def run(args: argparse.Namespace) -> int:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     settings = Settings()
+    require_shared_database(settings)
     client = web_client(settings)  # a missing token stops us here, once, not every minute
     store = open_store(settings.database_url)
     # Edited YAML goes live without a restart; a broken edit keeps the file's last good version.

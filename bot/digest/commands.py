@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import logging
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -79,13 +81,40 @@ def _run_due(args: argparse.Namespace, settings: Settings) -> int:
     client = web_client(settings)
     store = open_store(settings.database_url)
     theses = load_knowledge(getattr(args, "knowledge", None), settings)
-    report = run_due(store, client, theses, now, stale_after_days=settings.stale_after_days)
+    with _one_line_logging():
+        report = run_due(store, client, theses, now, stale_after_days=settings.stale_after_days)
     print(report.summary())
     from bot.updates import announce_updates
 
     for channel, ticker in announce_updates(store, client, theses, now):
         print(messages.cli_update_posted(ticker, channel))
-    return 0
+    # A scheduler or monitor sees a due digest that was not posted.
+    return 1 if report.failed or report.unconfirmed else 0
+
+
+class _OneLine(logging.Handler):
+    """A warning on stderr as one line, its exception as type and message, no traceback: an
+    operator running `digest run-due` by hand or from cron reads what failed, not where."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        text = record.getMessage()
+        error = record.exc_info[1] if record.exc_info else None
+        if error is not None:
+            text += f" ({type(error).__name__}{': ' if str(error) else ''}{error})"
+        print(f"thesis: {text}", file=sys.stderr)
+
+
+@contextlib.contextmanager
+def _one_line_logging() -> Iterator[None]:
+    root, sdk = logging.getLogger(), logging.getLogger("slack_sdk")
+    handler, sdk_level = _OneLine(logging.WARNING), sdk.level
+    root.addHandler(handler)
+    sdk.setLevel(logging.CRITICAL)  # its "Failed to send a request" repeats our own line
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
+        sdk.setLevel(sdk_level)
 
 
 def load_knowledge(folder: Path | None, settings: Settings) -> list[Thesis]:

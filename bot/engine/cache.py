@@ -4,8 +4,10 @@ that is the difference between seconds and a fraction of a second, and tens of m
 
 Layout: <cache>/engine-<fingerprint>/catalog.pickle (names, intents, speller) and one
 <TICKER>.pickle per thesis (the thesis and its index). The fingerprint covers every YAML and source
-file's path, size and mtime, and today's date (validation depends on it); any change builds a
-new folder. Old folders are removed only once nobody can still be reading them.
+file's path, size and mtime, today's date (validation depends on it), and the Python and library
+versions whose objects are pickled; any change builds a new folder. A cache that cannot be read
+back, for whatever reason, is rebuilt: it only ever costs speed. Old folders are removed only
+once nobody can still be reading them.
 """
 
 from __future__ import annotations
@@ -13,12 +15,14 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import importlib
 import os
 import pickle
 import shutil
+import sys
 import tempfile
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 from bot import __version__
@@ -34,29 +38,56 @@ _CODE = Path(__file__).resolve().parent.parent
 _STALE_AFTER = 3600  # seconds an old cache folder is kept for a process still reading it
 
 
+# Modules whose classes end up in the pickles (pydantic models, rapidfuzz, the speller); the
+# engine has imported them already, so asking their versions costs nothing.
+_PICKLED = ("pydantic", "pydantic_core", "rapidfuzz", "yaml", "spellchecker")
+
+
+def _versions() -> str:
+    found = [sys.version, sys.implementation.cache_tag or ""]
+    for name in _PICKLED:
+        module = importlib.import_module(name)
+        found.append(f"{name}={getattr(module, '__version__', getattr(module, 'VERSION', '-'))}")
+    return ";".join(found)
+
+
 def _fingerprint(knowledge_dir: Path, intents_dir: Path) -> str:
-    digest = hashlib.sha256(f"{__version__}:{_FORMAT}:{dt.date.today()}".encode())
+    digest = hashlib.sha256(
+        f"{__version__}:{_FORMAT}:{dt.date.today()}:{_versions()}".encode())
     files = [*yaml_files(knowledge_dir), *yaml_files(intents_dir), *sorted(_CODE.rglob("*.py"))]
     for path in files:
-        stat = path.stat()
-        digest.update(f"{path.resolve()}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+        try:
+            stat = path.stat()
+        except OSError:  # a dangling link: the loader reports it; it still counts as a change
+            stat = path.lstat()
+        digest.update(f"{path.resolve()}:{stat.st_mode}:{stat.st_size}:{stat.st_mtime_ns}"
+                      .encode())
     return digest.hexdigest()[:32]
 
 
 class _Shelf(Mapping[str, ThesisIndex]):
     """Per-thesis indexes, each unpickled on first use."""
 
-    def __init__(self, folder: Path, tickers: list[str]) -> None:
+    def __init__(self, folder: Path, tickers: list[str],
+                 rebuild: Callable[[], Mapping[str, ThesisIndex]]) -> None:
         self._folder = folder
         self._tickers = tickers
+        self._rebuild = rebuild
         self._loaded: dict[str, ThesisIndex] = {}
 
     def __getitem__(self, ticker: str) -> ThesisIndex:
         if ticker not in self._loaded:
             if ticker not in self._tickers:
                 raise KeyError(ticker)
-            with (self._folder / f"{ticker}.pickle").open("rb") as handle:
-                self._loaded[ticker] = pickle.load(handle)
+            try:
+                with (self._folder / f"{ticker}.pickle").open("rb") as handle:
+                    index = pickle.load(handle)
+                if not isinstance(index, ThesisIndex):
+                    raise TypeError(f"{ticker}.pickle holds {type(index).__name__}")
+            except Exception:  # anything unpickling can raise: build the indexes afresh
+                self._loaded.update(self._rebuild())
+                return self._loaded[ticker]
+            self._loaded[ticker] = index
         return self._loaded[ticker]
 
     def __iter__(self) -> Iterator[str]:
@@ -71,13 +102,16 @@ def load_engine(knowledge_dir: Path, intents_dir: Path, cache_dir: Path | None) 
     if cache_dir is None:
         return Engine.from_dirs(knowledge_dir, intents_dir)
     folder = cache_dir / f"engine-{_fingerprint(knowledge_dir, intents_dir)}"
+    def rebuild() -> Mapping[str, ThesisIndex]:
+        return Engine.from_dirs(knowledge_dir, intents_dir).indexes
+
     try:
         with (folder / _CATALOG).open("rb") as handle:
             catalog, tickers = pickle.load(handle)  # our own files, in the user's cache folder
         if isinstance(catalog, Engine):
-            return catalog.with_indexes(_Shelf(folder, tickers))
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
-        pass
+            return catalog.with_indexes(_Shelf(folder, list(tickers), rebuild))
+    except Exception:  # a stale or damaged cache (TypeError, KeyError, …)
+        pass  # is rebuilt below
     engine = Engine.from_dirs(knowledge_dir, intents_dir)
     with contextlib.suppress(OSError):  # a read-only or full cache folder only costs speed
         _store(engine, folder)

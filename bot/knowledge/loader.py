@@ -7,6 +7,8 @@ At run time a broken file is reported and skipped, so one bad thesis never takes
 from __future__ import annotations
 
 import datetime as dt
+import os
+import stat
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -18,10 +20,11 @@ from pydantic import BaseModel, ValidationError
 
 from bot.knowledge.checks import check_thesis
 from bot.knowledge.models import INTENTS, IntentSpec, Thesis, Vocabulary
-from bot.knowledge.yaml_lines import DuplicateKey, Path_, line_of, load_with_lines
+from bot.knowledge.yaml_lines import DuplicateKey, Path_, Refused, line_of, load_with_lines
 
 M = TypeVar("M", bound=BaseModel)
 VOCABULARY_FILE = "vocabulary.yaml"
+MAX_FILE_BYTES = 1_000_000  # a thesis is ~20 kB; anything this big is a mistake or an attack
 
 
 @dataclass(frozen=True)
@@ -50,12 +53,63 @@ class KnowledgeDirError(Exception):
 
 
 def yaml_files(folder: Path) -> list[Path]:
+    """Every *.yaml / *.yml name in `folder`, whatever it is: one that is not a readable
+    regular file is reported by the loader, never silently skipped."""
     if not folder.is_dir():
         raise KnowledgeDirError(f"{folder} is not a readable folder")
     try:
-        return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+        return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml"))
     except OSError as exc:
         raise KnowledgeDirError(f"{folder} cannot be read ({exc.strerror})") from exc
+
+
+class Unreadable(Exception):
+    """A knowledge file that is not a regular file, too large, or cannot be opened."""
+
+
+def read_yaml_file(path: Path, limit: int = MAX_FILE_BYTES) -> str:
+    """The text of `path`, which must be a regular UTF-8 file of at most `limit` bytes.
+
+    Never blocks and never reads more than `limit` + 1 bytes, whatever `path` is: a FIFO, a
+    device such as /dev/zero, a folder or a dangling link is refused before it is read."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise Unreadable("is a link to a file that does not exist; remove it or fix the link"
+                         ) from None
+    except OSError as exc:
+        raise Unreadable(f"cannot be read ({exc.strerror})") from None
+    _check_regular(info, limit)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise Unreadable(f"cannot be read ({exc.strerror})") from None
+    with os.fdopen(fd, "rb") as handle:
+        _check_regular(os.fstat(fd), limit)  # it may have been swapped since the stat
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise Unreadable(_too_large(len(data), limit))
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise Unreadable(f"is not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
+
+
+def _check_regular(info: os.stat_result, limit: int) -> None:
+    if stat.S_ISDIR(info.st_mode):
+        raise Unreadable("is a folder, not a YAML file; rename it so it does not end in .yaml")
+    if not stat.S_ISREG(info.st_mode):
+        raise Unreadable("is not a regular file (a FIFO, device or socket); "
+                         "replace it with a YAML file")
+    if info.st_size > limit:
+        raise Unreadable(_too_large(info.st_size, limit))
+
+
+def _too_large(size: int, limit: int) -> str:
+    return (f"is {size:,} bytes, more than the {limit:,} a knowledge file may have; "
+            "split it or remove what does not belong")
+
+
 
 
 def _field(path: Iterable[str | int]) -> str:
@@ -78,14 +132,21 @@ def _loc_path(loc: tuple[Any, ...], lines: dict[Path_, int]) -> Path_:
 def _parse(path: Path, model: type[M], problems: list[Problem]) -> tuple[M | None, dict]:
     name = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        problems.append(Problem(name, 1, "(file)", f"cannot be read: {exc}"))
+        text = read_yaml_file(path)
+    except Unreadable as exc:
+        problems.append(Problem(name, 1, "(file)", str(exc)))
         return None, {}
     try:
         data, lines = load_with_lines(text)
+    except (RecursionError, MemoryError, ValueError) as exc:  # bounded above; belt and braces
+        problems.append(Problem(name, 1, "(file)", f"cannot be loaded ({type(exc).__name__})"))
+        return None, {}
     except DuplicateKey as exc:
         problems.append(Problem(name, exc.line, _field(exc.path), f"{exc}; keep one of them"))
+        return None, {}
+    except Refused as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else 1
+        problems.append(Problem(name, line, "(file)", str(exc.problem)))
         return None, {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -104,7 +165,8 @@ def _parse(path: Path, model: type[M], problems: list[Problem]) -> tuple[M | Non
             value = error.get("input")
             message = error["msg"]
             if error["type"] != "missing" and isinstance(value, str | int | float | dt.date):
-                message += f" (got {value!r})"
+                shown = repr(value)
+                message += f" (got {shown if len(shown) <= 80 else shown[:79] + '…'})"
             problems.append(Problem(name, line_of(lines, loc), _field(loc), message))
         return None, lines
 

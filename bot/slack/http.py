@@ -3,21 +3,37 @@ slash commands and interactivity alike, and GET /healthz.
 
 Bolt's own ASGI adapter calls the synchronous `App.dispatch` on the event loop, so one slow
 request would hold up all the others; here each dispatch runs in a worker thread.
+
+Anything may arrive here, so nothing a client sends can make it answer 500 or log the body:
+the signature is checked on the raw bytes before anything is parsed (an unsigned request,
+or one whose timestamp is not a plain number, is 401 without reaching Bolt, which would log
+a forged body whole), a signed body that does not parse to a JSON object or form is 400, a
+body must arrive within BODY_TIMEOUT (408), and a connection must finish its headers within
+HEADER_TIMEOUT (`GuardedH11`: uvicorn itself only times out idle keep-alive connections).
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import logging
+import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
+from slack_sdk.signature import SignatureVerifier
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 MAX_BODY = 1_000_000  # Slack's payloads are a few kB
+HEADER_TIMEOUT = 10.0  # seconds a connection has to send a request's headers
+BODY_TIMEOUT = 10.0  # seconds a request has to send its body
+_TIMESTAMP = re.compile(r"[0-9]{1,12}")
+
+logger = logging.getLogger("bot.slack")
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -25,9 +41,14 @@ Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 
 
 class SlackHttp:
-    def __init__(self, app: App, health: Callable[[], dict[str, Any]] | None = None) -> None:
+    def __init__(self, app: App, health: Callable[[], dict[str, Any]] | None = None, *,
+                 signing_secret: str | None = None, body_timeout: float = BODY_TIMEOUT) -> None:
         self.app = app
         self.health = health or (lambda: {"ok": True})
+        secret = signing_secret if signing_secret is not None else getattr(
+            app, "_signing_secret", "")  # Bolt keeps the one it was given there
+        self.verifier = SignatureVerifier(secret)
+        self.body_timeout = body_timeout
         # Answers hold back while requests are being acknowledged (bot.slack.app.AckFirst).
         self.acking: Callable[[], AbstractContextManager[None]] = getattr(
             getattr(app, "ack_first", None), "acking", nullcontext)
@@ -42,13 +63,19 @@ class SlackHttp:
         if path == HEALTH_PATH and method in ("GET", "HEAD"):
             await _send(send, 200, json.dumps(self.health()).encode(), "application/json")
         elif path == EVENTS_PATH and method == "POST":
+            # A slow upload is not an ack in flight: answers only wait for dispatches.
+            try:
+                async with asyncio.timeout(self.body_timeout):
+                    body = await _read_body(receive)
+            except TimeoutError:
+                await _send(send, 408, b"Request Timeout")
+                return
+            if body is None:
+                await _send(send, 413, b"Payload Too Large")
+                return
             with self.acking():
-                body = await _read_body(receive)
-                if body is None:
-                    await _send(send, 413, b"Payload Too Large")
-                    return
                 response = await asyncio.to_thread(self.dispatch, scope, body)
-                await _send_bolt(send, response)
+            await _send_bolt(send, response)
         elif path in (HEALTH_PATH, EVENTS_PATH):
             await _send(send, 405, b"Method Not Allowed")
         else:
@@ -58,10 +85,79 @@ class SlackHttp:
         headers: dict[str, list[str]] = {}
         for name, value in scope.get("headers") or []:
             headers.setdefault(name.decode("latin-1").lower(), []).append(value.decode("latin-1"))
-        request = BoltRequest(body=body.decode("utf-8", errors="replace"),
-                              query=scope.get("query_string", b"").decode("latin-1"),
-                              headers=headers)
+        if not self._signed(headers, body):
+            # Nothing of an unverified body is logged, not even who it claims to come from.
+            logger.info("request unverified user=- status=401 "
+                        "outcome=rejected: bad or old signature")
+            return BoltResponse(status=401, body={"error": "invalid request"})
+        try:
+            request = BoltRequest(body=body.decode("utf-8", errors="replace"),
+                                  query=scope.get("query_string", b"").decode("latin-1"),
+                                  headers=headers)
+        except (ValueError, RecursionError, TypeError, AttributeError) as exc:
+            return _bad_request(f"{type(exc).__name__} while parsing")
+        if not isinstance(request.body, dict) or not request.body:
+            return _bad_request("not a JSON object or form")
         return self.app.dispatch(request)
+
+    def _signed(self, headers: dict[str, list[str]], body: bytes) -> bool:
+        """Slack's signature over the raw bytes, with a plain, recent timestamp."""
+        timestamp = (headers.get("x-slack-request-timestamp") or [""])[0]
+        signature = (headers.get("x-slack-signature") or [""])[0]
+        if not _TIMESTAMP.fullmatch(timestamp) or not signature:
+            return False
+        return self.verifier.is_valid(body, timestamp, signature)
+
+
+def _bad_request(why: str) -> BoltResponse:
+    logger.info("request malformed user=- status=400 outcome=rejected: body is %s", why)
+    return BoltResponse(status=400, body={"error": "bad request"})
+
+
+class GuardedH11(H11Protocol):
+    """uvicorn's h11 protocol, closing a connection that has not finished a request's headers
+    within `header_timeout` seconds of connecting, or of starting the next request."""
+
+    header_timeout = HEADER_TIMEOUT
+    _headers_due: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._await_headers()
+
+    def data_received(self, data: bytes) -> None:
+        if self.cycle is None or self.cycle.response_complete:  # a new request is starting
+            self._await_headers()
+        super().data_received(data)
+
+    def handle_events(self) -> None:
+        scope = self.scope
+        super().handle_events()
+        if self.scope is not scope:  # a request's headers are complete
+            self._stop_waiting()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._stop_waiting()
+        super().connection_lost(exc)
+
+    def _await_headers(self) -> None:
+        if self._headers_due is None:
+            self._headers_due = self.loop.call_later(self.header_timeout, self._too_slow)
+
+    def _stop_waiting(self) -> None:
+        if self._headers_due is not None:
+            self._headers_due.cancel()
+            self._headers_due = None
+
+    def _too_slow(self) -> None:
+        self._headers_due = None
+        if self.cycle is None or self.cycle.response_complete:
+            self.transport.close()
+
+
+def guarded_protocol(header_timeout: float = HEADER_TIMEOUT) -> type[H11Protocol]:
+    """GuardedH11 with another header timeout (tests use a short one)."""
+    return type("GuardedH11", (GuardedH11,), {"header_timeout": header_timeout})
 
 
 async def _read_body(receive: Receive) -> bytes | None:

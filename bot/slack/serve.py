@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import argparse
 import logging
+import re
 import urllib.error
 from typing import Any
 
 from bot import messages
-from bot.settings import MissingSetting, Settings, require
+from bot.settings import MissingSetting, Settings, require, require_shared_database
 
 
 def _require(settings: Settings, *names: str) -> None:
@@ -25,8 +26,8 @@ def run(args: argparse.Namespace) -> int:
         not getattr(args, "http", False) and settings.slack_app_token is not None)
     _require(settings, "slack_bot_token")
     _require(settings, "slack_app_token" if socket_mode else "slack_signing_secret")
-    logging.basicConfig(level=logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    require_shared_database(settings)
+    configure_logging()
 
     from slack_bolt.error import BoltError
 
@@ -38,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         app = create_app(settings, engine, socket_mode=socket_mode)
     except BoltError as exc:
-        raise messages.slack_token_rejected(_slack_error(str(exc))) from None
+        raise _auth_test_failure(exc) from None
     except (urllib.error.URLError, OSError) as exc:
         raise messages.slack_unreachable(str(getattr(exc, "reason", exc))) from None
 
@@ -54,12 +55,14 @@ def run(args: argparse.Namespace) -> int:
 
     import uvicorn
 
-    from bot.slack.http import SlackHttp
+    from bot.slack.http import GuardedH11, SlackHttp
 
     port = args.port or settings.port
-    http = SlackHttp(app, health=lambda: {**_health(engine), **app.health()})  # type: ignore
+    assert settings.slack_signing_secret is not None
+    http = SlackHttp(app, health=lambda: {**_health(engine), **app.health()},  # type: ignore
+                     signing_secret=settings.slack_signing_secret.get_secret_value())
     uvicorn.run(http, host=args.host, port=port, access_log=False, log_config=None,
-                timeout_graceful_shutdown=10)
+                http=GuardedH11, timeout_keep_alive=5, timeout_graceful_shutdown=10)
     return 0
 
 
@@ -78,16 +81,59 @@ def _announce_updates(book: Any, app: Any, settings: Settings) -> None:
     book.on_swap(announce)
 
 
+class Withheld(logging.Filter):
+    """What Slack's libraries would log of a request: a body (the question, the user, the
+    response_url, the verification token) or a response_url (anyone holding one can post as
+    the bot for 30 minutes) is withheld from the log, whatever the level."""
+
+    _URL = re.compile(r"https://hooks\.slack\.com/[^\s'\",)}]+")
+    _BODY = re.compile(r"(body: |for the request \().*", re.DOTALL)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not record.name.startswith(("slack_bolt", "slack_sdk")):
+            return True
+        message = record.getMessage()
+        cleaned = self._BODY.sub(r"\1withheld)", self._URL.sub("https://hooks.slack.com/…",
+                                                                   message))
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        return True
+
+
+def configure_logging() -> None:
+    """One line per record on stderr; Slack's libraries at WARNING (their INFO lines name
+    request URLs, response_urls among them), and nothing of a request body, ever."""
+    logging.basicConfig(level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    for name in ("slack_sdk", "slack_bolt"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    for handler in logging.getLogger().handlers:
+        if not any(isinstance(f, Withheld) for f in handler.filters):
+            handler.addFilter(Withheld())
+
+
+
 def _health(book: Any) -> dict[str, Any]:
     edition = book.edition
     return {"ok": True, "theses": len(edition.engine.theses), "edition": edition.number,
             "problems": len(edition.problems)}
 
 
-def _slack_error(text: str) -> str:
-    """The error code in Bolt's auth.test failure message ("… (error: invalid_auth)")."""
-    for code in ("invalid_auth", "not_authed", "account_inactive", "token_revoked",
-                 "token_expired"):
-        if code in text:
-            return code
-    return text.splitlines()[0][:200]
+TOKEN_ERRORS = ("invalid_auth", "not_authed", "account_inactive", "token_revoked",
+                "token_expired", "not_allowed_token_type", "no_permission", "ekm_access_denied")
+
+
+def _auth_test_failure(exc: Exception) -> messages.UserError:
+    """Bolt's auth.test failure, told apart: a token Slack refuses, or Slack itself failing
+    (HTTP 5xx, a rate limit that outlasted the retries), which no token change would fix."""
+    response = getattr(exc.__context__, "response", None)  # the SlackApiError Bolt caught
+    status = getattr(response, "status_code", None)
+    data = getattr(response, "data", None)
+    error = str(data.get("error") or "") if isinstance(data, dict) else ""
+    if error in TOKEN_ERRORS or (status == 200 and error not in ("ratelimited", "fatal_error",
+                                                                  "internal_error")):
+        return messages.slack_token_rejected(error or str(exc).splitlines()[0][:200])
+    answer = f"HTTP {status}" if status else "no answer"
+    if error:
+        answer += f", {error}"
+    return messages.slack_unavailable("auth.test", answer)

@@ -81,7 +81,7 @@ def test_run_due_posts_then_list_shows_it_and_the_token_is_never_printed(
     fake_slack.fail("chat.postMessage", "not_in_channel")
     capsys.readouterr()
 
-    assert main(["digest", "run-due", "--now", "2026-11-26T09:00:00Z"]) == 0
+    assert main(["digest", "run-due", "--now", "2026-11-26T09:00:00Z"]) == 1  # C1 not posted
     out = capsys.readouterr().out
     assert out == "2026-11-26 09:00 UTC: 1 posted, C1 failed (not_in_channel).\n"
     assert main(["digest", "list"]) == 0

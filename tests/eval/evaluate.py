@@ -19,7 +19,7 @@ import yaml
 from bot.engine import Answer, Engine
 
 EVAL = Path(__file__).parent
-INTENTS_DIR = EVAL.parents[1] / "intents"
+INTENTS_DIR = EVAL.parents[1] / "bot" / "intents"
 FIXTURES = EVAL.parent / "fixtures"
 BABA_ONLY = Path(FIXTURES / "knowledge")
 BOOK = FIXTURES / "book"  # BABA and three theses of other industries, with no keywords
