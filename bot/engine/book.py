@@ -131,8 +131,9 @@ class BookIndex:
                 self.targets.append(Target(thesis.ticker, point.id, section, order))
                 for fid in point.figures:
                     self.figure_targets[(thesis.ticker, fid)].append(target)
-                terms = [point.title, point.id.replace("-", " "), *point.keywords,
-                         *(w for w in term_key(point.title) if not w.isdigit())]
+                slug = point.id.replace("-", " ")  # the analyst's own short name for it
+                terms = [point.title, slug, *point.keywords,
+                         *(w for w in term_key(f"{point.title} {slug}") if not w.isdigit())]
                 for fid in point.figures:
                     if (figure := thesis.figure(fid)) is not None:
                         terms += [figure.subject, *figure.keywords]
