@@ -25,7 +25,7 @@ from pathlib import Path
 
 from bot.engine import thresholds as th
 from bot.engine.answer import CARD_OF_SECTION, SECTION_OF_CARD, Alternative, Answer, Card, Match
-from bot.engine.book import BookIndex, Evidence, Target
+from bot.engine.index import BookIndex, Evidence, Target
 from bot.engine.classify import Intents, classify, intent_table
 from bot.engine.clean import clean_text
 from bot.engine.english import english_words
