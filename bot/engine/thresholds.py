@@ -37,7 +37,7 @@ FIGURE_BY_VALUE = 2.0
 # -- choosing a thesis when the question names none ------------------------------------------
 # The best thesis wins when the runner-up's evidence is below this share of its own; above it,
 # the question fits several about equally and the bot asks "which?".
-CLEAR_WIN = 0.75
+CLEAR_WIN = 0.8
 # A named thesis that lacks the topic, when another thesis has it at least this strongly:
 # "The NRGX thesis doesn't cover buybacks. BABA's does".
 COVERED_ELSEWHERE = 1.0
