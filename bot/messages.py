@@ -148,6 +148,7 @@ def no_thesis_on(subject: str, covered: str) -> str:
 
 
 SEARCH_TITLE = "Across the book"
+MORE_IN_FULL_CARD = "More in the full card: Open."
 NOTHING_ACROSS_THE_BOOK = "No thesis in the book speaks to that."
 
 

@@ -260,7 +260,7 @@ class Engine:
         card: Card = f.intent if f.intent in (*_SECTION_CARDS, "overview", "figures") \
             else "overview"  # type: ignore[assignment]
         matches = []
-        for ticker in f.named:
+        for ticker in f.named[: th.COMPARED]:
             ranked = self._book.ranked(f.scores, ticker, SECTION_OF_CARD.get(card))
             point = ranked[0][0].point if ranked and ranked[0][1] >= th.POINT else None
             point_card = card if point is None or card in SECTION_OF_CARD else \

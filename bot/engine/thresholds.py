@@ -43,6 +43,8 @@ CLEAR_WIN = 0.8
 COVERED_ELSEWHERE = 1.0
 # Theses offered as "which?" buttons, at most (Slack shows a row of five).
 WHICH_CHOICES = 5
+# Theses side by side in a comparison, at most: each gets a third of one Slack message.
+COMPARED = 3
 # Points listed by a search across the book.
 SEARCH_RESULTS = 10
 

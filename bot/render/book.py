@@ -14,6 +14,8 @@ from bot.knowledge.models import Thesis
 from bot.render import facts, limits
 from bot.render.limits import Block, escape
 
+ONE_LINER = 300  # characters of a point's one-liner in a search result
+
 
 def one_thesis(answer: Answer, match: Match) -> Answer:
     """The single-thesis answer a match stands for (what its button opens)."""
@@ -65,12 +67,18 @@ def render_book_blocks(answer: Answer, renderers: dict[str, Callable[[Answer, dt
     head = [limits.header(title(answer))]
     body: list[Block] = []
     if answer.card == "compare":
+        # Each thesis gets an equal share of one message; its button opens the whole card.
+        share_blocks = (limits.MAX_BLOCKS - 8) // max(1, len(answer.matches)) - 2
+        share_text = (limits.MESSAGE_TEXT_BUDGET - 1500) // max(1, len(answer.matches))
         for n, match in enumerate(answer.matches):
             single = one_thesis(answer, match)
             _, part = renderers[match.card](single, today)
+            shown, more = limits.leading(part, share_blocks, share_text)
             body.append(limits.section(f"*{escape(facts.card_title(single))}*",
                                        accessory=button(single, n)))
-            body.extend(part)
+            body.extend(shown)
+            if more:
+                body.extend(limits.context([messages.MORE_IN_FULL_CARD]))
             body.append(limits.divider())
     elif not answer.matches:
         body.extend(limits.sections(messages.NOTHING_ACROSS_THE_BOOK))
@@ -78,7 +86,7 @@ def render_book_blocks(answer: Answer, renderers: dict[str, Callable[[Answer, dt
         for n, match in enumerate(answer.matches):
             single = one_thesis(answer, match)
             text = (f"*{escape(facts.card_title(single))}*\n"
-                    f"{escape(one_liner(match.thesis, match.point))}")
+                    f"{limits.cut(escape(one_liner(match.thesis, match.point)), ONE_LINER)}")
             body.append(limits.section(text, accessory=button(single, n)))
     fallback = title(answer) + ": " + ", ".join(
         facts.card_title(one_thesis(answer, m)) for m in answer.matches)

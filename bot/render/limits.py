@@ -270,6 +270,23 @@ def pages(body: Sequence[Block], reserved_blocks: int, reserved_text: int,
     return result
 
 
+def leading(body: Sequence[Block], max_blocks: int, max_text: int) -> tuple[list[Block], bool]:
+    """The first blocks of `body` within `max_blocks` blocks and `max_text` characters, and
+    whether any were left out: one part of a card that shares a message with others (a
+    comparison). A first section too long on its own is cut with "…"."""
+    kept: list[Block] = []
+    used = 0
+    for block in body:
+        size = text_length([block])
+        if len(kept) >= max_blocks or used + size > max_text:
+            if not kept and block.get("type") == "section" and "text" in block:
+                kept.append({**block, "text": mrkdwn(block["text"]["text"], max_text)})
+            return kept, True
+        kept.append(block)
+        used += size
+    return kept, False
+
+
 def paginate(head: Sequence[Block], body: Sequence[Block], foot: Sequence[Block], page: int,
              more: Block | None, max_blocks: int = MAX_BLOCKS,
              budget: int = MESSAGE_TEXT_BUDGET) -> tuple[list[Block], int]:

@@ -246,3 +246,32 @@ def test_button_values_round_trip_and_stay_small(engine: Engine) -> None:
     assert CardRef.from_value('{"c":"bull","pg":-4,"t":7}') == CardRef("bull")
     with pytest.raises(ValueError):
         limits.encode_value({"c": "x" * 2100})
+
+
+@pytest.mark.parametrize("card", ["overview", "risk", "bull", "catalyst", "figures"])
+def test_comparing_two_oversized_theses_still_fits_one_message(card: str) -> None:
+    from bot.engine.answer import Match
+
+    first = huge_thesis()
+    second = first.model_copy(update={"ticker": "HUGER"})
+    answer = Answer(f"compare HUGE and HUGER {card} {NASTY}", "compare", confidence=0.9,
+                    matches=(Match(first, card), Match(second, card)),  # type: ignore[arg-type]
+                    covered=("HUGE", "HUGER"))
+    message = render_card(answer, Options(TODAY, shareable=True))
+    check([message])
+    assert message.blocks[0]["text"]["text"].startswith("HUGE vs HUGER")
+
+
+def test_a_search_across_the_book_lists_each_point_with_a_button_that_opens_it() -> None:
+    from bot.engine.answer import Match
+
+    thesis = huge_thesis()
+    matches = tuple(Match(thesis, "risk", p.id) for p in thesis.bear[:10])
+    answer = Answer(f"which theses are exposed to {NASTY}", "search", confidence=0.9,
+                    matches=matches, covered=("HUGE",))
+    message = render_card(answer, Options(TODAY))
+    check([message])
+    opened = [CardRef.from_value(b["accessory"]["value"]) for b in message.blocks
+              if "accessory" in b]
+    assert [(r.ticker, r.card, r.point) for r in opened if r] == [
+        ("HUGE", "risk", p.id) for p in thesis.bear[:10]]
