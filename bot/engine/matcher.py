@@ -25,10 +25,10 @@ from pathlib import Path
 
 from bot.engine import thresholds as th
 from bot.engine.answer import CARD_OF_SECTION, SECTION_OF_CARD, Alternative, Answer, Card, Match
-from bot.engine.index import BookIndex, Evidence, Target
 from bot.engine.classify import Intents, classify, intent_table
 from bot.engine.clean import clean_text
 from bot.engine.english import english_words
+from bot.engine.index import BookIndex, Evidence, Target
 from bot.engine.reading import Reading, read
 from bot.engine.resolve import Names
 from bot.engine.retrieve import ThesisIndex
