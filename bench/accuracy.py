@@ -22,6 +22,8 @@ from tests.eval.evaluate import (  # noqa: E402
     BOOK_SETS,
     FROZEN_SET,
     FROZEN_THESES,
+    UNSEEN2_SET,
+    UNSEEN2_THESES,
     Report,
     evaluate,
     load_cases,
@@ -64,7 +66,8 @@ def main() -> None:
     print(f"{'set (theses loaded)':<44}{'right':>6}{'total':>6}{'accuracy':>9}")
     baba_cases = load_cases(*BABA_SETS)
     show("BABA sets (BABA alone)", evaluate(engine_over(*baba), baba_cases), misses, categories)
-    whole = engine_over(*book_files, *frozen_files)
+    unseen_files = sorted(UNSEEN2_THESES.glob("*.yaml"))
+    whole = engine_over(*book_files, *frozen_files, *unseen_files)
     show(f"BABA sets (book of {len(whole.covered)})", evaluate(whole, baba_cases), misses,
          categories)
     for path in BOOK_SETS:
@@ -81,6 +84,10 @@ def main() -> None:
     show("FROZEN (BABA + its thesis)", evaluate(engine_over(*baba, *frozen_files), frozen),
          False, categories)
     show(f"FROZEN (book of {len(whole.covered)})", evaluate(whole, frozen), False, categories)
+    unseen = load_cases(UNSEEN2_SET)
+    show("UNSEEN2 (BABA + its thesis)", evaluate(engine_over(*baba, *unseen_files), unseen),
+         False, categories)
+    show(f"UNSEEN2 (book of {len(whole.covered)})", evaluate(whole, unseen), False, categories)
 
 
 if __name__ == "__main__":
