@@ -96,6 +96,12 @@ def _point_fields(thesis: Thesis, point_id: str) -> dict[str, list[str]]:
     return fields
 
 
+def _telling(number: float) -> bool:
+    """A number with two significant digits or more: 35.8, 241, 52, 180000 is 1.8e5."""
+    digits = f"{abs(number):.6g}".split("e")[0].replace(".", "").strip("0")
+    return len(digits) >= 2
+
+
 def value_key(value: float) -> str:
     """A figure's value as a question may quote it, to six significant digits: 19.1e9 and
     "$19.1bn" meet."""
@@ -211,6 +217,13 @@ class BookIndex:
         """(ticker, figure id) of every figure whose value the question quotes."""
         return [found for n in numbers for found in self.values.get(value_key(n), ())]
 
+    def quoted_figures(self, numbers: Sequence[float]) -> list[tuple[str, str, float]]:
+        """(ticker, figure id, evidence) of each figure quoted by value: a telling number
+        ("35.8%", "$19.1B", "241") is strong evidence, a round one ("10%", "300") weak, since
+        many texts have one."""
+        return [(ticker, fid, th.FIGURE_BY_VALUE if _telling(n) else th.ROUND_FIGURE)
+                for n in numbers for ticker, fid in self.values.get(value_key(n), ())]
+
     def score(self, reading: Reading, skip: set[int]) -> Evidence:
         """Evidence for each point from the question's words not at `skip` (those name a
         thesis or an intent) and from figures it quotes by value."""
@@ -224,10 +237,10 @@ class BookIndex:
         text = self._text_score(stems, quality)
         for target, value in text.items():
             scores[target] = scores.get(target, 0.0) + th.TEXT_WEIGHT * value
-        for ticker, fid in self.figures_by_value(reading.numbers):
+        for ticker, fid, weight in self.quoted_figures(reading.numbers):
             for target in self.figure_targets.get((ticker, fid), ()):
-                scores[target] = scores.get(target, 0.0) + th.FIGURE_BY_VALUE
-                terms[target] = terms.get(target, 0.0) + th.FIGURE_BY_VALUE
+                scores[target] = scores.get(target, 0.0) + weight
+                terms[target] = terms.get(target, 0.0) + weight
         return Evidence(scores, max(terms.values(), default=0.0),
                         max(text.values(), default=0.0), self.terms.has_phrase(stems))
 

@@ -33,6 +33,8 @@ WIDESPREAD_WORD = 0.3
 ON_TOPIC_COVERAGE = 1.0
 # Quoting a figure's exact value ("the $52B number") is as strong as naming it twice.
 FIGURE_BY_VALUE = 2.0
+# A round number ("10%", "300", "$2 billion") is quoted by many texts: weak evidence alone.
+ROUND_FIGURE = 0.5
 
 # -- choosing a thesis when the question names none ------------------------------------------
 # The best thesis wins when the runner-up's evidence is below this share of its own; above it,
