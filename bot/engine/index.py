@@ -96,6 +96,11 @@ def _point_fields(thesis: Thesis, point_id: str) -> dict[str, list[str]]:
     return fields
 
 
+def _wordlike(stem: str) -> bool:
+    """A word or a code with letters (CET1, Q3, LFP), not a bare number."""
+    return stem.isalnum() and not stem.isdigit()
+
+
 def _telling(number: float) -> bool:
     """A number with two significant digits or more: 35.8, 241, 52, 180000 is 1.8e5."""
     digits = f"{abs(number):.6g}".split("e")[0].replace(".", "").strip("0")
@@ -163,7 +168,7 @@ class BookIndex:
                 self.words.update(term_words(text))
                 for word in words(text):
                     stemmed = stem(word)
-                    if stemmed not in self._common and stemmed not in skip and stemmed.isalpha():
+                    if stemmed not in self._common and stemmed not in skip and _wordlike(stemmed):
                         counts[stemmed] += _FIELD_WEIGHT[name]
                         if word in self._english:
                             self.plainness[stemmed] = th.EVERYDAY_WORD
@@ -248,7 +253,7 @@ class BookIndex:
         """BM25 of each point against the question's informative words, over their whole
         weight plus a prior (`th.TEXT_PRIOR`): a point holding all of a question's rare words
         scores near 1, one everyday word of its text ("trading", "forecast") little."""
-        asked = {s for s in stems if s not in self._common and s.isalpha()}
+        asked = {s for s in stems if s not in self._common and _wordlike(s)}
         if not asked:
             return {}
         unseen = max(self.idf.values(), default=1.0)
@@ -282,6 +287,12 @@ class BookIndex:
                  if (ticker is None or self.targets[t].ticker == ticker)
                  and (section is None or self.targets[t].section == section)]
         return sorted(found, key=lambda ts: (-ts[1], ts[0].ticker, ts[0].order))
+
+    def uses(self, ticker: str, word: str) -> bool:
+        """Whether the thesis says this word anywhere in its points or terms."""
+        if any(self.targets[t].ticker == ticker for t, _ in self.postings.get(word, ())):
+            return True
+        return any(self.targets[int(t)].ticker == ticker for t in self.terms.targets_of(word))
 
     def owners_of_names(self, stems: Iterable[str]) -> set[str]:
         """Theses whose proper nouns (Qwen, ByteDance, Pentagon) the question uses."""

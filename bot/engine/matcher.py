@@ -407,9 +407,14 @@ class Engine:
         intent = f.intent
         if intent in _BOOK_INTENTS:
             intent = None
+        taken = f.intents.positions | f.name_positions
         strange = len(f.intents.ordinary) + sum(
             1 for i, stem in enumerate(reading.stems)
-            if not reading.known[i] and stem.isalpha() and i not in f.name_positions)
+            if stem.isalpha() and i not in f.name_positions and (
+                not reading.known[i]  # a word the bot does not know ("ceo")
+                # or one it knows from other theses only ("dividend" asked of a battery maker)
+                or (f.named and i not in taken and stem not in self._common
+                    and not self._book.uses(ticker, stem))))
         hinted = f.intents.hinted
         lenient = hinted in ("overview", "figures")  # "the thesis, one paragraph"
         if f.named and intent is None and not evidence and strange > (1 if lenient else 0):

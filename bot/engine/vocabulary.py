@@ -236,6 +236,10 @@ class BagIndex:
                         extra[target] += 0.1 * weight
         return {target: best[target] + extra[target] for target in best}
 
+    def targets_of(self, word: str) -> set[str]:
+        """Every target with a term that starts with this word."""
+        return {t for key in self._by_word.get(word, ()) for t in self._targets[key]}
+
     def has_phrase(self, stems: Sequence[str]) -> bool:
         """Whether the words hold a whole term of several words, not all ordinary ("own
         chips"): a question matched so is on topic whatever else it says."""
