@@ -440,7 +440,7 @@ class Engine:
         if intent in SECTION_OF_CARD:
             in_section = self._book.ranked(f.scores, ticker, SECTION_OF_CARD[intent])
             if (not in_section or in_section[0][1] < th.POINT) and ranked \
-                    and ranked[0][1] >= th.SECTION_YIELDS_TO_POINT and strong[0][1] <= 1.0:
+                    and ranked[0][1] >= th.INTENT_YIELDS_TO_POINT and strong[0][1] <= 1.0:
                 intent = None  # one section word against a clear point elsewhere
             else:
                 ranked = in_section
@@ -449,8 +449,11 @@ class Engine:
         if best_score < th.POINT:
             best = None
         if intent == "figures":
-            if best is not None and self._book.figures_by_value(f.reading.numbers):
-                intent = None  # "10m downloads in week one: source?": that figure's point
+            if best is not None and (self._book.figures_by_value(f.reading.numbers)
+                                     or best_score >= th.INTENT_YIELDS_TO_POINT):
+                # "10m downloads in week one: source?", "what share of footwear comes from
+                # Vietnam": that point, with its figures and their sources
+                intent = None
             else:
                 best = None  # "the sources behind every number": the figures card
 

@@ -51,9 +51,10 @@ COMPARED = 3
 SEARCH_RESULTS = 10
 
 # -- choosing the card within a thesis -------------------------------------------------------
-# An intent word ("risks") below this strength against a clear point elsewhere (score >= 1)
-# yields to the point: "the tailwind from industries adopting AI" is that catalyst.
-SECTION_YIELDS_TO_POINT = 1.0
+# A point this clearly named wins over an intent word: a section word of ordinary strength
+# ("the tailwind from industries adopting AI" is that catalyst, not the catalysts card), and a
+# figures word ("what share of footwear comes from Vietnam": that point with its figures).
+INTENT_YIELDS_TO_POINT = 1.0
 # A second point this close to the best is offered as "Did you mean".
 RUNNER_UP = 0.75
 # An intent this close to the strongest is offered as "Did you mean".
