@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.engine import thresholds as th
@@ -229,17 +229,25 @@ class BookIndex:
         return [(ticker, fid, th.FIGURE_BY_VALUE if _telling(n) else th.ROUND_FIGURE)
                 for n in numbers for ticker, fid in self.values.get(value_key(n), ())]
 
-    def score(self, reading: Reading, skip: set[int]) -> Evidence:
+    def score(self, reading: Reading, skip: set[int],
+              synonyms: Mapping[str, Sequence[str]] | None = None) -> Evidence:
         """Evidence for each point from the question's words not at `skip` (those name a
-        thesis or an intent) and from figures it quotes by value."""
+        thesis or an intent), their `synonyms`, and figures it quotes by value."""
         stems = [s for i, s in enumerate(reading.stems) if i not in skip]
         quality: dict[str, float] = {}
         for word, q in zip(reading.stems, reading.quality, strict=True):
             quality[word] = max(q, quality.get(word, 0.0))
-        found = self.terms.score(stems, quality, self._informative)
+        alternatives = {word: [(word, 1.0)] + [(other, th.SYNONYM) for other in
+                                               (synonyms or {}).get(word, ())]
+                        for word in stems}
+        widened = list(dict.fromkeys(alt for word in stems for alt, _ in alternatives[word]))
+        for word in stems:
+            for other, share in alternatives[word][1:]:
+                quality[other] = max(quality.get(other, 0.0), quality[word] * share)
+        found = self.terms.score(widened, quality, self._informative)
         terms = {int(t): s for t, s in found.items()}
         scores = dict(terms)
-        text = self._text_score(stems, quality)
+        text = self._text_score(stems, quality, alternatives)
         for target, value in text.items():
             scores[target] = scores.get(target, 0.0) + th.TEXT_WEIGHT * value
         for ticker, fid, weight in self.quoted_figures(reading.numbers):
@@ -249,26 +257,41 @@ class BookIndex:
         return Evidence(scores, max(terms.values(), default=0.0),
                         max(text.values(), default=0.0), self.terms.has_phrase(stems))
 
-    def _text_score(self, stems: Sequence[str], quality: dict[str, float]) -> dict[int, float]:
+    def _text_score(self, stems: Sequence[str], quality: dict[str, float],
+                    alternatives: Mapping[str, Sequence[tuple[str, float]]]
+                    ) -> dict[int, float]:
         """BM25 of each point against the question's informative words, over their whole
         weight plus a prior (`th.TEXT_PRIOR`): a point holding all of a question's rare words
-        scores near 1, one everyday word of its text ("trading", "forecast") little."""
-        asked = {s for s in stems if s not in self._common and _wordlike(s)}
+        scores near 1, one everyday word of its text ("trading", "forecast") little. A word
+        counts once, through itself or its best synonym in that point."""
+        asked = [s for s in dict.fromkeys(stems) if s not in self._common and _wordlike(s)]
         if not asked:
             return {}
         unseen = max(self.idf.values(), default=1.0)
-        possible = th.TEXT_PRIOR + sum(
-            self.idf.get(s, unseen) * self.plainness.get(s, 1.0) * quality[s] for s in asked)
+
+        def weight(word: str) -> float:
+            return self.idf.get(word, unseen) * self.plainness.get(word, 1.0) * quality[word]
+
+        possible = th.TEXT_PRIOR
         text: dict[int, float] = defaultdict(float)
         telling: dict[int, int] = defaultdict(int)  # matched words that are not everyday
-        for word in asked & self.idf.keys():
-            plainness = self.plainness.get(word, 1.0)
-            weight = self.idf[word] * plainness * quality[word]
-            for target, tf in self.postings[word]:
-                text[target] += weight * tf / possible
-                telling[target] += 2 if plainness == 1.0 else 1
-        for target, told in telling.items():
-            if told < 2:  # one everyday word ("cover", "trading", "life") and nothing else
+        for word in asked:
+            known = [(alt, share) for alt, share in alternatives[word] if alt in self.idf]
+            possible += max((weight(alt) / quality[alt] * quality[word] for alt, _ in known),
+                            default=weight(word))
+            best: dict[int, tuple[float, bool]] = {}
+            for alt, _ in known:
+                plain = self.plainness.get(alt, 1.0) < 1.0
+                for target, tf in self.postings[alt]:
+                    value = weight(alt) * tf
+                    if value > best.get(target, (0.0, False))[0]:
+                        best[target] = (value, plain)
+            for target, (value, plain) in best.items():
+                text[target] += value
+                telling[target] += 1 if plain else 2
+        for target in text:
+            text[target] /= possible
+            if telling[target] < 2:  # one everyday word ("cover", "trading") and nothing else
                 text[target] *= th.LONE_EVERYDAY_WORD
         return text
 

@@ -99,6 +99,11 @@ class Engine:
         self._common = {w for text in common_words for w in term_key(text)}
         self._abbreviations = {short: term_key(long) for short, long in
                                (vocabulary.abbreviations if vocabulary else {}).items()}
+        self._synonyms: dict[str, tuple[str, ...]] = {}
+        for group in vocabulary.synonyms if vocabulary else []:
+            stems = [key[0] for word in group if len(key := term_key(word)) == 1]
+            for word in stems:
+                self._synonyms[word] = tuple(s for s in stems if s != word)
         unspaced = sorted(
             {t for spec in knowledge.intents.values() for t in [*spec.terms, *spec.hints]
              if not t.isascii()}
@@ -183,7 +188,7 @@ class Engine:
     def _find(self, question: str, text: str, reading: Reading) -> _Findings:
         named, name_positions = self._names.resolve(text, reading)
         found = classify(reading, self._intents, self._book.phrases, name_positions)
-        evidence = self._book.score(reading, found.positions | name_positions)
+        evidence = self._book.score(reading, found.positions | name_positions, self._synonyms)
         scores = evidence.points
         by_thesis = self._book.best_by_thesis(scores)
         findings = _Findings(question, reading, named, name_positions, found,

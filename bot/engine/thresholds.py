@@ -31,6 +31,8 @@ WIDESPREAD_WORD = 0.3
 # A question whose informative words one point's text holds this strongly (BM25 saturates
 # at 2.2 for a word repeated in the title and text) is on topic, whatever other words it has.
 ON_TOPIC_COVERAGE = 1.0
+# A word's synonym (factory for plant) counts this much of the word itself.
+SYNONYM = 0.8
 # Quoting a figure's exact value ("the $52B number") is as strong as naming it twice.
 FIGURE_BY_VALUE = 2.0
 # A round number ("10%", "300", "$2 billion") is quoted by many texts: weak evidence alone.

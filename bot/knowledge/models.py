@@ -312,6 +312,9 @@ class Vocabulary(_Strict):
     # Phrases whose words mean nothing here ("bull market" is not the bull case).
     ordinary_phrases: list[Text] = []
     abbreviations: dict[Annotated[str, StringConstraints(pattern=r"^[a-z0-9&/]+$")], Text] = {}
+    # Groups of words the business world uses for one thing (factory, plant, fab): a question
+    # in one finds a thesis written in another.
+    synonyms: list[list[Text]] = []
 
     def words(self) -> list[str]:
         return self.common_words.split()
