@@ -33,7 +33,7 @@ def length_weight(key: Key) -> float:
 def _max_edits(word: str) -> int:
     if len(word) < 3:
         return 0
-    return 1 if len(word) < 7 else 2
+    return 1 if len(word) < 6 else 2
 
 
 _ENDINGS = ("ing", "ed", "d", "es", "s", "ly", "er")
