@@ -79,7 +79,10 @@ def acronyms(thesis: Thesis) -> set[str]:
     return found | {term.lower() for term in thesis.glossary}
 
 
-def _point_fields(thesis: Thesis, point_id: str) -> dict[str, list[str]]:
+def _point_fields(thesis: Thesis, point_id: str,
+                  shorthand: Mapping[str, str]) -> dict[str, list[str]]:
+    """A point's text by field. An acronym the text uses (the thesis's glossary, or desk
+    shorthand such as CRE) brings its meaning along, so either form of a question finds it."""
     section_point = thesis.point(point_id)
     assert section_point is not None
     _, point = section_point
@@ -90,9 +93,10 @@ def _point_fields(thesis: Thesis, point_id: str) -> dict[str, list[str]]:
         "detail": [point.detail],
         "figure": [text for f in figures for text in (f.subject, f.measure)],
     }
-    mentioned = " ".join(t for texts in fields.values() for t in texts).lower()
-    fields["glossary"] = [meaning for term, meaning in thesis.glossary.items()
-                          if re.search(rf"\b{re.escape(term.lower())}\b", mentioned)]
+    mentioned = set(words(" ".join(t for texts in fields.values() for t in texts)))
+    meanings = {**shorthand, **{term.lower(): meaning for term, meaning in thesis.glossary.items()}}
+    fields["glossary"] = [meaning for term, meaning in meanings.items()
+                          if all(w in mentioned for w in words(term))]
     return fields
 
 
@@ -117,7 +121,8 @@ class BookIndex:
     """Every point of the book, ready to be scored against a question."""
 
     def __init__(self, theses: Iterable[Thesis], ignore: dict[str, set[str]],
-                 common: set[str], english: frozenset[str] = frozenset()) -> None:
+                 common: set[str], english: frozenset[str] = frozenset(),
+                 shorthand: Mapping[str, str] | None = None) -> None:
         self.targets: list[Target] = []
         self.terms = BagIndex(common)
         self.words: set[str] = set()  # every form of every indexed word, for the speller
@@ -127,6 +132,7 @@ class BookIndex:
         self.figure_targets: dict[tuple[str, str], list[int]] = defaultdict(list)
         self._common = common
         self._english = english
+        shorthand = shorthand or {}
         self.plainness: dict[str, float] = {}  # stem -> weight of an everyday English word
         documents: list[dict[str, float]] = []
         for thesis in theses:
@@ -150,7 +156,8 @@ class BookIndex:
                         terms += [figure.subject, *figure.keywords]
                 for text in terms:
                     self._add_term(text, target, skip)
-                documents.append(self._document(_point_fields(thesis, point.id), skip))
+                documents.append(self._document(_point_fields(thesis, point.id, shorthand),
+                                                skip))
         self._index_text(documents)
         self._index_spread(documents)
         self.phrases: PhraseTable = self.terms.phrases

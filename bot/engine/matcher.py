@@ -114,7 +114,7 @@ class Engine:
                                      vocabulary.ordinary_phrases if vocabulary else [])
         self._book = BookIndex(
             self.theses.values(), {t: Names.name_words(th_) for t, th_ in self.theses.items()},
-            self._common, english_words())
+            self._common, english_words(), vocabulary.abbreviations if vocabulary else {})
         self._names = Names(self.theses.values(), self._common, self._intents,
                             self._book.acronyms)
         self._indexes: Mapping[str, ThesisIndex] = {

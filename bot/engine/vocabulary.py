@@ -96,8 +96,8 @@ class Speller:
         limit = _max_edits(word)
         if not word.isalpha() or limit == 0 or (token.original.isupper() and len(word) <= 5):
             return None
-        if word in self.english:
-            return None
+        if word in self.english or any(base in self.english for base in _bases(word)):
+            return None  # "trending" is "trend" + ing, not a typo of "spending"
         for choice, distance, _ in process.extract(
             word, self._choices, scorer=OSA.distance, score_cutoff=limit, limit=5
         ):
