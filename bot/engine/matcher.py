@@ -334,11 +334,16 @@ class Engine:
         others = [(t, s) for t, s in f.by_thesis if t != ticker and s >= th.COVERED_ELSEWHERE]
         if not others:
             return None
+        taken = f.intents.positions | f.name_positions
+        topic = [s for i, s in enumerate(f.reading.stems)
+                 if i not in taken and s not in self._common and s.isalpha()]
+        sections = {n for n, _ in f.strong} & {"bull", "bear", "risk", "catalyst", "overview"}
+        if sections and len(topic) == 1 and self._book.plainness.get(topic[0], 1.0) < 1.0:
+            return None  # "the key risk factors for Alibaba": a section, in everyday words
         alternatives = tuple(self._point_choice(f, t) for t, _ in others[: th.WHICH_CHOICES])
-        topic = self._topic_words(f)
         answer = Answer(f.question, "unknown", confidence=0.2, alternatives=alternatives,
                         covered=self.covered, reason="covered elsewhere",
-                        unknown_subject=ticker, topic=topic)
+                        unknown_subject=ticker, topic=self._topic_words(f))
         return self._done(f, answer, f"{ticker} lacks the topic; {others[0][0]} has it")
 
     def _topic_words(self, f: _Findings) -> str:
