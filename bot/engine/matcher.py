@@ -313,9 +313,7 @@ class Engine:
         if len(self.theses) == 1:
             return next(iter(self.theses))
         if f.evidence < th.POINT:
-            if f.intent is None and f.intents.hinted is None:
-                return None
-            f.trace.append("no point evidence: which thesis?")
+            f.trace.append("no point evidence for any thesis")
             return None
         runner_up = f.by_thesis[1][1] if len(f.by_thesis) > 1 else 0.0
         best = f.by_thesis[0][0]
