@@ -14,13 +14,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import ValidationError
 from rapidfuzz import fuzz
 
-from bot.importer.figures import Found, read_figures
+from bot.importer.figures import Found, known_names, read_figures
 from bot.importer.layout import SECTION_TITLES, ImportError_, Item, WriteUp
 from bot.knowledge import dates
 from bot.knowledge.checks import check_thesis
@@ -86,6 +87,21 @@ def short_name(company: str) -> str:
     return " ".join(words)
 
 
+def _first_word(name: str) -> str | None:
+    """"Northwind Power" → Northwind: a short name a question may use, unless it is an
+    everyday word the matcher knows (General, United, First)."""
+    words = name.split()
+    if len(words) < 2 or len(words[0]) < 4 or not words[0][:1].isupper():
+        return None
+    vocabulary = Path(__file__).resolve().parent.parent / "intents" / "vocabulary.yaml"
+    try:
+        common = set(str(yaml.safe_load(vocabulary.read_text(encoding="utf-8"))
+                         .get("common_words", "")).split())
+    except (OSError, yaml.YAMLError, AttributeError):
+        common = set()
+    return None if words[0].lower() in common else words[0]
+
+
 def _pair(case: list[Item], texts: list[Item], case_name: str, text_name: str,
           notes: list[tuple[int, str]]) -> list[tuple[str, str | None, str, int]]:
     """(title, one-liner, paragraph, line) per point, in the case's order."""
@@ -122,9 +138,10 @@ def _pair(case: list[Item], texts: list[Item], case_name: str, text_name: str,
 class _Figures:
     """Figures of the whole draft: one per number, cited by every text that quotes it."""
 
-    def __init__(self, company: str, common: set[str]) -> None:
+    def __init__(self, company: str, common: set[str], known: set[str]) -> None:
         self.company = company
         self.common = common
+        self.known = known
         self.items: list[dict[str, Any]] = []
         self.lines: dict[str, int] = {}
         self.publishers: dict[str, str] = {}
@@ -134,7 +151,7 @@ class _Figures:
     def read(self, texts: list[str], line: int) -> list[str]:
         cited: list[str] = []
         for text in texts:
-            found, unread = read_figures(text, self.common)
+            found, unread = read_figures(text, self.common, self.known)
             for bad in unread:
                 self.unread.append((line, f"{bad.written!r} {bad.reason}; not recorded as a "
                                           "figure: write the number, or leave it out"))
@@ -243,11 +260,15 @@ def build(writeup: WriteUp, ticker: str, name: str) -> Draft:
     short = short_name(company)
     text_all = " ".join(i.text for items in sections.values() for i in items)
     common = set(re.findall(r"\b[a-z][a-z'-]+\b", text_all + " " + writeup.summary))
-    figures = _Figures(short, common)
+    texts = [writeup.title, writeup.summary, *(i.text for items in sections.values()
+                                               for i in items)]
+    known = known_names(texts) | set(re.findall(r"[A-Z][\w&.\-]*", f"{writeup.title} {company}"))
+    figures = _Figures(short, common, known)
     taken: set[str] = set()
     point_lines: dict[str, int] = {}
     data: dict[str, Any] = {"ticker": ticker, "company": company}
-    aliases = [a for a in dict.fromkeys([short]) if a.casefold() != company.casefold()]
+    aliases = [a for a in dict.fromkeys([short, _first_word(short)])
+               if a and a.casefold() != company.casefold()]
     if aliases:
         data["aliases"] = aliases
     data |= {"title": writeup.title, "summary": writeup.summary}

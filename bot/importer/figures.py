@@ -61,8 +61,7 @@ _QUALIFIERS = {"over": "over", "more than": "more than", "about": "about", "arou
                "less than": "less than", "under": "under", "above": "above",
                "below": "below", "some": "some", "just over": "just over",
                "well over": "well over", "close to": "close to", "exceed": "more than",
-               "exceeds": "more than", "exceeding": "more than", "surpass": "more than",
-               "top": "more than"}
+               "exceeds": "more than", "exceeding": "more than", "surpass": "more than"}
 _COMPARATIVE = re.compile(r"^(?:more than|less than|double|twice|triple|half|ahead of|behind|"
                           r"up from|down from|versus|vs\.?|compared (?:to|with)|nearly double|"
                           r"almost double)\b", re.IGNORECASE)
@@ -90,11 +89,11 @@ _NOT_NAMES = {"the", "a", "an", "as", "if", "with", "while", "over", "in", "at",
               "its", "this", "that", "these", "those", "after", "before", "despite",
               "although", "since", "when", "our", "we", "it", "they", "management", "and",
               "but", "yet", "so", "more", "less", "about", "around", "nearly", "almost",
-              "roughly", "approximately", "up", "at", "some", "until", "through", "during",
+              "roughly", "approximately", "up", "some", "until", "through", "during",
               "from", "on", "of", "to", "year", "years", "quarter", "revenue", "sales",
               "cloud", "margins", "margin", "growth", "demand", "earnings", "shares",
               "investors", "analysts", "street", "consensus", "i", "he", "she", "there",
-              "q1", "q2", "q3", "q4", "h1", "h2", "fy"}
+              "q1", "q2", "q3", "q4", "h1", "h2", "fy", "phase"}
 _NOT_NAMES -= {"cloud", "revenue", "sales", "margins", "margin", "growth", "demand", "earnings",
                "shares", "year", "years", "quarter"}
 _SOURCE_VERBS = r"(?:forecasts?|estimates?|projects?|expects?|predicts?|guides?)"
@@ -127,6 +126,15 @@ class Unread:
 
     written: str
     reason: str
+
+
+def known_names(texts: list[str]) -> set[str]:
+    """Words the texts capitalise where no sentence starts: names, not sentence openers."""
+    found: set[str] = set()
+    for text in texts:
+        for match in re.finditer(r"(?<=[a-z,;:()]\s)([A-Z][\w&.\-]*?)(?:'s)?\b", text):
+            found.add(match.group(1))
+    return found
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:
@@ -233,18 +241,24 @@ def _names(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
-def _subject(sentence: str, clause: tuple[int, int], at: int, end: int, common: set[str],
-             sentence_start: bool) -> tuple[str | None, int]:
+def _subject(sentence: str, clause: tuple[int, int], at: int, end: int, known: set[str]
+             ) -> tuple[str | None, int]:
     """The nearest name before the number in its clause, else after it, else in the sentence;
     and where the measure may start (after that name)."""
 
-    def real(name: tuple[int, int, str]) -> bool:
-        first = name[2].split()[0].removesuffix("'s")
+    def real(name: tuple[int, int, str]) -> tuple[int, int, str] | None:
         at_start = name[0] == 0 or sentence[:name[0]].strip() in ("", '"', "(")
-        return not (at_start and sentence_start and first.lower() in common
-                    and len(name[2].split()) == 1) and not (at_start and first.endswith("ing"))
+        if re.search(r"\b(?:in|from|at|across|to|into|of|on|with)\s+$", sentence[:name[0]]):
+            return None  # a place or an object, not whom the number is about
+        words = name[2].split()
+        if at_start and words[0].removesuffix("'s") not in known:
+            words = words[1:]  # "Gross margin", "Store brands": capitalised only to start
+        if not words:
+            return None
+        text = " ".join(words)
+        return (name[1] - len(text), name[1], text)
 
-    names = [n for n in _names(sentence) if real(n)]
+    names = [n for n in (real(n) for n in _names(sentence)) if n]
     before = [n for n in names if clause[0] <= n[0] and n[1] <= at]
     if before:
         name = before[-1]
@@ -287,10 +301,12 @@ def _comparison(sentence: str, end: int) -> str | None:
     return text.strip().rstrip(".") or None
 
 
-def read_figures(text: str, common: set[str]) -> tuple[list[Found], list[Unread]]:
+def read_figures(text: str, common: set[str], known: set[str] = frozenset()  # type: ignore[assignment]
+                 ) -> tuple[list[Found], list[Unread]]:
     """Every figure the text writes, in order, and what looked like one but could not be read.
-    `common` holds the document's everyday words (written in lower case somewhere), so a
-    capitalised first word of a sentence is not taken for a name."""
+    `common` holds the document's everyday words (written in lower case somewhere); `known`
+    the words it capitalises where no sentence starts, so a capitalised first word of a
+    sentence ("Gross margin") is taken for a name only if it is one elsewhere."""
     found: list[Found] = []
     unread: list[Unread] = []
     dates = [m.span() for m in _DAY.finditer(text)]
@@ -337,8 +353,7 @@ def read_figures(text: str, common: set[str]) -> tuple[list[Found], list[Unread]
                 if right < len(sentence) and sentence[right] == ",":
                     figure.comparison = _comparison(sentence, right)
             figure.period = _period(periods, clause, at, end_all)
-            figure.subject, measure_from = _subject(sentence, clause, at, end_all, common,
-                                                    True)
+            figure.subject, measure_from = _subject(sentence, clause, at, end_all, known)
             figure.measure = _measure(sentence, clause, measure_from, at, end_all, consumed,
                                       unit, figure.period, common)
             if (previous and previous.unit == unit and _thin(figure.measure)
@@ -376,9 +391,7 @@ def _is_date_or_name(match: re.Match[str], sentence: str, periods: list) -> bool
     before = sentence[:start]
     if re.search(r"(?:\b[A-Z][\w&]*|[A-Za-z]-)\s?$", before) and plain and not match["frac"]:
         return True  # Boeing 737, S&P 500, GPT-4
-    if re.search(r"[Qq]$|\b[Hh]$|FY\s?$|#\s?$|No\.\s?$", before):
-        return True
-    return False
+    return bool(re.search(r"[Qq]$|\b[Hh]$|FY\s?$|#\s?$|No\.\s?$", before))
 
 
 def _qualifier(before: str) -> str | None:
@@ -453,6 +466,10 @@ def _measure(sentence: str, clause: tuple[int, int], start: int, at: int, end: i
         while rest and rest[-1].lower().strip(".,;:") in _TRAILING - {"grow", "grows"}:
             rest.pop()
         text = " ".join(rest).strip(" ,;:-.")
+    if not text:  # "Net revenue grew 9% to $4.6 billion": the clause, bar its numbers
+        rest = [w for w in sentence[clause[0]:clause[1]].split() if not re.search(r"\d", w)
+                and w.lower() not in _SCALE_WORDS]
+        text = " ".join(_trim(rest, common)).strip(" ,;:-.")
     return text
 
 

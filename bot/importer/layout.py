@@ -232,7 +232,8 @@ def _items(blocks: list[list[_Line]], section: str, notes: list[tuple[int, str]]
     pending: tuple[str, int] | None = None
     for index, block in enumerate(blocks):
         first = block[0]
-        raw_first = first.raw.strip().lstrip("-*+•·▪◦‣ ").strip()
+        bullet = _BULLET.match(first.raw)
+        raw_first = (first.raw[bullet.end():] if bullet else first.raw).strip()
         text = " ".join(line.text for line in block)
         following = blocks[index + 1] if index + 1 < len(blocks) else None
         titled = None if first.heading else _split_titled(
@@ -290,7 +291,7 @@ def read_layout(text: str, name: str) -> WriteUp:
     header_end = starts[0][0] if starts else len(lines)
     _read_header(lines[:header_end], writeup)
     bounds = [*starts, (len(lines), "end", None)]
-    for (start, kind, heading), (end, _, _) in zip(bounds, bounds[1:], strict=False):
+    for (start, kind, _heading), (end, _, _) in zip(bounds, bounds[1:], strict=False):
         body = lines[start + 1:end]
         if kind == "container":
             for block in _blocks(body):
