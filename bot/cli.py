@@ -1,4 +1,4 @@
-"""The `thesis` command: ask | validate | new | serve | digest | clock | report | diff.
+"""The `thesis` command: ask | validate | new | import | serve | digest | clock | report | diff.
 
 Each command imports only what it needs, so `thesis ask` starts fast and never loads Slack.
 """
@@ -63,6 +63,22 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("company", help='the company\'s name, e.g. "Acme Corp"')
     new.add_argument("--force", action="store_true", help="overwrite an existing file")
     new.add_argument("--knowledge", type=Path, metavar="DIR", default=argparse.SUPPRESS)
+
+    imp = sub.add_parser(
+        "import",
+        help="turn a write-up (plain text or Markdown) into a draft thesis",
+        description="Read a write-up in the house layout and write a draft thesis, validated, "
+                    "its figures marked for review.",
+        epilog="Example: thesis import acme-thesis.md --ticker ACME",
+    )
+    imp.add_argument("file", type=Path, help="the write-up: .txt or .md")
+    imp.add_argument("-o", "--output", type=Path, metavar="OUT.yaml",
+                     help="where to write (default: knowledge/<ticker>.yaml)")
+    imp.add_argument("--ticker", help="the listing symbol (asked for when not given)")
+    imp.add_argument("--check", action="store_true",
+                     help="print what was found (points, catalysts, figures, notes); write nothing")
+    imp.add_argument("--force", action="store_true", help="replace an existing file")
+    imp.add_argument("--knowledge", type=Path, metavar="DIR", default=argparse.SUPPRESS)
 
     serve = sub.add_parser(
         "serve",
@@ -169,6 +185,8 @@ def _main(argv: Sequence[str] | None) -> int:
             from bot.commands.validate import run
         elif args.command == "new":
             from bot.commands.new import run
+        elif args.command == "import":
+            from bot.commands.import_ import run
         elif args.command == "serve":
             from bot.slack.serve import run
         elif args.command == "diff":

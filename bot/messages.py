@@ -495,3 +495,51 @@ def thesis_updated_when(company: str, old: str, new: str) -> str:
 
 def cli_update_posted(ticker: str, channel_id: str) -> str:
     return f"posted {ticker} thesis updated to {channel_id}"
+
+
+# -- thesis import ---------------------------------------------------------------------------------
+
+IMPORT_ASK_TICKER = "Ticker for this thesis (e.g. ACME): "
+IMPORT_NEEDS_TICKER = "no ticker given: pass --ticker T (e.g. thesis import FILE --ticker ACME)."
+
+
+def import_not_text(path: str, suffix: str) -> str:
+    return (f"{path}: a {suffix} file cannot be imported; thesis import reads plain text or "
+            "Markdown: save or copy the write-up as .txt or .md and import that.")
+
+
+def import_missing(path: str) -> str:
+    return f"{path} does not exist; give the path of the write-up to import."
+
+
+def import_unreadable(path: str, reason: str) -> str:
+    return f"{path} cannot be read ({reason}); give the path of a write-up file."
+
+
+def import_too_large(path: str, size: int, limit: int) -> str:
+    return (f"{path} is {size:,} bytes, more than the {limit:,} a write-up may have; import "
+            "the write-up alone.")
+
+
+def import_checked(problems: int) -> str:
+    if problems:
+        return f"{problems} problem{'s' * (problems != 1)} found; nothing written (--check)."
+    return "Nothing written (--check); run without --check to write the draft."
+
+
+def import_invalid(problems: int) -> str:
+    return (f"the draft has {problems} problem{'s' * (problems != 1)} (listed above); fix the "
+            "write-up and import it again. Nothing was written.")
+
+
+def import_would_overwrite(path: str) -> str:
+    return f"{path} already exists; use -o OUT.yaml to write elsewhere, or --force to replace it."
+
+
+def import_no_folder(path: str) -> str:
+    return f"{path} is not a folder; create it, or use -o OUT.yaml."
+
+
+def import_written(path: str, counts: str) -> str:
+    return (f"Wrote {path}: {counts}. Review the figures marked `review: true` and the notes, "
+            "then run thesis validate.")

@@ -146,6 +146,16 @@ def _catalyst_words(thesis: Thesis, index: int, catalyst: Catalyst) -> Iterator[
                    f"write `timing: {(when.bound or 'by')} {day.year}`")
 
 
+def figures_to_review(thesis: Thesis) -> Iterator[Advice]:
+    """A figure `thesis import` read from the prose stays marked until an analyst checks it."""
+    for index, figure in enumerate(thesis.figures):
+        if figure.review:
+            yield (thesis.ticker, ("figures", index, "review"),
+                   f"figure {figure.id!r} was imported and is not yet confirmed: check its "
+                   "value, unit, subject, measure and period against the write-up, then delete "
+                   "`review: true`")
+
+
 def catalysts_say_what_the_text_says(thesis: Thesis) -> Iterator[Advice]:
     for index, catalyst in enumerate(thesis.catalysts):
         yield from _catalyst_words(thesis, index, catalyst)
@@ -212,6 +222,7 @@ def advise(knowledge: Knowledge) -> list[Problem]:
         found += numbers_without_figures(thesis)
         found += figures_no_text_quotes(thesis)
         found += periods_said_twice(thesis)
+        found += figures_to_review(thesis)
         found += catalysts_say_what_the_text_says(thesis)
         found += aliases_that_are_intent_words(thesis, intent_words)
         found += other_companies_that_name_a_thesis(thesis, owners)

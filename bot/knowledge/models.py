@@ -96,6 +96,9 @@ class Figure(_Strict):
     (the first of `sources`)."""
     keywords: list[Text] = []
     """Extra words a question may use for this figure (lookup aids, not claims)."""
+    review: bool = False
+    """`true` on a figure `thesis import` read from the prose, until an analyst has checked it
+    against the write-up and deleted the line; `thesis validate` warns while one is left."""
 
     @property
     def magnitude(self) -> float:
@@ -251,6 +254,9 @@ class Thesis(_Strict):
     """The bear case (key risks), point by point."""
     catalysts: list[Catalyst] = []
     """Events that could move the stock."""
+    notes: list[Text] = []
+    """Lines of the write-up `thesis import` could not place, each with its line number; place
+    what belongs, then delete them. Never shown in answers."""
 
     @model_validator(mode="before")
     @classmethod

@@ -69,6 +69,7 @@ EXAMPLES: dict[str, Any] = {
                                     "authorization through March 2027.",
                           "timing": "through March 2027", "figures": ["buyback-remaining"],
                           "sources": ["thesis-document"]}],
+    "Thesis.notes": ["line 1: Alibaba group logo"],
     "Source.id": "street-forecasts",
     "Source.title": "Street forecasts, as cited by the thesis document",
     "Source.publisher": "The street",
@@ -85,6 +86,7 @@ EXAMPLES: dict[str, Any] = {
     "Figure.as_of": dt.date(2025, 11, 27),
     "Figure.source": "street-forecasts",
     "Figure.keywords": ["model count", "hugging face"],
+    "Figure.review": True,
     "CasePoint.id": "qwen-ecosystem",
     "CasePoint.title": "Ecosystem Lock-In Through Models",
     "CasePoint.detail": "Over 180k AI models built on Qwen now exist on Hugging Face, double "
@@ -165,6 +167,8 @@ def _form(annotation: Any, metadata: list[Any]) -> str:
         return "a date, YYYY-MM-DD"
     if annotation is float:
         return "a number"
+    if annotation is bool:
+        return "true or false"
     if pattern in _PATTERNS:
         return _PATTERNS[pattern]
     if pattern:

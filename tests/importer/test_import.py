@@ -1,0 +1,191 @@
+"""`thesis import` end to end: real write-ups, real files, the CLI in real subprocesses."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bench.import_roundtrip import compare
+
+ROOT = Path(__file__).resolve().parents[2]
+WRITEUPS = ROOT / "tests" / "fixtures" / "writeups"
+BROKEN = WRITEUPS / "broken"
+HAND = ROOT / "tests" / "fixtures" / "knowledge" / "baba.yaml"
+SEED = ROOT.parent / "shared" / "seeds" / "alibaba-ai-cloud-thesis.txt"
+
+
+def thesis(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "THESIS_CACHE_DIR": "off"}
+    return subprocess.run([sys.executable, "-m", "bot.cli", *args], capture_output=True,
+                          text=True, timeout=120, input=stdin, env=env, cwd=ROOT)
+
+
+def one_line_error(result: subprocess.CompletedProcess[str]) -> str:
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="the seed write-up lives beside the checkout")
+def test_seed_round_trip_keeps_every_text_and_at_least_90_percent_of_figures() -> None:
+    same, total, matched, figures, misses = compare(SEED, HAND)
+    assert same == total, misses
+    assert matched / figures >= 0.9, misses
+
+
+@pytest.mark.parametrize(("name", "ticker", "bull", "bear", "catalysts"), [
+    ("northwind-power.txt", "NWPR", 2, 2, 3),
+    ("harbor-foods.md", "HRBR", 2, 2, 3),
+    ("meridian-therapeutics.md", "MRDN", 2, 2, 3),
+])
+def test_own_writeups_import_validate_and_answer(tmp_path: Path, name: str, ticker: str,
+                                                bull: int, bear: int, catalysts: int) -> None:
+    out = tmp_path / f"{ticker.lower()}.yaml"
+    result = thesis("import", str(WRITEUPS / name), "--ticker", ticker, "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"Wrote {out}")
+    data = yaml.safe_load(out.read_text(encoding="utf-8"))
+    assert (len(data["bull"]), len(data["bear"]), len(data["catalysts"])) == \
+        (bull, bear, catalysts)
+    assert data["figures"] and all(f["review"] is True for f in data["figures"])
+    assert not any("keywords" in p for s in ("bull", "bear", "catalysts") for p in data[s])
+    validate = thesis("validate", str(tmp_path))
+    assert validate.returncode == 0, validate.stdout
+    assert "is not yet confirmed" in validate.stdout
+    strict = thesis("validate", "--strict", str(tmp_path))
+    assert strict.returncode == 1
+
+
+def test_texts_are_verbatim_and_catalysts_keep_dates_conditions_and_watch(tmp_path: Path) -> None:
+    out = tmp_path / "nwpr.yaml"
+    assert thesis("import", str(WRITEUPS / "northwind-power.txt"), "--ticker", "NWPR",
+                  "-o", str(out)).returncode == 0
+    data = yaml.safe_load(out.read_text(encoding="utf-8"))
+    assert data["updated"].isoformat() == "2026-03-14"
+    assert data["sector"] == "Energy"
+    assert data["company"] == "Northwind Power" and "Northwind" in data["aliases"]
+    backlog = data["bull"][0]
+    assert backlog["title"] == "Record Storage Backlog"
+    assert backlog["summary"] == ("A 14.2 GWh backlog covers more than two years of shipments "
+                                  "at current run rates.")
+    assert backlog["detail"].startswith("Northwind Power ended 2025 with a 14.2 GWh")
+    by_id = {f["id"]: f for f in data["figures"]}
+    cited = [by_id[i] for i in backlog["figures"]]
+    assert {(f["value"], f["unit"]) for f in cited} >= {(14.2, "GWh"), (61, "percent"),
+                                                         (9, "agreements"), (7, "years")}
+    launch = data["catalysts"][1]
+    assert launch["horizon"] == "medium"
+    assert launch["timing"] == {"when": "by H2 2027", "what": "eight-hour iron-air battery"}
+    assert launch["condition"] == "If pilot projects with two utilities succeed"
+    grid = data["catalysts"][2]
+    assert grid["timing"] == "through 2030"
+    trillion = next(f for f in data["figures"] if f["value"] == 1 and f["unit"] ==
+                    "usd_trillion")
+    assert trillion["source"] != "thesis-document"  # "Analysts expect …": who published it
+    tariffs = data["bear"][1]
+    assert tariffs["detail"].endswith("the Commerce Department's final ruling on cell tariffs.")
+    assert any(note.startswith("line 1: Northwind Power logo") for note in data["notes"])
+
+
+def test_imported_thesis_answers_from_its_own_words(tmp_path: Path) -> None:
+    for name, ticker in (("northwind-power.txt", "NWPR"), ("meridian-therapeutics.md", "MRDN")):
+        assert thesis("import", str(WRITEUPS / name), "--ticker", ticker, "-o",
+                      str(tmp_path / f"{ticker.lower()}.yaml")).returncode == 0
+    for question, card in (("what is northwind's backlog?", "NWPR · Record Storage Backlog"),
+                           ("when does the arizona factory open?",
+                            "NWPR · Arizona Factory Opening"),
+                           ("meridian cash runway", "MRDN · Cash Runway Is Short"),
+                           ("when is the phase 3 readout?", "MRDN · Phase 3 Readout")):
+        result = thesis("--knowledge", str(tmp_path), "ask", question)
+        assert result.stdout.splitlines()[0] == card, (question, result.stdout)
+
+
+def test_check_prints_what_it_found_and_writes_nothing(tmp_path: Path) -> None:
+    result = thesis("--knowledge", str(tmp_path), "import", "--check",
+                    str(WRITEUPS / "harbor-foods.md"))
+    assert result.returncode == 0, result.stderr
+    assert "bull (2):" in result.stdout and "catalysts (3):" in result.stdout
+    assert "near   walmart-contract-renewal: Walmart contract renewal  (when: by June 2026)" \
+        in result.stdout
+    assert "figures (" in result.stdout and "each marked for review" in result.stdout
+    assert "Nothing written (--check)" in result.stdout
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_ticker_is_asked_for_and_an_existing_file_is_not_replaced(tmp_path: Path) -> None:
+    out = tmp_path / "hrbr.yaml"
+    result = thesis("import", str(WRITEUPS / "harbor-foods.md"), "-o", str(out), stdin="hrbr\n")
+    assert result.returncode == 0, result.stderr
+    assert "Ticker for this thesis" in result.stderr
+    assert yaml.safe_load(out.read_text(encoding="utf-8"))["ticker"] == "HRBR"
+    again = thesis("import", str(WRITEUPS / "harbor-foods.md"), "--ticker", "HRBR",
+                   "-o", str(out))
+    assert "already exists; use -o OUT.yaml" in one_line_error(again)
+    none = thesis("import", str(WRITEUPS / "harbor-foods.md"), "-o", str(tmp_path / "x.yaml"))
+    assert "no ticker given: pass --ticker T" in one_line_error(none)
+
+
+def test_a_figure_with_no_number_is_a_note_not_a_figure(tmp_path: Path) -> None:
+    out = tmp_path / "hrbr.yaml"
+    result = thesis("import", str(BROKEN / "figure-without-number.md"), "--ticker", "HRBR",
+                    "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    data = yaml.safe_load(out.read_text(encoding="utf-8"))
+    assert any("'$TBD' has no number" in note and note.startswith("line 24:")
+               for note in data["notes"]), data["notes"]
+    assert not any(f["unit"] == "usd_billion" and f["value"] == 4.6 for f in data["figures"])
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("missing-key-risks.txt",
+     "missing-key-risks.txt:24: no 'Key Risks' section: the Bear Case points have no full "
+     "text; add a 'Key Risks' section with a paragraph per point"),
+    ("two-bull-case.txt",
+     "two-bull-case.txt:24: a second 'Bull Case' heading (the first is on line 14); merge the "
+     "two into one section"),
+])
+def test_broken_layouts_are_one_line_with_where_and_what_to_do(tmp_path: Path, name: str,
+                                                              expected: str) -> None:
+    result = thesis("import", str(BROKEN / name), "--ticker", "NWPR", "-o",
+                    str(tmp_path / "out.yaml"))
+    assert one_line_error(result).endswith(expected)
+    assert not (tmp_path / "out.yaml").exists()
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    (b"", "is empty: nothing to import"),
+    (b"   \n\n", "is empty: nothing to import"),
+    (b"Acme: Title\n\nSummary line here.\n\nUpdated: Jan 5, 2026\n\xff\xfe bad\n",
+     ":6: byte 0xff is not UTF-8 text; save the write-up as UTF-8 and import it again"),
+    (b"Acme: Title\n\nSummary line here.\n", ":1: no \"Updated: <date>\" line under the title"),
+    (b"%PDF-1.7 ...", "is a PDF; thesis import reads plain text or Markdown"),
+])
+def test_unreadable_writeups_are_one_line(tmp_path: Path, content: bytes, expected: str) -> None:
+    path = tmp_path / "writeup.txt"
+    path.write_bytes(content)
+    result = thesis("import", str(path), "--ticker", "ACME", "-o", str(tmp_path / "o.yaml"))
+    assert expected in one_line_error(result)
+
+
+def test_a_5_mb_file_is_refused_without_reading_it(tmp_path: Path) -> None:
+    path = tmp_path / "huge.txt"
+    with open(path, "wb") as handle:
+        handle.truncate(5 * 1024 * 1024)
+    result = thesis("import", str(path), "--ticker", "ACME")
+    assert "is 5,242,880 bytes, more than the 1,000,000 a write-up may have" in \
+        one_line_error(result)
+
+
+def test_word_documents_and_missing_files_are_named(tmp_path: Path) -> None:
+    docx = tmp_path / "thesis.docx"
+    docx.write_bytes(b"PK\x03\x04")
+    assert "a .docx file cannot be imported" in one_line_error(thesis("import", str(docx)))
+    missing = thesis("import", str(tmp_path / "nope.txt"), "--ticker", "ACME")
+    assert "nope.txt does not exist" in one_line_error(missing)
