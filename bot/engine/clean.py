@@ -69,6 +69,8 @@ def stem(word: str) -> str:
         return word[:-3] + "y"
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
         word = word[:-1]
+    if len(word) >= 8 and word.endswith(("tion", "sion")):
+        return word[:-3]  # concentration meets concentrated, regulation regulated
     if len(word) >= 8 and word.endswith(("ence", "ance")):
         return word[:-4]  # guidance, dependence meet guiding, depend
     if len(word) >= 8 and word.endswith(("ent", "ant")) and not word.endswith("ment"):
