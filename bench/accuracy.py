@@ -41,6 +41,28 @@ def engine_over(*files: Path) -> Engine:
         shutil.rmtree(folder)
 
 
+def without_keywords(path: Path) -> Path:
+    """A copy of a thesis file with every `keywords` list taken out: the thesis as an analyst
+    who never tunes the bot would write it."""
+    import yaml
+
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+
+    def strip(node: object) -> None:
+        if isinstance(node, dict):
+            node.pop("keywords", None)
+            for value in node.values():
+                strip(value)
+        elif isinstance(node, list):
+            for value in node:
+                strip(value)
+
+    strip(data)
+    copy = Path(tempfile.mkdtemp(prefix="bare-")) / path.name
+    copy.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return copy
+
+
 def line(label: str, report: Report) -> str:
     right, total = sum(report.right.values()), sum(report.total.values())
     return f"{label:<44}{right:>6}{total:>6}{report.accuracy():>9.1%}"
@@ -66,6 +88,9 @@ def main() -> None:
     print(f"{'set (theses loaded)':<44}{'right':>6}{'total':>6}{'accuracy':>9}")
     baba_cases = load_cases(*BABA_SETS)
     show("BABA sets (BABA alone)", evaluate(engine_over(*baba), baba_cases), misses, categories)
+    bare = [without_keywords(path) for path in baba]
+    show("BABA sets (BABA alone, no keywords)", evaluate(engine_over(*bare), baba_cases),
+         misses, categories)
     unseen_files = sorted(UNSEEN2_THESES.glob("*.yaml"))
     whole = engine_over(*book_files, *frozen_files, *unseen_files)
     show(f"BABA sets (book of {len(whole.covered)})", evaluate(whole, baba_cases), misses,
