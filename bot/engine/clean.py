@@ -67,7 +67,8 @@ def stem(word: str) -> str:
         return base
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "is")) \
+            and not (word.endswith("us") and len(word) > 4):  # status, not gpus
         word = word[:-1]
     if len(word) >= 8 and word.endswith(("tion", "sion")):
         return word[:-3]  # concentration meets concentrated, regulation regulated

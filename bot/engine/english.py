@@ -20,3 +20,10 @@ def english_words(min_count: int = MIN_COUNT) -> frozenset[str]:
     counts = SpellChecker(language="en").word_frequency.dictionary
     return frozenset(word for word, count in counts.items()
                      if count >= min_count and word.isalpha())
+
+
+@lru_cache(maxsize=1)
+def frequent_words(min_count: int = 200_000) -> frozenset[str]:
+    """The few hundred most frequent English words (the, what, tell, big, case): words that
+    carry no topic, unlike ordinary but telling ones (market, share, revenue, price)."""
+    return english_words(min_count)

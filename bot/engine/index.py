@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from bot.engine import thresholds as th
 from bot.engine.clean import stem, words
+from bot.engine.english import frequent_words
 from bot.engine.reading import Reading
 from bot.engine.vocabulary import BagIndex, PhraseTable, term_key, term_words
 from bot.knowledge.models import Thesis
@@ -131,6 +132,9 @@ class BookIndex:
         self.values: dict[str, list[tuple[str, str]]] = defaultdict(list)  # value -> figures
         self.figure_targets: dict[tuple[str, str], list[int]] = defaultdict(list)
         self._common = common
+        # The text index leaves out only the ordinary words that carry no topic at all: an
+        # ordinary word like "market" or "revenue" still tells points apart, by its IDF.
+        self._stop = common & {stem(w) for w in frequent_words()} if common else set()
         self._english = english
         shorthand = shorthand or {}
         self.plainness: dict[str, float] = {}  # stem -> weight of an everyday English word
@@ -175,7 +179,7 @@ class BookIndex:
                 self.words.update(term_words(text))
                 for word in words(text):
                     stemmed = stem(word)
-                    if stemmed not in self._common and stemmed not in skip and _wordlike(stemmed):
+                    if stemmed not in self._stop and stemmed not in skip and _wordlike(stemmed):
                         counts[stemmed] += _FIELD_WEIGHT[name]
                         if word in self._english:
                             self.plainness[stemmed] = th.EVERYDAY_WORD
@@ -271,7 +275,7 @@ class BookIndex:
         weight plus a prior (`th.TEXT_PRIOR`): a point holding all of a question's rare words
         scores near 1, one everyday word of its text ("trading", "forecast") little. A word
         counts once, through itself or its best synonym in that point."""
-        asked = [s for s in dict.fromkeys(stems) if s not in self._common and _wordlike(s)]
+        asked = [s for s in dict.fromkeys(stems) if s not in self._stop and _wordlike(s)]
         if not asked:
             return {}
         unseen = max(self.idf.values(), default=1.0)
