@@ -241,9 +241,12 @@ class BookIndex:
                 for n in numbers for ticker, fid in self.values.get(value_key(n), ())]
 
     def score(self, reading: Reading, skip: set[int],
-              synonyms: Mapping[str, Sequence[str]] | None = None) -> Evidence:
+              synonyms: Mapping[str, Sequence[str]] | None = None,
+              named: bool = False) -> Evidence:
         """Evidence for each point from the question's words not at `skip` (those name a
-        thesis or an intent), their `synonyms`, and figures it quotes by value."""
+        thesis or an intent), their `synonyms`, and figures it quotes by value. In a question
+        that names its thesis (`named`), one everyday word is evidence enough ("alibaba
+        fine"); in one that does not, it is weak ("can I get a fine for parking here")."""
         stems = [s for i, s in enumerate(reading.stems) if i not in skip]
         quality: dict[str, float] = {}
         for word, q in zip(reading.stems, reading.quality, strict=True):
@@ -258,7 +261,7 @@ class BookIndex:
         found = self.terms.score(widened, quality, self._informative)
         terms = {int(t): s for t, s in found.items()}
         scores = dict(terms)
-        text = self._text_score(stems, quality, alternatives)
+        text = self._text_score(stems, quality, alternatives, named)
         for target, value in text.items():
             scores[target] = scores.get(target, 0.0) + th.TEXT_WEIGHT * value
         for ticker, fid, weight in self.quoted_figures(reading.numbers):
@@ -269,8 +272,8 @@ class BookIndex:
                         max(text.values(), default=0.0), self.terms.has_phrase(stems))
 
     def _text_score(self, stems: Sequence[str], quality: dict[str, float],
-                    alternatives: Mapping[str, Sequence[tuple[str, float]]]
-                    ) -> dict[int, float]:
+                    alternatives: Mapping[str, Sequence[tuple[str, float]]],
+                    named: bool) -> dict[int, float]:
         """BM25 of each point against the question's informative words, over their whole
         weight plus a prior (`th.TEXT_PRIOR`): a point holding all of a question's rare words
         scores near 1, one everyday word of its text ("trading", "forecast") little. A word
@@ -302,7 +305,7 @@ class BookIndex:
                 telling[target] += 1 if plain else 2
         for target in text:
             text[target] /= possible
-            if telling[target] < 2:  # one everyday word ("cover", "trading") and nothing else
+            if telling[target] < 2 and not named:  # one everyday word ("cover") alone
                 text[target] *= th.LONE_EVERYDAY_WORD
         return text
 

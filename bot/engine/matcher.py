@@ -188,7 +188,8 @@ class Engine:
     def _find(self, question: str, text: str, reading: Reading) -> _Findings:
         named, name_positions = self._names.resolve(text, reading)
         found = classify(reading, self._intents, self._book.phrases, name_positions)
-        evidence = self._book.score(reading, found.positions | name_positions, self._synonyms)
+        evidence = self._book.score(reading, found.positions | name_positions, self._synonyms,
+                                    named=bool(named))
         scores = evidence.points
         by_thesis = self._book.best_by_thesis(scores)
         findings = _Findings(question, reading, named, name_positions, found,
