@@ -186,11 +186,14 @@ def feedback_thanks(helpful: bool) -> str:
 # -- Cards, in Slack and in the terminal --------------------------------------------------------
 
 
-def thesis_may_be_stale(ticker: str, updated: str, days: int, oldest_figure: str | None) -> str:
-    """A thesis (or a figure in it) older than THESIS_STALE_AFTER_DAYS. Dates come formatted;
-    `oldest_figure` is given when a figure is older than the thesis date itself."""
+def thesis_may_be_stale(ticker: str, updated: str, days: int, oldest_figure: str | None,
+                        review_every: int | None = None) -> str:
+    """A thesis (or a figure in it) older than its `review_every`, else THESIS_STALE_AFTER_DAYS.
+    Dates come formatted; `oldest_figure` is given when a figure is older than the thesis date
+    itself."""
     ago = "today" if days == 0 else "1 day ago" if days == 1 else f"{days} days ago"
-    lead = f"{ticker} was last updated {updated} ({ago}); "
+    every = f", to be reviewed every {review_every} days" if review_every else ""
+    lead = f"{ticker} was last updated {updated} ({ago}{every}); "
     if oldest_figure is None:
         return lead + "its figures may be out of date."
     return lead + f"figures as old as {oldest_figure} may be out of date."

@@ -136,6 +136,18 @@ def test_an_old_thesis_gets_the_same_warning_as_its_cards(baba: Thesis) -> None:
     assert "⚠" not in fresh
 
 
+def test_a_thesis_reviewed_every_30_days_is_stale_after_30_not_the_global_180(
+        baba: Thesis) -> None:
+    monthly = thesis_like(baba, "MNTH", review_every=30, updated=D(2026, 1, 1), figures=[])
+    yearly = thesis_like(baba, "YRLY", review_every=365, updated=D(2026, 1, 1), figures=[])
+    text = digest_text(build_digest([monthly, yearly], D(2026, 2, 15), stale_after_days=180))
+    assert ("⚠ MNTH was last updated 1 Jan 2026 (45 days ago, to be reviewed every 30 days); "
+            "its figures may be out of date.") in text
+    assert "YRLY was last updated" not in text
+    later = digest_text(build_digest([yearly], D(2026, 12, 1), stale_after_days=180))
+    assert "⚠" not in later  # 334 days: older than the global 180, within its own 365
+
+
 def test_thesis_without_figures_warns_about_its_update_date(baba: Thesis) -> None:
     bare = thesis_like(baba, "BARE", figures=[], updated=D(2026, 1, 1))
     text = digest_text(build_digest([bare], D(2026, 11, 25), stale_after_days=180))
