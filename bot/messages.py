@@ -497,3 +497,52 @@ def thesis_updated_when(company: str, old: str, new: str) -> str:
 
 def cli_update_posted(ticker: str, channel_id: str) -> str:
     return f"posted {ticker} thesis updated to {channel_id}"
+
+
+# -- owners: the weekly note and the App Home ---------------------------------------------------
+
+OWNER_NOTE_TITLE = "Your theses this week"
+OWNER_HOME_TITLE = "Your theses"
+OWNER_DUE_HEADING = "Due for review"
+OWNER_BROKEN_HEADING = "Edits that do not load"
+OWNER_QUESTIONS_HEADING = "Questions I could not answer well (past 7 days)"
+OWNER_BROKEN_KEPT = "its last good version still answers"
+OWNER_BROKEN_NOT_SERVED = "not answering until fixed"
+
+
+def owner_broken_line(where: str, ticker: str | None, kept: bool) -> str:
+    """`where` is `file:line: field: message`."""
+    state = OWNER_BROKEN_KEPT if kept else OWNER_BROKEN_NOT_SERVED
+    about = f"{ticker}: " if ticker else ""
+    return f"{where} ({about}{state}). Fix the file, then `thesis validate`."
+
+
+def owner_question_line(question: str, count: int, card: str, ticker: str | None,
+                        point: str | None) -> str:
+    times = "once" if count == 1 else f"{count} times"
+    wanted = f"; likely wanted {ticker} · {point}" if ticker and point else \
+        f"; about {ticker}" if ticker else ""
+    return f"“{question}” ({times}; got {card}{wanted})"
+
+
+def owner_report_hint(tickers: list[str]) -> str:
+    example = tickers[0] if tickers else "TICKER"
+    return (f"`thesis report --thesis {example}` lists every unanswered question; add a keyword "
+            "or a point where one is missing.")
+
+
+def owner_all_clear(tickers: list[str]) -> str:
+    return (f"{', '.join(tickers)}: nothing due for review, every file loads, no unanswered "
+            "questions this week.")
+
+
+def owner_note_fallback(due: int, broken: int, questions: int) -> str:
+    parts = [f"{due} due for review" if due else "",
+             f"{broken} edit{'s' if broken != 1 else ''} that do not load" if broken else "",
+             f"{questions} unanswered question{'s' if questions != 1 else ''}"
+             if questions else ""]
+    return f"{OWNER_NOTE_TITLE}: " + ", ".join(p for p in parts if p) + "."
+
+
+def cli_owner_noted(owner: str) -> str:
+    return f"sent this week's owner note to {owner}"
