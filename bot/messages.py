@@ -510,11 +510,12 @@ OWNER_BROKEN_KEPT = "its last good version still answers"
 OWNER_BROKEN_NOT_SERVED = "not answering until fixed"
 
 
-def owner_broken_line(where: str, ticker: str | None, kept: bool) -> str:
-    """`where` is `file:line: field: message`."""
+def owner_broken_line(where: str, ticker: str | None, kept: bool, more: int = 0) -> str:
+    """`where` is the file's first `file:line: field: message`; `more` problems follow it."""
     state = OWNER_BROKEN_KEPT if kept else OWNER_BROKEN_NOT_SERVED
     about = f"{ticker}: " if ticker else ""
-    return f"{where} ({about}{state}). Fix the file, then `thesis validate`."
+    also = f" and {more} more problem{'s' if more != 1 else ''}" if more else ""
+    return f"{where}{also} ({about}{state}). Fix the file, then `thesis validate`."
 
 
 def owner_question_line(question: str, count: int, card: str, ticker: str | None,

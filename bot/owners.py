@@ -47,11 +47,13 @@ _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,20}$")
 
 @dataclass(frozen=True)
 class BrokenEdit:
-    """A thesis file that does not load now, and what answers for it meanwhile."""
+    """A thesis file that does not load now (its first problem, and how many it has), and what
+    answers for it meanwhile."""
 
     problem: Problem
     ticker: str | None  # the thesis it holds, when known
     kept: bool  # its last good version still answers
+    more: int = 0  # further problems in the same file
 
     @property
     def where(self) -> str:
@@ -95,14 +97,17 @@ def broken_edits(problems: Iterable[Problem], thesis_of_file: Mapping[str, Thesi
                  ) -> dict[str, list[BrokenEdit]]:
     """Each owner's broken thesis files. A file whose last good version still serves is that
     thesis's owners'; any other goes to the owners the file itself names, if it can be read."""
-    out: dict[str, list[BrokenEdit]] = {}
+    by_file: dict[str, list[Problem]] = {}
     for problem in problems:
-        kept = thesis_of_file.get(problem.file)
+        by_file.setdefault(problem.file, []).append(problem)
+    out: dict[str, list[BrokenEdit]] = {}
+    for file, found in by_file.items():
+        kept = thesis_of_file.get(file)
         if kept is not None:
-            edit, owners = BrokenEdit(problem, kept.ticker, True), kept.owners
+            edit, owners = BrokenEdit(found[0], kept.ticker, True, len(found) - 1), kept.owners
         else:
-            ticker, owners = declared_owners(problem.file)
-            edit = BrokenEdit(problem, ticker, False)
+            ticker, owners = declared_owners(file)
+            edit = BrokenEdit(found[0], ticker, False, len(found) - 1)
         for owner in dict.fromkeys(owners):
             out.setdefault(owner, []).append(edit)
     return out

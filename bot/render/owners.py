@@ -21,7 +21,7 @@ def owner_blocks(news: OwnerNews) -> list[Block]:
                            [escape(s.sentence()) for s in news.due])
     if news.broken:
         blocks += _bullets(messages.OWNER_BROKEN_HEADING,
-                           [escape(messages.owner_broken_line(b.where, b.ticker, b.kept))
+                           [escape(messages.owner_broken_line(b.where, b.ticker, b.kept, b.more))
                             for b in news.broken])
     if news.questions:
         blocks += _bullets(messages.OWNER_QUESTIONS_HEADING,
