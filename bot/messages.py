@@ -254,6 +254,11 @@ def digest_nothing_due(days: int) -> str:
     return f"Nothing due in the next {days} days."
 
 
+def digest_thesis_updated(new: str, old: str) -> str:
+    """A thesis updated since the channel's last digest (dates formatted)."""
+    return f"🆕 Updated since the last digest: {new} (was {old})"
+
+
 def digest_details(command: str) -> str:
     """`command` is the /thesis command, already marked up for the surface."""
     return f"Details: {command}"
