@@ -230,8 +230,9 @@ def notify_owners(store: Engine, client: WebClient, theses: Iterable[Thesis],
                   questions: Questions | None = None) -> list[str]:
     """Gather this week's news for every owner and send what is due; the owners sent to."""
     theses, problems = list(theses), list(problems)
-    if not any(t.owners for t in theses) and not problems:
-        return []
+    owners = {o for t in theses for o in t.owners} | set(broken_edits(problems, thesis_of_file))
+    if not owners or owners <= _settled(store, iso_week(now)):
+        return []  # every minute from the clock: nothing read until someone may need a note
     questions = questions or Questions(store)
     asked = questions.since(now - QUESTION_WINDOW)
     news = owner_news(theses, problems, thesis_of_file, asked, now.astimezone(dt.UTC).date(),
