@@ -2,8 +2,10 @@
 
 `Book.engine` is always one complete Engine. A watcher thread polls the knowledge and intents
 folders (file names, sizes, mtimes) every `poll` seconds; SIGHUP asks for a reload at once.
-A reload builds a whole new Engine off the request path and then swaps one reference, so a
-request sees the old book or the new one, never half of each. A request that reads
+A reload builds a whole new Engine off the request path, in a child process (bot/book_build.py:
+a build in this process held the GIL from the threads acknowledging requests), and then swaps
+one reference, so a request sees the old book or the new one, never half of each. A child that
+fails leaves the build to this process, as the first build always is. A request that reads
 `book.engine` once and uses that object throughout gets one consistent answer.
 
 A broken edit never takes a thesis away: the file's last good version keeps serving, and the
@@ -12,10 +14,13 @@ problem is logged as `file:line: field: message` (and kept in `Edition.problems`
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import gc
 import logging
+import pickle
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -33,6 +38,7 @@ logger = logging.getLogger(__name__)
 POLL_SECONDS = 1.0
 SETTLE_SECONDS = 0.2  # an editor's save is often several writes: wait for the files to settle
 BUILD_SWITCH_INTERVAL = 0.0005  # while building, hand the GIL to request threads sooner
+CHILD_TIMEOUT = 600  # seconds a child process may take to build the book
 
 Signature = tuple[tuple[str, int, int, int], ...]
 Swap = Callable[["Edition | None", "Edition"], None]
@@ -166,8 +172,9 @@ class Book:
 
     def __init__(self, knowledge_dir: Path, intents_dir: Path, *,
                  today: Callable[[], dt.date] | None = None, poll: float = POLL_SECONDS,
-                 engine: Engine | None = None) -> None:
+                 engine: Engine | None = None, in_child: bool = True) -> None:
         self.knowledge_dir = knowledge_dir
+        self.in_child = in_child  # reloads build in a child process (the first build here)
         self.intents_dir = intents_dir
         self.poll = poll
         self._today = today
@@ -208,12 +215,44 @@ class Book:
 
     # -- reloading ----------------------------------------------------------------------------
 
+    def _build_in_child(self, previous: Edition, today: dt.date | None
+                        ) -> tuple[Engine, Edition] | None:
+        """Build in `python -m bot.book_build` and unpickle the result here; None when the
+        child failed (the caller then builds in this process)."""
+        request = pickle.dumps({"knowledge_dir": self.knowledge_dir,
+                                "intents_dir": self.intents_dir, "today": today,
+                                "previous": dataclasses.replace(previous, engine=None)},
+                               protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            child = subprocess.run([sys.executable, "-m", "bot.book_build"], input=request,
+                                   capture_output=True, timeout=CHILD_TIMEOUT, check=False)
+        except (OSError, subprocess.SubprocessError) as exc:
+            logger.warning("building the book in a child process failed (%s); building here",
+                           exc)
+            return None
+        if child.returncode != 0:
+            last = (child.stderr.decode("utf-8", "replace").strip().splitlines() or ["?"])[-1]
+            logger.warning("building the book in a child process failed (exit %d: %s); "
+                           "building here", child.returncode, last[:300])
+            return None
+        with _gentle_build():  # unpickling allocates the whole book too
+            kind, result = pickle.loads(child.stdout)  # our own child's answer
+        if kind == "unreadable":
+            raise result
+        return result  # type: ignore[no-any-return]
+
     def _build(self, previous: Edition | None) -> Edition:
         started = time.monotonic()
         today = self._today() if self._today else None
-        with _gentle_build():
-            knowledge, edition = assemble(self.knowledge_dir, self.intents_dir, previous, today)
-            engine = Engine(knowledge)
+        built = self._build_in_child(previous, today) \
+            if previous is not None and self.in_child else None
+        if built is not None:
+            engine, edition = built
+        else:
+            with _gentle_build():
+                knowledge, edition = assemble(self.knowledge_dir, self.intents_dir, previous,
+                                              today)
+                engine = Engine(knowledge)
         seconds = time.monotonic() - started
         number = previous.number + 1 if previous else 1
         old_problems = set(previous.problems) if previous else set()

@@ -187,11 +187,14 @@ def feedback_thanks(helpful: bool) -> str:
 # -- Cards, in Slack and in the terminal --------------------------------------------------------
 
 
-def thesis_may_be_stale(ticker: str, updated: str, days: int, oldest_figure: str | None) -> str:
-    """A thesis (or a figure in it) older than THESIS_STALE_AFTER_DAYS. Dates come formatted;
-    `oldest_figure` is given when a figure is older than the thesis date itself."""
+def thesis_may_be_stale(ticker: str, updated: str, days: int, oldest_figure: str | None,
+                        review_every: int | None = None) -> str:
+    """A thesis (or a figure in it) older than its `review_every`, else THESIS_STALE_AFTER_DAYS.
+    Dates come formatted; `oldest_figure` is given when a figure is older than the thesis date
+    itself."""
     ago = "today" if days == 0 else "1 day ago" if days == 1 else f"{days} days ago"
-    lead = f"{ticker} was last updated {updated} ({ago}); "
+    every = f", to be reviewed every {review_every} days" if review_every else ""
+    lead = f"{ticker} was last updated {updated} ({ago}{every}); "
     if oldest_figure is None:
         return lead + "its figures may be out of date."
     return lead + f"figures as old as {oldest_figure} may be out of date."
@@ -250,6 +253,11 @@ def digest_title(weekday: str, date: str) -> str:
 
 def digest_nothing_due(days: int) -> str:
     return f"Nothing due in the next {days} days."
+
+
+def digest_thesis_updated(new: str, old: str) -> str:
+    """A thesis updated since the channel's last digest (dates formatted)."""
+    return f"🆕 Updated since the last digest: {new} (was {old})"
 
 
 def digest_details(command: str) -> str:
@@ -543,3 +551,53 @@ def import_no_folder(path: str) -> str:
 def import_written(path: str, counts: str) -> str:
     return (f"Wrote {path}: {counts}. Review the figures marked `review: true` and the notes, "
             "then run thesis validate.")
+
+
+# -- owners: the weekly note and the App Home ---------------------------------------------------
+
+OWNER_NOTE_TITLE = "Your theses this week"
+OWNER_HOME_TITLE = "Your theses"
+OWNER_DUE_HEADING = "Due for review"
+OWNER_BROKEN_HEADING = "Edits that do not load"
+OWNER_QUESTIONS_HEADING = "Questions I could not answer well (past 7 days)"
+OWNER_BROKEN_KEPT = "its last good version still answers"
+OWNER_BROKEN_NOT_SERVED = "not answering until fixed"
+
+
+def owner_broken_line(where: str, ticker: str | None, kept: bool, more: int = 0) -> str:
+    """`where` is the file's first `file:line: field: message`; `more` problems follow it."""
+    state = OWNER_BROKEN_KEPT if kept else OWNER_BROKEN_NOT_SERVED
+    about = f"{ticker}: " if ticker else ""
+    also = f" and {more} more problem{'s' if more != 1 else ''}" if more else ""
+    return f"{where}{also} ({about}{state}). Fix the file, then `thesis validate`."
+
+
+def owner_question_line(question: str, count: int, card: str, ticker: str | None,
+                        point: str | None) -> str:
+    times = "once" if count == 1 else f"{count} times"
+    wanted = f"; likely wanted {ticker} · {point}" if ticker and point else \
+        f"; about {ticker}" if ticker else ""
+    return f"“{question}” ({times}; got {card}{wanted})"
+
+
+def owner_report_hint(tickers: list[str]) -> str:
+    example = tickers[0] if tickers else "TICKER"
+    return (f"`thesis report --thesis {example}` lists every unanswered question; add a keyword "
+            "or a point where one is missing.")
+
+
+def owner_all_clear(tickers: list[str]) -> str:
+    return (f"{', '.join(tickers)}: nothing due for review, every file loads, no unanswered "
+            "questions this week.")
+
+
+def owner_note_fallback(due: int, broken: int, questions: int) -> str:
+    parts = [f"{due} due for review" if due else "",
+             f"{broken} edit{'s' if broken != 1 else ''} that do not load" if broken else "",
+             f"{questions} unanswered question{'s' if questions != 1 else ''}"
+             if questions else ""]
+    return f"{OWNER_NOTE_TITLE}: " + ", ".join(p for p in parts if p) + "."
+
+
+def cli_owner_noted(owner: str) -> str:
+    return f"sent this week's owner note to {owner}"

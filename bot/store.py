@@ -166,6 +166,23 @@ update_posts = Table(
     UniqueConstraint("channel_id", "ticker", "updated", name="uq_update_posts_channel_version"),
 )
 
+# The owners' weekly DM ledger: one row per (owner, ISO week), claimed before sending
+# (bot/owners.py). `week` is the ISO week in UTC, "2026-W09".
+owner_notes = Table(
+    "owner_notes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("owner_id", String(32), nullable=False),
+    Column("week", String(8), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("claimed_at", UtcDateTime, nullable=False),
+    Column("claim_token", String(36), nullable=False),
+    Column("attempts", Integer, nullable=False, server_default=text("1")),
+    Column("message_ts", String(32)),
+    Column("error", Text),
+    UniqueConstraint("owner_id", "week", name="uq_owner_notes_owner_week"),
+)
+
 answered_events = Table(
     "slack_events_answered",
     metadata,

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import Engine, and_, or_, select, update
+from sqlalchemy import Connection, Engine, and_, or_, select, update
 
 from bot import messages
 from bot.diff import diff_theses
@@ -82,6 +82,30 @@ def record_versions(store: Engine, theses: Iterable[Thesis], now: dt.datetime) -
         found.append(Update(thesis.ticker, thesis.company, previous or thesis.updated,
                             thesis.updated, json.loads(row.changes), row.seen_at))
     return found
+
+
+def updated_since(conn: Connection, theses: Iterable[Thesis], since: dt.datetime
+                  ) -> dict[str, dt.date]:
+    """Ticker → the date of the version before, for each thesis whose current version is an
+    update first seen after `since` (what the digest marks). A version no process has recorded
+    yet, with an earlier one on record, is an update seen now."""
+    current = {t.ticker: t.updated for t in theses}
+    if not current:
+        return {}
+    v = thesis_versions.c
+    rows = conn.execute(select(v.ticker, v.updated, v.changes, v.seen_at)
+                        .where(v.ticker.in_(list(current)))).all()
+    marked: dict[str, dt.date] = {}
+    for ticker, updated in current.items():
+        mine = [r for r in rows if r.ticker == ticker]
+        earlier = [r for r in mine if r.updated < updated]
+        row = next((r for r in mine if r.updated == updated), None)
+        if not earlier or (row is not None and (row.changes is None or row.seen_at <= since)):
+            continue
+        # "was": the version the channel's last digest showed, when known
+        shown = [r.updated for r in earlier if r.seen_at <= since]
+        marked[ticker] = max(shown) if shown else max(r.updated for r in earlier)
+    return marked
 
 
 def claim(store: Engine, channel_id: str, item: Update, now: dt.datetime, token: str) -> bool:

@@ -145,3 +145,38 @@ def test_swap_listeners_hear_old_and_new(book: Book, knowledge_copy: Path) -> No
     edit(knowledge_copy / "baba.yaml", "value: 19.1", "value: 23.4")
     book.reload()
     assert heard == [(1, 2)]
+
+
+def test_a_reload_is_built_in_a_child_process(
+        book: Book, knowledge_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import subprocess
+
+    children: list[list[str]] = []
+    real_run = subprocess.run
+
+    def run(args: list[str], **kwargs: object) -> subprocess.CompletedProcess[bytes]:
+        children.append(args)
+        return real_run(args, **kwargs)  # type: ignore[call-overload, no-any-return]
+
+    monkeypatch.setattr(subprocess, "run", run)
+    edit(knowledge_copy / "baba.yaml", "value: 19.1", "value: 23.4")
+    edition = book.reload()
+    assert [args[1:] for args in children] == [["-m", "bot.book_build"]]
+    assert edition is not None and buyback_value(book) == 23.4
+
+
+def test_a_child_that_fails_leaves_the_build_to_this_process(
+        book: Book, knowledge_copy: Path, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    import subprocess
+
+    def crash(args: list[str], **kwargs: object) -> subprocess.CompletedProcess[bytes]:
+        return subprocess.CompletedProcess(args, -9, b"", b"Killed\n")
+
+    monkeypatch.setattr(subprocess, "run", crash)
+    edit(knowledge_copy / "baba.yaml", "value: 19.1", "value: 23.4")
+    with caplog.at_level(logging.WARNING, logger="bot.book"):
+        edition = book.reload()
+    assert edition is not None and buyback_value(book) == 23.4
+    assert "building the book in a child process failed (exit -9: Killed); building here" in \
+        caplog.text

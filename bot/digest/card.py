@@ -7,7 +7,7 @@ two renderers only lay it out, Slack's limits coming from `bot.render.limits`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from bot import messages
@@ -66,6 +66,9 @@ class ThesisDigest:
     title: str
     catalysts: tuple[CatalystLine, ...]
     stale: str | None  # bot.render.facts.staleness: the same warning as on every card
+    # "🆕 Updated since the last digest: …" when the thesis changed since this channel's last
+    # digest (its "thesis updated" post went out in between)
+    update: str | None = None
 
     @property
     def details_command(self) -> str:
@@ -92,7 +95,11 @@ def build_digest(
     today: dt.date,
     last_digest: dt.date | None = None,
     stale_after_days: int = 180,
+    updated: Mapping[str, dt.date] | None = None,
 ) -> Digest:
+    """`updated`: ticker → the previous version's date, for each thesis updated since this
+    channel's last digest (bot.updates.updated_since); those are marked."""
+    updated = updated or {}
     ordered = sorted(theses, key=lambda t: t.ticker)
     due = sorted(
         (item for t in ordered for c in t.catalysts for item in _due_items(t, c, today,
@@ -103,11 +110,13 @@ def build_digest(
         today=today,
         last_digest=last_digest,
         due=tuple(due),
-        theses=tuple(_thesis_digest(t, today, stale_after_days) for t in ordered),
+        theses=tuple(_thesis_digest(t, today, stale_after_days, updated.get(t.ticker))
+                     for t in ordered),
     )
 
 
-def _thesis_digest(thesis: Thesis, today: dt.date, stale_after_days: int) -> ThesisDigest:
+def _thesis_digest(thesis: Thesis, today: dt.date, stale_after_days: int,
+                   was: dt.date | None = None) -> ThesisDigest:
     by_horizon = sorted(thesis.catalysts, key=lambda c: HORIZONS.index(c.horizon))
     return ThesisDigest(
         ticker=thesis.ticker,
@@ -119,6 +128,8 @@ def _thesis_digest(thesis: Thesis, today: dt.date, stale_after_days: int) -> The
             for c in by_horizon
         ),
         stale=staleness(thesis, today, stale_after_days),
+        update=messages.digest_thesis_updated(format_date(thesis.updated), format_date(was))
+        if was is not None else None,
     )
 
 
@@ -184,6 +195,8 @@ def _details(thesis: ThesisDigest) -> str:
 
 def _full_group(thesis: ThesisDigest) -> list[Block]:
     blocks = [section(_heading(thesis))]
+    if thesis.update:
+        blocks += context([escape(thesis.update)])
     if thesis.stale:
         blocks += context([escape(messages.stale_warning(thesis.stale))])
     blocks += [section(text) for h in HORIZONS if (text := _horizon_mrkdwn(thesis, h))]
@@ -194,7 +207,8 @@ def _full_group(thesis: ThesisDigest) -> list[Block]:
 
 def _compact_group(thesis: ThesisDigest) -> list[Block]:
     """One section; the pointer to the details comes before whatever may be cut off."""
-    parts = [_heading(thesis), _details(thesis)]
+    parts = [_heading(thesis), *([escape(thesis.update)] if thesis.update else []),
+             _details(thesis)]
     if thesis.stale:
         parts.append(escape(messages.stale_warning(thesis.stale)))
     parts += [text for h in HORIZONS if (text := _horizon_mrkdwn(thesis, h))]
@@ -241,6 +255,8 @@ def digest_text(digest: Digest) -> str:
         lines += ["", messages.DIGEST_NO_THESES]
     for thesis in digest.theses:
         lines += ["", f"{thesis.ticker} · {thesis.company} — {thesis.title}"]
+        if thesis.update:
+            lines.append(f"  {thesis.update}")
         if thesis.stale:
             lines.append(f"  ⚠ {thesis.stale}")
         for horizon in HORIZONS:

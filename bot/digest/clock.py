@@ -38,6 +38,8 @@ def build_scheduler(tick: Callable[[], object]) -> BlockingScheduler:
 def run(args: argparse.Namespace) -> int:
     from bot.book import open_book
     from bot.digest.delivery import run_due
+    from bot.owners import notify_owners
+    from bot.questions import Questions
     from bot.slack.client import web_client
     from bot.store import open_store
     from bot.updates import announce_updates
@@ -53,14 +55,21 @@ def run(args: argparse.Namespace) -> int:
     book = open_book(settings, getattr(args, "knowledge", None)).start()
     book.reload_on_sighup()
 
+    questions = Questions(store, settings.question_retention_days)
+
     def tick() -> None:
-        theses = list(book.edition.theses.values())
+        edition = book.edition
+        theses = list(edition.theses.values())
         report = run_due(store, client, theses, dt.datetime.now(dt.UTC),
                          stale_after_days=settings.stale_after_days)
         if report.outcomes:
             logger.info("%s", report.summary())
         for channel, ticker in announce_updates(store, client, theses, dt.datetime.now(dt.UTC)):
             logger.info("posted %s thesis updated to %s", ticker, channel)
+        for owner in notify_owners(store, client, theses, edition.problems,
+                                   edition.theses_by_file, dt.datetime.now(dt.UTC),
+                                   settings.stale_after_days, questions):
+            logger.info("sent this week's owner note to %s", owner)
 
     logger.info("thesis clock: digest run-due every minute; Ctrl-C to stop")
     build_scheduler(tick).start()  # until Ctrl-C (exit 130) or SIGTERM

@@ -21,7 +21,7 @@ from bot.digest.subscriptions import (
     unsubscribe,
     validate_schedule,
 )
-from bot.knowledge.loader import KnowledgeDirError, load_theses
+from bot.knowledge.loader import Knowledge, KnowledgeDirError, load_theses
 from bot.knowledge.models import Thesis
 from bot.render.facts import format_date
 from bot.settings import Settings
@@ -80,7 +80,8 @@ def _run_due(args: argparse.Namespace, settings: Settings) -> int:
     now = _parse_now(args.now) if args.now else dt.datetime.now(dt.UTC)
     client = web_client(settings)
     store = open_store(settings.database_url)
-    theses = load_knowledge(getattr(args, "knowledge", None), settings)
+    knowledge = read_knowledge(getattr(args, "knowledge", None), settings)
+    theses = list(knowledge.theses.values())
     with _one_line_logging():
         report = run_due(store, client, theses, now, stale_after_days=settings.stale_after_days)
     print(report.summary())
@@ -88,6 +89,19 @@ def _run_due(args: argparse.Namespace, settings: Settings) -> int:
 
     for channel, ticker in announce_updates(store, client, theses, now):
         print(messages.cli_update_posted(ticker, channel))
+    from bot.owners import files_of, notify_owners
+    from bot.questions import Questions
+
+    with _one_line_logging():
+        try:
+            noted = notify_owners(store, client, theses, knowledge.problems, files_of(knowledge),
+                                  now, settings.stale_after_days,
+                                  Questions(store, settings.question_retention_days))
+        except Exception:  # the digest went out; owners wait for the next run
+            logger.exception("owner notes failed")
+            noted = []
+    for owner in noted:
+        print(messages.cli_owner_noted(owner))
     # A scheduler or monitor sees a due digest that was not posted.
     return 1 if report.failed or report.unconfirmed else 0
 
@@ -119,13 +133,18 @@ def _one_line_logging() -> Iterator[None]:
 
 def load_knowledge(folder: Path | None, settings: Settings) -> list[Thesis]:
     """Every valid thesis; broken files are reported on stderr and skipped."""
+    return list(read_knowledge(folder, settings).theses.values())
+
+
+def read_knowledge(folder: Path | None, settings: Settings) -> Knowledge:
+    """The theses and the problems of broken files (reported on stderr and skipped)."""
     try:
         knowledge = load_theses(folder or settings.knowledge_dir)
     except KnowledgeDirError as exc:
         raise messages.knowledge_dir_unreadable(str(exc)) from None
     for problem in knowledge.problems:
         print(messages.cli_skipped_thesis(str(problem)), file=sys.stderr)
-    return list(knowledge.theses.values())
+    return knowledge
 
 
 def _parse_date(text: str) -> dt.date:

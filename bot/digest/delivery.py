@@ -39,7 +39,7 @@ from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
 from sqlalchemy import Connection, Engine, and_, or_, select, update
 
 from bot import messages
-from bot.digest.card import Digest, build_digest, digest_blocks
+from bot.digest.card import FIRST_LOOKBACK_DAYS, Digest, build_digest, digest_blocks
 from bot.digest.schedule import due_date
 from bot.digest.subscriptions import (
     CHANNEL_GONE,
@@ -50,6 +50,7 @@ from bot.digest.subscriptions import (
 )
 from bot.knowledge.models import Thesis
 from bot.store import CLAIMED, FAILED, POSTED, UNKNOWN, digest_posts, insert_for, subscriptions
+from bot.updates import updated_since
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +61,8 @@ METADATA_EVENT = "thesis_digest"
 HISTORY_PAGE = 200  # messages per conversations.history call
 HISTORY_PAGES = 25  # at most this many pages back to the start of the digest's local day
 HISTORY_SCOPES = "channels:history and groups:history"
+
+DigestKey = tuple[dt.date, dt.date | None, frozenset[tuple[str, dt.date]]]
 
 # posted: Slack has it (just posted, or found from an earlier attempt); unknown: Slack never
 # answered the post, so it may be there: looked for before any retry.
@@ -127,7 +130,7 @@ def run_due(
     def clock() -> dt.datetime:  # `now` moved on by the run's own duration (429 waits and all)
         return now + dt.timedelta(seconds=time.monotonic() - started)
 
-    digests: dict[tuple[dt.date, dt.date | None], Digest] = {}
+    digests: dict[DigestKey, Digest] = {}
     with store.begin() as conn:
         due = [(sub, day) for sub in active_subscriptions(conn)
                if (day := _due_date(sub, now)) is not None]
@@ -308,15 +311,19 @@ def claim(store: Engine, channel_id: str, day: dt.date, now: dt.datetime, token:
 
 def _post(store: Engine, client: WebClient, sub: Subscription, day: dt.date, token: str,
           clock: Callable[[], dt.datetime], theses: list[Thesis],
-          digests: dict[tuple[dt.date, dt.date | None], Digest],
+          digests: dict[DigestKey, Digest],
           stale_after_days: int, max_attempts: int) -> Outcome:
     channel = sub.channel_id
     try:
         with store.begin() as conn:
             last = last_posted_date(conn, channel, before=day)
-        if (day, last) not in digests:
-            digests[(day, last)] = build_digest(theses, day, last, stale_after_days)
-        text, blocks = digest_blocks(digests[(day, last)])
+            since = _last_posted_at(conn, channel, day) or \
+                clock() - dt.timedelta(days=FIRST_LOOKBACK_DAYS)
+            marked = updated_since(conn, theses, since)
+        key = (day, last, frozenset(marked.items()))
+        if key not in digests:
+            digests[key] = build_digest(theses, day, last, stale_after_days, marked)
+        text, blocks = digest_blocks(digests[key])
     except Exception:  # the database or a bug: this channel waits, not others
         logger.exception("digest for %s on %s failed", channel, day)
         gave_up = _record_failure(store, channel, day, token, clock(), INTERNAL_ERROR, False,
@@ -346,6 +353,17 @@ def _post(store: Engine, client: WebClient, sub: Subscription, day: dt.date, tok
         logger.exception("digest for %s on %s posted (ts %s) but not recorded; the next run "
                          "will find it in the channel rather than post again", channel, day, ts)
     return Outcome(channel, day, "posted", message_ts=ts)
+
+
+def _last_posted_at(conn: Connection, channel_id: str, before: dt.date) -> dt.datetime | None:
+    """When the channel's last digest before `before` went out (its claim time, when the post
+    time was not recorded)."""
+    c = digest_posts.c
+    row = conn.execute(
+        select(c.posted_at, c.claimed_at)
+        .where(c.channel_id == channel_id, c.status == POSTED, c.local_date < before)
+        .order_by(c.local_date.desc()).limit(1)).first()
+    return None if row is None else row.posted_at or row.claimed_at
 
 
 def _mine(channel_id: str, day: dt.date, token: str) -> Any:

@@ -238,10 +238,11 @@ class Thesis(_Strict):
     updated: dt.date
     """The write-up's date ("Updated: Nov 27, 2025" → 2025-11-27)."""
     owners: list[SlackUserId] = []
-    """Slack user ids of who answers for this thesis: they hear of reviews due and broken
-    edits."""
+    """Slack user ids of who answers for this thesis: they hear (by DM, at most once a week, and
+    on the App Home) of reviews due, broken edits and unanswered questions."""
     review_every: Annotated[int, Field(ge=1, le=3650)] | None = None
-    """Days between reviews of this thesis."""
+    """Days between reviews of this thesis: older than this, the thesis (or a figure in it) is
+    shown as possibly out of date and is due for review (instead of THESIS_STALE_AFTER_DAYS)."""
     overview: Text | None = None
     """An overview paragraph, only if the write-up has one."""
     sources: list[Source] = Field(min_length=1)

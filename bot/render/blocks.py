@@ -14,7 +14,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot import messages
 from bot.engine.answer import BOOK_CARDS, Answer
@@ -24,6 +24,9 @@ from bot.render import facts, limits
 from bot.render.book import render_book_blocks
 from bot.render.facts import HORIZON_TITLES, format_date
 from bot.render.limits import Block, escape
+
+if TYPE_CHECKING:
+    from bot.owners import OwnerNews
 
 # Action ids: the Slack layer routes on these prefixes; the button value says what to show.
 NAV = "nav"  # nav:<card> or nav:sources
@@ -505,10 +508,16 @@ def render_list(theses: Sequence[Thesis], options: Options) -> Message:
     return Message(limits.fallback(escape(text)), blocks)
 
 
-def render_home(theses: Sequence[Thesis], options: Options) -> dict[str, Any]:
-    """The App Home view: how to ask, then each thesis with its one-liner and updated date."""
+def render_home(theses: Sequence[Thesis], options: Options,
+                mine: OwnerNews | None = None) -> dict[str, Any]:
+    """The App Home view: how to ask; to an owner, their theses' reviews due, broken edits and
+    unanswered questions; then each thesis with its one-liner and updated date."""
+    from bot.render.owners import owner_home_blocks
+
     head = [limits.header("thesis-bot"), *limits.sections(messages.HOME_INTRO),
             *limits.sections(escape(facts.HOW_TO_ASK)), limits.divider()]
+    if mine is not None:
+        head += owner_home_blocks(mine)
     body = [limits.section(_thesis_line(t, options.today, options.stale_after_days))
             for t in theses] or limits.sections(messages.NO_THESES_SLACK)
     note = limits.context([messages.HOME_MORE])

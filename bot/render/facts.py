@@ -102,24 +102,34 @@ class Staleness:
     updated: dt.date
     updated_days: int  # how long ago the thesis was updated
     oldest_figure: dt.date | None  # set when a figure is stale and older than the thesis date
+    review_every: int | None = None  # the thesis's own review interval, when it sets one
 
     def sentence(self) -> str:
         return messages.thesis_may_be_stale(
             self.ticker, format_date(self.updated), self.updated_days,
-            format_date(self.oldest_figure) if self.oldest_figure else None)
+            format_date(self.oldest_figure) if self.oldest_figure else None,
+            self.review_every)
+
+
+def allowed_age(thesis: Thesis, max_age_days: int) -> int:
+    """Days a thesis and its figures stay current: its own `review_every` when it sets one,
+    else the global THESIS_STALE_AFTER_DAYS (`max_age_days`)."""
+    return thesis.review_every or max_age_days
 
 
 def stale_dates(thesis: Thesis, today: dt.date, max_age_days: int) -> Staleness | None:
-    """The one staleness rule, for every card and the digest: the thesis's `updated` date or
-    any figure's `as_of` older than `max_age_days`."""
-    limit = today - dt.timedelta(days=max_age_days)
+    """The one staleness rule, for every card, the digest and owners' reviews: the thesis's
+    `updated` date or any figure's `as_of` older than the thesis's `review_every` if set, else
+    `max_age_days`. A stale thesis is one due for review."""
+    limit = today - dt.timedelta(days=allowed_age(thesis, max_age_days))
     oldest = min((f.as_of or thesis.updated for f in thesis.figures), default=None)
     old_figure = oldest if oldest is not None and oldest < limit else None
     if thesis.updated >= limit and old_figure is None:
         return None
     # A figure as old as the thesis is covered by "its figures may be out of date".
     named = old_figure if old_figure is not None and old_figure < thesis.updated else None
-    return Staleness(thesis.ticker, thesis.updated, (today - thesis.updated).days, named)
+    return Staleness(thesis.ticker, thesis.updated, (today - thesis.updated).days, named,
+                     thesis.review_every)
 
 
 def staleness(thesis: Thesis, today: dt.date, max_age_days: int) -> str | None:

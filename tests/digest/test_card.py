@@ -136,6 +136,32 @@ def test_an_old_thesis_gets_the_same_warning_as_its_cards(baba: Thesis) -> None:
     assert "⚠" not in fresh
 
 
+def test_a_thesis_reviewed_every_30_days_is_stale_after_30_not_the_global_180(
+        baba: Thesis) -> None:
+    monthly = thesis_like(baba, "MNTH", review_every=30, updated=D(2026, 1, 1), figures=[])
+    yearly = thesis_like(baba, "YRLY", review_every=365, updated=D(2026, 1, 1), figures=[])
+    text = digest_text(build_digest([monthly, yearly], D(2026, 2, 15), stale_after_days=180))
+    assert ("⚠ MNTH was last updated 1 Jan 2026 (45 days ago, to be reviewed every 30 days); "
+            "its figures may be out of date.") in text
+    assert "YRLY was last updated" not in text
+    later = digest_text(build_digest([yearly], D(2026, 12, 1), stale_after_days=180))
+    assert "⚠" not in later  # 334 days: older than the global 180, within its own 365
+
+
+def test_a_thesis_updated_since_the_last_digest_is_marked_in_every_layout(
+        baba: Thesis) -> None:
+    others = [thesis_like(baba, f"T{i:02d}") for i in range(12)]
+    digest = build_digest([baba, *others], D(2026, 2, 27),
+                          updated={"BABA": D(2025, 11, 20)})
+    mark = "🆕 Updated since the last digest: 27 Nov 2025 (was 20 Nov 2025)"
+    assert f"BABA · Alibaba Group — {baba.title}\n  {mark}" in digest_text(digest)
+    _, blocks = digest_blocks(digest)  # thirteen theses: one compact section each
+    assert _mrkdwn(blocks).count("Updated since the last digest") == 1
+    _, full = digest_blocks(build_digest([baba], D(2026, 2, 27), updated={"BABA": D(2025, 11, 20)}))
+    assert {"type": "mrkdwn", "text": mark} in [e for b in full if b["type"] == "context"
+                                                for e in b["elements"]]
+
+
 def test_thesis_without_figures_warns_about_its_update_date(baba: Thesis) -> None:
     bare = thesis_like(baba, "BARE", figures=[], updated=D(2026, 1, 1))
     text = digest_text(build_digest([bare], D(2026, 11, 25), stale_after_days=180))

@@ -76,3 +76,47 @@ def test_racing_processes_post_each_update_exactly_once(
     assert [p.returncode for p in procs] == [0] * 4, results
     assert sorted(update_posts(fake_slack)) == [(c, "2026-02-26") for c in CHANNELS]
     assert sum(out.count("thesis updated") for out, _ in results) == len(CHANNELS)
+
+
+def digest_marks(fake: FakeSlack) -> list[list[str]]:
+    """For each digest posted, the 'updated since' lines it shows."""
+    out = []
+    for call in fake.calls_to("chat.postMessage"):
+        if (call.params.get("metadata") or {}).get("event_type") != "thesis_digest":
+            continue
+        out.append([e["text"] for b in call.params["blocks"] if b["type"] == "context"
+                    for e in b["elements"] if "Updated since the last digest" in e["text"]])
+    return out
+
+
+def test_the_next_digest_in_a_channel_marks_a_thesis_updated_since_its_last_digest(
+        database_url: str, fake_slack: FakeSlack, tmp_path: Path) -> None:
+    from bot.digest.delivery import run_due
+
+    store = open_store(database_url)
+    old = list(load_theses(KNOWLEDGE).theses.values())
+    record_versions(store, old, BEFORE)
+    subscribe(store, "CMARK", dt.time(8, 30), "Europe/London", weekdays_only=False, now=BEFORE)
+    client = client_for(fake_slack)
+    at = dt.datetime(2026, 2, 25, 8, 31, tzinfo=dt.UTC)
+    run_due(store, client, old, at)  # Wed: BABA as first seen
+    folder = tmp_path / "knowledge"
+    folder.mkdir()
+    (folder / "baba.yaml").write_text(revised(), encoding="utf-8")
+    new = list(load_theses(folder).theses.values())
+    announce_updates(store, client, new, at + dt.timedelta(days=1, hours=3))  # Thu noon
+    run_due(store, client, new, at + dt.timedelta(days=2))  # Fri: marked
+    run_due(store, client, new, at + dt.timedelta(days=3))  # Sat: old news
+    assert digest_marks(fake_slack) == [
+        [], ["🆕 Updated since the last digest: 26 Feb 2026 (was 27 Nov 2025)"], []]
+
+
+def test_a_digest_marks_an_update_no_process_has_announced_yet(
+        database_url: str, fake_slack: FakeSlack, tmp_path: Path) -> None:
+    from bot.digest.delivery import run_due
+
+    store = open_store(database_url)
+    folder = setup(store, tmp_path)  # BABA recorded as first seen; revised on disk
+    run_due(store, client_for(fake_slack), load_theses(folder).theses.values(), NOW)
+    assert digest_marks(fake_slack) == [  # each channel's first digest, 11:00 in Hong Kong
+        ["🆕 Updated since the last digest: 26 Feb 2026 (was 27 Nov 2025)"]] * len(CHANNELS)

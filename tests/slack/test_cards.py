@@ -198,6 +198,15 @@ def test_stale_thesis_gets_a_warning_and_a_fresh_one_does_not(engine: Engine) ->
     assert warning.startswith("⚠️ BABA was last updated 27 Nov 2025 (363 days ago)")
 
 
+def test_a_thesis_with_its_own_review_interval_warns_by_it(engine: Engine) -> None:
+    baba = engine.theses["BABA"].model_copy(update={"review_every": 30})
+    answer = dataclasses.replace(engine.answer("BABA risks"), thesis=baba)
+    message = render_card(answer, Options(TODAY, stale_after_days=180))  # 46 days after
+    assert message.blocks[1]["elements"][0]["text"] == (
+        "⚠️ BABA was last updated 27 Nov 2025 (46 days ago, to be reviewed every 30 days); "
+        "its figures may be out of date.")
+
+
 def test_a_fresh_thesis_with_one_three_year_old_figure_gets_a_warning(engine: Engine) -> None:
     baba = engine.theses["BABA"]
     old = baba.figures[0].model_copy(update={"as_of": dt.date(2023, 1, 12)})
