@@ -8,12 +8,12 @@ built, never on the cached `thesis ask` path.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 MIN_COUNT = 1000  # about the 20,000 most frequent words; "riks", "alibba", "bul" fall below
 
 
-@lru_cache(maxsize=1)
+@cache
 def english_words(min_count: int = MIN_COUNT) -> frozenset[str]:
     from spellchecker import SpellChecker
 
@@ -22,7 +22,7 @@ def english_words(min_count: int = MIN_COUNT) -> frozenset[str]:
                      if count >= min_count and word.isalpha())
 
 
-@lru_cache(maxsize=1)
+@cache
 def frequent_words(min_count: int = 200_000) -> frozenset[str]:
     """The few hundred most frequent English words (the, what, tell, big, case): words that
     carry no topic, unlike ordinary but telling ones (market, share, revenue, price)."""

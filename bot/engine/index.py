@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import re
+from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from bot.engine.clean import stem, words
 from bot.engine.english import frequent_words
 from bot.engine.reading import Reading
 from bot.engine.vocabulary import BagIndex, PhraseTable, term_key, term_words
-from bot.knowledge.models import Thesis
+from bot.knowledge.models import Figure, Point, Thesis
 
 _CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][A-Za-z]+)")
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9&]{1,6}s?\b")
@@ -80,14 +81,17 @@ def acronyms(thesis: Thesis) -> set[str]:
     return found | {term.lower() for term in thesis.glossary}
 
 
-def _point_fields(thesis: Thesis, point_id: str,
-                  shorthand: Mapping[str, str]) -> dict[str, list[str]]:
+Meanings = list[tuple[tuple[str, ...], str]]  # an acronym's words, and what it stands for
+
+
+def meanings(terms: Mapping[str, str]) -> Meanings:
+    return [(tuple(words(term)), meaning) for term, meaning in terms.items()]
+
+
+def _point_fields(thesis: Thesis, point: Point, figures: Sequence[Figure],
+                  acronyms: Meanings) -> dict[str, list[str]]:
     """A point's text by field. An acronym the text uses (the thesis's glossary, or desk
     shorthand such as CRE) brings its meaning along, so either form of a question finds it."""
-    section_point = thesis.point(point_id)
-    assert section_point is not None
-    _, point = section_point
-    figures = [f for fid in point.figures if (f := thesis.figure(fid)) is not None]
     fields = {
         "title": [point.title],
         "summary": [getattr(point, "summary", None) or ""],
@@ -95,9 +99,8 @@ def _point_fields(thesis: Thesis, point_id: str,
         "figure": [text for f in figures for text in (f.subject, f.measure)],
     }
     mentioned = set(words(" ".join(t for texts in fields.values() for t in texts)))
-    meanings = {**shorthand, **{term.lower(): meaning for term, meaning in thesis.glossary.items()}}
-    fields["glossary"] = [meaning for term, meaning in meanings.items()
-                          if all(w in mentioned for w in words(term))]
+    fields["glossary"] = [meaning for term, meaning in acronyms
+                          if term and all(w in mentioned for w in term)]
     return fields
 
 
@@ -136,10 +139,17 @@ class BookIndex:
         # ordinary word like "market" or "revenue" still tells points apart, by its IDF.
         self._stop = common & {stem(w) for w in frequent_words()} if common else set()
         self._english = english
-        shorthand = shorthand or {}
+        desk = meanings(shorthand or {})
         self.plainness: dict[str, float] = {}  # stem -> weight of an everyday English word
-        documents: list[dict[str, float]] = []
+        self.spread: dict[str, dict[str, float]] = {}  # ticker -> word -> weight below 1.0
+        self.subject_words: set[str] = set()  # in half a thesis's points: "cloud", "ai"
+        # Postings gather raw term frequencies thesis by thesis; BM25 weights follow once the
+        # whole book's lengths and frequencies are known, so no thesis's texts are kept.
+        postings: dict[str, tuple[array[int], array[float]]] = {}
+        lengths = array("f")
         for thesis in theses:
+            documents: list[dict[str, float]] = []
+            known = [*desk, *meanings(thesis.glossary)]
             skip = ignore.get(thesis.ticker, set())
             for noun in proper_nouns(thesis) - skip:
                 self.names[noun].add(thesis.ticker)
@@ -160,10 +170,16 @@ class BookIndex:
                         terms += [figure.subject, *figure.keywords]
                 for text in terms:
                     self._add_term(text, target, skip)
-                documents.append(self._document(_point_fields(thesis, point.id, shorthand),
-                                                skip))
-        self._index_text(documents)
-        self._index_spread(documents)
+                figures = [f for fid in point.figures if (f := thesis.figure(fid)) is not None]
+                document = self._document(_point_fields(thesis, point, figures, known), skip)
+                documents.append(document)
+                lengths.append(sum(document.values()))
+                for word, tf in document.items():
+                    found = postings.setdefault(word, (array("I"), array("f")))
+                    found[0].append(target)
+                    found[1].append(tf)
+            self._index_spread(thesis.ticker, documents)
+        self._weigh(postings, lengths)
         self.phrases: PhraseTable = self.terms.phrases
 
     def _add_term(self, text: str, target: int, skip: set[str]) -> None:
@@ -186,48 +202,42 @@ class BookIndex:
         return counts
 
     def _informative(self, word: str, target: str) -> float:
-        return self.spread.get((self.targets[int(target)].ticker, word), 1.0)
+        return self.spread[self.targets[int(target)].ticker].get(word, 1.0)
 
-    def _index_spread(self, documents: Sequence[dict[str, float]]) -> None:
+    def _index_spread(self, ticker: str, documents: Sequence[dict[str, float]]) -> None:
         """How much a word tells apart the points of its own thesis: "cloud" in most of
         BABA's points tells little there, "bytedance" in one tells a lot. Stored only for
         words below 1.0 (those in several points of a thesis)."""
-        by_thesis: dict[str, list[int]] = defaultdict(list)
-        for target, point in enumerate(self.targets):
-            by_thesis[point.ticker].append(target)
-        self.spread: dict[tuple[str, str], float] = {}
-        self.subject_words: set[str] = set()  # in half a thesis's points: "cloud", "ai"
-        for ticker, targets in by_thesis.items():
-            n = len(targets)
-            frequency: dict[str, int] = defaultdict(int)
-            for target in targets:
-                for word in documents[target]:
-                    frequency[word] += 1
-            single = math.log(1 + (n - 0.5) / 1.5)
-            for word, df in frequency.items():
-                if df > 1:
-                    idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
-                    self.spread[(ticker, word)] = max(th.WIDESPREAD_WORD, idf / single)
-                if df * 2 >= n and n >= 4:
-                    self.subject_words.add(word)
-
-    def _index_text(self, documents: Sequence[dict[str, float]]) -> None:
-        """BM25 weights, precomputed per (word, point): scoring is then a sum of lookups."""
-        total = len(documents) or 1
-        lengths = [sum(doc.values()) for doc in documents]
-        average = sum(lengths) / total or 1.0
+        n = len(documents)
         frequency: dict[str, int] = defaultdict(int)
-        for doc in documents:
-            for word in doc:
+        for document in documents:
+            for word in document:
                 frequency[word] += 1
-        self.idf = {word: math.log(1 + (total - n + 0.5) / (n + 0.5))
-                    for word, n in frequency.items()}
-        self.postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        for target, (doc, length) in enumerate(zip(documents, lengths, strict=True)):
-            norm = _K1 * (1 - _B + _B * length / average)
-            for word, tf in doc.items():
-                self.postings[word].append((target, tf * (_K1 + 1) / (tf + norm)))
-        self.postings = dict(self.postings)
+        single = math.log(1 + (n - 0.5) / 1.5)
+        spread = {}
+        for word, df in frequency.items():
+            if df > 1:
+                idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+                spread[word] = max(th.WIDESPREAD_WORD, idf / single)
+            if df * 2 >= n >= 4:
+                self.subject_words.add(word)
+        self.spread[ticker] = spread
+
+    def _weigh(self, postings: dict[str, tuple[array[int], array[float]]],
+               lengths: array[float]) -> None:
+        """BM25 weights, precomputed per (word, point) in place of the raw frequencies:
+        scoring is then a sum of lookups. Compact arrays, not lists of tuples: a 1,000-thesis
+        book holds half a million."""
+        total = len(lengths) or 1
+        average = sum(lengths) / total or 1.0
+        self.idf = {word: math.log(1 + (total - len(found[0]) + 0.5) / (len(found[0]) + 0.5))
+                    for word, found in postings.items()}
+        norms = [_K1 * (1 - _B + _B * length / average) for length in lengths]
+        self.postings = {
+            word: (targets, array("f", [tf * (_K1 + 1) / (tf + norms[target])
+                                        for target, tf in zip(targets, tfs, strict=True)]))
+            for word, (targets, tfs) in postings.items()}
+        self._unseen_idf = max(self.idf.values(), default=1.0)  # a word the book never uses
 
     def figures_by_value(self, numbers: Sequence[float]) -> list[tuple[str, str]]:
         """(ticker, figure id) of every figure whose value the question quotes."""
@@ -281,7 +291,7 @@ class BookIndex:
         asked = [s for s in dict.fromkeys(stems) if s not in self._stop and _wordlike(s)]
         if not asked:
             return {}
-        unseen = max(self.idf.values(), default=1.0)
+        unseen = self._unseen_idf
 
         def weight(word: str) -> float:
             return self.idf.get(word, unseen) * self.plainness.get(word, 1.0) * quality[word]
@@ -296,7 +306,7 @@ class BookIndex:
             best: dict[int, tuple[float, bool]] = {}
             for alt, _ in known:
                 plain = self.plainness.get(alt, 1.0) < 1.0
-                for target, tf in self.postings[alt]:
+                for target, tf in zip(*self.postings[alt], strict=True):
                     value = weight(alt) * tf
                     if value > best.get(target, (0.0, False))[0]:
                         best[target] = (value, plain)
@@ -327,7 +337,7 @@ class BookIndex:
 
     def uses(self, ticker: str, word: str) -> bool:
         """Whether the thesis says this word anywhere in its points or terms."""
-        if any(self.targets[t].ticker == ticker for t, _ in self.postings.get(word, ())):
+        if any(self.targets[t].ticker == ticker for t in self.postings.get(word, ((),))[0]):
             return True
         return any(self.targets[int(t)].ticker == ticker for t in self.terms.targets_of(word))
 
