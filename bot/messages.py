@@ -12,6 +12,29 @@ class UserError(Exception):
         self.exit_code = exit_code
 
 
+# -- Card titles, on cards and on the buttons that open them --------------------------------------
+
+CARD_TITLES = {
+    "bull": "Bull case",
+    "bear": "Bear case",
+    "risk": "Key risks",
+    "catalyst": "Catalysts",
+    "overview": "Overview",
+    "figures": "Key figures and sources",
+}
+
+
+def card_label(ticker: str, card: str, point_title: str | None = None) -> str:
+    """"BABA · Share Buybacks", "NRGX · Key risks": a thesis's card or point on a button."""
+    return f"{ticker} · {point_title or CARD_TITLES.get(card, card.title())}"
+
+
+def compared(tickers: list[str], card: str | None) -> str:
+    """"BABA vs NRGX · Key risks": the title of a comparison."""
+    names = " vs ".join(tickers)
+    return f"{names} · {CARD_TITLES.get(card, card.title())}" if card else names
+
+
 # -- Set-up and start (operators) ----------------------------------------------------------------
 
 

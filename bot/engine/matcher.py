@@ -23,8 +23,17 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot import messages
 from bot.engine import thresholds as th
-from bot.engine.answer import CARD_OF_SECTION, SECTION_OF_CARD, Alternative, Answer, Card, Match
+from bot.engine.answer import (
+    BOOK_CARDS,
+    CARD_OF_SECTION,
+    SECTION_OF_CARD,
+    Alternative,
+    Answer,
+    Card,
+    Match,
+)
 from bot.engine.classify import Intents, classify, intent_table
 from bot.engine.clean import clean_text
 from bot.engine.english import english_words
@@ -174,6 +183,8 @@ class Engine:
         thesis = self.theses.get(ticker)
         if thesis is None:
             return self._unknown(question, subject=ticker)
+        if card in BOOK_CARDS:
+            card = "overview"  # a book card has no single thesis to open
         if point is not None and thesis.point(point) is None:
             point = None
         if figure is not None and thesis.figure(figure) is None:
@@ -333,23 +344,24 @@ class Engine:
         others = [(t, s) for t, s in f.by_thesis if t != ticker and s >= th.COVERED_ELSEWHERE]
         if not others:
             return None
-        taken = f.intents.positions | f.name_positions
-        topic = [s for i, s in enumerate(f.reading.stems)
-                 if i not in taken and s not in self._common and s.isalpha()]
+        topic = self._topic(f)
         sections = {n for n, _ in f.strong} & {"bull", "bear", "risk", "catalyst", "overview"}
-        if sections and len(topic) == 1 and self._book.plainness.get(topic[0], 1.0) < 1.0:
+        if sections and len(topic) == 1 and self._book.plainness.get(topic[0][1], 1.0) < 1.0:
             return None  # "the key risk factors for Alibaba": a section, in everyday words
         alternatives = tuple(self._point_choice(f, t) for t, _ in others[: th.WHICH_CHOICES])
         answer = Answer(f.question, "unknown", confidence=0.2, alternatives=alternatives,
                         covered=self.covered, reason="covered elsewhere",
-                        unknown_subject=ticker, topic=self._topic_words(f))
+                        unknown_subject=ticker,
+                        topic=" ".join(dict.fromkeys(f.reading.token_at(i).text
+                                                     for i, _ in topic)) or "that")
         return self._done(f, answer, f"{ticker} lacks the topic; {others[0][0]} has it")
 
-    def _topic_words(self, f: _Findings) -> str:
+    def _topic(self, f: _Findings) -> list[tuple[int, str]]:
+        """(position, stem) of the words that say what the question is about: neither a
+        name, an intent nor an ordinary word."""
         taken = f.intents.positions | f.name_positions
-        words = [f.reading.token_at(i).text for i, s in enumerate(f.reading.stems)
-                 if i not in taken and s not in self._common and s.isalpha()]
-        return " ".join(dict.fromkeys(words)) or "that"
+        return [(i, s) for i, s in enumerate(f.reading.stems)
+                if i not in taken and s not in self._common and s.isalpha()]
 
     def _point_choice(self, f: _Findings, ticker: str, card: str | None = None) -> Alternative:
         """A "which?" button for one thesis: its best matched point, else the card asked."""
@@ -362,12 +374,14 @@ class Engine:
             title = found[1].title if found else target.point
             point_card = card if card in SECTION_OF_CARD else CARD_OF_SECTION[target.section]
             return Alternative(ticker, point_card, target.point,  # type: ignore[arg-type]
-                               label=f"{ticker} · {title}")
+                               label=messages.card_label(ticker, point_card, title))
         shown = card or "overview"
-        return Alternative(ticker, shown, label=f"{ticker} · {_CARD_NAMES.get(shown, shown)}")  # type: ignore[arg-type]
+        return Alternative(ticker, shown, label=messages.card_label(ticker, shown))  # type: ignore[arg-type]
 
     def _which_thesis(self, f: _Findings) -> Answer:
         card = f.intent or f.intents.hinted
+        if card in _BOOK_INTENTS:
+            card = None  # "coverage risk": the risk card of each, not each one's "list"
         if card in ("help", None) and f.evidence < th.POINT:
             return self._done(f, self._unknown(f.question, reason="no evidence"),
                               "nothing asked that a thesis answers")
@@ -490,8 +504,10 @@ class Engine:
                 found = thesis.point(target.point)
                 alternatives.append(Alternative(ticker, alt_card, target.point,  # type: ignore[arg-type]
                                                 label=found[1].title if found else target.point))
+        quoted = [fid for t, fid in self._book.figures_by_value(f.reading.numbers)
+                  if t == ticker]
         figure = index.figure_for(f.reading, f.intents.positions | f.name_positions,
-                                  best.point)
+                                  best.point, quoted)
         return Answer(f.question, card, thesis, point=best.point, figure=figure,  # type: ignore[arg-type]
                       confidence=round(confidence, 3), alternatives=tuple(alternatives),
                       covered=self.covered)
@@ -511,8 +527,6 @@ class Engine:
                       reason=reason or "not covered")
 
 
-_CARD_NAMES = {"bull": "Bull case", "bear": "Bear case", "risk": "Key risks",
-               "catalyst": "Catalysts", "overview": "Overview", "figures": "Figures"}
 _HORIZON_ORDER = {"near": 0, "medium": 1, "long": 2}
 
 

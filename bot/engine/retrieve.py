@@ -1,5 +1,6 @@
 """Which figure of one thesis a question is about, once its point is chosen: the figure's
-subject and keywords scored as bags of words, and figures quoted by value."""
+subject and keywords scored as bags of words, and figures quoted by value (found by the
+book's index)."""
 
 from __future__ import annotations
 
@@ -18,27 +19,23 @@ class ThesisIndex:
         self.thesis = thesis
         self.figures = BagIndex(common)
         self.figure_points: dict[str, list[str]] = {}
-        self.values: list[tuple[float, str]] = []
         for _, point in thesis.points():
             for figure in point.figures:
                 self.figure_points.setdefault(figure, []).append(point.id)
         for figure in thesis.figures:
-            self.values.append((figure.magnitude, figure.id))
             for text in [figure.subject, *figure.keywords]:
                 key = tuple(w for w in term_key(text) if w not in ignore)
                 if key:
                     self.figures.add(key, figure.id)
 
-    def _by_value(self, numbers: list[float]) -> list[str]:
-        return [fid for value, fid in self.values
-                if any(abs(value - n) <= 1e-6 * max(1.0, abs(value)) for n in numbers)]
-
-    def figure_for(self, reading: Reading, skip: set[int], point: str) -> str | None:
-        """The figure of `point` the question names, by its words or its value."""
+    def figure_for(self, reading: Reading, skip: set[int], point: str,
+                   quoted: Sequence[str] = ()) -> str | None:
+        """The figure of `point` the question names, by its words or (`quoted`, found by
+        the book's index) its value."""
         stems: Sequence[str] = [s for i, s in enumerate(reading.stems) if i not in skip]
         quality = dict(zip(reading.stems, reading.quality, strict=True))
         scores = self.figures.score(stems, quality)
-        for fid in self._by_value(reading.numbers):
+        for fid in quoted:
             scores[fid] = scores.get(fid, 0.0) + th.FIGURE_BY_VALUE
         if not scores:
             return None

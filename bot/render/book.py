@@ -35,9 +35,9 @@ def title(answer: Answer) -> str:
     if answer.card == "list":
         return messages.COVERED_TITLE
     if answer.card == "compare":
-        names = " vs ".join(m.thesis.ticker for m in answer.matches)
-        kinds = {facts.SECTION_TITLES.get(m.card, m.card.title()) for m in answer.matches}
-        return f"{names} · {kinds.pop()}" if len(kinds) == 1 else names
+        kinds = {m.card for m in answer.matches}
+        return messages.compared([m.thesis.ticker for m in answer.matches],
+                                 kinds.pop() if len(kinds) == 1 else None)
     return messages.SEARCH_TITLE
 
 

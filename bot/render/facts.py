@@ -15,14 +15,7 @@ from bot.knowledge import units
 from bot.knowledge.models import CasePoint, Catalyst, Figure, Point, StatusMark, Thesis, Timing
 
 HORIZON_TITLES = {"near": "Near term", "medium": "Medium term", "long": "Long term"}
-SECTION_TITLES = {
-    "bull": "Bull case",
-    "bear": "Bear case",
-    "risk": "Key risks",
-    "catalyst": "Catalysts",
-    "overview": "Overview",
-    "figures": "Key figures and sources",
-}
+SECTION_TITLES = messages.CARD_TITLES
 
 
 def format_date(day: dt.date) -> str:
