@@ -7,7 +7,7 @@ Field-level rules live here; rules that span fields (ids unique, references reso
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     AfterValidator,
@@ -42,8 +42,8 @@ PartialDate = Annotated[
 ]
 IntentName = Literal["bull", "bear", "catalyst", "risk", "overview", "figures", "help", "list",
                      "search"]
-INTENTS: tuple[str, ...] = IntentName.__args__  # type: ignore[attr-defined]
-HORIZONS: tuple[str, ...] = Horizon.__args__  # type: ignore[attr-defined]
+INTENTS: tuple[str, ...] = get_args(IntentName)
+HORIZONS: tuple[str, ...] = get_args(Horizon)
 
 
 class _Strict(BaseModel):
