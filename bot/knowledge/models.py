@@ -78,7 +78,7 @@ class Figure(_Strict):
     """Whom or what the number is about, as the text names it."""
     measure: Text
     """What the number measures, in the text's words."""
-    value: float
+    value: Annotated[float, Field(allow_inf_nan=False)]
     """The number as written (19.1 for "$19.1 billion", 180000 for "180k")."""
     unit: Unit
     """The unit as written; any short name a card can print."""
