@@ -28,10 +28,14 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 from bot.engine import Engine
 from bot.knowledge.loader import Knowledge, KnowledgeDirError, Problem, load_all, yaml_files
 from bot.knowledge.models import IntentSpec, Thesis, Vocabulary
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +45,7 @@ BUILD_SWITCH_INTERVAL = 0.0005  # while building, hand the GIL to request thread
 CHILD_TIMEOUT = 600  # seconds a child process may take to build the book
 
 Signature = tuple[tuple[str, int, int, int], ...]
+T = TypeVar("T")
 Swap = Callable[["Edition | None", "Edition"], None]
 
 
@@ -84,8 +89,19 @@ def signature(*folders: Path) -> Signature:
     return tuple(out)
 
 
-def _by_file(files: Iterable[Path], problems: list[Problem], items: list, skip: str = ""
-             ) -> dict[str, object]:
+@dataclass(frozen=True)
+class Assembled:
+    """What each file contributed to a book about to be built (an Edition without its engine)."""
+
+    theses_by_file: dict[str, Thesis]
+    intents_by_file: dict[str, IntentSpec]
+    vocabulary: Vocabulary | None
+    problems: tuple[Problem, ...]
+    kept: dict[str, str]
+
+
+def _by_file(files: Iterable[Path], problems: list[Problem], items: list[T], skip: str = ""
+             ) -> dict[str, T]:
     """Pair each file that loaded without a problem with what it produced. The loader adds
     items in file order and skips any file with a problem, so the pairs line up; when they do
     not (a loader that skips files silently), nothing is paired and nothing is kept."""
@@ -100,10 +116,10 @@ def _by_file(files: Iterable[Path], problems: list[Problem], items: list, skip: 
 
 
 def assemble(knowledge_dir: Path, intents_dir: Path, previous: Edition | None,
-             today: dt.date | None = None) -> tuple[Knowledge, Edition]:
+             today: dt.date | None = None) -> tuple[Knowledge, Assembled]:
     """Load both folders; for each file that is broken now, put back its last good version.
 
-    Returns the Knowledge to build an Engine from and an Edition (without its engine yet)."""
+    Returns the Knowledge to build an Engine from and what each file contributed to it."""
     from bot.knowledge.loader import VOCABULARY_FILE
 
     knowledge = load_all(knowledge_dir, intents_dir, today)
@@ -111,9 +127,8 @@ def assemble(knowledge_dir: Path, intents_dir: Path, previous: Edition | None,
     broken = {p.file for p in problems}
     thesis_files = yaml_files(knowledge_dir)
     intent_files = yaml_files(intents_dir)
-    theses_by_file: dict[str, Thesis] = _by_file(  # type: ignore[assignment]
-        thesis_files, problems, list(knowledge.theses.values()))
-    intents_by_file: dict[str, IntentSpec] = _by_file(  # type: ignore[assignment]
+    theses_by_file = _by_file(thesis_files, problems, list(knowledge.theses.values()))
+    intents_by_file = _by_file(
         intent_files, problems, list(knowledge.intents.values()), skip=VOCABULARY_FILE)
     kept: dict[str, str] = {}
     vocabulary = knowledge.vocabulary
@@ -138,10 +153,8 @@ def assemble(knowledge_dir: Path, intents_dir: Path, previous: Edition | None,
         if vocabulary is None and previous.vocabulary is not None:
             vocabulary = knowledge.vocabulary = previous.vocabulary
             kept[str(intents_dir / VOCABULARY_FILE)] = "vocabulary"
-    edition = Edition(engine=None, number=0, built_at=0.0, seconds=0.0,  # type: ignore[arg-type]
-                      theses_by_file=theses_by_file, intents_by_file=intents_by_file,
-                      vocabulary=vocabulary, problems=tuple(problems), kept=kept)
-    return knowledge, edition
+    return knowledge, Assembled(theses_by_file, intents_by_file, vocabulary, tuple(problems),
+                                kept)
 
 
 @contextmanager
@@ -346,14 +359,14 @@ class Book:
         return True
 
 
-def open_book(settings: object, knowledge_dir: Path | None = None) -> Book:
+def open_book(settings: Settings, knowledge_dir: Path | None = None) -> Book:
     """The book of a long-running command (`serve`, `clock`): broken files reported on stderr,
     a missing folder a one-line error (exit 2). Not started: call `start()` to watch."""
     from bot import messages
 
-    folder = knowledge_dir or settings.knowledge_dir  # type: ignore[attr-defined]
+    folder = knowledge_dir or settings.knowledge_dir
     try:
-        book = Book(folder, settings.intents_dir)  # type: ignore[attr-defined]
+        book = Book(folder, settings.intents_dir)
     except KnowledgeDirError as exc:
         raise messages.knowledge_dir_unreadable(str(exc)) from None
     for problem in book.edition.problems:

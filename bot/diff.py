@@ -26,8 +26,9 @@ class Change:
         return self.text
 
 
-def _figure_line(figure: Figure) -> str:
-    return f"{format_value(figure)} (as of {format_date(figure.as_of)})"
+def _figure_line(figure: Figure, thesis: Thesis) -> str:
+    # A loaded thesis gives every figure its date (the thesis's, when the text gives none).
+    return f"{format_value(figure)} (as of {format_date(figure.as_of or thesis.updated)})"
 
 
 def _figure_name(figure: Figure) -> str:
@@ -63,13 +64,13 @@ def _figures(old: Thesis, new: Thesis) -> list[Change]:
         was = before.get(fid)
         if was is None:
             out.append(Change("figure", "added",
-                              f"Figure added: {_figure_name(figure)}: {_figure_line(figure)}"))
+                              f"Figure added: {_figure_name(figure)}: {_figure_line(figure, new)}"))
         elif (was.value, was.unit, was.qualifier, was.period) != (
                 figure.value, figure.unit, figure.qualifier, figure.period):
             # A figure whose date alone moved (as of the thesis's new date) was reconfirmed.
             out.append(Change("figure", "changed",
-                              f"{_figure_name(figure)}: {_figure_line(was)} → "
-                              f"{_figure_line(figure)}"))
+                              f"{_figure_name(figure)}: {_figure_line(was, old)} → "
+                              f"{_figure_line(figure, new)}"))
         elif (was.subject, was.measure, was.source) != (figure.subject, figure.measure,
                                                          figure.source):
             out.append(Change("figure", "reworded", f"Figure reworded: {_figure_name(figure)}"))

@@ -301,10 +301,12 @@ def _add_column(conn: Connection, table: Table, column: Column[Any]) -> None:
 def insert_for(conn: Connection, table: Table) -> Any:
     """INSERT with ON CONFLICT support for the connection's dialect (SQLite or PostgreSQL)."""
     if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(table)
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        return postgresql_insert(table)
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(table)
 
 
 def open_store(url: str) -> Engine:

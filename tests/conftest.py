@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from bot.engine import Engine
 
@@ -21,12 +22,26 @@ INTENTS = ROOT / "bot" / "intents"
 os.environ["THESIS_CACHE_DIR"] = tempfile.mkdtemp(prefix="thesis-cache-")
 os.environ["THESIS_KNOWLEDGE_DIR"] = str(KNOWLEDGE)
 
+# Hypothesis: property tests assert what holds, never how fast (bench/fuzz.py measures time,
+# with 10,000 examples a property: HYPOTHESIS_PROFILE=fuzz runs the suite's properties so too).
+settings.register_profile("ci", deadline=None, max_examples=100, print_blob=True)
+settings.register_profile("fuzz", deadline=None, max_examples=10_000, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
 
 @pytest.fixture(scope="session")
 def engine() -> Engine:
     built = Engine.from_dirs(KNOWLEDGE, INTENTS)
     assert not built.problems, built.problems
     return built
+
+
+@pytest.fixture(scope="session")
+def book_engine() -> Engine:
+    """The frozen fixture book: BABA and three theses of other industries."""
+    from tests.properties import engines
+
+    return engines()[1]
 
 
 @pytest.fixture

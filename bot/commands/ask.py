@@ -6,6 +6,7 @@ import argparse
 import io
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from bot import messages
@@ -54,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     if args.question == "-":
         # Junk bytes are a question too: decode what can be decoded, never crash.
         stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
-        questions = (line.rstrip("\r\n") for line in stdin)
+        questions: Iterator[str] = (line.rstrip("\r\n") for line in stdin)
     else:
         questions = iter([args.question.encode("utf-8", "replace").decode("utf-8")])
     encoding = str(getattr(sys.stdout, "encoding", "") or "").lower().replace("-", "")

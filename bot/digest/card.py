@@ -123,7 +123,8 @@ def _thesis_digest(thesis: Thesis, today: dt.date, stale_after_days: int,
         company=thesis.company,
         title=thesis.title,
         catalysts=tuple(
-            CatalystLine(c.id, c.title, c.horizon, c.status and status_text(c.status),
+            CatalystLine(c.id, c.title, c.horizon,
+                         status_text(c.status) if c.status else None,
                          tuple(catalyst_notes(c, today)))
             for c in by_horizon
         ),
@@ -148,7 +149,7 @@ def _due_items(thesis: Thesis, catalyst: Catalyst, today: dt.date,
         due = passed_after <= when.end < today  # the last digest saw it unfinished
     if not due:
         return []
-    status = catalyst.status and status_text(catalyst.status)
+    status = status_text(catalyst.status) if catalyst.status else None
     label = timing.what or messages.TIMING
     return [DueItem(thesis.ticker, catalyst.id, catalyst.title, label, status, when.end,
                     timing_text(timing, today))]

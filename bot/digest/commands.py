@@ -63,12 +63,12 @@ def _list(store: Engine) -> None:
         last = (messages.cli_last_posted(format_date(status.last_post.local_date))
                 if status.last_post else messages.CLI_NOTHING_POSTED)
         line = f"{sub.channel_id}  {sub.schedule.describe()}  {last}"
-        if status.latest and status.latest.status == "failed" and status.latest.error:
-            latest = status.latest
+        latest = status.latest
+        if latest and latest.status == "failed" and latest.error:
             line += "  " + messages.cli_failed(format_date(latest.local_date),
                                                explain_error(latest.error))
-        elif status.latest and status.latest.status == "unknown" and not status.latest.final:
-            line += "  " + messages.cli_failed(format_date(status.latest.local_date),
+        elif latest and latest.status == "unknown" and not latest.final:
+            line += "  " + messages.cli_failed(format_date(latest.local_date),
                                                messages.CLI_UNCONFIRMED)
         print(line)
 

@@ -24,7 +24,7 @@ from bot.engine import thresholds as th
 from bot.engine.clean import stem, words
 from bot.engine.english import frequent_words
 from bot.engine.reading import Reading
-from bot.engine.vocabulary import BagIndex, PhraseTable, term_key, term_words
+from bot.engine.vocabulary import BagIndex, Key, PhraseTable, term_key, term_words
 from bot.knowledge.models import Figure, Point, Thesis
 
 _CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][A-Za-z]+)")
@@ -166,8 +166,8 @@ class BookIndex:
                 terms = [point.title, slug, *point.keywords,
                          *(w for w in term_key(f"{point.title} {slug}") if not w.isdigit())]
                 for fid in point.figures:
-                    if (figure := thesis.figure(fid)) is not None:
-                        terms += [figure.subject, *figure.keywords]
+                    if (cited := thesis.figure(fid)) is not None:
+                        terms += [cited.subject, *cited.keywords]
                 for text in terms:
                     self._add_term(text, target, skip)
                 figures = [f for fid in point.figures if (f := thesis.figure(fid)) is not None]
@@ -180,7 +180,7 @@ class BookIndex:
                     found[1].append(tf)
             self._index_spread(thesis.ticker, documents)
         self._weigh(postings, lengths)
-        self.phrases: PhraseTable = self.terms.phrases
+        self.phrases: PhraseTable[Key] = self.terms.phrases
 
     def _add_term(self, text: str, target: int, skip: set[str]) -> None:
         self.words.update(term_words(text))

@@ -20,8 +20,8 @@ class ThesisIndex:
         self.figures = BagIndex(common)
         self.figure_points: dict[str, list[str]] = {}
         for _, point in thesis.points():
-            for figure in point.figures:
-                self.figure_points.setdefault(figure, []).append(point.id)
+            for figure_id in point.figures:
+                self.figure_points.setdefault(figure_id, []).append(point.id)
         for figure in thesis.figures:
             for text in [figure.subject, *figure.keywords]:
                 key = tuple(w for w in term_key(text) if w not in ignore)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import calendar
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
 from bot.knowledge.loader import Knowledge, Problem, _field
 from bot.knowledge.models import Catalyst, Figure, Thesis
@@ -161,7 +161,7 @@ def catalysts_say_what_the_text_says(thesis: Thesis) -> Iterator[Advice]:
         yield from _catalyst_words(thesis, index, catalyst)
 
 
-def aliases_that_are_intent_words(thesis: Thesis, intent_words: dict[str, str]
+def aliases_that_are_intent_words(thesis: Thesis, intent_words: Mapping[str, str]
                                   ) -> Iterator[Advice]:
     for index, alias in enumerate(thesis.aliases):
         intent = intent_words.get(_key(alias))

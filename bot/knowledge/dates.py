@@ -13,10 +13,10 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 Precision = Literal["day", "month", "quarter", "half", "year"]
-PRECISIONS: tuple[str, ...] = Precision.__args__  # type: ignore[attr-defined]
+PRECISIONS: tuple[str, ...] = get_args(Precision)
 BOUNDS = ("by", "through", "until", "from")
 PARTS = ("early", "mid", "late")
 

@@ -129,7 +129,8 @@ def _loc_path(loc: tuple[Any, ...], lines: dict[Path_, int]) -> Path_:
     return path
 
 
-def _parse(path: Path, model: type[M], problems: list[Problem]) -> tuple[M | None, dict]:
+def _parse(path: Path, model: type[M], problems: list[Problem]
+           ) -> tuple[M | None, dict[Path_, int]]:
     name = str(path)
     try:
         text = read_yaml_file(path)

@@ -7,7 +7,7 @@ Field-level rules live here; rules that span fields (ids unique, references reso
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     AfterValidator,
@@ -42,8 +42,8 @@ PartialDate = Annotated[
 ]
 IntentName = Literal["bull", "bear", "catalyst", "risk", "overview", "figures", "help", "list",
                      "search"]
-INTENTS: tuple[str, ...] = IntentName.__args__  # type: ignore[attr-defined]
-HORIZONS: tuple[str, ...] = Horizon.__args__  # type: ignore[attr-defined]
+INTENTS: tuple[str, ...] = get_args(IntentName)
+HORIZONS: tuple[str, ...] = get_args(Horizon)
 
 
 class _Strict(BaseModel):
@@ -78,7 +78,7 @@ class Figure(_Strict):
     """Whom or what the number is about, as the text names it."""
     measure: Text
     """What the number measures, in the text's words."""
-    value: float
+    value: Annotated[float, Field(allow_inf_nan=False)]
     """The number as written (19.1 for "$19.1 billion", 180000 for "180k")."""
     unit: Unit
     """The unit as written; any short name a card can print."""

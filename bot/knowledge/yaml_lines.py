@@ -8,7 +8,7 @@ Refused (a `yaml.MarkedYAMLError`) naming its line.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -22,7 +22,13 @@ class Refused(yaml.MarkedYAMLError):
     """Valid YAML the loader will not expand or convert: too large, cyclic, too long a number."""
 
 
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+if TYPE_CHECKING:
+    _Base = yaml.SafeLoader
+else:  # the C loader when libyaml is there; same constructors, faster
+    _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_Base):
     """Safe loading; dates stay text so the model reports a bad one as a field error."""
 
     def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
@@ -34,10 +40,13 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[mi
                 "quote it if it is meant as text",
                 node.start_mark,
             )
-        return yaml.SafeLoader.construct_yaml_int(self, node)  # type: ignore[no-any-return]
+        return yaml.SafeLoader.construct_yaml_int(self, node)
+
+    def construct_date_as_text(self, node: yaml.ScalarNode) -> str:
+        return self.construct_yaml_str(node)
 
 
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_date_as_text)
 _Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
 
 
@@ -122,10 +131,10 @@ def _walk(root: yaml.Node, lines: dict[Path_, int]) -> None:
     while stack:
         item = stack.pop()
         if len(item) == 4:
-            key_node, value_node, child, keys = item
-            if child[-1] in keys:
+            key_node, value_node, child, siblings = item
+            if child[-1] in siblings:
                 raise DuplicateKey(child, key_node.start_mark.line + 1)
-            keys.add(child[-1])
+            siblings.add(child[-1])
             lines[child] = key_node.start_mark.line + 1
             stack.append((value_node, child))
             continue

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from bot import messages
 from bot.engine.answer import BOOK_CARDS, Answer
 from bot.engine.matcher import SURE, UNSURE
-from bot.knowledge.models import Catalyst, Point, Thesis
+from bot.knowledge.models import CasePoint, Catalyst, Point, Thesis
 from bot.render import facts, limits
 from bot.render.book import render_book_blocks
 from bot.render.facts import HORIZON_TITLES, format_date
@@ -178,9 +178,9 @@ def _single_point(answer: Answer, today: dt.date) -> Body:
         status = (f" · status: {escape(facts.status_text(point.status))}" if point.status
                   else "")
         lines.append(f"_{HORIZON_TITLES[point.horizon]} catalyst{status}_")
-    else:
+    elif isinstance(point, CasePoint):  # a bull or bear point
         lines.append("_Bull case_" if section == "bull" else "_Bear case / key risk_")
-        lines.append(f"*{escape(point.summary)}*")  # type: ignore[attr-defined]
+        lines.append(f"*{escape(point.summary)}*")
     blocks = [*limits.sections("\n".join(lines)), *limits.sections(escape(point.detail))]
     if isinstance(point, Catalyst):
         blocks.extend(limits.context(_catalyst_extras(point, today)))
@@ -346,7 +346,7 @@ def _choices(answer: Answer, include_guess: bool) -> list[Block]:
         refs.append((alt.label or f"{alt.thesis} {alt.card}",
                      CardRef(alt.card, alt.thesis, alt.point)))
     seen: set[CardRef] = set()
-    buttons = []
+    buttons: list[Block] = []
     for label, ref in refs:
         if ref in seen:
             continue

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from bot import messages
 from bot.engine.answer import BOOK_CARDS, Answer
-from bot.knowledge.models import Catalyst, Point, Thesis
+from bot.knowledge.models import CasePoint, Catalyst, Point, Thesis
 from bot.render import facts
 from bot.render.book import render_book_text
 from bot.render.facts import HORIZON_TITLES, format_date
@@ -71,14 +71,16 @@ def _case(answer: Answer, use_detail: bool) -> list[str]:
 def _single_point(answer: Answer, today: dt.date) -> list[str]:
     thesis = answer.thesis
     assert thesis is not None and answer.point is not None
-    section, point = thesis.point(answer.point)  # type: ignore[misc]
+    found = thesis.point(answer.point)
+    assert found is not None
+    section, point = found
     lines = [""]
     if isinstance(point, Catalyst):
         status = f" · status: {facts.status_text(point.status)}" if point.status else ""
         lines.append(f"{HORIZON_TITLES[point.horizon]} catalyst{status}")
-    else:
+    elif isinstance(point, CasePoint):  # a bull or bear point
         lines.append("Bull case" if section == "bull" else "Bear case / key risk")
-        lines.append(_wrap(point.summary, ""))  # type: ignore[attr-defined]
+        lines.append(_wrap(point.summary, ""))
         lines.append("")
     lines.append(_wrap(point.detail))
     lines.extend(_catalyst_extras(point, today))

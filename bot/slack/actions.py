@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from slack_bolt import Ack, App, BoltContext, Respond
 
 from bot import messages
-from bot.engine.answer import CARDS, Answer
+from bot.engine.answer import CARDS, Answer, Card
 from bot.render.blocks import (
     FEEDBACK,
     HELP,
@@ -85,8 +85,8 @@ class ActionListeners:
         if ref.ticker is None or ref.card == HELP:
             return Answer(ref.question or "help", "help", confidence=1.0,
                           covered=engine.covered), "help"
-        card = ref.card if ref.card in CARDS else "overview"
-        answer = engine.answer_for(ref.ticker, card, ref.point,  # type: ignore[arg-type]
+        card: Card = cast(Card, ref.card) if ref.card in CARDS else "overview"  # checked
+        answer = engine.answer_for(ref.ticker, card, ref.point,
                                    question=ref.question or "", figure=ref.figure,
                                    horizon=ref.horizon)
         kind = SOURCES if ref.card == SOURCES and answer.thesis is not None else answer.card

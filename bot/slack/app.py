@@ -112,9 +112,10 @@ class Deps:
 
         self.answers.submit(when_acks_are_out)
 
-    def options(self, **kwargs: object) -> Options:
+    def options(self, *, shareable: bool = False, shared_by: str | None = None,
+                page: int = 0) -> Options:
         return Options(today=self.today(), stale_after_days=self.settings.stale_after_days,
-                       **kwargs)  # type: ignore[arg-type]
+                       shareable=shareable, shared_by=shared_by, page=page)
 
 
 class ThesisApp(App):
@@ -140,7 +141,7 @@ class ThesisApp(App):
 
 def create_app(settings: Settings, engine: Engine | Book, client: WebClient | None = None, *,
                socket_mode: bool = False,
-               today: Callable[[], dt.date] = dt.date.today) -> App:
+               today: Callable[[], dt.date] = dt.date.today) -> ThesisApp:
     """The Slack app, answering from `engine` (or from a Book's current engine, which may be
     reloaded while the app runs). Checks its token with auth.test once, here, and creates the
     tables it writes to; an unreachable database is logged, with what waits for it, and answers
@@ -153,8 +154,9 @@ def create_app(settings: Settings, engine: Engine | Book, client: WebClient | No
     database = Database(store)
     database.start()
     questions = Questions(store, settings.question_retention_days, settings.log_users)
-    deps = Deps(engine, settings, Records(store, database=database), store,  # type: ignore
-                today, questions=questions)
+    book = engine if isinstance(engine, Book) else Book.fixed(engine)
+    deps = Deps(book, settings, Records(store, database=database), store, today,
+                questions=questions)
     secret = settings.slack_signing_secret.get_secret_value() \
         if settings.slack_signing_secret else ""
     app = ThesisApp(

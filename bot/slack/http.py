@@ -18,7 +18,7 @@ import asyncio
 import json
 import logging
 import re
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
@@ -93,7 +93,7 @@ class SlackHttp:
         try:
             request = BoltRequest(body=body.decode("utf-8", errors="replace"),
                                   query=scope.get("query_string", b"").decode("latin-1"),
-                                  headers=headers)
+                                  headers=dict[str, str | Sequence[str]](headers))
         except (ValueError, RecursionError, TypeError, AttributeError) as exc:
             return _bad_request(f"{type(exc).__name__} while parsing")
         if not isinstance(request.body, dict) or not request.body:
@@ -121,6 +121,7 @@ class GuardedH11(H11Protocol):
     header_timeout = HEADER_TIMEOUT
     _headers_due: asyncio.TimerHandle | None = None
 
+    # uvicorn's H11Protocol narrows BaseProtocol's BaseTransport to Transport, as we do.
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         self._await_headers()

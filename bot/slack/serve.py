@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
 
     port = args.port or settings.port
     assert settings.slack_signing_secret is not None
-    http = SlackHttp(app, health=lambda: {**_health(engine), **app.health()},  # type: ignore
+    http = SlackHttp(app, health=lambda: {**_health(engine), **app.health()},
                      signing_secret=settings.slack_signing_secret.get_secret_value())
     uvicorn.run(http, host=args.host, port=port, access_log=False, log_config=None,
                 http=GuardedH11, timeout_keep_alive=5, timeout_graceful_shutdown=10)

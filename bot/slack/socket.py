@@ -41,6 +41,7 @@ class PromptRefreshClient(SocketModeClient):
         old = self.current_session
         if old is not None:
             # SocketModeClient.connect closes the old session only after the new one is up.
+            # Patched on this one instance (mypy forbids assigning to a method).
             old.close = lambda: _close_promptly(old)  # type: ignore[method-assign]
         super().connect()
 
@@ -57,4 +58,6 @@ class SocketModeHandler(BoltSocketModeHandler):
             proxy=app.client.proxy, ping_interval=client_options.pop("ping_interval",
                                                                      PING_INTERVAL),
             **client_options)
+        # Bolt's handle() takes the SocketModeClient it was built for; slack_sdk types the listener
+        # list for any BaseSocketModeClient, and only ever calls it with this client.
         self.client.socket_mode_request_listeners.append(self.handle)  # type: ignore[arg-type]

@@ -86,6 +86,17 @@ def test_yaml_syntax_error_and_duplicate_key_name_the_line(knowledge_copy: Path)
     assert problem.startswith(f"{path}:2: (file): is not valid YAML")
 
 
+@pytest.mark.parametrize("value", [".nan", ".inf", "-.inf", ".NaN", "+.INF"])
+def test_a_figure_value_that_is_not_a_finite_number_is_a_problem(knowledge_copy: Path,
+                                                                 value: str) -> None:
+    # Found by tests/test_properties.py: YAML reads these as floats, the model took them, and
+    # every card citing the figure raised ("cannot convert float NaN to integer").
+    path = _break(knowledge_copy, "    value: 35.8\n", f"    value: {value}\n")
+    (problem,) = _problems(knowledge_copy)
+    assert problem.startswith(f"{path}:{_line_of(path, f'value: {value}')}: figures[0].value: "
+                              "Input should be a finite number")
+
+
 def test_unsafe_yaml_tags_are_refused(knowledge_copy: Path) -> None:
     path = knowledge_copy / "evil.yaml"
     path.write_text("ticker: !!python/object/apply:os.system ['echo pwned']\n", encoding="utf-8")
