@@ -374,10 +374,11 @@ def digest_unconfirmed(date: str) -> str:
             "this channel shortly and post it only if it is not there.")
 
 
-def digest_history_scope_missing(scopes: str) -> str:
-    """Logged when a retried digest cannot be looked for in the channel first."""
-    return (f"cannot look for an earlier digest before retrying a post: the app lacks {scopes}. "
-            "Add them (manifest.yml lists them) and reinstall the app; until then a digest "
+def digest_history_scope_missing(scopes: str, kind: str = "digest") -> str:
+    """Logged when a retried post (`kind`: a digest, a "thesis updated" post) cannot be looked
+    for in the channel first."""
+    return (f"cannot look for an earlier {kind} before retrying a post: the app lacks {scopes}. "
+            f"Add them (manifest.yml lists them) and reinstall the app; until then a {kind} "
             "whose post was cut off may be posted twice.")
 
 
