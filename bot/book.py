@@ -235,8 +235,17 @@ class Book:
             logger.warning("building the book in a child process failed (exit %d: %s); "
                            "building here", child.returncode, last[:300])
             return None
-        with _gentle_build():  # unpickling allocates the whole book too
-            kind, result = pickle.loads(child.stdout)  # our own child's answer
+        try:
+            with _gentle_build():  # unpickling allocates the whole book too
+                kind, result = pickle.loads(child.stdout)  # our own child's answer
+        except Exception as exc:  # a stream that is not our pickle can raise
+            # anything (UnpicklingError, EOFError, KeyError, ValueError …): something else
+            # wrote to the child's stdout (a sitecustomize, a library's print).
+            junk = " ".join(child.stdout[:80].decode("utf-8", "replace").split())
+            logger.warning("building the book in a child process failed (its answer could not "
+                           "be read: %s: %s; it wrote %r); building here",
+                           type(exc).__name__, exc, junk)
+            return None
         if kind == "unreadable":
             raise result
         return result  # type: ignore[no-any-return]
