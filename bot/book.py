@@ -10,6 +10,9 @@ fails leaves the build to this process, as the first build always is. A request 
 
 A broken edit never takes a thesis away: the file's last good version keeps serving, and the
 problem is logged as `file:line: field: message` (and kept in `Edition.problems`, for owners).
+A broken file with no last good version is read once more, when the edition is assembled, for
+the ticker and owners it names (`Edition.declared_owners`), so its owners hear of it without
+anything reading YAML per request.
 """
 
 from __future__ import annotations
@@ -30,7 +33,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.engine import Engine
-from bot.knowledge.loader import Knowledge, KnowledgeDirError, Problem, load_all, yaml_files
+from bot.knowledge.loader import (
+    Knowledge,
+    KnowledgeDirError,
+    Problem,
+    declared_owners,
+    load_all,
+    yaml_files,
+)
 from bot.knowledge.models import IntentSpec, Thesis, Vocabulary
 
 logger = logging.getLogger(__name__)
@@ -57,6 +67,8 @@ class Edition:
     vocabulary: Vocabulary | None = None
     problems: tuple[Problem, ...] = ()
     kept: dict[str, str] = field(default_factory=dict)  # broken file -> ticker/intent still served
+    # broken thesis file serving no last good version -> (ticker, owners) as the file says them
+    declared_owners: dict[str, tuple[str | None, tuple[str, ...]]] = field(default_factory=dict)
 
     @property
     def theses(self) -> dict[str, Thesis]:
@@ -138,9 +150,13 @@ def assemble(knowledge_dir: Path, intents_dir: Path, previous: Edition | None,
         if vocabulary is None and previous.vocabulary is not None:
             vocabulary = knowledge.vocabulary = previous.vocabulary
             kept[str(intents_dir / VOCABULARY_FILE)] = "vocabulary"
+    thesis_file_names = {str(path) for path in thesis_files}
+    declared = {file: declared_owners(file) for file in dict.fromkeys(p.file for p in problems)
+                if file in thesis_file_names and file not in theses_by_file}
     edition = Edition(engine=None, number=0, built_at=0.0, seconds=0.0,  # type: ignore[arg-type]
                       theses_by_file=theses_by_file, intents_by_file=intents_by_file,
-                      vocabulary=vocabulary, problems=tuple(problems), kept=kept)
+                      vocabulary=vocabulary, problems=tuple(problems), kept=kept,
+                      declared_owners=declared)
     return knowledge, edition
 
 
@@ -273,7 +289,7 @@ class Book:
                                else " (skipped)")
         return Edition(engine, number, time.monotonic(), seconds, edition.theses_by_file,
                        edition.intents_by_file, edition.vocabulary, edition.problems,
-                       edition.kept)
+                       edition.kept, edition.declared_owners)
 
     def reload(self, reason: str = "requested") -> Edition | None:
         """Build a new edition now and swap it in; None when the folders cannot be read (the

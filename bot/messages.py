@@ -502,6 +502,16 @@ def thesis_updated_when(company: str, old: str, new: str) -> str:
     return f"{company}: updated {new} (was {old}). What changed:"
 
 
+def thesis_updated_more(ticker: str, since: str) -> str:
+    """Under a "thesis updated" post too long for one message."""
+    return f"… and more changes: `thesis diff {ticker} --since {since}` lists them all."
+
+
+def thesis_updated_fallback(title: str, when: str) -> str:
+    """The post's notification text."""
+    return f"{title}: {when}"
+
+
 def cli_update_posted(ticker: str, channel_id: str) -> str:
     return f"posted {ticker} thesis updated to {channel_id}"
 
