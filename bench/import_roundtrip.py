@@ -16,6 +16,7 @@ import yaml
 
 from bot.importer.draft import build
 from bot.importer.layout import decode, read_layout
+from bot.knowledge.loader import load_vocabulary
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT.parent / "shared" / "seeds" / "alibaba-ai-cloud-thesis.txt"
@@ -36,7 +37,8 @@ def compare(writeup: Path, hand_path: Path) -> tuple[int, int, int, int, list[st
     """(texts equal, texts compared, figures matched, figures, lines describing each miss)."""
     hand = yaml.safe_load(hand_path.read_text(encoding="utf-8"))
     text = decode(writeup.read_bytes(), str(writeup))
-    draft = build(read_layout(text, str(writeup)), hand["ticker"], str(writeup))
+    vocabulary, _ = load_vocabulary(ROOT / "bot" / "intents")
+    draft = build(read_layout(text, str(writeup)), hand["ticker"], str(writeup), vocabulary)
     mine = draft.data
     misses: list[str] = []
     same = total = 0

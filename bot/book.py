@@ -10,11 +10,13 @@ fails leaves the build to this process, as the first build always is. A request 
 
 A broken edit never takes a thesis away: the file's last good version keeps serving, and the
 problem is logged as `file:line: field: message` (and kept in `Edition.problems`, for owners).
+A broken file with no last good version is read once more, when the edition is assembled, for
+the ticker and owners it names (`Edition.declared_owners`), so its owners hear of it without
+anything reading YAML per request.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import gc
 import logging
@@ -31,7 +33,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from bot.engine import Engine
-from bot.knowledge.loader import Knowledge, KnowledgeDirError, Problem, load_all, yaml_files
+from bot.knowledge.loader import (
+    Knowledge,
+    KnowledgeDirError,
+    Problem,
+    declared_owners,
+    load_all,
+    yaml_files,
+)
 from bot.knowledge.models import IntentSpec, Thesis, Vocabulary
 
 if TYPE_CHECKING:
@@ -62,10 +71,17 @@ class Edition:
     vocabulary: Vocabulary | None = None
     problems: tuple[Problem, ...] = ()
     kept: dict[str, str] = field(default_factory=dict)  # broken file -> ticker/intent still served
+    # broken thesis file serving no last good version -> (ticker, owners) as the file says them
+    declared_owners: dict[str, tuple[str | None, tuple[str, ...]]] = field(default_factory=dict)
 
     @property
     def theses(self) -> dict[str, Thesis]:
         return dict(self.engine.theses)
+
+    def parts(self) -> Assembled:
+        """What each file contributed, without the engine (to hand to a build)."""
+        return Assembled(self.theses_by_file, self.intents_by_file, self.vocabulary,
+                         self.problems, self.kept, self.declared_owners)
 
     def file_of(self, ticker: str) -> str | None:
         return next((f for f, t in self.theses_by_file.items() if t.ticker == ticker), None)
@@ -98,6 +114,7 @@ class Assembled:
     vocabulary: Vocabulary | None
     problems: tuple[Problem, ...]
     kept: dict[str, str]
+    declared_owners: dict[str, tuple[str | None, tuple[str, ...]]]
 
 
 def _by_file(files: Iterable[Path], problems: list[Problem], items: list[T], skip: str = ""
@@ -115,7 +132,7 @@ def _by_file(files: Iterable[Path], problems: list[Problem], items: list[T], ski
     return dict(zip(good, items, strict=True))
 
 
-def assemble(knowledge_dir: Path, intents_dir: Path, previous: Edition | None,
+def assemble(knowledge_dir: Path, intents_dir: Path, previous: Edition | Assembled | None,
              today: dt.date | None = None) -> tuple[Knowledge, Assembled]:
     """Load both folders; for each file that is broken now, put back its last good version.
 
@@ -153,8 +170,11 @@ def assemble(knowledge_dir: Path, intents_dir: Path, previous: Edition | None,
         if vocabulary is None and previous.vocabulary is not None:
             vocabulary = knowledge.vocabulary = previous.vocabulary
             kept[str(intents_dir / VOCABULARY_FILE)] = "vocabulary"
+    thesis_file_names = {str(path) for path in thesis_files}
+    declared = {file: declared_owners(file) for file in dict.fromkeys(p.file for p in problems)
+                if file in thesis_file_names and file not in theses_by_file}
     return knowledge, Assembled(theses_by_file, intents_by_file, vocabulary, tuple(problems),
-                                kept)
+                                kept, declared)
 
 
 @contextmanager
@@ -229,12 +249,12 @@ class Book:
     # -- reloading ----------------------------------------------------------------------------
 
     def _build_in_child(self, previous: Edition, today: dt.date | None
-                        ) -> tuple[Engine, Edition] | None:
+                        ) -> tuple[Engine, Assembled] | None:
         """Build in `python -m bot.book_build` and unpickle the result here; None when the
         child failed (the caller then builds in this process)."""
         request = pickle.dumps({"knowledge_dir": self.knowledge_dir,
                                 "intents_dir": self.intents_dir, "today": today,
-                                "previous": dataclasses.replace(previous, engine=None)},
+                                "previous": previous.parts()},
                                protocol=pickle.HIGHEST_PROTOCOL)
         try:
             child = subprocess.run([sys.executable, "-m", "bot.book_build"], input=request,
@@ -248,17 +268,27 @@ class Book:
             logger.warning("building the book in a child process failed (exit %d: %s); "
                            "building here", child.returncode, last[:300])
             return None
-        with _gentle_build():  # unpickling allocates the whole book too
-            kind, result = pickle.loads(child.stdout)  # our own child's answer
+        try:
+            with _gentle_build():  # unpickling allocates the whole book too
+                kind, result = pickle.loads(child.stdout)  # our own child's answer
+        except Exception as exc:  # a stream that is not our pickle can raise
+            # anything (UnpicklingError, EOFError, KeyError, ValueError …): something else
+            # wrote to the child's stdout (a sitecustomize, a library's print).
+            junk = " ".join(child.stdout[:80].decode("utf-8", "replace").split())
+            logger.warning("building the book in a child process failed (its answer could not "
+                           "be read: %s: %s; it wrote %r); building here",
+                           type(exc).__name__, exc, junk)
+            return None
         if kind == "unreadable":
             raise result
-        return result  # type: ignore[no-any-return]
+        return result
 
     def _build(self, previous: Edition | None) -> Edition:
         started = time.monotonic()
         today = self._today() if self._today else None
         built = self._build_in_child(previous, today) \
             if previous is not None and self.in_child else None
+        edition: Assembled
         if built is not None:
             engine, edition = built
         else:
@@ -277,7 +307,7 @@ class Book:
                                else " (skipped)")
         return Edition(engine, number, time.monotonic(), seconds, edition.theses_by_file,
                        edition.intents_by_file, edition.vocabulary, edition.problems,
-                       edition.kept)
+                       edition.kept, edition.declared_owners)
 
     def reload(self, reason: str = "requested") -> Edition | None:
         """Build a new edition now and swap it in; None when the folders cannot be read (the

@@ -16,12 +16,12 @@ import pickle
 import sys
 from typing import Any
 
-from bot.book import Edition, assemble
+from bot.book import Assembled, assemble
 from bot.engine import Engine
 from bot.knowledge.loader import KnowledgeDirError
 
 
-def build(request: dict[str, Any]) -> tuple[Engine, Edition]:
+def build(request: dict[str, Any]) -> tuple[Engine, Assembled]:
     previous = request["previous"]
     knowledge, edition = assemble(request["knowledge_dir"], request["intents_dir"], previous,
                                   request["today"])

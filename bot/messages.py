@@ -397,10 +397,11 @@ def digest_unconfirmed(date: str) -> str:
             "this channel shortly and post it only if it is not there.")
 
 
-def digest_history_scope_missing(scopes: str) -> str:
-    """Logged when a retried digest cannot be looked for in the channel first."""
-    return (f"cannot look for an earlier digest before retrying a post: the app lacks {scopes}. "
-            "Add them (manifest.yml lists them) and reinstall the app; until then a digest "
+def digest_history_scope_missing(scopes: str, kind: str = "digest") -> str:
+    """Logged when a retried post (`kind`: a digest, a "thesis updated" post) cannot be looked
+    for in the channel first."""
+    return (f"cannot look for an earlier {kind} before retrying a post: the app lacks {scopes}. "
+            f"Add them (manifest.yml lists them) and reinstall the app; until then a {kind} "
             "whose post was cut off may be posted twice.")
 
 
@@ -522,6 +523,16 @@ def thesis_updated_title(ticker: str) -> str:
 
 def thesis_updated_when(company: str, old: str, new: str) -> str:
     return f"{company}: updated {new} (was {old}). What changed:"
+
+
+def thesis_updated_more(ticker: str, since: str) -> str:
+    """Under a "thesis updated" post too long for one message."""
+    return f"… and more changes: `thesis diff {ticker} --since {since}` lists them all."
+
+
+def thesis_updated_fallback(title: str, when: str) -> str:
+    """The post's notification text."""
+    return f"{title}: {when}"
 
 
 def cli_update_posted(ticker: str, channel_id: str) -> str:

@@ -4,45 +4,50 @@
 `OwnerNews` per Slack user named in some thesis's `owners` out. The App Home shows it live; the
 weekly DM (`notify_owners`, from `thesis clock` and `digest run-due`) sends it at most once per
 owner per ISO week (UTC), across any number of processes: each (owner, week) is claimed in
-`owner_notes` under a unique key before sending, the digest's ledger pattern.
+`owner_notes` under a unique key before sending, the digest's ledger (bot/ledger.py).
 
 A claim left by a process that died before sending is taken over after CLAIM_TIMEOUT, and a
-post Slack refused (an error answer: nothing was sent) is retried up to MAX_ATTEMPTS. A post
-Slack never answered (a timeout) may have arrived, so it is not retried: an owner would rather
-miss one week's note than get it twice. An owner with nothing to hear gets no DM and no claim,
-so news later in the week still reaches them that week.
+post Slack refused (an error answer: nothing was sent) is retried up to MAX_ATTEMPTS. The post
+is never resent on a dropped connection, and a post Slack never answered (a timeout, a dropped
+connection) may have arrived, so it is not retried: the app cannot look in a DM it never
+learnt the id of, and an owner would rather miss one week's note than get it twice. An owner
+with nothing to hear gets no DM and no claim, so news later in the week still reaches them
+that week.
+
+The clock asks every minute. A long-running process passes an `OwnerMemory`: when the week, the
+day, the book and the newest recorded question are what they were last minute, and every owner
+still without a note had nothing to hear then, nothing more is read.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
-from sqlalchemy import Engine, and_, or_, select, update
+from sqlalchemy import Engine, select
 
-from bot.knowledge.loader import Knowledge, Problem
+from bot.knowledge.loader import Knowledge, Problem, declared_owners
 from bot.knowledge.models import Thesis
+from bot.ledger import FAILED, POSTED, UNKNOWN, Ledger, post_once
 from bot.questions import Asked, Group, Questions, group_questions
 from bot.render.facts import Staleness, stale_dates
-from bot.store import insert_for, owner_notes
+from bot.store import owner_notes
 
 logger = logging.getLogger(__name__)
 
-CLAIMED, POSTED, FAILED, UNKNOWN = "claimed", "posted", "failed", "unknown"
-CLAIM_TIMEOUT = dt.timedelta(minutes=5)
-MAX_ATTEMPTS = 6
 METADATA_EVENT = "thesis_owner_note"
 QUESTION_WINDOW = dt.timedelta(days=7)  # the unanswered questions of the past week
 TOP_QUESTIONS = 5  # per owner, the most asked groups
-_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,20}$")
+# A refused note is retried on the next run; an unanswered one never (see above).
+LEDGER = Ledger(owner_notes, ("owner_id", "week"), retry_delay=dt.timedelta(0),
+                retry_unknown=False)
+# A broken file (not serving a last good version) → (ticker, owners) as the file says them.
+Declared = Mapping[str, tuple[str | None, tuple[str, ...]]]
 
 
 @dataclass(frozen=True)
@@ -74,39 +79,33 @@ class OwnerNews:
         return not (self.due or self.broken or self.questions)
 
 
-def declared_owners(path: str) -> tuple[str | None, list[str]]:
-    """(ticker, owners) as a broken file still says them, if its YAML can be read at all:
-    a file that fails validation should still reach its owners."""
-    from bot.knowledge.loader import read_yaml_file
-    from bot.knowledge.yaml_lines import load_with_lines
-
-    try:
-        data, _ = load_with_lines(read_yaml_file(Path(path)))
-    except Exception:  # unreadable, not YAML, hostile: nobody to tell but the log
-        return None, []
-    if not isinstance(data, dict):
-        return None, []
-    ticker = data.get("ticker")
-    owners = data.get("owners")
-    found = [o.strip() for o in owners if isinstance(o, str) and _USER_ID.match(o.strip())] \
-        if isinstance(owners, list) else []
-    return (ticker.strip().upper() if isinstance(ticker, str) else None), found
+def declared_by_broken_files(problems: Iterable[Problem], thesis_of_file: Mapping[str, Thesis]
+                              ) -> dict[str, tuple[str | None, tuple[str, ...]]]:
+    """Each broken file serving no last good version, with the ticker and owners it names
+    itself (read from disk: once per edition, bot/book.py keeps them on the Edition)."""
+    files = dict.fromkeys(p.file for p in problems)
+    return {file: declared_owners(file) for file in files if file not in thesis_of_file}
 
 
-def broken_edits(problems: Iterable[Problem], thesis_of_file: Mapping[str, Thesis]
-                 ) -> dict[str, list[BrokenEdit]]:
+def broken_edits(problems: Iterable[Problem], thesis_of_file: Mapping[str, Thesis],
+                 declared: Declared | None = None) -> dict[str, list[BrokenEdit]]:
     """Each owner's broken thesis files. A file whose last good version still serves is that
-    thesis's owners'; any other goes to the owners the file itself names, if it can be read."""
+    thesis's owners'; any other goes to the owners the file itself names (`declared`, worked
+    out when the book was assembled; read now when not given)."""
     by_file: dict[str, list[Problem]] = {}
     for problem in problems:
         by_file.setdefault(problem.file, []).append(problem)
+    if declared is None:
+        declared = declared_by_broken_files([found[0] for found in by_file.values()],
+                                            thesis_of_file)
     out: dict[str, list[BrokenEdit]] = {}
     for file, found in by_file.items():
         kept = thesis_of_file.get(file)
+        owners: Sequence[str]
         if kept is not None:
             edit, owners = BrokenEdit(found[0], kept.ticker, True, len(found) - 1), kept.owners
         else:
-            ticker, owners = declared_owners(file)
+            ticker, owners = declared.get(file, (None, ()))
             edit = BrokenEdit(found[0], ticker, False, len(found) - 1)
         for owner in dict.fromkeys(owners):
             out.setdefault(owner, []).append(edit)
@@ -115,13 +114,14 @@ def broken_edits(problems: Iterable[Problem], thesis_of_file: Mapping[str, Thesi
 
 def owner_news(theses: Iterable[Thesis], problems: Iterable[Problem],
                thesis_of_file: Mapping[str, Thesis], asked: Sequence[Asked], today: dt.date,
-               stale_after_days: int, top: int = TOP_QUESTIONS) -> dict[str, OwnerNews]:
+               stale_after_days: int, top: int = TOP_QUESTIONS,
+               declared: Declared | None = None) -> dict[str, OwnerNews]:
     """One OwnerNews per owner named by a thesis or a broken file, in owner order."""
     owned: dict[str, list[Thesis]] = {}
     for thesis in sorted(theses, key=lambda t: t.ticker):
         for owner in dict.fromkeys(thesis.owners):
             owned.setdefault(owner, []).append(thesis)
-    broken = broken_edits(problems, thesis_of_file)
+    broken = broken_edits(problems, thesis_of_file, declared)
     news: dict[str, OwnerNews] = {}
     for owner in sorted(owned.keys() | broken.keys()):
         mine = owned.get(owner, [])
@@ -141,79 +141,49 @@ def iso_week(now: dt.datetime) -> str:
 # -- the weekly DM ----------------------------------------------------------------------------
 
 
-def claim(store: Engine, owner: str, week: str, now: dt.datetime, token: str) -> bool:
-    """True for the one process that may send `owner` this week's note."""
-    n = owner_notes.c
-    with store.begin() as conn:
-        inserted = conn.execute(
-            insert_for(conn, owner_notes)
-            .values(owner_id=owner, week=week, status=CLAIMED, claimed_at=now,
-                    claim_token=token, attempts=1)
-            .on_conflict_do_nothing(index_elements=["owner_id", "week"])
-            .returning(n.id)).first()
-        if inserted is not None:
-            return True
-        taken = conn.execute(
-            update(owner_notes).where(
-                n.owner_id == owner, n.week == week, n.attempts < MAX_ATTEMPTS,
-                or_(n.status == FAILED,
-                    and_(n.status == CLAIMED, n.claimed_at < now - CLAIM_TIMEOUT)))
-            .values(status=CLAIMED, claimed_at=now, claim_token=token,
-                    attempts=n.attempts + 1))
-        return taken.rowcount == 1
-
-
-def _finish(store: Engine, owner: str, week: str, token: str, **values: Any) -> None:
-    n = owner_notes.c
-    with store.begin() as conn:
-        conn.execute(update(owner_notes).where(
-            n.owner_id == owner, n.week == week, n.claim_token == token).values(**values))
-
-
 def _settled(store: Engine, week: str) -> set[str]:
-    """Owners whose note this week is sent, or was sent without an answer (never resent)."""
+    """Owners whose note this week is sent, was sent without an answer (never resent), or is
+    out of attempts."""
     n = owner_notes.c
     with store.begin() as conn:
-        rows = conn.execute(select(n.owner_id).where(
-            n.week == week, or_(n.status.in_([POSTED, UNKNOWN]),
-                                n.attempts >= MAX_ATTEMPTS))).all()
+        rows = conn.execute(select(n.owner_id).where(n.week == week, LEDGER.settled())).all()
     return {r.owner_id for r in rows}
 
 
 def send_owner_notes(store: Engine, client: WebClient, news: Iterable[OwnerNews],
-                     now: dt.datetime) -> list[str]:
-    """DM each owner with something to hear who has had no note this ISO week; the owners
-    sent to."""
+                     now: dt.datetime, settled: set[str] | None = None) -> list[str]:
+    """DM each owner with something to hear who has had no note this ISO week (`settled`: the
+    owners who have, if already read); the owners sent to."""
     from bot.render.owners import owner_note
 
     week = iso_week(now)
-    settled = _settled(store, week)
+    settled = _settled(store, week) if settled is None else settled
     sent: list[str] = []
     for item in news:
         if item.empty or item.owner in settled:
             continue
-        token = uuid.uuid4().hex
-        if not claim(store, item.owner, week, now, token):
-            continue
         try:
             text, blocks = owner_note(item)
-            response = client.chat_postMessage(
-                channel=item.owner, text=text, blocks=blocks, unfurl_links=False,
-                unfurl_media=False,
-                metadata={"event_type": METADATA_EVENT, "event_payload": {"week": week}})
-        except SlackApiError as exc:
-            error = str(exc.response.get("error") or f"http_{exc.response.status_code}")
-            _finish(store, item.owner, week, token, status=FAILED, error=error)
-            logger.warning("owner note to %s failed: %s", item.owner, error)
+        except Exception:  # a bug, not Slack: say so, claim nothing, try again next run
+            logger.exception("owner note to %s could not be rendered; not sent", item.owner)
             continue
-        except Exception as exc:  # no answer: it may have arrived, so it is never resent
+        token = uuid.uuid4().hex
+        key = (item.owner, week)
+        if not LEDGER.claim(store, key, now, token):
+            continue
+        result = post_once(client, channel=item.owner, text=text, blocks=blocks,
+                           event_type=METADATA_EVENT, payload={"week": week})
+        if result.result == "refused":
+            LEDGER.finish_now(store, key, token, status=FAILED, error=result.error)
+            logger.warning("owner note to %s failed: %s", item.owner, result.error)
+        elif result.result == "unanswered":  # it may have arrived: never resent
+            LEDGER.finish_now(store, key, token, status=UNKNOWN, error=result.error)
             logger.warning("owner note to %s: Slack did not answer (%s); not resent this week",
-                           item.owner, type(exc).__name__)
-            _finish(store, item.owner, week, token, status=UNKNOWN, error=type(exc).__name__)
-            continue
-        _finish(store, item.owner, week, token, status=POSTED, message_ts=response.get("ts"),
-                error=None)
-        sent.append(item.owner)
+                           item.owner, result.error)
+        else:
+            LEDGER.finish_now(store, key, token, status=POSTED, message_ts=result.ts,
+                              error=None)
+            sent.append(item.owner)
     return sent
 
 
@@ -224,17 +194,58 @@ def files_of(knowledge: Knowledge) -> dict[str, Thesis]:
             if t in knowledge.theses}
 
 
+@dataclass
+class OwnerMemory:
+    """What one process remembers between runs of `notify_owners`: what the last full run was
+    judged on, and the owners who then had nothing to hear."""
+
+    week_day: tuple[str, dt.date] | None = None
+    theses: list[Thesis] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    declared: Mapping[str, object] = field(default_factory=dict)
+    newest_question: int | None = None
+    quiet: frozenset[str] = frozenset()
+
+    def unchanged(self, week_day: tuple[str, dt.date], theses: list[Thesis],
+                  problems: list[Problem], declared: Declared, newest: int | None) -> bool:
+        # Lists of the same objects compare by identity, element by element: cheap.
+        return (self.week_day == week_day and self.newest_question == newest
+                and self.theses == theses and self.problems == problems
+                and self.declared == declared)
+
+
 def notify_owners(store: Engine, client: WebClient, theses: Iterable[Thesis],
                   problems: Iterable[Problem], thesis_of_file: Mapping[str, Thesis],
                   now: dt.datetime, stale_after_days: int,
-                  questions: Questions | None = None) -> list[str]:
-    """Gather this week's news for every owner and send what is due; the owners sent to."""
+                  questions: Questions | None = None, *, declared: Declared | None = None,
+                  memory: OwnerMemory | None = None) -> list[str]:
+    """Gather this week's news for every owner and send what is due; the owners sent to.
+    `declared`: the Edition's (else the broken files are read now); `memory`: a long-running
+    process's, so a minute in which nothing changed reads two rows, not every question."""
     theses, problems = list(theses), list(problems)
-    owners = {o for t in theses for o in t.owners} | set(broken_edits(problems, thesis_of_file))
-    if not owners or owners <= _settled(store, iso_week(now)):
-        return []  # every minute from the clock: nothing read until someone may need a note
+    if declared is None:
+        declared = declared_by_broken_files(problems, thesis_of_file)
+    owners = {o for t in theses for o in t.owners} | \
+        set(broken_edits(problems, thesis_of_file, declared))
+    if not owners:
+        return []
+    week = iso_week(now)
+    settled = _settled(store, week)
+    pending = owners - settled
+    if not pending:
+        return []  # every owner has this week's note
     questions = questions or Questions(store)
+    today = now.astimezone(dt.UTC).date()
+    newest = questions.newest_id()
+    if memory is not None and pending <= memory.quiet and \
+            memory.unchanged((week, today), theses, problems, declared, newest):
+        return []  # the owners left had nothing to hear, and nothing has changed since
     asked = questions.since(now - QUESTION_WINDOW)
-    news = owner_news(theses, problems, thesis_of_file, asked, now.astimezone(dt.UTC).date(),
-                      stale_after_days)
-    return send_owner_notes(store, client, news.values(), now)
+    news = owner_news(theses, problems, thesis_of_file, asked, today, stale_after_days,
+                      declared=declared)
+    sent = send_owner_notes(store, client, news.values(), now, settled)
+    if memory is not None:
+        memory.week_day, memory.theses, memory.problems = (week, today), theses, problems
+        memory.declared, memory.newest_question = dict(declared), newest
+        memory.quiet = frozenset(o for o in pending if o not in news or news[o].empty)
+    return sent

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process, utils
-from sqlalchemy import Engine, delete, insert, select
+from sqlalchemy import Engine, delete, func, insert, select
 
 from bot.engine import Answer
 from bot.engine.matcher import UNSURE
@@ -159,6 +159,12 @@ class Questions:
         with self.store.begin() as conn:
             return conn.execute(delete(unanswered_questions)
                                 .where(unanswered_questions.c.at < cutoff)).rowcount
+
+    def newest_id(self) -> int | None:
+        """The id of the newest recorded question (a new row's id is above every kept row's):
+        whether anything was recorded since a reader last looked, in one indexed lookup."""
+        with self.store.begin() as conn:
+            return conn.execute(select(func.max(unanswered_questions.c.id))).scalar()
 
     def since(self, since: dt.datetime, tickers: Iterable[str] | None = None) -> list[Asked]:
         q = unanswered_questions.c

@@ -7,7 +7,9 @@ Messages it accepts (chat.postMessage) are kept per channel and read back by
 conversations.history (newest first, `oldest`, `limit`, `cursor`; metadata only with
 include_all_metadata), stamped from `clock` (default: the wall clock; a test of a simulated
 day sets it). `hold(method)` makes the next call be accepted but answered only when the test
-releases it: Slack answering after the client's timeout.
+releases it: Slack answering after the client's timeout. `drop(method)` makes the next call be
+accepted and its connection closed without an answer: a connection dropped after Slack took
+the message.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
+import socket
 import threading
 import time
 from collections import defaultdict
@@ -59,6 +62,7 @@ class FakeSlack:
         self.enforce_membership = False  # True: chat.postMessage to a channel not in members
         #                                  fails with not_in_channel, as Slack does
         self._holds: dict[str, list[threading.Event]] = defaultdict(list)
+        self._drops: dict[str, int] = defaultdict(int)
         self._server = _Server(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -104,6 +108,12 @@ class FakeSlack:
         with self._lock:
             self._holds[method].append(release)
         return release
+
+    def drop(self, method: str, times: int = 1) -> None:
+        """The next `times` calls of `method` are handled (a post is accepted) and their
+        connection closed with no answer (the client sees the remote end disconnect)."""
+        with self._lock:
+            self._drops[method] += times
 
     def set_user_tz(self, user_id: str, tz: str, offset_seconds: int = 0) -> None:
         self.user_tz[user_id] = (tz, offset_seconds)
@@ -235,8 +245,16 @@ class FakeSlack:
                                            path=self.path))
                     scripted = fake._failures[method].pop(0) if fake._failures[method] else None
                     held = fake._holds[method].pop(0) if fake._holds[method] else None
+                    dropped = fake._drops[method] > 0
+                    if dropped:
+                        fake._drops[method] -= 1
                     fake._lock.notify_all()
                 status, body, headers = scripted or (200, fake._answer(method, params), {})
+                if dropped:
+                    self.close_connection = True
+                    with contextlib.suppress(OSError):
+                        self.connection.shutdown(socket.SHUT_RDWR)
+                    return
                 if held is not None:
                     held.wait(30)
                 payload = json.dumps(body).encode()

@@ -180,3 +180,24 @@ def test_a_child_that_fails_leaves_the_build_to_this_process(
     assert edition is not None and buyback_value(book) == 23.4
     assert "building the book in a child process failed (exit -9: Killed); building here" in \
         caplog.text
+
+
+def test_a_child_whose_output_is_not_its_answer_leaves_the_build_to_this_process(
+        book: Book, knowledge_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    """Something else in the child (a sitecustomize, a library) writes to its stdout before
+    the pickled book: the reload still happens, built here."""
+    import sys
+
+    noisy = tmp_path / "noisy-python"
+    noisy.write_text(f'#!/bin/sh\necho "hello from sitecustomize"\nexec "{sys.executable}" "$@"\n',
+                     encoding="utf-8")
+    noisy.chmod(0o755)
+    monkeypatch.setattr(sys, "executable", str(noisy))
+    edit(knowledge_copy / "baba.yaml", "value: 19.1", "value: 23.4")
+    with caplog.at_level(logging.WARNING, logger="bot.book"):
+        edition = book.reload()
+    assert edition is not None and buyback_value(book) == 23.4
+    [said] = [r.getMessage() for r in caplog.records
+              if r.getMessage().startswith("building the book in a child process failed")]
+    assert "'hello from sitecustomize" in said and said.endswith("; building here")

@@ -85,13 +85,18 @@ def _run_due(args: argparse.Namespace, settings: Settings) -> int:
     with _one_line_logging():
         report = run_due(store, client, theses, now, stale_after_days=settings.stale_after_days)
     print(report.summary())
-    from bot.updates import announce_updates
-
-    for channel, ticker in announce_updates(store, client, theses, now):
-        print(messages.cli_update_posted(ticker, channel))
     from bot.owners import files_of, notify_owners
     from bot.questions import Questions
+    from bot.updates import announce_updates
 
+    with _one_line_logging():
+        try:
+            announced = announce_updates(store, client, theses, now)
+        except Exception:  # the digest went out; updates wait for the next run
+            logger.exception("thesis updated posts failed")
+            announced = []
+    for channel, ticker in announced:
+        print(messages.cli_update_posted(ticker, channel))
     with _one_line_logging():
         try:
             noted = notify_owners(store, client, theses, knowledge.problems, files_of(knowledge),

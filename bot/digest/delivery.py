@@ -5,7 +5,8 @@ The ledger row (channel, local date) is the lock: a process posts only after its
 unique key, or after its compare-and-set UPDATE takes over a row that is safe to take (a claim
 older than `claim_timeout`, left by a process that died between claim and post; or a retryable
 failure older than `retry_delay`). Every statement is its own short transaction, so nothing is
-held while Slack is called.
+held while Slack is called. The mechanism (claim, finish, post once, look first) is bot/ledger.py,
+shared with the "thesis updated" posts and the owners' weekly note.
 
 Slack may have a digest the ledger does not know about: a process killed (or its database lost)
 after Slack accepted the post but before the ledger recorded it, or a post Slack accepted but
@@ -23,20 +24,17 @@ network or database error, a bug): its details go to the log, never to the chann
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import logging
 import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
-from sqlalchemy import Connection, Engine, and_, or_, select, update
+from sqlalchemy import Connection, Engine, select, update
 
 from bot import messages
 from bot.digest.card import FIRST_LOOKBACK_DAYS, Digest, build_digest, digest_blocks
@@ -49,18 +47,27 @@ from bot.digest.subscriptions import (
     last_posted_date,
 )
 from bot.knowledge.models import Thesis
-from bot.store import CLAIMED, FAILED, POSTED, UNKNOWN, digest_posts, insert_for, subscriptions
+from bot.ledger import (
+    CLAIM_TIMEOUT,
+    FAILED,
+    MAX_ATTEMPTS,
+    POSTED,
+    RETRY_DELAY,
+    UNKNOWN,
+    History,
+    Ledger,
+    Sent,
+    look_for_earlier,
+    post_once,
+)
+from bot.store import digest_posts, subscriptions
 from bot.updates import updated_since
 
 logger = logging.getLogger(__name__)
 
-CLAIM_TIMEOUT = dt.timedelta(minutes=5)
-RETRY_DELAY = dt.timedelta(minutes=2)
-MAX_ATTEMPTS = 6
 METADATA_EVENT = "thesis_digest"
-HISTORY_PAGE = 200  # messages per conversations.history call
-HISTORY_PAGES = 25  # at most this many pages back to the start of the digest's local day
-HISTORY_SCOPES = "channels:history and groups:history"
+LEDGER = Ledger(digest_posts, ("channel_id", "local_date"), claim_timeout=CLAIM_TIMEOUT,
+                retry_delay=RETRY_DELAY, max_attempts=MAX_ATTEMPTS)
 
 DigestKey = tuple[dt.date, dt.date | None, frozenset[tuple[str, dt.date]]]
 
@@ -124,7 +131,6 @@ def run_due(
     theses = list(theses)
     report = RunReport(now)
     started = time.monotonic()
-    poster = _without_connection_retry(client)
     history = History(client)
 
     def clock() -> dt.datetime:  # `now` moved on by the run's own duration (429 waits and all)
@@ -134,7 +140,7 @@ def run_due(
     with store.begin() as conn:
         due = [(sub, day) for sub in active_subscriptions(conn)
                if (day := _due_date(sub, now)) is not None]
-        settled = _settled(conn, due)
+        settled = _settled(conn, due, max_attempts)
     for sub, day in due:
         if (sub.channel_id, day) in settled:
             report.outcomes.append(Outcome(sub.channel_id, day, "taken"))
@@ -152,69 +158,9 @@ def run_due(
             if found is not None:
                 report.outcomes.append(found)
                 continue
-        report.outcomes.append(_post(store, poster, sub, day, token, clock, theses, digests,
+        report.outcomes.append(_post(store, client, sub, day, token, clock, theses, digests,
                                      stale_after_days, max_attempts))
     return report
-
-
-def _without_connection_retry(client: WebClient) -> WebClient:
-    """`client` for the post itself: a dropped connection may come after Slack accepted the
-    message, so resending at once could post twice (a 429 is safe to wait out and resend)."""
-    poster = copy.copy(client)
-    poster.retry_handlers = [h for h in client.retry_handlers
-                             if not isinstance(h, ConnectionErrorRetryHandler)]
-    return poster
-
-
-class History:
-    """Finds a digest this bot already posted, in the channel's history (conversations.history
-    with message metadata; scopes channels:history, groups:history)."""
-
-    def __init__(self, client: WebClient) -> None:
-        self.client = client
-        self._me: tuple[str | None, str | None] | None = None
-        self._warned_scope = False
-
-    def me(self) -> tuple[str | None, str | None]:
-        """(bot_id, bot user id) of this token, asked once."""
-        if self._me is None:
-            who = self.client.auth_test()
-            self._me = (who.get("bot_id"), who.get("user_id"))
-        return self._me
-
-    def find(self, channel_id: str, day: dt.date, since: dt.datetime) -> str | None:
-        """The ts of this bot's digest for `day` in `channel_id`, posted after `since`; None
-        if there is none. Raises SlackApiError (or a network error) when Slack cannot say."""
-        bot_id, user_id = self.me()
-        cursor: str | None = None
-        for _ in range(HISTORY_PAGES):
-            page = self.client.conversations_history(
-                channel=channel_id, oldest=f"{since.timestamp():.6f}", limit=HISTORY_PAGE,
-                include_all_metadata=True, cursor=cursor)
-            for message in page.get("messages") or []:
-                if _is_digest_for(message, day) and (
-                        (bot_id and message.get("bot_id") == bot_id)
-                        or (user_id and message.get("user") == user_id)):
-                    return str(message.get("ts"))
-            cursor = (page.get("response_metadata") or {}).get("next_cursor")
-            if not page.get("has_more") or not cursor:
-                return None
-        logger.warning("digest for %s on %s: not found in the last %d messages of the channel; "
-                       "posting", channel_id, day, HISTORY_PAGE * HISTORY_PAGES)
-        return None
-
-    def warn_missing_scope(self) -> None:
-        if not self._warned_scope:
-            self._warned_scope = True
-            logger.warning(messages.digest_history_scope_missing(HISTORY_SCOPES))
-
-
-def _is_digest_for(message: dict[str, Any], day: dt.date) -> bool:
-    metadata = message.get("metadata")
-    if not isinstance(metadata, dict) or metadata.get("event_type") != METADATA_EVENT:
-        return False
-    payload = metadata.get("event_payload")
-    return isinstance(payload, dict) and payload.get("local_date") == day.isoformat()
 
 
 def _look_for_earlier(store: Engine, history: History, sub: Subscription, day: dt.date,
@@ -225,29 +171,19 @@ def _look_for_earlier(store: Engine, history: History, sub: Subscription, day: d
     it is not there and this attempt should post."""
     channel = sub.channel_id
     local_midnight = dt.datetime.combine(day, dt.time(0), ZoneInfo(sub.schedule.tz))
-    try:
-        ts = history.find(channel, day, local_midnight)
-    except SlackApiError as exc:
-        error = str(exc.response.get("error") or f"http_{exc.response.status_code}")
-        if error == "missing_scope":  # installed before the scope was added: cannot check
-            history.warn_missing_scope()
-            return None
-        if error in CHANNEL_GONE:  # the post will say so, and record it
-            return None
+    looked = look_for_earlier(history, channel, local_midnight, METADATA_EVENT,
+                              {"local_date": day.isoformat()}, kind="digest",
+                              what=f"digest for {channel} on {day}",
+                              internal_error=INTERNAL_ERROR)
+    if looked.result == "absent":
+        return None
+    if looked.result == "unsure":
+        error = looked.error or INTERNAL_ERROR
         gave_up = _record_failure(store, channel, day, token, clock(), error, False,
                                   max_attempts)
         return Outcome(channel, day, "gave_up" if gave_up else "failed", error=error)
-    except Exception:
-        logger.exception("digest for %s on %s: could not look for an earlier post", channel, day)
-        gave_up = _record_failure(store, channel, day, token, clock(), INTERNAL_ERROR, False,
-                                  max_attempts)
-        return Outcome(channel, day, "gave_up" if gave_up else "failed", error=INTERNAL_ERROR)
-    if ts is None:
-        return None
-    logger.info("digest for %s on %s was already posted (ts %s); recorded, not posted again",
-                channel, day, ts)
-    _record_posted(store, channel, day, token, clock(), ts)
-    return Outcome(channel, day, "posted", message_ts=ts)
+    _record_posted(store, channel, day, token, clock(), looked.ts)
+    return Outcome(channel, day, "posted", message_ts=looked.ts)
 
 
 def _due_date(sub: Subscription, now: dt.datetime) -> dt.date | None:
@@ -258,7 +194,7 @@ def _due_date(sub: Subscription, now: dt.datetime) -> dt.date | None:
         return None
 
 
-def _settled(conn: Connection, due: list[tuple[Subscription, dt.date]]
+def _settled(conn: Connection, due: list[tuple[Subscription, dt.date]], max_attempts: int
              ) -> set[tuple[str, dt.date]]:
     """(channel, day) pairs already posted or given up on: one query instead of a claim each."""
     if not due:
@@ -268,7 +204,7 @@ def _settled(conn: Connection, due: list[tuple[Subscription, dt.date]]
         select(posts.channel_id, posts.local_date).where(
             posts.local_date.in_({day for _, day in due}),
             posts.channel_id.in_({sub.channel_id for sub, _ in due}),
-            or_(posts.status == POSTED, posts.final.is_(True)),
+            LEDGER.settled(max_attempts),
         )
     ).all()
     return {(r.channel_id, r.local_date) for r in rows}
@@ -279,34 +215,8 @@ def claim(store: Engine, channel_id: str, day: dt.date, now: dt.datetime, token:
           max_attempts: int = MAX_ATTEMPTS) -> int:
     """Take (channel, day) for this process: the attempt number it now holds (1 for the first),
     for the one process that may post; 0 for every other."""
-    posts = digest_posts.c
-    with store.begin() as conn:
-        inserted = conn.execute(
-            insert_for(conn, digest_posts)
-            .values(channel_id=channel_id, local_date=day, status=CLAIMED, claimed_at=now,
-                    claim_token=token, attempts=1, final=False)
-            .on_conflict_do_nothing(index_elements=["channel_id", "local_date"])
-            .returning(posts.id)
-        ).first()
-        if inserted is not None:
-            return 1
-        taken_over = conn.execute(
-            update(digest_posts)
-            .where(
-                posts.channel_id == channel_id,
-                posts.local_date == day,
-                posts.attempts < max_attempts,
-                or_(
-                    and_(posts.status == CLAIMED, posts.claimed_at < now - claim_timeout),
-                    and_(posts.status.in_([FAILED, UNKNOWN]), posts.final.is_(False),
-                         posts.claimed_at < now - retry_delay),
-                ),
-            )
-            .values(status=CLAIMED, claimed_at=now, claim_token=token,
-                    attempts=posts.attempts + 1)
-            .returning(posts.attempts)
-        ).first()
-        return 0 if taken_over is None else int(taken_over.attempts)
+    return LEDGER.claim(store, (channel_id, day), now, token, claim_timeout=claim_timeout,
+                        retry_delay=retry_delay, max_attempts=max_attempts)
 
 
 def _post(store: Engine, client: WebClient, sub: Subscription, day: dt.date, token: str,
@@ -330,23 +240,23 @@ def _post(store: Engine, client: WebClient, sub: Subscription, day: dt.date, tok
                                   max_attempts)
         return Outcome(channel, day, "gave_up" if gave_up else "failed", error=INTERNAL_ERROR)
     try:
-        response = client.chat_postMessage(
-            channel=channel, text=text, blocks=blocks, unfurl_links=False, unfurl_media=False,
-            metadata={"event_type": METADATA_EVENT,
-                      "event_payload": {"local_date": day.isoformat()}},
-        )
-    except SlackApiError as exc:
-        error = str(exc.response.get("error") or f"http_{exc.response.status_code}")
+        sent = post_once(client, channel=channel, text=text, blocks=blocks,
+                         event_type=METADATA_EVENT, payload={"local_date": day.isoformat()})
+    except Exception as exc:  # not a network error, yet raised by the call: Slack may have it
+        logger.exception("digest for %s on %s: the post failed unexpectedly", channel, day)
+        sent = Sent("unanswered", error=type(exc).__name__, detail=str(exc))
+    if sent.result == "refused":
+        error = sent.error or INTERNAL_ERROR
         final = error in CHANNEL_GONE
         gave_up = _record_failure(store, channel, day, token, clock(), error, final,
                                   max_attempts)
         return Outcome(channel, day, "gave_up" if gave_up else "failed", error=error)
-    except Exception as exc:  # no answer (a timeout, a dropped connection): Slack may have it
+    if sent.result == "unanswered":  # a timeout, a dropped connection: Slack may have it
         logger.warning("digest for %s on %s: Slack did not answer the post (%s: %s); it will "
-                       "be looked for before any retry", channel, day, type(exc).__name__, exc)
+                       "be looked for before any retry", channel, day, sent.error, sent.detail)
         _record_unknown(store, channel, day, token, max_attempts)
-        return Outcome(channel, day, "unknown", error=type(exc).__name__)
-    ts = response.get("ts")
+        return Outcome(channel, day, "unknown", error=sent.error)
+    ts = sent.ts
     try:
         _record_posted(store, channel, day, token, clock(), ts)
     except Exception:  # the database went away: the next attempt finds the post in Slack
@@ -366,25 +276,18 @@ def _last_posted_at(conn: Connection, channel_id: str, before: dt.date) -> dt.da
     return None if row is None else row.posted_at or row.claimed_at
 
 
-def _mine(channel_id: str, day: dt.date, token: str) -> Any:
-    c = digest_posts.c
-    return and_(c.channel_id == channel_id, c.local_date == day, c.claim_token == token)
-
-
 def _record_posted(store: Engine, channel_id: str, day: dt.date, token: str,
                    now: dt.datetime, ts: str | None) -> None:
     with store.begin() as conn:
-        done = conn.execute(
-            update(digest_posts).where(_mine(channel_id, day, token))
-            .values(status=POSTED, message_ts=ts, posted_at=now, error=None)
-        )
+        done = LEDGER.finish(conn, (channel_id, day), token, status=POSTED, message_ts=ts,
+                             posted_at=now, error=None)
         conn.execute(
             update(subscriptions)
             .where(subscriptions.c.channel_id == channel_id,
                    subscriptions.c.last_error.is_not(None))
             .values(last_error=None, last_error_at=None)
         )
-    if done.rowcount != 1:
+    if not done:
         logger.warning("digest for %s on %s posted (ts %s) after its claim timed out",
                        channel_id, day, ts)
 
@@ -394,12 +297,8 @@ def _record_unknown(store: Engine, channel_id: str, day: dt.date, token: str,
     """The post's answer never came. Retried (after a look at the channel) like a failure, but
     the subscription's last error is left alone: nothing is known to be wrong."""
     posts = digest_posts.c
-    with store.begin() as conn:
-        conn.execute(
-            update(digest_posts).where(_mine(channel_id, day, token))
-            .values(status=UNKNOWN, error=None,
-                    final=posts.attempts >= max_attempts)
-        )
+    LEDGER.finish_now(store, (channel_id, day), token, status=UNKNOWN, error=None,
+                      final=posts.attempts >= max_attempts)
 
 
 def _record_failure(store: Engine, channel_id: str, day: dt.date, token: str,
@@ -408,13 +307,10 @@ def _record_failure(store: Engine, channel_id: str, day: dt.date, token: str,
     posts = digest_posts.c
     with store.begin() as conn:
         attempts = conn.execute(
-            select(posts.attempts).where(_mine(channel_id, day, token))
+            select(posts.attempts).where(LEDGER.mine((channel_id, day), token))
         ).scalar_one_or_none()
         final = final or (attempts or 0) >= max_attempts
-        conn.execute(
-            update(digest_posts).where(_mine(channel_id, day, token))
-            .values(status=FAILED, error=error, final=final)
-        )
+        LEDGER.finish(conn, (channel_id, day), token, status=FAILED, error=error, final=final)
         conn.execute(
             update(subscriptions).where(subscriptions.c.channel_id == channel_id)
             .values(last_error=error, last_error_at=now)

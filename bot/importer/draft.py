@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -25,7 +25,7 @@ from bot.importer.figures import Found, known_names, read_figures
 from bot.importer.layout import SECTION_TITLES, ImportError_, Item, WriteUp
 from bot.knowledge import dates
 from bot.knowledge.checks import check_thesis
-from bot.knowledge.models import Thesis
+from bot.knowledge.models import Thesis, Vocabulary
 
 DOCUMENT = "thesis-document"
 _SUFFIXES = {"group", "inc", "inc.", "corp", "corp.", "corporation", "holdings", "holding",
@@ -87,18 +87,12 @@ def short_name(company: str) -> str:
     return " ".join(words)
 
 
-def _first_word(name: str) -> str | None:
+def _first_word(name: str, common: Collection[str]) -> str | None:
     """"Northwind Power" → Northwind: a short name a question may use, unless it is an
-    everyday word the matcher knows (General, United, First)."""
+    everyday word the matcher knows (General, United, First: `common`, the vocabulary's)."""
     words = name.split()
     if len(words) < 2 or len(words[0]) < 4 or not words[0][:1].isupper():
         return None
-    vocabulary = Path(__file__).resolve().parent.parent / "intents" / "vocabulary.yaml"
-    try:
-        common = set(str(yaml.safe_load(vocabulary.read_text(encoding="utf-8"))
-                         .get("common_words", "")).split())
-    except (OSError, yaml.YAMLError, AttributeError):
-        common = set()
     return None if words[0].lower() in common else words[0]
 
 
@@ -226,8 +220,11 @@ def _watch(text: str) -> str | None:
     return found.group(1).strip() if found else None
 
 
-def build(writeup: WriteUp, ticker: str, name: str) -> Draft:
-    """The draft thesis, validated; `problems` stop it being written, `warnings` do not."""
+def build(writeup: WriteUp, ticker: str, name: str,
+          vocabulary: Vocabulary | None = None) -> Draft:
+    """The draft thesis, validated; `problems` stop it being written, `warnings` do not.
+    `vocabulary`: the intents folder's (bot.knowledge.loader.load_vocabulary), whose ordinary
+    words are never made an alias."""
     problems: list[tuple[int, str]] = []
     notes = list(writeup.notes)
     if not writeup.title:
@@ -260,14 +257,15 @@ def build(writeup: WriteUp, ticker: str, name: str) -> Draft:
     short = short_name(company)
     text_all = " ".join(i.text for items in sections.values() for i in items)
     common = set(re.findall(r"\b[a-z][a-z'-]+\b", text_all + " " + writeup.summary))
-    texts = [writeup.title, writeup.summary, *(i.text for items in sections.values()
-                                               for i in items)]
-    known = known_names(texts) | set(re.findall(r"[A-Z][\w&.\-]*", f"{writeup.title} {company}"))
+    written = [writeup.title, writeup.summary, *(i.text for items in sections.values()
+                                                 for i in items)]
+    known = known_names(written) | set(re.findall(r"[A-Z][\w&.\-]*", f"{writeup.title} {company}"))
     figures = _Figures(short, common, known)
     taken: set[str] = set()
     point_lines: dict[str, int] = {}
     data: dict[str, Any] = {"ticker": ticker, "company": company}
-    aliases = [a for a in dict.fromkeys([short, _first_word(short)])
+    ordinary = frozenset(vocabulary.words()) if vocabulary is not None else frozenset()
+    aliases = [a for a in dict.fromkeys([short, _first_word(short, ordinary)])
                if a and a.casefold() != company.casefold()]
     if aliases:
         data["aliases"] = aliases

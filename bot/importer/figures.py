@@ -334,11 +334,12 @@ def read_figures(text: str, common: set[str], known: set[str] = frozenset()  # t
                 if _is_date_or_name(match, sentence, periods):
                     continue
                 value = float(match["n"].replace(",", "") + (match["frac"] or ""))
-                unit, multiplier, consumed = _unit(match, sentence[end:])
-                if unit is None:
+                read_unit, multiplier, consumed = _unit(match, sentence[end:])
+                if read_unit is None:
                     if not any(p[0] <= match.start("n") < p[1] for p in periods):
                         unread.append(Unread(written, "has no unit"))
                     continue
+                unit = read_unit
             value *= multiplier
             end_all = end + len(consumed)
             clause = _clause(sentence, at, end_all)

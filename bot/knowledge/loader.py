@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import stat
 import unicodedata
 from collections.abc import Iterable
@@ -255,6 +256,38 @@ def load_intents(folder: Path, knowledge: Knowledge | None = None) -> Knowledge:
             Problem(str(folder / VOCABULARY_FILE), 1, "(file)", "is missing: add common_words")
         )
     return knowledge
+
+
+_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,20}$")
+
+
+def declared_owners(path: str) -> tuple[str | None, tuple[str, ...]]:
+    """(ticker, owners) as a file that does not load still says them, if its YAML can be read
+    at all (with the loader's limits): a file that fails validation should still reach its
+    owners. Read once per edition of the book, never per request."""
+    try:
+        data, _ = load_with_lines(read_yaml_file(Path(path)))
+    except Exception:  # unreadable, not YAML, hostile: nobody to tell but the log
+        return None, ()
+    if not isinstance(data, dict):
+        return None, ()
+    ticker = data.get("ticker")
+    owners = data.get("owners")
+    found = tuple(o.strip() for o in owners if isinstance(o, str) and _USER_ID.match(o.strip())) \
+        if isinstance(owners, list) else ()
+    return (ticker.strip().upper() if isinstance(ticker, str) else None), found
+
+
+def load_vocabulary(folder: Path) -> tuple[Vocabulary | None, list[Problem]]:
+    """The ordinary-words list of an intents folder (its vocabulary.yaml), read and validated
+    as `load_intents` reads it, with the same limits; None and the problems if it does not
+    load."""
+    problems: list[Problem] = []
+    path = folder / VOCABULARY_FILE
+    if not path.exists() and not path.is_symlink():
+        return None, [Problem(str(path), 1, "(file)", "is missing: add common_words")]
+    vocabulary, _ = _parse(path, Vocabulary, problems)
+    return vocabulary, problems
 
 
 def load_all(knowledge_dir: Path, intents_dir: Path, today: dt.date | None = None) -> Knowledge:

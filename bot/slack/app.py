@@ -12,12 +12,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import sqlalchemy
+import sqlalchemy.exc
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 
 from bot.book import Book
 from bot.engine import Answer, Engine
-from bot.questions import Questions
+from bot.questions import Questions, reason_for
 from bot.render.blocks import Options
 from bot.settings import Settings, require
 from bot.slack import actions, commands, home, outcomes
@@ -85,21 +86,33 @@ class Deps:
         """The current book's engine (a new object after each reload)."""
         return self.book.engine
 
+    def _may_write(self) -> bool:
+        """Whether to write to the database now: not while it is known to be down (each try
+        would wait out a connection timeout), as `Records.claim_event` does."""
+        return self.questions is not None and self.records.database.usable()
+
     def note(self, answer: Answer, surface: str, user_id: str | None) -> None:
-        """Write the question down if it went unanswered; never fails the answer."""
-        if self.questions is None:
+        """Write the question down if it went unanswered; never fails the answer, and never
+        waits on a database known to be down (the question is then not recorded)."""
+        if reason_for(answer) is None or not self._may_write():
             return
+        assert self.questions is not None
         try:
             self.questions.note(answer, surface, user_id)
+        except sqlalchemy.exc.DBAPIError as exc:
+            self.records.database.failed(exc)
         except Exception:
             logger.exception("could not record an unanswered question")
 
     def thumbs_down(self, vote: Vote) -> None:
-        if self.questions is None:
+        if not self._may_write():
             return
+        assert self.questions is not None
         try:
             self.questions.thumbs_down(vote.question, vote.card, vote.ticker, vote.point,
                                        vote.confidence, vote.user_id)
+        except sqlalchemy.exc.DBAPIError as exc:
+            self.records.database.failed(exc)
         except Exception:
             logger.exception("could not record a 👎 question")
 

@@ -16,6 +16,7 @@ from bot.render.blocks import Message, render_card, render_list, render_notice
 from bot.slack.outcomes import answering, deliver
 
 if TYPE_CHECKING:
+    from bot.engine import Answer
     from bot.slack.app import Deps
 
 COMMAND = "/thesis"
@@ -59,6 +60,7 @@ class CommandListeners:
         with answering(f"command {COMMAND}", context, apologize) as report:
             text = command.get("text") or ""
             kind = subcommand(text)
+            answer: Answer | None = None
             if kind == "digest":
                 report.card = "digest"
                 reply = self.digest(text, command, client)
@@ -68,10 +70,11 @@ class CommandListeners:
                 reply = render_list(theses, self.deps.options())
             else:
                 answer = self.deps.engine.answer(text)
-                self.deps.note(answer, "command", command.get("user_id"))
                 report.card = answer.card
                 reply = render_card(answer, self.deps.options(shareable=True))
             deliver(respond, text=reply.text, blocks=reply.blocks, response_type="ephemeral")
+            if answer is not None:  # after the reply: writing it down never delays it
+                self.deps.note(answer, "command", command.get("user_id"))
 
     def digest(self, text: str, command: dict[str, Any], client: WebClient) -> Message:
         """`/thesis digest [on [HH:MM] [Area/City] [daily] | off | status | preview]`."""

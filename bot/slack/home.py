@@ -58,7 +58,8 @@ class HomeListeners:
                 logger.warning("App Home: unanswered questions not shown (database)",
                                exc_info=True)
         news = owner_news(owned, edition.problems, edition.theses_by_file, asked, today,
-                          self.deps.settings.stale_after_days)
+                          self.deps.settings.stale_after_days,
+                          declared=edition.declared_owners)
         return news.get(user)
 
     def publish(self, event: dict[str, Any], client: WebClient, context: BoltContext) -> None:

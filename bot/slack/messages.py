@@ -94,12 +94,12 @@ class MessageListeners:
                 report.outcome = "duplicate: already answered"
                 return
             answer = self.deps.engine.answer(question_of(event["text"], context.bot_user_id))
-            self.deps.note(answer, what, event.get("user"))
             message = render_card(answer, self.deps.options())
             report.card = answer.card
             client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=message.text,
                                     blocks=message.blocks, unfurl_links=False,
                                     unfurl_media=False)
+            self.deps.note(answer, what, event.get("user"))  # after the reply: never delays it
 
 
 def register(app: App, deps: Deps) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -19,8 +20,9 @@ HAND = ROOT / "tests" / "fixtures" / "knowledge" / "baba.yaml"
 SEED = ROOT.parent / "shared" / "seeds" / "alibaba-ai-cloud-thesis.txt"
 
 
-def thesis(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "THESIS_CACHE_DIR": "off"}
+def thesis(*args: str, stdin: str = "", env: dict[str, str] | None = None
+           ) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "THESIS_CACHE_DIR": "off", **(env or {})}
     return subprocess.run([sys.executable, "-m", "bot.cli", *args], capture_output=True,
                           text=True, timeout=120, input=stdin, env=env, cwd=ROOT)
 
@@ -189,3 +191,24 @@ def test_word_documents_and_missing_files_are_named(tmp_path: Path) -> None:
     assert "a .docx file cannot be imported" in one_line_error(thesis("import", str(docx)))
     missing = thesis("import", str(tmp_path / "nope.txt"), "--ticker", "ACME")
     assert "nope.txt does not exist" in one_line_error(missing)
+
+
+def test_the_configured_intents_vocabulary_decides_which_first_words_are_ordinary(
+        tmp_path: Path) -> None:
+    """THESIS_INTENTS_DIR names the vocabulary the bot answers with; `thesis import` reads the
+    same one (through the loader), not the copy shipped in the package."""
+    intents = tmp_path / "intents"
+    shutil.copytree(ROOT / "bot" / "intents", intents)
+    vocabulary = intents / "vocabulary.yaml"
+    vocabulary.write_text(vocabulary.read_text(encoding="utf-8").replace(
+        "common_words: >-\n", "common_words: >-\n  northwind\n", 1), encoding="utf-8")
+    out = {name: tmp_path / f"{name}.yaml" for name in ("shipped", "configured")}
+    shipped = thesis("import", str(WRITEUPS / "northwind-power.txt"), "--ticker", "NWPR",
+                     "-o", str(out["shipped"]))
+    configured = thesis("import", str(WRITEUPS / "northwind-power.txt"), "--ticker", "NWPR",
+                        "-o", str(out["configured"]), env={"THESIS_INTENTS_DIR": str(intents)})
+    assert shipped.returncode == 0 and configured.returncode == 0, configured.stderr
+    aliases = {name: yaml.safe_load(path.read_text(encoding="utf-8")).get("aliases", [])
+               for name, path in out.items()}
+    assert "Northwind" in aliases["shipped"]
+    assert "Northwind" not in aliases["configured"]

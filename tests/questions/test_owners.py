@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import shutil
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine, select
 
 from bot.book import Book
@@ -228,3 +230,55 @@ def test_clock_process_tells_the_owner_of_a_file_that_does_not_load(
         clock.wait(timeout=10)
     assert dm is not None and dm.params["channel"] == ALICE
     assert "acme.yaml:" in shown(dm)
+
+
+def owner_ledger(store: Engine) -> list[tuple[str, str, int]]:
+    with store.begin() as conn:
+        return [(r.owner_id, r.status, r.attempts) for r in conn.execute(
+            select(owner_notes).order_by(owner_notes.c.owner_id))]
+
+
+def test_a_note_whose_connection_drops_after_slack_took_it_is_never_sent_twice(
+        database_url: str, fake_slack: FakeSlack, tmp_path: Path) -> None:
+    store = setup_store(database_url)
+    knowledge = load_theses(owned_knowledge(tmp_path, owners=f"[{BOB}]", broken=False))
+    client = client_for(fake_slack)
+    fake_slack.drop("chat.postMessage")  # Slack takes the DM; its answer never comes
+
+    def run(now: dt.datetime) -> list[str]:
+        return notify_owners(store, client, knowledge.theses.values(), [], {}, now, 180)
+
+    assert run(NOW) == []
+    assert owner_ledger(store) == [(BOB, "unknown", 1)]
+    assert run(NOW + dt.timedelta(minutes=10)) == []
+    assert run(SAME_WEEK) == []
+    assert len(owner_dms(fake_slack)) == 1  # not resent by the client, nor by a later run
+    assert run(NEXT_WEEK) == [BOB]
+
+
+def test_a_note_that_cannot_be_rendered_is_logged_as_a_bug_and_sent_once_it_can(
+        database_url: str, fake_slack: FakeSlack, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    import bot.render.owners
+
+    store = setup_store(database_url)
+    knowledge = load_theses(owned_knowledge(tmp_path, owners=f"[{BOB}]", broken=False))
+    client = client_for(fake_slack)
+    real = bot.render.owners.owner_note
+
+    def broken(news: object) -> object:
+        raise RuntimeError("a bug in the card")
+
+    def run(now: dt.datetime) -> list[str]:
+        return notify_owners(store, client, knowledge.theses.values(), [], {}, now, 180)
+
+    monkeypatch.setattr(bot.render.owners, "owner_note", broken)
+    with caplog.at_level(logging.WARNING):
+        assert run(NOW) == []
+    assert not any("did not answer" in r.getMessage() for r in caplog.records)
+    [bug] = [r for r in caplog.records if r.exc_info]
+    assert "owner note to U0BOB" in bug.getMessage() and "a bug in the card" in caplog.text
+    assert owner_dms(fake_slack) == []
+    monkeypatch.setattr(bot.render.owners, "owner_note", real)
+    assert run(NOW + dt.timedelta(minutes=1)) == [BOB]
+    assert len(owner_dms(fake_slack)) == 1

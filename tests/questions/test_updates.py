@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from sqlalchemy import Engine
+import pytest
+from sqlalchemy import Engine, select
 
 from bot.digest.subscriptions import subscribe
 from bot.knowledge.loader import load_theses
@@ -120,3 +121,98 @@ def test_a_digest_marks_an_update_no_process_has_announced_yet(
     run_due(store, client_for(fake_slack), load_theses(folder).theses.values(), NOW)
     assert digest_marks(fake_slack) == [  # each channel's first digest, 11:00 in Hong Kong
         ["🆕 Updated since the last digest: 26 Feb 2026 (was 27 Nov 2025)"]] * len(CHANNELS)
+
+
+def update_ledger(store: Engine) -> list[tuple[str, str, int]]:
+    from bot.store import update_posts as table
+
+    with store.begin() as conn:
+        return [(r.channel_id, r.status, r.attempts) for r in conn.execute(
+            select(table).order_by(table.c.channel_id))]
+
+
+@pytest.fixture
+def slack(fake_slack: FakeSlack) -> FakeSlack:
+    """The fake, stamping messages on the simulated day (never the real date)."""
+    fake_slack.clock = lambda: NOW.timestamp()
+    return fake_slack
+
+
+def test_an_update_post_whose_connection_drops_is_found_in_the_channel_not_posted_again(
+        database_url: str, slack: FakeSlack, tmp_path: Path) -> None:
+    store = open_store(database_url)
+    folder = setup(store, tmp_path)
+    theses = load_theses(folder).theses.values()
+    client = client_for(slack)
+    slack.drop("chat.postMessage")  # the first channel's post: taken, never answered
+    assert sorted(announce_updates(store, client, theses, NOW)) == [
+        (c, "BABA") for c in CHANNELS[1:]]
+    assert update_ledger(store) == [("CUPD1", "unknown", 1), ("CUPD2", "posted", 1),
+                                    ("CUPD3", "posted", 1)]
+    assert announce_updates(store, client, theses, NOW + dt.timedelta(minutes=1)) == []
+    assert announce_updates(store, client, theses, NOW + dt.timedelta(minutes=3)) == [
+        ("CUPD1", "BABA")]  # looked for, found: recorded
+    assert slack.calls_to("conversations.history")
+    assert sorted(update_posts(slack)) == [(c, "2026-02-26") for c in CHANNELS]
+    [first] = slack.history["CUPD1"]
+    with store.begin() as conn:
+        from bot.store import update_posts as table
+
+        row = conn.execute(select(table).where(table.c.channel_id == "CUPD1")).one()
+    assert (row.status, row.message_ts, row.attempts) == ("posted", first["ts"], 2)
+    assert announce_updates(store, client, theses, NOW + dt.timedelta(hours=1)) == []
+    assert len(update_posts(slack)) == len(CHANNELS)
+
+
+def test_an_update_post_slack_answers_too_late_is_unconfirmed_then_found(
+        database_url: str, slack: FakeSlack, tmp_path: Path) -> None:
+    store = open_store(database_url)
+    folder = setup(store, tmp_path)
+    theses = load_theses(folder).theses.values()
+    client = client_for(slack)
+    client.timeout = 1  # Slack holds its answer until after this
+    release = slack.hold("chat.postMessage")
+    posted = announce_updates(store, client, theses, NOW)
+    release.set()
+    assert ("CUPD1", "BABA") not in posted
+    assert update_ledger(store)[0] == ("CUPD1", "unknown", 1)  # not "failed": it may be there
+    assert announce_updates(store, client, theses, NOW + dt.timedelta(minutes=3)) == [
+        ("CUPD1", "BABA")]
+    assert sorted(update_posts(slack)) == [(c, "2026-02-26") for c in CHANNELS]
+
+
+def test_an_update_post_lost_without_an_answer_is_posted_on_the_retry(
+        database_url: str, slack: FakeSlack, tmp_path: Path) -> None:
+    store = open_store(database_url)
+    folder = setup(store, tmp_path)
+    theses = load_theses(folder).theses.values()
+    client = client_for(slack)
+    slack.drop("chat.postMessage")
+    announce_updates(store, client, theses, NOW)
+    slack.history.clear()  # Slack lost it after all
+    assert ("CUPD1", "BABA") in announce_updates(store, client, theses,
+                                                 NOW + dt.timedelta(minutes=3))
+    assert [m["metadata"]["event_type"] for m in slack.history["CUPD1"]] == ["thesis_updated"]
+
+
+def test_the_update_post_is_a_card_of_bot_render_within_slack_limits() -> None:
+    from bot import messages
+    from bot.render.updates import update_message
+    from bot.updates import Update
+    from tests.slack.block_rules import block_problems
+
+    many = Update("BABA", "Alibaba Group", dt.date(2025, 11, 27), dt.date(2026, 2, 26),
+                  [f"Figure {n} moved from *1* to <2> & more: " + "x" * 300 for n in range(60)],
+                  NOW)
+    text, blocks = update_message(many)
+    assert block_problems(blocks) == []
+    assert blocks[0]["text"]["text"] == messages.thesis_updated_title("BABA")
+    assert text == messages.thesis_updated_fallback(
+        "BABA thesis updated", "Alibaba Group: updated 26 Feb 2026 (was 27 Nov 2025). "
+        "What changed:")
+    assert "&lt;2&gt; &amp; more" in blocks[2]["text"]["text"]
+    assert blocks[-1]["elements"][0]["text"] == (
+        "… and more changes: `thesis diff BABA --since 2025-11-27` lists them all.")
+    _, dateless = update_message(Update("BABA", "Alibaba Group", dt.date(2025, 11, 27),
+                                        dt.date(2026, 2, 26), [], NOW))
+    assert dateless[2]["text"]["text"] == messages.THESIS_UPDATED_NO_DETAIL

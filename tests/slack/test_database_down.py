@@ -134,3 +134,31 @@ def test_database_lost_mid_run_questions_still_answered_then_it_comes_back(
         served.slack.event(direct_message("BABA bull case", channel="D0AFTER"))
         assert card_posted(served, "D0AFTER", "BABA · Bull case")
     assert not any("Sorry" in str(c.params.get("text")) for c in fake.calls)
+
+
+def test_with_the_database_known_down_no_answer_waits_to_write_its_question_down(
+        engine: Engine) -> None:
+    """A question the bot could not answer, or a 👎, is written down only while the database
+    is usable: each try at a server that does not answer would wait out a connect timeout
+    before (or after) the reply."""
+    from sqlalchemy import event
+    from sqlalchemy.exc import OperationalError
+
+    from bot.questions import Questions
+    from bot.slack.app import Deps
+    from bot.slack.records import Database, Records, Vote
+    from bot.store import create_engine_for
+
+    store = create_engine_for(closed_port_database())
+    tried: list[object] = []
+    event.listen(store, "do_connect", lambda *args: tried.append(args))
+    database = Database(store, interval=3600)  # no probe during the test
+    database.failed(OperationalError("connect", {}, Exception("connection refused")))
+    with FakeSlack() as fake:
+        deps = Deps(engine, settings_for(fake, closed_port_database()),
+                    Records(store, database=database), store, questions=Questions(store))
+        unknown = engine.answer("who won the football match")
+        assert unknown.card == "unknown"
+        deps.note(unknown, "direct message", "U0ASKER")
+        deps.thumbs_down(Vote(False, "risk", "BABA", question="is cloud growing?"))
+    assert tried == []  # not one connection attempt

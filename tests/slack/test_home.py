@@ -6,6 +6,8 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import pytest
+
 from bot.book import Book
 from bot.questions import Questions
 from bot.store import open_store
@@ -85,3 +87,29 @@ def test_an_owner_with_nothing_due_sees_an_all_clear(tmp_path: Path) -> None:
     shown = json.dumps(call.params["view"]["blocks"], ensure_ascii=False)
     assert ("BABA: nothing due for review, every file loads, no unanswered questions this "
             "week.") in shown
+
+
+def test_opening_home_reads_no_yaml_the_broken_files_owners_were_read_with_the_book(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import bot.knowledge.loader
+    from tests.questions.test_owners import NOW, owned_knowledge
+
+    folder = owned_knowledge(tmp_path, owners=f"[{USER}]", broken_owner=USER)
+    book = Book(folder, INTENTS)
+    assert [owners for _, owners in book.edition.declared_owners.values()] == [(USER,)]
+    real = bot.knowledge.loader.read_yaml_file
+    read: list[Path] = []
+
+    def counted(path: Path, *args: object) -> str:
+        read.append(path)
+        return real(path, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(bot.knowledge.loader, "read_yaml_file", counted)
+    with FakeSlack() as fake, serving(make_settings(fake, tmp_path / "home.db"), book, fake,
+                                      today=NOW.date()) as served:
+        for n in (1, 2):
+            served.slack.event(home_opened())
+            calls = served.replies("views.publish", n)
+    assert read == []
+    assert "*Edits that do not load*\\n• acme.yaml:" in json.dumps(
+        calls[-1].params["view"]["blocks"], ensure_ascii=False)
