@@ -238,6 +238,11 @@ class BookIndex:
                                         for target, tf in zip(targets, tfs, strict=True)]))
             for word, (targets, tfs) in postings.items()}
         self._unseen_idf = max(self.idf.values(), default=1.0)  # a word the book never uses
+        # In a large book, a word in more than half of all points tells almost nothing (its IDF
+        # is near 0) and its postings are the longest: it is weighed, never walked.
+        crowd = max(th.CROWDED_WORD_POINTS, total // 2)
+        self._crowded = {word for word, (targets, _) in self.postings.items()
+                         if len(targets) > crowd}
 
     def figures_by_value(self, numbers: Sequence[float]) -> list[tuple[str, str]]:
         """(ticker, figure id) of every figure whose value the question quotes."""
@@ -305,6 +310,8 @@ class BookIndex:
                             default=weight(word))
             best: dict[int, tuple[float, bool]] = {}
             for alt, _ in known:
+                if alt in self._crowded:
+                    continue
                 plain = self.plainness.get(alt, 1.0) < 1.0
                 for target, tf in zip(*self.postings[alt], strict=True):
                     value = weight(alt) * tf

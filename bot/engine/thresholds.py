@@ -47,6 +47,9 @@ CLEAR_WIN = 0.8
 COVERED_ELSEWHERE = 1.0
 # Theses offered as "which?" buttons, at most (Slack shows a row of five).
 WHICH_CHOICES = 5
+# Postings of a word in more than this many points, and in over half the book, are not
+# walked: such a word's IDF is near zero, and walking it is what would make a large book slow.
+CROWDED_WORD_POINTS = 200
 # Theses side by side in a comparison, at most: each gets a third of one Slack message.
 COMPARED = 3
 # Points listed by a search across the book.
