@@ -332,7 +332,7 @@ class BookIndex:
         for target, score in scores.items():
             ticker = self.targets[target].ticker
             best[ticker] = max(score, best.get(ticker, 0.0))
-        return sorted(best.items(), key=lambda kv: -kv[1])
+        return sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
 
     def ranked(self, scores: dict[int, float], ticker: str | None = None,
                section: str | None = None) -> list[tuple[Target, float]]:
