@@ -1,7 +1,7 @@
 """Where in the book a question's words point: every point of every thesis, scored at once.
 
 Two kinds of evidence, summed per point:
-- **terms**: phrases an analyst may add (`keywords`), point titles and figure subjects, matched
+- **terms**: phrases an analyst may add (`keywords`), point titles and ids, figure subjects and measures, matched
   as bags of words (`BagIndex`); a term shared by several points of the book weighs less;
 - **text**: BM25 over the point's own words (title, one-liner, full text, its figures' subjects
   and measures, glossary expansions), with IDF computed over the whole book, so a thesis
@@ -167,7 +167,7 @@ class BookIndex:
                          *(w for w in term_key(f"{point.title} {slug}") if not w.isdigit())]
                 for fid in point.figures:
                     if (cited := thesis.figure(fid)) is not None:
-                        terms += [cited.subject, *cited.keywords]
+                        terms += [cited.subject, cited.measure, *cited.keywords]
                 for text in terms:
                     self._add_term(text, target, skip)
                 figures = [f for fid in point.figures if (f := thesis.figure(fid)) is not None]
