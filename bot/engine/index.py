@@ -1,8 +1,9 @@
 """Where in the book a question's words point: every point of every thesis, scored at once.
 
 Two kinds of evidence, summed per point:
-- **terms**: phrases an analyst may add (`keywords`), point titles and ids, figure subjects and measures, matched
-  as bags of words (`BagIndex`); a term shared by several points of the book weighs less;
+- **terms**: phrases an analyst may add (`keywords`), point titles and ids, figure subjects
+  and measures, matched as bags of words (`BagIndex`); a word used by several points of its
+  thesis weighs less;
 - **text**: BM25 over the point's own words (title, one-liner, full text, its figures' subjects
   and measures, glossary expansions), with IDF computed over the whole book, so a thesis
   written with no keywords is found by what it says.
