@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bot.engine import Alternative, Answer, Engine
+from bot.engine import Alternative, Answer, Card, Engine
 from bot.engine.answer import CARDS
 from bot.knowledge.models import Thesis
 from bot.render import blocks as cards
@@ -246,3 +246,19 @@ def test_button_values_round_trip_and_stay_small(engine: Engine) -> None:
     assert CardRef.from_value('{"c":"bull","pg":-4,"t":7}') == CardRef("bull")
     with pytest.raises(ValueError):
         limits.encode_value({"c": "x" * 2100})
+
+
+def test_a_long_publisher_on_every_figure_line_still_fits_every_page(engine: Engine) -> None:
+    # Found by bench/fuzz.py (falsifying example shrunk to this): each figure line names its
+    # source, so ten 2,000-character lines made one context block of ~20,000 characters and
+    # page 2 of the bull card (point "competition") carried 12,629 > Slack's 12,000.
+    data = engine.theses["BABA"].model_dump(mode="json", exclude_none=True)
+    data["sources"][0]["publisher"] = "0" * 2000
+    thesis = Thesis.model_validate(data)
+    cards: tuple[Card, ...] = ("bull", "bear", "risk", "catalyst", "overview", "figures")
+    for card in cards:
+        for point in [None, *(p.id for _, p in thesis.points())]:
+            for page in range(4):
+                answer = Answer("", card, thesis, point=point, confidence=1.0)
+                message = render_card(answer, Options(dt.date(2000, 1, 1), 1, page=page))
+                assert not message_problems(message.text, message.blocks), (card, point, page)
