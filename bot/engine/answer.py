@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, get_args
 
 from bot.knowledge.models import Thesis
 
@@ -11,12 +11,13 @@ Card = Literal["bull", "bear", "catalyst", "risk", "overview", "figures", "help"
                "list", "compare", "search"]
 # Cards about the book rather than one thesis: their theses are in `Answer.matches`.
 BOOK_CARDS = ("list", "compare", "search")
-CARDS: tuple[str, ...] = Card.__args__  # type: ignore[attr-defined]
+CARDS: tuple[str, ...] = get_args(Card)
 
 # Where each card's points live in a thesis.
-SECTION_OF_CARD = {"bull": "bull", "bear": "bear", "risk": "bear", "catalyst": "catalysts"}
+SECTION_OF_CARD: dict[str, str] = {"bull": "bull", "bear": "bear", "risk": "bear",
+                                   "catalyst": "catalysts"}
 # The card a point gets when the question asks about it without naming a section.
-CARD_OF_SECTION = {"bull": "bull", "bear": "risk", "catalysts": "catalyst"}
+CARD_OF_SECTION: dict[str, Card] = {"bull": "bull", "bear": "risk", "catalysts": "catalyst"}
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from bot.engine import thresholds as th
 from bot.engine.clean import stem, words
 from bot.engine.reading import Reading
-from bot.engine.vocabulary import BagIndex, PhraseTable, term_key, term_words
+from bot.engine.vocabulary import BagIndex, Key, PhraseTable, term_key, term_words
 from bot.knowledge.models import Thesis
 
 _CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][A-Za-z]+)")
@@ -134,14 +134,14 @@ class BookIndex:
                 terms = [point.title, point.id.replace("-", " "), *point.keywords,
                          *(w for w in term_key(point.title) if not w.isdigit())]
                 for fid in point.figures:
-                    if (figure := thesis.figure(fid)) is not None:
-                        terms += [figure.subject, *figure.keywords]
+                    if (cited := thesis.figure(fid)) is not None:
+                        terms += [cited.subject, *cited.keywords]
                 for text in terms:
                     self._add_term(text, target, skip)
                 documents.append(self._document(_point_fields(thesis, point.id), skip))
         self._index_text(documents)
         self._index_spread(documents)
-        self.phrases: PhraseTable = self.terms.phrases
+        self.phrases: PhraseTable[Key] = self.terms.phrases
 
     def _add_term(self, text: str, target: int, skip: set[str]) -> None:
         self.words.update(term_words(text))

@@ -3,15 +3,27 @@ each word belonging to one phrase (the longest, whether an intent's or a point's
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from bot.engine.reading import Reading
-from bot.engine.vocabulary import Hit, PhraseTable, length_weight, non_overlapping, term_key
+from bot.engine.vocabulary import (
+    Hit,
+    Key,
+    PhraseTable,
+    length_weight,
+    non_overlapping,
+    term_key,
+)
 from bot.knowledge.models import IntentSpec
 
 HINT_STRENGTH = 0.4
 STRONG = 0.7
 GAPPED = 0.85  # "why should I own" is a little less sure than "why own"
+
+# What an intent phrase stands for: (intent, strength); (None, 0) for an ordinary phrase.
+IntentValue = tuple[str | None, float]
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,11 +45,11 @@ class Intents:
 
 
 def intent_table(specs: dict[str, IntentSpec], common: set[str],
-                 ordinary: list[str] = ()) -> PhraseTable:  # type: ignore[assignment]
+                 ordinary: Sequence[str] = ()) -> PhraseTable[IntentValue]:
     """Phrases of ordinary words only ("what names") match only when adjacent; the others
     also with a word or two between ("why should I own" ~ "why own"). `ordinary` phrases
     ("bull market") belong to no intent but take their words away from the intents."""
-    table = PhraseTable()
+    table: PhraseTable[IntentValue] = PhraseTable()
     for text in ordinary:
         table.add(term_key(text), (None, 0.0), gaps=False)
     for name, spec in specs.items():
@@ -49,28 +61,30 @@ def intent_table(specs: dict[str, IntentSpec], common: set[str],
     return table
 
 
-def classify(reading: Reading, intents: PhraseTable, rivals: PhraseTable | None,
+def classify(reading: Reading, intents: PhraseTable[IntentValue],
+             rivals: PhraseTable[Key] | None,
              taken: set[int]) -> Intents:
     """Intent phrases not overlapping the thesis's name (`taken`) nor a longer point phrase
     from `rivals` ("investment thesis" is the overview; "open source" a point, not "source")."""
     own = intents.hits(reading.stems, reading.quality)
     other = rivals.hits(reading.stems, reading.quality) if rivals else []
-    merged = sorted([*own, *other], key=lambda h: (-h.size, h.gapped, h.positions[0]))
-    mine = {id(h) for h in own}
-    chosen = [h for h in non_overlapping(merged, set(taken)) if id(h) in mine]
+    merged: list[Hit[Any]] = sorted([*own, *other],
+                                    key=lambda h: (-h.size, h.gapped, h.positions[0]))
+    mine = {id(h): h for h in own}
+    chosen = [mine[id(h)] for h in non_overlapping(merged, set(taken)) if id(h) in mine]
     return Intents(
         _scores(chosen),
         {p for h in chosen for p in h.positions},
-        {p for h in chosen if h.value[0] is None for p in h.positions},  # type: ignore[index]
-        {h.positions[0] for h in chosen if h.value[1] == 1.0 and h.value[0]},  # type: ignore[index]
+        {p for h in chosen if h.value[0] is None for p in h.positions},
+        {h.positions[0] for h in chosen if h.value[1] == 1.0 and h.value[0]},
     )
 
 
-def _scores(hits: list[Hit]) -> list[tuple[str, float]]:
+def _scores(hits: list[Hit[IntentValue]]) -> list[tuple[str, float]]:
     scores: dict[str, float] = {}
     first: dict[str, int] = {}
     for hit in hits:
-        name, strength = hit.value  # type: ignore[misc]
+        name, strength = hit.value
         if name is None:
             continue
         weight = strength * length_weight(("",) * hit.size) * hit.quality

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 import unicodedata
@@ -99,7 +100,7 @@ def tokenize(text: str) -> list[Token]:
         word = match.group(0)
         if word == "s" and tokens and match.start() > 0:
             # The "'s" split off a possessive: mark the word before it.
-            tokens[-1] = Token(**{**_as_dict(tokens[-1]), "possessive": True})
+            tokens[-1] = dataclasses.replace(tokens[-1], possessive=True)
             continue
         original = _original(text, word)
         tokens.append(
@@ -127,10 +128,6 @@ def words(text: str) -> list[str]:
             continue  # the "'s" split off a possessive
         found.append(word)
     return found
-
-
-def _as_dict(token: Token) -> dict[str, object]:
-    return {name: getattr(token, name) for name in Token.__slots__}
 
 
 def _original(text: str, word: str) -> str:

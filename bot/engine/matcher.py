@@ -36,6 +36,9 @@ from bot.engine.vocabulary import Speller, term_key, term_words
 from bot.knowledge.loader import Knowledge, load_all
 from bot.knowledge.models import Thesis
 
+# The `type: ignore[arg-type]`/`[assignment]` below pass an intent name (a str from classify)
+# where a Card is expected: every intent name is a card (IntentName in bot/knowledge/models.py,
+# checked when the intents load), which the str scores of Intents do not carry.
 SURE = th.SURE
 UNSURE = th.UNSURE
 
@@ -264,7 +267,7 @@ class Engine:
             ranked = self._book.ranked(f.scores, ticker, SECTION_OF_CARD.get(card))
             point = ranked[0][0].point if ranked and ranked[0][1] >= th.POINT else None
             point_card = card if point is None or card in SECTION_OF_CARD else \
-                CARD_OF_SECTION[ranked[0][0].section]  # type: ignore[assignment]
+                CARD_OF_SECTION[ranked[0][0].section]
             matches.append(Match(self.theses[ticker], point_card, point))
         answer = Answer(f.question, "compare", confidence=0.9, matches=tuple(matches),
                         covered=self.covered)
@@ -480,7 +483,7 @@ class Engine:
                       covered=self.covered)
 
     def _not_in_thesis(self, question: str, ticker: str) -> Answer:
-        alternatives = tuple(Alternative(ticker, card, label=f"{ticker} {card}")  # type: ignore[arg-type]
+        alternatives = tuple(Alternative(ticker, card, label=f"{ticker} {card}")
                              for card in ("overview", "bull", "risk", "catalyst"))
         return Answer(question, "unknown", confidence=0.2, alternatives=alternatives,
                       covered=self.covered, reason="not in thesis")

@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 
+from bot.engine.classify import IntentValue
 from bot.engine.reading import Reading
 from bot.engine.vocabulary import PhraseTable, non_overlapping, term_key, term_words
 from bot.knowledge.models import Thesis
@@ -19,12 +21,13 @@ _ASKING_FOR_A_VIEW = ({"thesis", "view", "take", "overview", "opinion", "summary
 class Names:
     """Every name of every thesis, and the companies the theses mention but do not cover."""
 
-    def __init__(self, theses: Iterable[Thesis], common: set[str], intents: PhraseTable,
-                 acronyms: set[str] = frozenset()) -> None:  # type: ignore[assignment]
+    def __init__(self, theses: Iterable[Thesis], common: set[str],
+                 intents: PhraseTable[IntentValue],
+                 acronyms: AbstractSet[str] = frozenset()) -> None:
         self._common = common
         self._intents = intents
         self._acronyms = acronyms
-        self._aliases = PhraseTable()
+        self._aliases: PhraseTable[str] = PhraseTable()
         self._single: dict[str, str] = {}
         self._script: list[tuple[str, str]] = []
         self.others: set[str] = set()
@@ -65,7 +68,7 @@ class Names:
         for hit in non_overlapping(self._aliases.hits(reading.stems, reading.quality)):
             if not hit.gapped and hit.quality >= 0.7:
                 positions.update(hit.positions)
-                note(hit.value)  # type: ignore[arg-type]
+                note(hit.value)
         for i, stem in enumerate(reading.stems):
             # NYSE:BABA, BABA.N, 9988.hk: a known name on either side of the separator.
             for part in re.split(r"[.:/]", stem) if re.search(r"[.:/]", stem) else ():

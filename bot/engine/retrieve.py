@@ -20,8 +20,8 @@ class ThesisIndex:
         self.figure_points: dict[str, list[str]] = {}
         self.values: list[tuple[float, str]] = []
         for _, point in thesis.points():
-            for figure in point.figures:
-                self.figure_points.setdefault(figure, []).append(point.id)
+            for figure_id in point.figures:
+                self.figure_points.setdefault(figure_id, []).append(point.id)
         for figure in thesis.figures:
             self.values.append((figure.magnitude, figure.id))
             for text in [figure.subject, *figure.keywords]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -117,10 +118,13 @@ class Speller:
         return None
 
 
+V = TypeVar("V")  # what a phrase stands for: an intent and its strength, a ticker, a term
+
+
 @dataclass(frozen=True, slots=True)
-class Hit:
+class Hit(Generic[V]):
     positions: tuple[int, ...]
-    value: object
+    value: V
     quality: float
     gapped: bool = False
 
@@ -129,15 +133,18 @@ class Hit:
         return len(self.positions)
 
 
-class PhraseTable:
+H = TypeVar("H", bound=Hit[Any])
+
+
+class PhraseTable(Generic[V]):
     """Order-sensitive phrases (intent terms), found contiguously or with small gaps."""
 
     def __init__(self) -> None:
-        self._values: dict[Key, object] = {}
+        self._values: dict[Key, V] = {}
         self._by_first: dict[str, list[Key]] = defaultdict(list)
         self._rigid: set[Key] = set()
 
-    def add(self, key: Key, value: object, gaps: bool = True) -> None:
+    def add(self, key: Key, value: V, gaps: bool = True) -> None:
         """`gaps=False`: the words must be adjacent ("what name" must not match "what's a
         good name")."""
         if key and key not in self._values:
@@ -149,9 +156,9 @@ class PhraseTable:
     def __contains__(self, key: Key) -> bool:
         return key in self._values
 
-    def hits(self, stems: Sequence[str], quality: Sequence[float]) -> list[Hit]:
+    def hits(self, stems: Sequence[str], quality: Sequence[float]) -> list[Hit[V]]:
         """Every occurrence of every phrase, longest first; overlaps are resolved by the caller."""
-        found: list[Hit] = []
+        found: list[Hit[V]] = []
         for i, word in enumerate(stems):
             for key in self._by_first.get(word, ()):
                 positions = _ordered(stems, key, i, 0 if key in self._rigid else MAX_GAP)
@@ -178,10 +185,10 @@ def _ordered(stems: Sequence[str], key: Key, start: int, gap: int) -> tuple[int,
     return tuple(positions)
 
 
-def non_overlapping(hits: Iterable[Hit], taken: set[int] | None = None) -> list[Hit]:
+def non_overlapping(hits: Iterable[H], taken: set[int] | None = None) -> list[H]:
     """Greedy selection in the given order (longest first): a word belongs to one phrase."""
     taken = set() if taken is None else taken
-    chosen = []
+    chosen: list[H] = []
     for hit in hits:
         if not taken.intersection(hit.positions):
             chosen.append(hit)
@@ -198,7 +205,7 @@ class BagIndex:
         self._common = common
         self._targets: dict[Key, set[str]] = defaultdict(set)
         self._by_word: dict[str, list[Key]] = defaultdict(list)
-        self.phrases = PhraseTable()
+        self.phrases: PhraseTable[Key] = PhraseTable()
 
     def add(self, key: Key, target: str) -> None:
         if not key or all(w in self._common for w in key) and len(key) == 1:
