@@ -91,7 +91,8 @@ def main() -> int:
             test()
         except Exception as exc:  # a property failed: report it, go on with the others
             failed += 1
-            print(f"{name:28} FAILED: {type(exc).__name__}: {str(exc)[:2000]}")
+            notes = "\n".join(getattr(exc, "__notes__", []))  # the falsifying example
+            print(f"{name:28} FAILED: {type(exc).__name__}: {str(exc)[:2000]}\n{notes}")
         wall = time.perf_counter() - started
         times = prop.TIMES or {"-": []}
         for i, (call, values) in enumerate(sorted(times.items())):

@@ -38,6 +38,10 @@ MAX_FALLBACK_TEXT = 3000
 # all (`msg_blocks_too_long`, undocumented: slackapi/bolt-js#2509, #2867), so a page keeps a
 # margin below it.
 MESSAGE_TEXT_BUDGET = 9000
+# A context block of 10 elements or a section of 10 fields could hold 20,000-30,000
+# characters, more than a whole message; pages are made of blocks, so no block holds more
+# than a section's worth (one element or field alone excepted, which is cut to its own limit).
+MAX_BLOCK_TEXT = MAX_SECTION_TEXT
 
 ELLIPSIS = "…"
 
@@ -192,18 +196,32 @@ def section(text: str, accessory: Block | None = None) -> Block:
     return block
 
 
+def _grouped(items: list[dict[str, Any]], most: int) -> list[list[dict[str, Any]]]:
+    """Consecutive text objects in groups of at most `most`, and of at most MAX_BLOCK_TEXT
+    characters unless one alone is longer: one block never outgrows what a page can hold."""
+    groups: list[list[dict[str, Any]]] = []
+    used = 0
+    for item in items:
+        size = len(item["text"])
+        if not groups or len(groups[-1]) >= most or used + size > MAX_BLOCK_TEXT:
+            groups.append([])
+            used = 0
+        groups[-1].append(item)
+        used += size
+    return groups
+
+
 def fields(texts: Sequence[str]) -> list[Block]:
     """Two-column sections of at most MAX_FIELDS fields, each cut to MAX_FIELD_TEXT."""
     items = [mrkdwn(t, MAX_FIELD_TEXT) for t in texts]
-    return [{"type": "section", "fields": items[i : i + MAX_FIELDS]}
-            for i in range(0, len(items), MAX_FIELDS)]
+    return [{"type": "section", "fields": group} for group in _grouped(items, MAX_FIELDS)]
 
 
 def context(texts: Sequence[str]) -> list[Block]:
     """Context blocks of at most MAX_CONTEXT_ELEMENTS elements, each cut to MAX_CONTEXT_TEXT."""
     items = [mrkdwn(t, MAX_CONTEXT_TEXT) for t in texts if t]
-    return [{"type": "context", "elements": items[i : i + MAX_CONTEXT_ELEMENTS]}
-            for i in range(0, len(items), MAX_CONTEXT_ELEMENTS)]
+    return [{"type": "context", "elements": group}
+            for group in _grouped(items, MAX_CONTEXT_ELEMENTS)]
 
 
 def divider() -> Block:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bot.engine import Alternative, Answer, Engine
+from bot.engine import Alternative, Answer, Card, Engine
 from bot.engine.answer import CARDS
 from bot.knowledge.models import Thesis
 from bot.render import blocks as cards
@@ -284,3 +284,19 @@ def test_a_search_across_the_book_lists_each_point_with_a_button_that_opens_it()
               if "accessory" in b]
     assert [(r.ticker, r.card, r.point) for r in opened if r] == [
         ("HUGE", "risk", p.id) for p in thesis.bear[:10]]
+
+
+def test_a_long_publisher_on_every_figure_line_still_fits_every_page(engine: Engine) -> None:
+    # Found by bench/fuzz.py (falsifying example shrunk to this): each figure line names its
+    # source, so ten 2,000-character lines made one context block of ~20,000 characters and
+    # page 2 of the bull card (point "competition") carried 12,629 > Slack's 12,000.
+    data = engine.theses["BABA"].model_dump(mode="json", exclude_none=True)
+    data["sources"][0]["publisher"] = "0" * 2000
+    thesis = Thesis.model_validate(data)
+    cards: tuple[Card, ...] = ("bull", "bear", "risk", "catalyst", "overview", "figures")
+    for card in cards:
+        for point in [None, *(p.id for _, p in thesis.points())]:
+            for page in range(4):
+                answer = Answer("", card, thesis, point=point, confidence=1.0)
+                message = render_card(answer, Options(dt.date(2000, 1, 1), 1, page=page))
+                assert not message_problems(message.text, message.blocks), (card, point, page)

@@ -87,11 +87,21 @@ def test_blocks_constructors_cut_to_slack_limits() -> None:
     assert len(button["text"]["text"]) == 75
     assert len(limits.context(["c"] * 25)) == 3
     assert all(len(b["elements"]) <= 10 for b in limits.context(["c"] * 25))
-    assert [len(b["fields"]) for b in limits.fields(["f" * 2500] * 12)] == [10, 2]
+    assert [len(b["fields"]) for b in limits.fields(["f" * 10] * 12)] == [10, 2]
+    assert [len(b["fields"]) for b in limits.fields(["f" * 2500] * 12)] == [1] * 12
     assert len(limits.fields(["f" * 2500])[0]["fields"][0]["text"]) == 2000
     assert [len(b["elements"]) for b in limits.actions([button] * 30)] == [25, 5]
     sections = limits.sections("word " * 2000)
     assert len(sections) == 4 and all(len(s["text"]["text"]) <= 3000 for s in sections)
+
+
+def test_no_context_or_fields_block_holds_more_text_than_a_section() -> None:
+    # Found by bench/fuzz.py: ten long figure lines made one context block of ~12,000
+    # characters, so its page went over Slack's total (msg_blocks_too_long) however it split.
+    for block in [*limits.context(["c" * 2900] * 10), *limits.fields(["f" * 1900] * 10)]:
+        assert limits.text_length([block]) <= limits.MAX_SECTION_TEXT
+    assert len(limits.context(["c" * 2900] * 10)) == 10
+    assert len(limits.context(["c" * 20] * 10)) == 1
 
 
 def test_paginate_keeps_head_and_foot_on_every_page_and_numbers_more() -> None:
