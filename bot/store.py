@@ -86,6 +86,16 @@ subscriptions = Table(
     Column("updated_at", UtcDateTime),
 )
 
+def _claim_columns() -> list[Column[Any]]:
+    """What every ledger row of bot/ledger.py keeps about its claim and its post."""
+    return [Column("status", String(16), nullable=False),
+            Column("claimed_at", UtcDateTime, nullable=False),
+            Column("claim_token", String(36), nullable=False),
+            Column("attempts", Integer, nullable=False, server_default=text("1")),
+            Column("message_ts", String(32)),
+            Column("error", Text)]
+
+
 digest_posts = Table(
     "digest_posts",
     metadata,
@@ -157,12 +167,7 @@ update_posts = Table(
     Column("channel_id", String(32), nullable=False),
     Column("ticker", String(16), nullable=False),
     Column("updated", Date, nullable=False),
-    Column("status", String(16), nullable=False),
-    Column("claimed_at", UtcDateTime, nullable=False),
-    Column("claim_token", String(36), nullable=False),
-    Column("attempts", Integer, nullable=False, server_default=text("1")),
-    Column("message_ts", String(32)),
-    Column("error", Text),
+    *_claim_columns(),
     UniqueConstraint("channel_id", "ticker", "updated", name="uq_update_posts_channel_version"),
 )
 
@@ -174,12 +179,7 @@ owner_notes = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("owner_id", String(32), nullable=False),
     Column("week", String(8), nullable=False),
-    Column("status", String(16), nullable=False),
-    Column("claimed_at", UtcDateTime, nullable=False),
-    Column("claim_token", String(36), nullable=False),
-    Column("attempts", Integer, nullable=False, server_default=text("1")),
-    Column("message_ts", String(32)),
-    Column("error", Text),
+    *_claim_columns(),
     UniqueConstraint("owner_id", "week", name="uq_owner_notes_owner_week"),
 )
 
