@@ -75,7 +75,9 @@ class Speller:
     _choices: list[str] = field(default_factory=list)
 
     def add(self, words: Iterable[str]) -> None:
-        for word in words:
+        """Learn words, in a fixed order whatever the caller's (often a set): a typo equally
+        near two words is corrected the same way on every run."""
+        for word in sorted(words):
             if word not in self.known:
                 self.known.add(word)
                 self._choices.append(word)
