@@ -7,7 +7,7 @@ import datetime as dt
 
 from bot.questions import Questions
 from bot.store import open_store
-from tests.slack.conftest import Served
+from tests.slack.conftest import Served, eventually
 from tests.slack.signed import direct_message
 from tests.slack.test_actions import press
 
@@ -26,6 +26,8 @@ def test_unknown_dm_and_command_are_recorded_answered_ones_not(served: Served) -
     served.slack.command("what's the weather in paris", served.response_url("unknown"))
     served.replies("chat.postMessage")
     served.replies("response_url", 2)
+    # written down just after the reply, on the handler's thread
+    assert eventually(lambda: len(recorded(served)) >= len(before) + 2, timeout=30)
     new = recorded(served)[len(before):]
     assert sorted(new) == [
         ("command", "unknown", "what's the weather in paris", "unknown"),
@@ -39,5 +41,6 @@ def test_thumbs_down_is_recorded_with_the_card_it_got(served: Served) -> None:
                                     "q": "is cloud growing?", "cf": 0.85})
     press(served, "feedback:up", {"c": "bull", "t": "BABA", "q": "bull case", "cf": 0.9},
           count=2)
+    assert eventually(lambda: len(recorded(served)) > len(before), timeout=30)
     assert recorded(served)[len(before):] == [
         ("feedback", "thumbs_down", "is cloud growing?", "risk")]
