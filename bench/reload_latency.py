@@ -103,6 +103,8 @@ def main() -> int:
     base: tuple[list[float], list[float], int] = ([], [], 0)
     during: tuple[list[float], list[float], int] = ([], [], 0)
     builds: list[float] = []
+    worst: list[float] = []  # each burst's slowest ack, in order
+    timelines: list[list[float]] = []  # per reload: those of the bursts sent while it ran
     memory: list[tuple[float, float, float]] = []
     with tempfile.TemporaryDirectory() as folder:
         knowledge = Path(folder) / "knowledge"
@@ -119,6 +121,7 @@ def main() -> int:
         def one_burst(tag: str, into: tuple[list[float], list[float], int]
                       ) -> tuple[list[float], list[float], int]:
             sent, ack, failed = asyncio.run(burst(port, fake_url, args.requests, tag))
+            worst.append(max(ack))
             arrived = collect(ours, set(sent), timeout=10)
             answers = [arrived[n] - s for n, s in sent.items() if n in arrived]
             missing = sum(n not in arrived for n in sent)
@@ -134,11 +137,13 @@ def main() -> int:
                 began = time.monotonic()
                 os.kill(server.pid, signal.SIGHUP)
                 k = 0
+                worst.clear()
                 while edition(sender) == before:
                     during = one_burst(f"reload{n}-{k}", during)
                     k += 1
                 ended = time.monotonic()
                 builds.append(ended - began)
+                timelines.append(list(worst))
                 time.sleep(1.0)  # let the old book go
                 memory.append((steady, sampler.peak(began, ended + 1.0), rss_mb(server.pid)))
         finally:
@@ -153,6 +158,9 @@ def main() -> int:
     print(summary("while reloading", *during))
     print("reload (SIGHUP to new edition on /healthz): "
           + ", ".join(f"{b:.1f} s" for b in builds))
+    for n, timeline in enumerate(timelines):
+        print(f"reload {n}: each burst's slowest ack (ms), in order: "
+              + " ".join(f"{ack * 1000:.0f}" for ack in timeline))
     for steady, peak, after in memory:
         print(f"RSS before {steady:6.1f} MB   peak during swap {peak:6.1f} MB   "
               f"1 s after {after:6.1f} MB")

@@ -26,7 +26,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,6 +52,7 @@ POLL_SECONDS = 1.0
 SETTLE_SECONDS = 0.2  # an editor's save is often several writes: wait for the files to settle
 BUILD_SWITCH_INTERVAL = 0.0005  # while building, hand the GIL to request threads sooner
 CHILD_TIMEOUT = 600  # seconds a child process may take to build the book
+RETIRE_SECONDS = 2.0  # an old edition is freed this long after the swap (see _free_retired)
 
 Signature = tuple[tuple[str, int, int, int], ...]
 T = TypeVar("T")
@@ -78,10 +79,18 @@ class Edition:
     def theses(self) -> dict[str, Thesis]:
         return dict(self.engine.theses)
 
-    def parts(self) -> Assembled:
-        """What each file contributed, without the engine (to hand to a build)."""
-        return Assembled(self.theses_by_file, self.intents_by_file, self.vocabulary,
-                         self.problems, self.kept, self.declared_owners)
+    def parts(self, files: Collection[str] | None = None) -> Assembled:
+        """What each file contributed, without the engine (to hand to a build). With `files`,
+        only what those files and the files kept from earlier editions contributed: all a
+        build needs when no other file changed (a file it finds broken gets its last good
+        version back from here), and a 1,000-thesis book is megabytes to pickle."""
+        if files is None:
+            return Assembled(self.theses_by_file, self.intents_by_file, self.vocabulary,
+                             self.problems, self.kept, self.declared_owners)
+        wanted = set(files) | set(self.kept)
+        return Assembled({f: t for f, t in self.theses_by_file.items() if f in wanted},
+                         {f: i for f, i in self.intents_by_file.items() if f in wanted},
+                         self.vocabulary, self.problems, self.kept, self.declared_owners)
 
     def file_of(self, ticker: str) -> str | None:
         return next((f for f, t in self.theses_by_file.items() if t.ticker == ticker), None)
@@ -184,10 +193,11 @@ def _gentle_build() -> Iterator[None]:
     Measured on 1,000 theses: a build allocates millions of objects, which set off about a
     dozen full garbage collections, each holding the GIL for up to 0.4 s (acks waited that
     long). So the collector is off while building (a built book holds a few dozen objects in
-    cycles, nothing that needs it), and afterwards everything alive is frozen out of future
-    full collections, which would otherwise walk the whole book every time. The old book is
-    freed by reference counting once the last request using it ends. A shorter switch
-    interval meanwhile hands the GIL to request threads sooner."""
+    cycles, nothing that needs it), and everything alive is frozen out of future collections
+    before the collector is back on: otherwise the very next young collection walks the whole
+    new book (a 0.2 s stall) and every full one after it. Old books are freed by reference
+    counting (`Book._free_retired`). A shorter switch interval meanwhile hands the GIL to
+    request threads sooner."""
     collecting = gc.isenabled()
     interval = sys.getswitchinterval()
     gc.disable()
@@ -195,6 +205,7 @@ def _gentle_build() -> Iterator[None]:
     try:
         yield
     finally:
+        gc.freeze()
         sys.setswitchinterval(interval)
         if collecting:
             gc.enable()
@@ -218,6 +229,7 @@ class Book:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._signature: Signature = ()
+        self._retired: list[tuple[float, Edition]] = []  # swapped out at time.monotonic()
         self._edition: Edition
         if engine is not None:  # a fixed book (tests, `thesis ask`): no folders watched
             self._edition = Edition(engine, 1, time.monotonic(), 0.0,
@@ -226,7 +238,6 @@ class Book:
         else:
             self._signature = signature(knowledge_dir, intents_dir)
             self._edition = self._build(None)
-            gc.freeze()
 
     @classmethod
     def fixed(cls, engine: Engine) -> Book:
@@ -248,13 +259,15 @@ class Book:
 
     # -- reloading ----------------------------------------------------------------------------
 
-    def _build_in_child(self, previous: Edition, today: dt.date | None
-                        ) -> tuple[Engine, Assembled] | None:
+    def _build_in_child(self, previous: Edition, today: dt.date | None,
+                        changed: Collection[str] | None) -> tuple[Engine, Assembled] | None:
         """Build in `python -m bot.book_build` and unpickle the result here; None when the
         child failed (the caller then builds in this process)."""
+        from bot.book_build import read_answer  # it imports this module
+
         request = pickle.dumps({"knowledge_dir": self.knowledge_dir,
                                 "intents_dir": self.intents_dir, "today": today,
-                                "previous": previous.parts()},
+                                "previous": previous.parts(changed)},
                                protocol=pickle.HIGHEST_PROTOCOL)
         try:
             child = subprocess.run([sys.executable, "-m", "bot.book_build"], input=request,
@@ -270,7 +283,7 @@ class Book:
             return None
         try:
             with _gentle_build():  # unpickling allocates the whole book too
-                kind, result = pickle.loads(child.stdout)  # our own child's answer
+                kind, result = read_answer(child.stdout)  # our own child's answer
         except Exception as exc:  # a stream that is not our pickle can raise
             # anything (UnpicklingError, EOFError, KeyError, ValueError …): something else
             # wrote to the child's stdout (a sitecustomize, a library's print).
@@ -283,10 +296,13 @@ class Book:
             raise result
         return result
 
-    def _build(self, previous: Edition | None) -> Edition:
+    def _build(self, previous: Edition | None, changed: Collection[str] | None = None
+               ) -> Edition:
+        """A new edition; `changed` names the files changed since `previous` (None: any may
+        have)."""
         started = time.monotonic()
         today = self._today() if self._today else None
-        built = self._build_in_child(previous, today) \
+        built = self._build_in_child(previous, today, changed) \
             if previous is not None and self.in_child else None
         edition: Assembled
         if built is not None:
@@ -313,10 +329,12 @@ class Book:
         """Build a new edition now and swap it in; None when the folders cannot be read (the
         current edition keeps serving)."""
         with self._build_lock:
-            self._signature = signature(self.knowledge_dir, self.intents_dir)
+            before, self._signature = self._signature, signature(self.knowledge_dir,
+                                                                 self.intents_dir)
+            changed = {path for path, *_ in set(self._signature) - set(before)}
             previous = self._edition
             try:
-                edition = self._build(previous)
+                edition = self._build(previous, changed)
             except KnowledgeDirError as exc:
                 logger.error("reload (%s) failed, still serving edition %d: %s", reason,
                              previous.number, exc)
@@ -326,7 +344,7 @@ class Book:
                                  previous.number)
                 return None
             self._edition = edition  # the swap: one reference, atomic
-            gc.freeze()
+            self._retired.append((time.monotonic(), previous))
             logger.info("book edition %d (%s): %d theses, %d problems, built in %.2f s",
                         edition.number, reason, len(edition.engine.theses),
                         len(edition.problems), edition.seconds)
@@ -336,6 +354,24 @@ class Book:
             except Exception:
                 logger.exception("after reload: %r failed", listener)
         return edition
+
+    def _free_retired(self, older_than: float = RETIRE_SECONDS) -> None:
+        """Free the editions swapped out more than `older_than` seconds ago, a thesis at a time.
+
+        Dropping a whole 1,000-thesis book at once runs ~80 ms of deallocation in C without
+        letting go of the GIL, which every acknowledgement then waits out. Taken apart one
+        thesis index at a time, from a Python loop, the threads acknowledging requests get in
+        between. The wait first lets requests that read the old engine finish: whichever thread
+        drops the last reference frees what it held, and it should be this one."""
+        cutoff = time.monotonic() - older_than
+        with self._build_lock:
+            due = [edition for at, edition in self._retired if at <= cutoff]
+            self._retired = [(at, e) for at, e in self._retired if at > cutoff]
+        while due:
+            pieces = due[0].engine.parts()
+            del due[0]
+            while pieces:
+                pieces.pop()
 
     def request_reload(self) -> None:
         """Reload as soon as the watcher can (safe from a signal handler)."""
@@ -353,6 +389,7 @@ class Book:
                 return
             forced, self._forced = self._forced, False
             try:
+                self._free_retired()
                 if not forced:
                     if not self.changed():
                         continue

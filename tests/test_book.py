@@ -7,6 +7,7 @@ import os
 import shutil
 import signal
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -100,6 +101,17 @@ def test_broken_edit_keeps_last_good_version_and_logs_file_line(
     edit(path, "value: lots", "value: 25")
     edition = book.reload()
     assert buyback_value(book) == 25 and edition is not None and not edition.kept
+
+
+def test_a_broken_file_keeps_its_last_good_version_through_other_files_edits(
+        book: Book, knowledge_copy: Path) -> None:
+    baba = knowledge_copy / "baba.yaml"
+    edit(baba, "value: 19.1", "value: lots")
+    book.reload()
+    (knowledge_copy / "tcehy.yaml").write_text(SECOND_THESIS, encoding="utf-8")
+    edition = book.reload()  # only tcehy.yaml changed
+    assert edition is not None and set(book.engine.theses) == {"BABA", "TCEHY"}
+    assert buyback_value(book) == 19.1 and edition.kept == {str(baba): "BABA"}
 
 
 def test_broken_file_never_seen_good_is_skipped(book: Book, knowledge_copy: Path) -> None:
@@ -201,3 +213,29 @@ def test_a_child_whose_output_is_not_its_answer_leaves_the_build_to_this_process
     [said] = [r.getMessage() for r in caplog.records
               if r.getMessage().startswith("building the book in a child process failed")]
     assert "'hello from sitecustomize" in said and said.endswith("; building here")
+
+
+def test_a_book_from_the_child_answers_as_one_built_here(
+        two_theses: Path, intents_copy: Path) -> None:
+    """The child hands the engine over a part at a time; nothing may be lost or unshared."""
+    served = Book(two_theses, intents_copy)
+    edit(two_theses / "baba.yaml", "value: 19.1", "value: 23.4")
+    assert served.reload() is not None
+    here = Book(two_theses, intents_copy)  # a first build is always built in this process
+    questions = [QUESTION, "BABA risks", "what are the catalysts?", "tencent bull case",
+                 "compare BABA and TCEHY risks", "list theses", "alibba clod growth",
+                 "which theses mention AI?", "what's the weather"]
+    for question in questions:
+        assert served.engine.answer(question) == here.engine.answer(question), question
+    assert served.edition.theses_by_file.keys() == here.edition.theses_by_file.keys()
+    assert served.engine.theses["BABA"] is served.edition.theses_by_file[
+        str(two_theses / "baba.yaml")]
+
+
+def test_an_old_book_is_freed_once_swapped_out(book: Book, knowledge_copy: Path) -> None:
+    """Each reload frees the book it replaced (a server reloading all day keeps one book)."""
+    old = weakref.ref(book.engine)
+    edit(knowledge_copy / "baba.yaml", "value: 19.1", "value: 23.4")
+    book.start()
+    assert wait_for(lambda: buyback_value(book) == 23.4)
+    assert wait_for(lambda: old() is None)

@@ -183,6 +183,10 @@ class BookIndex:
         self._weigh(postings, lengths)
         self.phrases: PhraseTable[Key] = self.terms.phrases
 
+    def parts(self) -> list[object]:
+        """Its containers, inner ones first (see Engine.parts)."""
+        return [*vars(self.terms).values(), *vars(self).values()]
+
     def _add_term(self, text: str, target: int, skip: set[str]) -> None:
         self.words.update(term_words(text))
         key = tuple(w for w in term_key(text) if w not in skip)

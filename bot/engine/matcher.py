@@ -144,6 +144,14 @@ class Engine:
     def indexes(self) -> Mapping[str, ThesisIndex]:
         return self._indexes
 
+    def parts(self) -> list[object]:
+        """Its large parts, each one object, inner ones before what holds them. A 1,000-thesis
+        engine is millions of objects: bot/book.py hands one over from the process that built
+        it, and frees an old one, a part at a time, so that no single step of C code holds the
+        GIL long enough to delay the threads answering Slack."""
+        return [*self._indexes.values(), *self._book.parts(), self._names, self.speller,
+                self._intents]
+
     def with_indexes(self, indexes: Mapping[str, ThesisIndex]) -> Engine:
         """This engine over another store of per-thesis indexes (the on-disk cache's, which
         loads a thesis only when a question needs it)."""
