@@ -20,10 +20,7 @@ from tests.eval.evaluate import (  # noqa: E402
     BABA_SETS,
     BOOK,
     BOOK_SETS,
-    FROZEN_SET,
-    FROZEN_THESES,
-    UNSEEN2_SET,
-    UNSEEN2_THESES,
+    HELD_OUT,
     Report,
     evaluate,
     load_cases,
@@ -83,7 +80,7 @@ def show(label: str, report: Report, misses: bool, categories: bool) -> None:
 def main() -> None:
     misses, categories = "--misses" in sys.argv, "--categories" in sys.argv
     book_files = sorted(BOOK.glob("*.yaml"))
-    frozen_files = sorted(FROZEN_THESES.glob("*.yaml"))
+    held_out = {name: sorted((folder / "theses").glob("*.yaml")) for name, folder in HELD_OUT}
     baba = sorted(BABA_ONLY.glob("*.yaml"))
     print(f"{'set (theses loaded)':<44}{'right':>6}{'total':>6}{'accuracy':>9}")
     baba_cases = load_cases(*BABA_SETS)
@@ -91,8 +88,7 @@ def main() -> None:
     bare = [without_keywords(path) for path in baba]
     show("BABA sets (BABA alone, no keywords)", evaluate(engine_over(*bare), baba_cases),
          misses, categories)
-    unseen_files = sorted(UNSEEN2_THESES.glob("*.yaml"))
-    whole = engine_over(*book_files, *frozen_files, *unseen_files)
+    whole = engine_over(*book_files, *(f for files in held_out.values() for f in files))
     show(f"BABA sets (book of {len(whole.covered)})", evaluate(whole, baba_cases), misses,
          categories)
     for path in BOOK_SETS:
@@ -105,14 +101,11 @@ def main() -> None:
                  misses, categories)
         show(f"{path.name} (book of {len(whole.covered)})", evaluate(whole, cases), misses,
              categories)
-    frozen = load_cases(FROZEN_SET)
-    show("FROZEN (BABA + its thesis)", evaluate(engine_over(*baba, *frozen_files), frozen),
-         False, categories)
-    show(f"FROZEN (book of {len(whole.covered)})", evaluate(whole, frozen), False, categories)
-    unseen = load_cases(UNSEEN2_SET)
-    show("UNSEEN2 (BABA + its thesis)", evaluate(engine_over(*baba, *unseen_files), unseen),
-         False, categories)
-    show(f"UNSEEN2 (book of {len(whole.covered)})", evaluate(whole, unseen), False, categories)
+    for name, folder in HELD_OUT:  # never their misses: they are never tuned on
+        cases = load_cases(folder / "questions.yaml")
+        show(f"{name} (BABA + its thesis)", evaluate(engine_over(*baba, *held_out[name]), cases),
+             False, categories)
+        show(f"{name} (book of {len(whole.covered)})", evaluate(whole, cases), False, categories)
 
 
 if __name__ == "__main__":
