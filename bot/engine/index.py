@@ -19,17 +19,20 @@ import re
 from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from bot.engine import thresholds as th
 from bot.engine.clean import stem, words
-from bot.engine.english import frequent_words
+from bot.engine.english import english_words, frequent_words
 from bot.engine.reading import Reading
 from bot.engine.vocabulary import BagIndex, Key, PhraseTable, term_key, term_words
 from bot.knowledge.models import Figure, Point, Thesis
 
 _CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][A-Za-z]+)")
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9&]{1,6}s?\b")
+_LETTERS = re.compile(r"[A-Za-z]+")
+_COINED_LENGTH = 5  # shorter words not in the English list are mostly acronyms and fragments
 
 # Where a word stands in a point says how much it tells: a title word more than a body word.
 _FIELD_WEIGHT = {"title": 3.0, "summary": 2.0, "detail": 1.0, "figure": 1.0, "glossary": 1.0}
@@ -69,6 +72,19 @@ def proper_nouns(thesis: Thesis) -> set[str]:
         for match in _CAPITALISED.finditer(text):
             found.update(term_key(match.group(1)))
     return found
+
+
+def coined_words(thesis: Thesis, english: AbstractSet[str]) -> set[str]:
+    """Stems of the words a thesis uses that are not English at all, capitalised or not:
+    drug, product and people's names (orforglipron, Glyvera, Qwen) and trade terms
+    (autoinjector). Like a proper noun, such a word in a question ties it to the thesis."""
+    texts = [thesis.title, thesis.summary, thesis.overview or ""]
+    texts += [text for _, p in thesis.points() for text in (p.title, p.detail,
+                                                             getattr(p, "summary", None) or "")]
+    texts += [f.subject for f in thesis.figures]
+    return {key for text in texts for word in _LETTERS.findall(text)
+            if len(word) >= _COINED_LENGTH and word.lower() not in english
+            for key in term_key(word)}
 
 
 def acronyms(thesis: Thesis) -> set[str]:
@@ -132,6 +148,7 @@ class BookIndex:
         self.terms = BagIndex(common)
         self.words: set[str] = set()  # every form of every indexed word, for the speller
         self.names: dict[str, set[str]] = defaultdict(set)  # proper noun stem -> tickers
+        self.anchors: set[str] = set()  # those not everyday English (see coined_words)
         self.acronyms: set[str] = set()
         self.values: dict[str, list[tuple[str, str]]] = defaultdict(list)  # value -> figures
         self.figure_targets: dict[tuple[str, str], list[int]] = defaultdict(list)
@@ -141,6 +158,7 @@ class BookIndex:
         self._stop = common & {stem(w) for w in frequent_words()} if common else set()
         self._english = english
         desk = meanings(shorthand or {})
+        dictionary = english_words(1) if english else frozenset()  # every word it knows
         self.plainness: dict[str, float] = {}  # stem -> weight of an everyday English word
         self.spread: dict[str, dict[str, float]] = {}  # ticker -> word -> weight below 1.0
         self.subject_words: set[str] = set()  # in half a thesis's points: "cloud", "ai"
@@ -152,7 +170,9 @@ class BookIndex:
             documents: list[dict[str, float]] = []
             known = [*desk, *meanings(thesis.glossary)]
             skip = ignore.get(thesis.ticker, set())
-            for noun in proper_nouns(thesis) - skip:
+            coined = coined_words(thesis, dictionary) - skip
+            self.anchors |= coined
+            for noun in (proper_nouns(thesis) | coined) - skip:
                 self.names[noun].add(thesis.ticker)
             self.acronyms |= acronyms(thesis)
             for figure in thesis.figures:

@@ -322,7 +322,7 @@ class Engine:
         asks_case = bool({n for n, _ in f.strong} & {"bull", "bear", "overview", "catalyst"})
         subject = self._names.unknown_subject(
             f.reading, f.intents.starts, asks=bool(f.strong) and f.evidence < th.POINT,
-            asks_case=asks_case)
+            asks_case=asks_case, anchors=self._book.anchors)
         if subject is not None:
             return self._done(f, self._unknown(f.question, subject=subject),
                               f"names {subject}, which no thesis covers")

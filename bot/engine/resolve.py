@@ -30,7 +30,7 @@ class Names:
         self._aliases: PhraseTable[str] = PhraseTable()
         self._single: dict[str, str] = {}
         self._script: list[tuple[str, str]] = []
-        self.others: set[str] = set()
+        self._others: PhraseTable[str] = PhraseTable()  # companies mentioned, not covered
         self.words: set[str] = set()
         for thesis in theses:
             for alias in thesis.names():
@@ -43,8 +43,8 @@ class Names:
                 if not alias.isascii():
                     self._script.append((unicodedata.normalize("NFKC", alias), thesis.ticker))
                 self.words.update(w for w in term_words(alias) if w.isalpha())
-            self.others.update(key[0] for name in thesis.other_companies
-                               if len(key := term_key(name)) == 1)
+            for name in thesis.other_companies:
+                self._others.add(term_key(name), name, gaps=False)
         self._script.sort(key=lambda pair: -len(pair[0]))
 
     @staticmethod
@@ -82,17 +82,37 @@ class Names:
                     note(ticker)
         return found, positions
 
+    def _other_companies(self, reading: Reading) -> dict[int, tuple[int, str]]:
+        """The companies the theses mention but do not cover that the question names
+        ("Tencent", "Eli Lilly"): the position of the name's last word -> (of its first, the
+        name as typed)."""
+        found: dict[int, tuple[int, str]] = {}
+        for hit in non_overlapping(self._others.hits(reading.stems, reading.quality)):
+            if not hit.gapped and hit.quality >= 0.7:
+                at = sorted(hit.positions)
+                found[at[-1]] = (at[0], " ".join(dict.fromkeys(reading.token_at(i).original
+                                                                for i in at)))
+        return found
+
     def unknown_subject(self, reading: Reading, intent_starts: set[int],
-                        asks: bool, asks_case: bool = False) -> str | None:
+                        asks: bool, asks_case: bool = False,
+                        anchors: AbstractSet[str] = frozenset()) -> str | None:
         """A word that looks like the name of a company we do not cover.
 
         Strong signs: a cashtag, a ticker in capitals, a name right before an intent phrase
         ("tesla bull case"). Weaker signs (a possessive, "about X" at the end) count only in
         a question that `asks` for a card. A company the thesis names but does not cover is
         the subject when a case is asked "for"/"on" it (`asks_case`: "the long case for
-        Tencent"), not when it is a source of risk ("risks from Tencent")."""
+        Tencent"), not when it is a source of risk ("risks from Tencent"). A question using
+        one of the `anchors` (names a thesis uses, such as "sorelintide" or "Qwen", other than
+        the companies it does not cover) names another company only with a cashtag or a
+        ticker: "sorelintide combo data" is not about a company called Combo."""
         last_content = max((i for i, s in enumerate(reading.stems) if s not in self._common),
                            default=-1)
+        others = self._other_companies(reading)
+        in_others = {i for end, (first, _) in others.items() for i in range(first, end + 1)}
+        anchored_at = {i for i, stem in enumerate(reading.stems)
+                       if stem in anchors and i not in in_others}
         for i, stem in enumerate(reading.stems):
             token = reading.token_at(i)
             if token.text in self._common or (stem,) in self._intents or token.text.isdigit():
@@ -103,15 +123,18 @@ class Names:
             # An acronym the book itself uses (ITC, BESS, SAMR) is not a ticker.
             ticker_like = token.original.isupper() and 3 <= len(token.text) <= 5 \
                 and token.text not in self._acronyms and stem not in self._acronyms
+            if anchored_at - {i} and not (token.cashtag or ticker_like):
+                continue
+            first, other = others.get(i, (i, None))
             before_intent = (i + 1) in intent_starts or (
-                i >= 2 and reading.stems[i - 2] in _ASKING_FOR_A_VIEW[0]
-                and reading.stems[i - 1] in _ASKING_FOR_A_VIEW[1]
-            ) or (asks_case and stem in self.others and i >= 1
-                  and reading.stems[i - 1] in _ASKING_FOR_A_VIEW[1]) or (
-                stem in self.others and i + 1 < len(reading.stems)
+                first >= 2 and reading.stems[first - 2] in _ASKING_FOR_A_VIEW[0]
+                and reading.stems[first - 1] in _ASKING_FOR_A_VIEW[1]
+            ) or (asks_case and other is not None and first >= 1
+                  and reading.stems[first - 1] in _ASKING_FOR_A_VIEW[1]) or (
+                other is not None and i + 1 < len(reading.stems)
                 and reading.stems[i + 1] in _ASKING_FOR_A_VIEW[0] | {"case", "investment"}
             )
-            named_elsewhere = token.possessive or ticker_like or stem in self.others
+            named_elsewhere = token.possessive or ticker_like or other is not None
             if reading.known[i] and not (before_intent and named_elsewhere):
                 continue
             capitalised = token.original[:1].isupper() and i > 0
@@ -119,5 +142,6 @@ class Names:
                 token.possessive
                 or (token.after_preposition and (capitalised or i == last_content))
             )):
-                return token.original.upper() if token.cashtag or ticker_like else token.original
+                return token.original.upper() if token.cashtag or ticker_like else \
+                    other or token.original
         return None
