@@ -25,6 +25,9 @@ _FORMAT = re.compile(r"(?<!\w)[*_~`]+|[*_~`]+(?!\w)")
 _TOKEN = re.compile(
     r"[0-9a-z]+(?:[.:/&][0-9a-z]+)*|[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]+",
 )
+# A name and its number are one word however typed: "GLP-1" and "glp1", "ATTAIN-1" and
+# "attain1" ("ATTAIN-2" is another trial). Years stay apart: "FY-2025" is not a name.
+_NUMBERED = re.compile(r"\b([A-Za-z]{2,})-(\d{1,3})\b")
 _POSSESSIVE = re.compile(r"(\w)['’]s\b")
 _APOSTROPHE = re.compile(r"(\w)['’](\w)")
 _PREPOSITIONS = frozenset({"of", "for", "on", "about", "in", "at", "with", "re", "regarding"})
@@ -95,6 +98,7 @@ class Token:
 def normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = text.replace("p/e", "pe").replace("P/E", "PE").replace("tl;dr", "tldr")
+    text = _NUMBERED.sub(r"\1\2", text)
     return _APOSTROPHE.sub(r"\1\2", _POSSESSIVE.sub(r"\1 's", text))
 
 
