@@ -66,6 +66,11 @@ def _plausible(typo: str, word: str) -> bool:
     return False
 
 
+def _shared_start(a: str, b: str) -> int:
+    """How many letters two words share at their start."""
+    return next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+
+
 @dataclass
 class Speller:
     """Corrects typos towards the words the bot knows ("riks" -> "risks", "alibba" -> "alibaba")."""
@@ -101,12 +106,15 @@ class Speller:
             return None
         if word in self.english or any(base in self.english for base in _bases(word)):
             return None  # "trending" is "trend" + ing, not a typo of "spending"
-        for choice, distance, _ in process.extract(
-            word, self._choices, scorer=OSA.distance, score_cutoff=limit, limit=5
-        ):
-            if _plausible(word, choice):
-                return stem(choice), 1.0 - distance / max(len(choice), len(word))
-        return None
+        found = [(choice, distance) for choice, distance, _ in process.extract(
+            word, self._choices, scorer=OSA.distance, score_cutoff=limit, limit=5)
+            if _plausible(word, choice)]
+        if not found:
+            return None
+        # Equally near: the one typed from the same first letters ("tarrifs" is "tariffs",
+        # not "carries"); a typo rarely falls on the first letter.
+        choice, distance = min(found, key=lambda cd: (cd[1], -_shared_start(word, cd[0])))
+        return stem(choice), 1.0 - distance / max(len(choice), len(word))
 
     def split(self, token: Token) -> list[str] | None:
         """A run-together pair of known words ("bullcase" -> bull case), or None."""

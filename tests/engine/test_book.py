@@ -127,3 +127,12 @@ def test_a_name_only_one_thesis_uses_ties_the_question_to_it(
         book: Engine, question: str, point: str) -> None:
     answer = book.answer(question)
     assert (answer.ticker, answer.point) == ("LMRA", point)
+
+
+@pytest.mark.parametrize(("question", "point"), [
+    ("kestrel tarrifs", "tariff-exposure"),  # as near to "carries" as to "tariffs"
+    ("lmra attain1 when", "attain-1-readout"),  # ATTAIN-1, typed as one word
+])
+def test_a_typed_word_reaches_the_word_the_book_writes(
+        book: Engine, question: str, point: str) -> None:
+    assert book.answer(question).point == point
