@@ -341,6 +341,12 @@ class Engine:
         runner_up = f.by_thesis[1][1] if len(f.by_thesis) > 1 else 0.0
         best = f.by_thesis[0][0]
         if runner_up >= th.CLEAR_WIN * f.evidence:
+            close = {t for t, s in f.by_thesis if s >= th.CLEAR_WIN * f.evidence}
+            named = self._book.owners_of_names(f.reading.stems) & close
+            if len(named) == 1:  # "the Sofia Marin deal": only one of them knows her
+                f.trace.append(f"{best} and {f.by_thesis[1][0]} fit about equally; only "
+                               f"{next(iter(named))} uses a name the question does")
+                return next(iter(named))
             f.trace.append(f"{best} and {f.by_thesis[1][0]} fit about equally: which thesis?")
             return None
         f.trace.append(f"{best} wins on evidence")
