@@ -484,6 +484,7 @@ class Engine:
                 intent = None  # one section word against a clear point elsewhere
             else:
                 ranked = in_section
+        ranked = _upcoming_first(f.reading, thesis, ranked)
         best, best_score = ranked[0] if ranked else (None, 0.0)
         runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
         if best_score < th.POINT:
@@ -545,6 +546,29 @@ class Engine:
 
 
 _HORIZON_ORDER = {"near": 0, "medium": 1, "long": 2}
+_PAST = frozenset({"did", "was", "were", "happen", "went"})  # "when did ATTAIN-2 read out?"
+
+
+def _settled(thesis: Thesis, target: Target) -> bool:
+    """A catalyst already hit or missed."""
+    found = thesis.point(target.point)
+    status = getattr(found[1], "status", None) if found else None
+    return status is not None and status.value in ("hit", "missed")
+
+
+def _upcoming_first(reading: Reading, thesis: Thesis, ranked: list[tuple[Target, float]]
+                    ) -> list[tuple[Target, float]]:
+    """"When does the phase 3 readout land?" asks about what is still to come: when the best
+    point is a catalyst already hit or missed, an open catalyst about as strong goes first."""
+    if not ranked or "when" not in reading.stems or _PAST & set(reading.stems) \
+            or not _settled(thesis, ranked[0][0]):
+        return ranked
+    for k, (target, score) in enumerate(ranked[1:], 1):
+        if score < th.RUNNER_UP * ranked[0][1]:
+            break
+        if target.section == "catalysts" and not _settled(thesis, target):
+            return [ranked[k], *ranked[:k], *ranked[k + 1:]]
+    return ranked
 
 
 def _framed(found: Intents, scores: dict[int, float], named: list[str]) -> list[tuple[str, float]]:

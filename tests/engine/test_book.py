@@ -136,3 +136,12 @@ def test_a_name_only_one_thesis_uses_ties_the_question_to_it(
 def test_a_typed_word_reaches_the_word_the_book_writes(
         book: Engine, question: str, point: str) -> None:
     assert book.answer(question).point == point
+
+
+@pytest.mark.parametrize(("question", "point"), [
+    ("when does lumora's big phase 3 obesity readout land", "attain-1-readout"),  # pending
+    ("when did lumora's big phase 3 readout happen", "attain-2-readout"),  # hit, Dec 2025
+])
+def test_when_asks_about_what_is_still_to_come_unless_asked_in_the_past(
+        book: Engine, question: str, point: str) -> None:
+    assert book.answer(question).point == point
