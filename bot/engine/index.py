@@ -48,6 +48,7 @@ class Evidence:
     terms: float  # the best point's hand-written terms and quoted values alone
     coverage: float  # the best point's text score: how much of the question it holds
     phrase: bool  # a term of several words matched whole ("own chips")
+    words: dict[int, int]  # target -> how many of the question's words its text holds
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,7 +302,7 @@ class BookIndex:
         found = self.terms.score(widened, quality, self._informative)
         terms = {int(t): s for t, s in found.items()}
         scores = dict(terms)
-        text = self._text_score(stems, quality, alternatives, named)
+        text, words = self._text_score(stems, quality, alternatives, named)
         for target, value in text.items():
             scores[target] = scores.get(target, 0.0) + th.TEXT_WEIGHT * value
         for ticker, fid, weight in self.quoted_figures(reading.numbers):
@@ -309,18 +310,18 @@ class BookIndex:
                 scores[target] = scores.get(target, 0.0) + weight
                 terms[target] = terms.get(target, 0.0) + weight
         return Evidence(scores, max(terms.values(), default=0.0),
-                        max(text.values(), default=0.0), self.terms.has_phrase(stems))
+                        max(text.values(), default=0.0), self.terms.has_phrase(stems), words)
 
     def _text_score(self, stems: Sequence[str], quality: dict[str, float],
                     alternatives: Mapping[str, Sequence[tuple[str, float]]],
-                    named: bool) -> dict[int, float]:
+                    named: bool) -> tuple[dict[int, float], dict[int, int]]:
         """BM25 of each point against the question's informative words, over their whole
         weight plus a prior (`th.TEXT_PRIOR`): a point holding all of a question's rare words
         scores near 1, one everyday word of its text ("trading", "forecast") little. A word
         counts once, through itself or its best synonym in that point."""
         asked = [s for s in dict.fromkeys(stems) if s not in self._stop and _wordlike(s)]
         if not asked:
-            return {}
+            return {}, {}
         unseen = self._unseen_idf
 
         def weight(word: str) -> float:
@@ -329,6 +330,7 @@ class BookIndex:
         possible = th.TEXT_PRIOR
         text: dict[int, float] = defaultdict(float)
         telling: dict[int, int] = defaultdict(int)  # matched words that are not everyday
+        words: dict[int, int] = defaultdict(int)  # matched words
         for word in asked:
             known = [(alt, share) for alt, share in alternatives[word] if alt in self.idf]
             possible += max((weight(alt) / quality[alt] * quality[word] for alt, _ in known),
@@ -345,11 +347,12 @@ class BookIndex:
             for target, (value, plain) in best.items():
                 text[target] += value
                 telling[target] += 1 if plain else 2
+                words[target] += 1
         for target in text:
             text[target] /= possible
             if telling[target] < 2 and not named:  # one everyday word ("cover") alone
                 text[target] *= th.LONE_EVERYDAY_WORD
-        return text
+        return text, words
 
     def best_by_thesis(self, scores: dict[int, float]) -> list[tuple[str, float]]:
         """Each thesis with evidence, best first: (ticker, its best point's score)."""

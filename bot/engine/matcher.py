@@ -347,10 +347,22 @@ class Engine:
                 f.trace.append(f"{best} and {f.by_thesis[1][0]} fit about equally; only "
                                f"{next(iter(named))} uses a name the question does")
                 return next(iter(named))
+            held = sorted(((self._words_held(f, t), t) for t in close), reverse=True)
+            if held[0][0] >= held[1][0] + th.MORE_WORDS:
+                f.trace.append(f"{best} and {f.by_thesis[1][0]} fit about equally; "
+                               f"{held[0][1]}'s point holds {held[0][0]} of the question's "
+                               f"words, the others at most {held[1][0]}")
+                return held[0][1]
             f.trace.append(f"{best} and {f.by_thesis[1][0]} fit about equally: which thesis?")
             return None
         f.trace.append(f"{best} wins on evidence")
         return best
+
+    def _words_held(self, f: _Findings, ticker: str) -> int:
+        """How many of the question's words the text of the thesis's best point holds."""
+        mine = [(score, t) for t, score in f.scores.items()
+                if self._book.targets[t].ticker == ticker]
+        return f.found.words.get(max(mine)[1], 0) if mine else 0
 
     def _covered_elsewhere(self, f: _Findings, ticker: str) -> Answer | None:
         """A named thesis asked about a topic only another thesis has: say so, offer it."""

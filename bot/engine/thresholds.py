@@ -43,6 +43,9 @@ ROUND_FIGURE = 0.5
 # The best thesis wins when the runner-up's evidence is below this share of its own; above it,
 # the question fits several about equally and the bot asks "which?".
 CLEAR_WIN = 0.8
+# Theses fitting about equally: the one whose best point holds this many more of the
+# question's words than any other's wins ("cash to fund the obesity launch without diluting").
+MORE_WORDS = 2
 # A named thesis that lacks the topic, when another thesis has it at least this strongly:
 # "The NRGX thesis doesn't cover buybacks. BABA's does".
 COVERED_ELSEWHERE = 1.0

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from os.path import commonprefix
 from typing import Any, Generic, TypeVar
 
 from rapidfuzz import process
@@ -66,11 +67,6 @@ def _plausible(typo: str, word: str) -> bool:
     return False
 
 
-def _shared_start(a: str, b: str) -> int:
-    """How many letters two words share at their start."""
-    return next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
-
-
 @dataclass
 class Speller:
     """Corrects typos towards the words the bot knows ("riks" -> "risks", "alibba" -> "alibaba")."""
@@ -113,7 +109,7 @@ class Speller:
             return None
         # Equally near: the one typed from the same first letters ("tarrifs" is "tariffs",
         # not "carries"); a typo rarely falls on the first letter.
-        choice, distance = min(found, key=lambda cd: (cd[1], -_shared_start(word, cd[0])))
+        choice, distance = min(found, key=lambda cd: (cd[1], -len(commonprefix([word, cd[0]]))))
         return stem(choice), 1.0 - distance / max(len(choice), len(word))
 
     def split(self, token: Token) -> list[str] | None:
