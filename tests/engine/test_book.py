@@ -145,3 +145,9 @@ def test_a_typed_word_reaches_the_word_the_book_writes(
 def test_when_asks_about_what_is_still_to_come_unless_asked_in_the_past(
         book: Engine, question: str, point: str) -> None:
     assert book.answer(question).point == point
+
+
+def test_of_theses_fitting_about_equally_the_one_holding_more_of_the_question_wins(
+        book: Engine) -> None:
+    answer = book.answer("how much cash is there to fund the obesity launch without diluting")
+    assert (answer.ticker, answer.point) == ("LMRA", "glyvera-cash")
