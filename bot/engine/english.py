@@ -11,19 +11,31 @@ from __future__ import annotations
 from functools import cache
 
 MIN_COUNT = 1000  # about the 20,000 most frequent words; "riks", "alibba", "bul" fall below
+FREQUENT_COUNT = 200_000  # the few hundred most frequent
 
 
 @cache
-def english_words(min_count: int = MIN_COUNT) -> frozenset[str]:
+def _word_lists() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """Every word of the dictionary, the common ones and the most frequent, from one read."""
     from spellchecker import SpellChecker
 
     counts = SpellChecker(language="en").word_frequency.dictionary
-    return frozenset(word for word, count in counts.items()
-                     if count >= min_count and word.isalpha())
+    every = frozenset(word for word in counts if word.isalpha())
+    return (every, frozenset(w for w in every if counts[w] >= MIN_COUNT),
+            frozenset(w for w in every if counts[w] >= FREQUENT_COUNT))
 
 
-@cache
-def frequent_words(min_count: int = 200_000) -> frozenset[str]:
+def dictionary_words() -> frozenset[str]:
+    """Every English word the dictionary has, rare ones too ("buyback", "valuation"): a word
+    outside it is a coined name ("orforglipron") or a typo."""
+    return _word_lists()[0]
+
+
+def english_words() -> frozenset[str]:
+    return _word_lists()[1]
+
+
+def frequent_words() -> frozenset[str]:
     """The few hundred most frequent English words (the, what, tell, big, case): words that
     carry no topic, unlike ordinary but telling ones (market, share, revenue, price)."""
-    return english_words(min_count)
+    return _word_lists()[2]

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from bot.engine import thresholds as th
 from bot.engine.clean import stem, words
-from bot.engine.english import english_words, frequent_words
+from bot.engine.english import dictionary_words, frequent_words
 from bot.engine.reading import Reading
 from bot.engine.vocabulary import BagIndex, Key, PhraseTable, term_key, term_words
 from bot.knowledge.models import Figure, Point, Thesis
@@ -159,7 +159,7 @@ class BookIndex:
         self._stop = common & {stem(w) for w in frequent_words()} if common else set()
         self._english = english
         desk = meanings(shorthand or {})
-        dictionary = english_words(1) if english else frozenset()  # every word it knows
+        dictionary = dictionary_words() if english else frozenset()
         self.plainness: dict[str, float] = {}  # stem -> weight of an everyday English word
         self.spread: dict[str, dict[str, float]] = {}  # ticker -> word -> weight below 1.0
         self.subject_words: set[str] = set()  # in half a thesis's points: "cloud", "ai"
