@@ -61,18 +61,24 @@ class Target:
     order: int  # reading order within its thesis (ties go to the earlier point)
 
 
-def proper_nouns(thesis: Thesis) -> set[str]:
+def proper_nouns(thesis: Thesis, dictionary: AbstractSet[str] = frozenset()
+                 ) -> tuple[set[str], set[str]]:
     """Stems of the names the thesis writes with a capital inside a sentence (ByteDance,
     Huawei, Qwen, Pentagon): anchors that tie a question to this thesis, unlike everyday
-    words it also uses ("adopt", "competition", "valuation")."""
+    words it also uses ("adopt", "competition", "valuation"); and those of them that are no
+    English word at all (not "Pentagon", nor a product called "Capital")."""
     texts = [thesis.company, *thesis.aliases, *thesis.other_companies]
     texts += [point.detail for _, point in thesis.points()]
     texts += [f.subject for f in thesis.figures]
     found: set[str] = set()
+    coined: set[str] = set()
     for text in texts:
         for match in _CAPITALISED.finditer(text):
-            found.update(term_key(match.group(1)))
-    return found
+            key = term_key(match.group(1))
+            found.update(key)
+            if match.group(1).lower() not in dictionary:
+                coined.update(key)
+    return found, coined
 
 
 def coined_words(thesis: Thesis, english: AbstractSet[str]) -> set[str]:
@@ -149,7 +155,7 @@ class BookIndex:
         self.terms = BagIndex(common)
         self.words: set[str] = set()  # every form of every indexed word, for the speller
         self.names: dict[str, set[str]] = defaultdict(set)  # proper noun stem -> tickers
-        self.anchors: set[str] = set()  # those not everyday English (see coined_words)
+        self.anchors: set[str] = set()  # names that are no English word (see coined_words)
         self.acronyms: set[str] = set()
         self.values: dict[str, list[tuple[str, str]]] = defaultdict(list)  # value -> figures
         self.figure_targets: dict[tuple[str, str], list[int]] = defaultdict(list)
@@ -171,9 +177,10 @@ class BookIndex:
             documents: list[dict[str, float]] = []
             known = [*desk, *meanings(thesis.glossary)]
             skip = ignore.get(thesis.ticker, set())
-            coined = coined_words(thesis, dictionary) - skip
-            self.anchors |= coined
-            for noun in (proper_nouns(thesis) | coined) - skip:
+            nouns, coined_nouns = proper_nouns(thesis, dictionary)
+            coined = coined_words(thesis, dictionary)
+            self.anchors |= (coined | coined_nouns) - skip
+            for noun in (nouns | coined) - skip:
                 self.names[noun].add(thesis.ticker)
             self.acronyms |= acronyms(thesis)
             for figure in thesis.figures:

@@ -440,7 +440,7 @@ class Engine:
         plain = self._common | self._book.subject_words  # "cloud", "ai": the book's subject
         content = [stem for i, stem in enumerate(reading.stems)
                    if reading.known[i] and stem not in plain and i not in taken]
-        if self._book.owners_of_names(content):
+        if self._book.anchors & set(content):  # "Qwen", "orforglipron": not everyday words
             return False
         content += ["(ordinary phrase)"] if f.intents.ordinary else []  # "the stock price"
         matched = sum(1.0 if reading.quality[i] == 1.0 and stem not in plain else 0.5

@@ -115,8 +115,8 @@ class Speller:
     def split(self, token: Token) -> list[str] | None:
         """A run-together pair of known words ("bullcase" -> bull case), or None."""
         word = token.text
-        if not word.isalpha() or len(word) < 8:
-            return None
+        if not word.isalpha() or len(word) < 8 or word in self.english:
+            return None  # "password" is a word, not "pass word"
         for cut in range(4, len(word) - 3):
             left, right = word[:cut], word[cut:]
             if left in self.known and right in self.known:

@@ -1,12 +1,14 @@
-"""With a book of theses loaded (BABA and three keyword-less theses of other industries), each
+"""With a book of theses loaded (BABA and keyword-less theses of other industries), each
 question reaches the thesis whose words it uses, asks "which?" only on a real tie, and the
 cross-book questions (list, compare, search) get cards of their own."""
 
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -151,3 +153,32 @@ def test_of_theses_fitting_about_equally_the_one_holding_more_of_the_question_wi
         book: Engine) -> None:
     answer = book.answer("how much cash is there to fund the obesity launch without diluting")
     assert (answer.ticker, answer.point) == ("LMRA", "glyvera-cash")
+
+
+LENDER = """\
+ticker: PNCR
+company: Pinecrest Lending
+title: Pinecrest test thesis
+summary: A lender whose product names are everyday words.
+updated: 2025-10-01
+sources: [{id: doc, title: Test document, date: 2025-10-01}]
+bear:
+  - id: capital-advances
+    title: Pinecrest Capital Advances Could Sour
+    summary: Its merchant loan product, Pinecrest Capital, grows fast.
+    detail: >-
+      Pinecrest Capital lends against card receipts. Word of mouth drives sign-ups, and
+      lenders pass higher funding costs through to merchants. A reset of rates would hurt.
+    sources: [doc]
+"""
+
+
+@pytest.mark.parametrize("question", [
+    "how do I reset my password",  # a word of its own, not "pass word"
+    "what's the capital of australia",  # a product called Capital is no rare name
+])
+def test_everyday_questions_sharing_a_word_with_the_book_are_not_answered_from_it(
+        tmp_path: Path, question: str) -> None:
+    shutil.copytree(BOOK, tmp_path / "book")
+    (tmp_path / "book" / "pncr.yaml").write_text(LENDER, encoding="utf-8")
+    assert Engine.from_dirs(tmp_path / "book", INTENTS).answer(question).card == "unknown"
