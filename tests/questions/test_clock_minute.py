@@ -122,7 +122,7 @@ def statements(store: Engine) -> Iterator[list[str]]:
 
 
 def book_of(tmp_path: Path) -> Path:
-    """The fixture book's four theses, BOB owning BABA, nothing due for review."""
+    """The fixture book's theses, BOB owning BABA, nothing due for review."""
     folder = tmp_path / "book"
     folder.mkdir()
     sources = sorted((ROOT / "tests" / "fixtures" / "book").glob("*.yaml"))
@@ -142,7 +142,7 @@ def test_a_minute_in_which_nothing_changed_reads_three_rows_not_some_per_thesis(
     store = open_store(database_url)
     subscribe(store, "CQUIET", dt.time(23, 30), "Asia/Hong_Kong", now=BEFORE)  # not due
     book = Book(book_of(tmp_path), INTENTS, in_child=False)
-    assert len(book.edition.theses) == 4
+    assert len(book.edition.theses) > 1
     now = [NOW]
     tick = make_tick(store, client_for(fake_slack), book,
                      settings_for(fake_slack, database_url), clock=lambda: now[0])
