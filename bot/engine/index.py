@@ -31,8 +31,8 @@ from bot.knowledge.models import Figure, Point, Thesis
 
 _CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][A-Za-z]+)")
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9&]{1,6}s?\b")
-_LETTERS = re.compile(r"[A-Za-z]+")
-_COINED_LENGTH = 5  # shorter words not in the English list are mostly acronyms and fragments
+# Shorter words no dictionary has are mostly acronyms and fragments, not names.
+_LONG_WORD = re.compile(r"[A-Za-z]{5,}")
 
 # Where a word stands in a point says how much it tells: a title word more than a body word.
 _FIELD_WEIGHT = {"title": 3.0, "summary": 2.0, "detail": 1.0, "figure": 1.0, "glossary": 1.0}
@@ -89,9 +89,8 @@ def coined_words(thesis: Thesis, english: AbstractSet[str]) -> set[str]:
     texts += [text for _, p in thesis.points() for text in (p.title, p.detail,
                                                              getattr(p, "summary", None) or "")]
     texts += [f.subject for f in thesis.figures]
-    return {key for text in texts for word in _LETTERS.findall(text)
-            if len(word) >= _COINED_LENGTH and word.lower() not in english
-            for key in term_key(word)}
+    typed = {word.lower() for text in texts for word in _LONG_WORD.findall(text)}
+    return {key for word in typed - english for key in term_key(word)}
 
 
 def acronyms(thesis: Thesis) -> set[str]:
