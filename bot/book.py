@@ -52,7 +52,7 @@ POLL_SECONDS = 1.0
 SETTLE_SECONDS = 0.2  # an editor's save is often several writes: wait for the files to settle
 BUILD_SWITCH_INTERVAL = 0.0005  # while building, hand the GIL to request threads sooner
 CHILD_TIMEOUT = 600  # seconds a child process may take to build the book
-RETIRE_SECONDS = 2.0  # an old edition is freed this long after the swap (see _free_retired)
+RETIRE_SECONDS = 2.0  # an old edition is freed this long after the swap (see free_retired)
 
 Signature = tuple[tuple[str, int, int, int], ...]
 T = TypeVar("T")
@@ -196,7 +196,7 @@ def _gentle_build() -> Iterator[None]:
     cycles, nothing that needs it), and everything alive is frozen out of future collections
     before the collector is back on: otherwise the very next young collection walks the whole
     new book (a 0.2 s stall) and every full one after it. Old books are freed by reference
-    counting (`Book._free_retired`). A shorter switch interval meanwhile hands the GIL to
+    counting (`Book.free_retired`). A shorter switch interval meanwhile hands the GIL to
     request threads sooner."""
     collecting = gc.isenabled()
     interval = sys.getswitchinterval()
@@ -355,7 +355,7 @@ class Book:
                 logger.exception("after reload: %r failed", listener)
         return edition
 
-    def _free_retired(self, older_than: float = RETIRE_SECONDS) -> None:
+    def free_retired(self, older_than: float = RETIRE_SECONDS) -> None:
         """Free the editions swapped out more than `older_than` seconds ago, a thesis at a time.
 
         Dropping a whole 1,000-thesis book at once runs ~80 ms of deallocation in C without
@@ -389,7 +389,7 @@ class Book:
                 return
             forced, self._forced = self._forced, False
             try:
-                self._free_retired()
+                self.free_retired()
                 if not forced:
                     if not self.changed():
                         continue

@@ -558,7 +558,7 @@ class Engine:
 
 
 _HORIZON_ORDER = {"near": 0, "medium": 1, "long": 2}
-_PAST = frozenset({"did", "was", "were", "happen", "went"})  # "when did ATTAIN-2 read out?"
+_PAST = frozenset({"did", "was", "were", "went", "happened"})  # "when did ATTAIN-2 read out?"
 
 
 def _settled(thesis: Thesis, target: Target) -> bool:
@@ -572,7 +572,7 @@ def _upcoming_first(reading: Reading, thesis: Thesis, ranked: list[tuple[Target,
                     ) -> list[tuple[Target, float]]:
     """"When does the phase 3 readout land?" asks about what is still to come: when the best
     point is a catalyst already hit or missed, an open catalyst about as strong goes first."""
-    if not ranked or "when" not in reading.stems or _PAST & set(reading.stems) \
+    if not ranked or "when" not in reading.stems or _PAST & {t.text for t in reading.tokens} \
             or not _settled(thesis, ranked[0][0]):
         return ranked
     for k, (target, score) in enumerate(ranked[1:], 1):
