@@ -356,12 +356,12 @@ class Book:
         return edition
 
     def free_retired(self, older_than: float = RETIRE_SECONDS) -> None:
-        """Free the editions swapped out more than `older_than` seconds ago, a thesis at a time.
+        """Free the editions swapped out more than `older_than` seconds ago, a part at a time.
 
         Dropping a whole 1,000-thesis book at once runs ~80 ms of deallocation in C without
-        letting go of the GIL, which every acknowledgement then waits out. Taken apart one
-        thesis index at a time, from a Python loop, the threads acknowledging requests get in
-        between. The wait first lets requests that read the old engine finish: whichever thread
+        letting go of the GIL, which every acknowledgement then waits out. Taken apart one part
+        at a time (`Engine.parts`), from a Python loop, the threads acknowledging requests get
+        in between. The wait first lets requests that read the old engine finish: whichever thread
         drops the last reference frees what it held, and it should be this one."""
         cutoff = time.monotonic() - older_than
         with self._build_lock:
