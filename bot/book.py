@@ -53,6 +53,9 @@ SETTLE_SECONDS = 0.2  # an editor's save is often several writes: wait for the f
 BUILD_SWITCH_INTERVAL = 0.0005  # while building, hand the GIL to request threads sooner
 CHILD_TIMEOUT = 600  # seconds a child process may take to build the book
 RETIRE_SECONDS = 2.0  # an old edition is freed this long after the swap (see free_retired)
+# Reading a built book gives way to requests being acknowledged (see give_way_to): this long
+# at most per reload, so a steady stream of requests delays a reload but never stops it.
+GIVE_WAY_SECONDS = 5.0
 
 Signature = tuple[tuple[str, int, int, int], ...]
 T = TypeVar("T")
@@ -230,6 +233,7 @@ class Book:
         self._thread: threading.Thread | None = None
         self._signature: Signature = ()
         self._retired: list[tuple[float, Edition]] = []  # swapped out at time.monotonic()
+        self._give_way: Callable[[float], None] | None = None
         self._edition: Edition
         if engine is not None:  # a fixed book (tests, `thesis ask`): no folders watched
             self._edition = Edition(engine, 1, time.monotonic(), 0.0,
@@ -252,6 +256,26 @@ class Book:
     @property
     def edition(self) -> Edition:
         return self._edition
+
+    def give_way_to(self, wait: Callable[[float], None]) -> None:
+        """While reading a built book, call `wait(seconds)` between its parts: it returns once
+        no request is being acknowledged (`AckFirst.wait_turn`), so acks do not share the CPU
+        with the reading. Measured on 1,000 theses: the bursts that met the read were the
+        slowest of a reload."""
+        self._give_way = wait
+
+    def _pause(self) -> Callable[[], None]:
+        wait = self._give_way
+        if wait is None:
+            return lambda: None
+        deadline = time.monotonic() + GIVE_WAY_SECONDS
+
+        def pause() -> None:
+            left = deadline - time.monotonic()
+            if left > 0:
+                wait(left)
+
+        return pause
 
     def on_swap(self, listener: Swap) -> None:
         """Call `listener(old, new)` in the watcher thread after each swap."""
@@ -283,7 +307,7 @@ class Book:
             return None
         try:
             with _gentle_build():  # unpickling allocates the whole book too
-                kind, result = read_answer(child.stdout)  # our own child's answer
+                kind, result = read_answer(child.stdout, self._pause())  # our child's answer
         except Exception as exc:  # a stream that is not our pickle can raise
             # anything (UnpicklingError, EOFError, KeyError, ValueError …): something else
             # wrote to the child's stdout (a sitecustomize, a library's print).

@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import pickle
 import sys
+from collections.abc import Callable
 from typing import Any, BinaryIO
 
 from bot.book import Assembled, assemble
@@ -42,13 +43,14 @@ def write_answer(answer: tuple[str, object], out: BinaryIO) -> None:
     pickler.dump(answer)
 
 
-def read_answer(data: bytes) -> tuple[str, Any]:
+def read_answer(data: bytes, pause: Callable[[], None] = lambda: None) -> tuple[str, Any]:
     """What `write_answer` wrote. Each part is its own call from this Python loop, so threads
-    waiting for the GIL get it between parts: one `pickle.loads` of the whole book held it
-    for up to 0.2 s."""
+    waiting for the GIL get it between parts (one `pickle.loads` of the whole book held it
+    for up to 0.2 s), and `pause` is called between parts (to give way to acks)."""
     unpickler = pickle.Unpickler(io.BytesIO(data))
     for _ in range(unpickler.load()):
         unpickler.load()
+        pause()
     kind, result = unpickler.load()
     return kind, result
 

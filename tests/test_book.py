@@ -239,3 +239,22 @@ def test_an_old_book_is_freed_once_swapped_out(book: Book, knowledge_copy: Path)
     book.start()
     assert wait_for(lambda: buyback_value(book) == 23.4)
     assert wait_for(lambda: old() is None)
+
+
+def test_reading_a_built_book_gives_way_between_its_parts(
+        book: Book, knowledge_copy: Path) -> None:
+    """Between the parts of the book read back from the child, the reload waits for requests
+    being acknowledged (`thesis serve` passes AckFirst.wait_turn)."""
+    from bot.slack.app import AckFirst
+
+    ack_first = AckFirst()
+    waits: list[float] = []
+
+    def wait(seconds: float) -> None:
+        waits.append(seconds)
+        ack_first.wait_turn(seconds)
+
+    book.give_way_to(wait)
+    edit(knowledge_copy / "baba.yaml", "value: 19.1", "value: 23.4")
+    assert book.reload() is not None and buyback_value(book) == 23.4
+    assert len(waits) == len(book.engine.parts()) and all(0 < w <= 5.0 for w in waits)

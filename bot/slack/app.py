@@ -55,9 +55,11 @@ class AckFirst:
                 if not self._acking:
                     self._quiet.notify_all()
 
-    def wait_turn(self) -> None:
+    def wait_turn(self, timeout: float | None = None) -> None:
+        """Wait until no request is being acknowledged, `timeout` (else the patience) at most."""
         with self._quiet:
-            self._quiet.wait_for(lambda: self._acking == 0, timeout=self.patience)
+            self._quiet.wait_for(lambda: self._acking == 0,
+                                 timeout=self.patience if timeout is None else timeout)
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,7 @@ def run(args: argparse.Namespace) -> int:
         raise messages.slack_unreachable(str(getattr(exc, "reason", exc))) from None
 
     _announce_updates(book, app, settings)
+    book.give_way_to(app.ack_first.wait_turn)
     book.start()
     book.reload_on_sighup()
     if socket_mode:
