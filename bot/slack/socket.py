@@ -21,6 +21,7 @@ from slack_bolt import App
 from slack_bolt.adapter.socket_mode.builtin import SocketModeHandler as BoltSocketModeHandler
 from slack_sdk.socket_mode.builtin import SocketModeClient
 from slack_sdk.socket_mode.builtin.connection import Connection
+from slack_sdk.socket_mode.request import SocketModeRequest
 
 PING_INTERVAL = 10  # seconds, as Bolt's handler uses
 
@@ -61,3 +62,10 @@ class SocketModeHandler(BoltSocketModeHandler):
         # Bolt's handle() takes the SocketModeClient it was built for; slack_sdk types the listener
         # list for any BaseSocketModeClient, and only ever calls it with this client.
         self.client.socket_mode_request_listeners.append(self.handle)  # type: ignore[arg-type]
+
+    def handle(self, client: SocketModeClient, req: SocketModeRequest) -> None:  # type: ignore[override]
+        """Bolt's own, counted as an ack in flight (answers and a reload's reading wait for it,
+        as they do for an HTTP request: bot.slack.app.AckFirst)."""
+        acking = getattr(getattr(self.app, "ack_first", None), "acking", contextlib.nullcontext)
+        with acking():
+            super().handle(client, req)
