@@ -98,8 +98,7 @@ class Token:
 def normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = text.replace("p/e", "pe").replace("P/E", "PE").replace("tl;dr", "tldr")
-    if "-" in text:
-        text = _NUMBERED.sub(r"\1\2", text)
+    text = _NUMBERED.sub(r"\1\2", text)
     return _APOSTROPHE.sub(r"\1\2", _POSSESSIVE.sub(r"\1 's", text))
 
 

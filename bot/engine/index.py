@@ -81,7 +81,7 @@ def proper_nouns(thesis: Thesis, dictionary: AbstractSet[str] = frozenset()
     return found, coined
 
 
-def coined_words(thesis: Thesis, english: AbstractSet[str]) -> set[str]:
+def coined_words(thesis: Thesis, dictionary: AbstractSet[str]) -> set[str]:
     """Stems of the words a thesis uses that are not English at all, capitalised or not:
     drug, product and people's names (orforglipron, Glyvera, Qwen) and trade terms
     (autoinjector). Like a proper noun, such a word in a question ties it to the thesis."""
@@ -90,7 +90,7 @@ def coined_words(thesis: Thesis, english: AbstractSet[str]) -> set[str]:
                                                              getattr(p, "summary", None) or "")]
     texts += [f.subject for f in thesis.figures]
     typed = {word.lower() for text in texts for word in _LONG_WORD.findall(text)}
-    return {key for word in typed - english for key in term_key(word)}
+    return {key for word in typed - dictionary for key in term_key(word)}
 
 
 def acronyms(thesis: Thesis) -> set[str]:
