@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -75,3 +77,14 @@ def two_theses(knowledge_copy: Path) -> Path:
     """knowledge/ plus a small second thesis (Tencent), so questions must name a company."""
     (knowledge_copy / "tcehy.yaml").write_text(SECOND_THESIS, encoding="utf-8")
     return knowledge_copy
+
+
+def eventually(check: Callable[[], bool], timeout: float = 5.0) -> bool:
+    """Wait for something that should happen (a log line after a reply, a reload), polling
+    briefly; False if it has not happened within `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.005)
+    return True

@@ -6,7 +6,6 @@ import logging
 import os
 import shutil
 import signal
-import time
 import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -14,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.book import Book
-from tests.conftest import INTENTS, SECOND_THESIS
+from tests.conftest import INTENTS, SECOND_THESIS, eventually
 
 QUESTION = "how much buyback authorization is left?"
 
@@ -41,12 +40,7 @@ def bump(path: Path) -> None:
 
 
 def wait_for(check: Callable[[], bool], timeout: float = 30.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.02)
-    return True
+    return eventually(check, timeout)  # a reload builds in a child process
 
 
 @pytest.fixture

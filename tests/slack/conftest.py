@@ -8,10 +8,11 @@ import datetime as dt
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import uvicorn
@@ -75,13 +76,11 @@ def free_socket() -> socket.socket:
 
 
 @contextmanager
-def serving(settings: Settings, engine: Engine, fake: FakeSlack,
-            today: dt.date = TODAY) -> Iterator[Served]:
-    """The app under uvicorn in a thread, on a free loopback port."""
-    app = create_app(settings, engine, today=lambda: today)
-    server = uvicorn.Server(uvicorn.Config(SlackHttp(app, health=app.health),  # type: ignore
-                                           log_config=None, access_log=False,
-                                           lifespan="on", log_level="warning"))
+def on_loopback(asgi: Any, **config: Any) -> Iterator[str]:
+    """An ASGI app under uvicorn in a thread, on a free loopback port: its URL. `config` goes
+    to uvicorn (`http=` the protocol class)."""
+    server = uvicorn.Server(uvicorn.Config(asgi, log_config=None, access_log=False,
+                                           lifespan="on", log_level="warning", **config))
     sock = free_socket()
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
@@ -90,13 +89,21 @@ def serving(settings: Settings, engine: Engine, fake: FakeSlack,
         time.sleep(0.01)
     assert server.started, "uvicorn did not start"
     host, port = sock.getsockname()[:2]
-    url = f"http://{host}:{port}"
     try:
-        yield Served(url, fake, SlackSender(url), settings.database_url)
+        yield f"http://{host}:{port}"
     finally:
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()
+
+
+@contextmanager
+def serving(settings: Settings, engine: Engine, fake: FakeSlack,
+            today: dt.date = TODAY) -> Iterator[Served]:
+    """The app under uvicorn in a thread, on a free loopback port."""
+    app = create_app(settings, engine, today=lambda: today)
+    with on_loopback(SlackHttp(app, health=app.health)) as url:  # type: ignore[attr-defined]
+        yield Served(url, fake, SlackSender(url), settings.database_url)
 
 
 @pytest.fixture(scope="session")
@@ -123,16 +130,6 @@ def served(session_served: Served) -> Served:
 @pytest.fixture
 def fake(served: Served) -> FakeSlack:
     return served.fake
-
-
-def eventually(check: Callable[[], bool], timeout: float = 5.0) -> bool:
-    """Wait for something that should happen (a log line after a reply), polling briefly."""
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.005)
-    return True
 
 
 SENTINEL_DM = "D0SENTINEL"

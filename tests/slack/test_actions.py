@@ -8,8 +8,9 @@ from typing import Any
 from bot import messages
 from bot.render.blocks import CardRef
 from bot.render.limits import encode_value
+from tests.conftest import eventually
 from tests.slack.block_rules import displayed, message_problems
-from tests.slack.conftest import Served, calls_after_sentinel, eventually
+from tests.slack.conftest import Served, calls_after_sentinel
 from tests.slack.signed import CHANNEL, USER
 
 

@@ -15,8 +15,9 @@ import pytest
 from bot import messages
 from bot.engine import Engine
 from bot.settings import Settings
+from tests.conftest import eventually
 from tests.fake_slack import FakeSlack
-from tests.slack.conftest import Served, eventually, free_socket, serving
+from tests.slack.conftest import Served, free_socket, serving
 from tests.slack.signed import SECRET, direct_message, event_body, mention, signed_headers
 
 PG_ENV = "THESIS_TEST_DATABASE_URL"

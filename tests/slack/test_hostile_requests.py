@@ -10,20 +10,18 @@ import os
 import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-import uvicorn
 
 from bot.engine import Engine
 from bot.slack.app import create_app
 from bot.slack.http import SlackHttp, guarded_protocol
 from tests.fake_slack import FakeSlack
-from tests.slack.conftest import TODAY, free_socket, make_settings
+from tests.slack.conftest import TODAY, free_socket, make_settings, on_loopback
 from tests.slack.signed import SECRET, SlackSender, command_body, signed_headers
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -64,23 +62,8 @@ def _served(engine: Engine, fake: FakeSlack, database: Path, *, header_timeout: 
     if patience is not None:
         app.ack_first.patience = patience  # type: ignore[attr-defined]
     http = SlackHttp(app, signing_secret=SECRET, body_timeout=body_timeout)
-    server = uvicorn.Server(uvicorn.Config(http, log_config=None, access_log=False,
-                                           http=guarded_protocol(header_timeout),
-                                           lifespan="on", log_level="warning"))
-    sock = free_socket()
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert server.started
-    host, port = sock.getsockname()[:2]
-    try:
-        yield f"http://{host}:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
+    with on_loopback(http, http=guarded_protocol(header_timeout)) as url:
+        yield url
 
 
 @pytest.fixture

@@ -8,7 +8,8 @@ import time
 
 import pytest
 
-from tests.slack.conftest import Served, calls_after_sentinel, eventually
+from tests.conftest import eventually
+from tests.slack.conftest import Served, calls_after_sentinel
 from tests.slack.signed import command_body, event_body, mention, signed_headers
 
 FORM = "application/x-www-form-urlencoded"

@@ -7,7 +7,8 @@ import datetime as dt
 
 from bot.questions import Questions
 from bot.store import open_store
-from tests.slack.conftest import Served, eventually
+from tests.conftest import eventually
+from tests.slack.conftest import Served
 from tests.slack.signed import direct_message
 from tests.slack.test_actions import press
 
