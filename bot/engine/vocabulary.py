@@ -209,7 +209,9 @@ class BagIndex:
 
     def __init__(self, common: set[str]) -> None:
         self._common = common
-        self._targets: dict[Key, set[str]] = defaultdict(set)
+        # Targets in the order added, words in the question's order: scores then add up in
+        # the same order on every run (a set's order changes with each process's hash seed).
+        self._targets: dict[Key, dict[str, None]] = defaultdict(dict)
         self._by_word: dict[str, list[Key]] = defaultdict(list)
         self.phrases: PhraseTable[Key] = PhraseTable()
 
@@ -220,7 +222,7 @@ class BagIndex:
             self._by_word[key[0]].append(key)
             if len(key) > 1:
                 self.phrases.add(key, key)
-        self._targets[key].add(target)
+        self._targets[key][target] = None
 
     def _weight(self, key: Key, target: str,
                 informative: Callable[[str, str], float] | None) -> float:
@@ -231,7 +233,7 @@ class BagIndex:
               informative: Callable[[str, str], float] | None = None) -> dict[str, float]:
         """target -> its best term's weight, plus a little for each further term.
         `informative(word, target)` weighs a word for one target (1.0 by default)."""
-        present = set(stems)
+        present = dict.fromkeys(stems)
         best: dict[str, float] = {}
         extra: dict[str, float] = defaultdict(float)
         for word in present:

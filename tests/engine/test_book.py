@@ -182,3 +182,28 @@ def test_everyday_questions_sharing_a_word_with_the_book_are_not_answered_from_i
     shutil.copytree(BOOK, tmp_path / "book")
     (tmp_path / "book" / "pncr.yaml").write_text(LENDER, encoding="utf-8")
     assert Engine.from_dirs(tmp_path / "book", INTENTS).answer(question).card == "unknown"
+
+
+_ANSWERS = """
+from bot.engine import Engine
+from tests.conftest import INTENTS
+from tests.eval.evaluate import BOOK
+engine = Engine.from_dirs(BOOK, INTENTS)
+for question in {questions!r}:
+    a = engine.answer(question)
+    print(a.card, a.ticker, a.point, a.figure, a.confidence, [x.point for x in a.alternatives])
+"""
+
+
+def test_the_same_question_gets_the_same_card_in_every_process() -> None:
+    """Python orders a set of words differently in each process (its hash seed): a figure
+    chosen among equals, or a score summed, must not depend on that order."""
+    questions = ["how much of the market do bytedance / huawei / tencent have?",
+                 "could ByteDance's Doubao overtake Qwen", "IRA hit to glyvera at LMRA",
+                 "teh competiton pic for alibaba cloud — bytedance huawei tencent etc",
+                 "what did glyvera do in net sales last year"]
+    outputs = {subprocess.run(
+        [sys.executable, "-c", _ANSWERS.format(questions=questions)], cwd=ROOT, check=True,
+        capture_output=True, text=True, env={"PYTHONHASHSEED": str(seed), "PATH": ""}).stdout
+        for seed in range(6)}
+    assert len(outputs) == 1, outputs
