@@ -144,12 +144,116 @@ def value_key(value: float) -> str:
     return f"{value:.6g}"
 
 
-class BookIndex:
-    """Every point of the book, ready to be scored against a question."""
+@dataclass(frozen=True, slots=True)
+class ThesisText:
+    """What one thesis adds to the book's index, worked out from that thesis alone. It is
+    kept with the engine, so a reload works out again only the theses that changed and then
+    merges (`BookIndex`): the words of a 1,000-thesis book take seconds to read, a merge a
+    fraction of that. Compact: each point's words are indices into the thesis's own list."""
 
-    def __init__(self, theses: Iterable[Thesis], ignore: dict[str, set[str]],
-                 common: set[str], english: frozenset[str] = frozenset(),
-                 shorthand: Mapping[str, str] | None = None) -> None:
+    ticker: str
+    points: tuple[tuple[str, str], ...]  # (point id, section), in reading order
+    figure_points: tuple[tuple[str, int], ...]  # (figure id, point), each point citing it
+    terms: tuple[tuple[Key, int], ...]  # (hand-written term, point)
+    vocabulary: tuple[str, ...]  # every stem of its points' text
+    documents: tuple[tuple[array[int], array[float]], ...]  # per point: stems and frequencies
+    words: frozenset[str]  # every form of every word, for the speller
+    names: frozenset[str]
+    anchors: frozenset[str]
+    acronyms: frozenset[str]
+    values: tuple[tuple[str, str], ...]  # (value key, figure id)
+    plain: frozenset[str]  # stems its text uses as everyday English words
+    spread: dict[str, float]
+    subject_words: frozenset[str]
+
+
+def stop_words(common: AbstractSet[str]) -> set[str]:
+    """The ordinary words that carry no topic at all, left out of the text index: an ordinary
+    word like "market" or "revenue" still tells points apart, by its IDF."""
+    return set(common) & {stem(w) for w in frequent_words()} if common else set()
+
+
+def thesis_text(thesis: Thesis, skip: AbstractSet[str], stop: AbstractSet[str],
+                shorthand: Mapping[str, str] | None = None,
+                english: AbstractSet[str] = frozenset()) -> ThesisText:
+    """Read one thesis for the index. `skip`: its own names (naming a thesis is not evidence
+    for any of its points); `stop`: see stop_words; `english`: real words, told apart from
+    names no dictionary has (only when given: the dictionary takes a moment to read)."""
+    dictionary = dictionary_words() if english else frozenset()
+    known = [*meanings(shorthand or {}), *meanings(thesis.glossary)]
+    nouns, coined_nouns = proper_nouns(thesis, dictionary)
+    coined = coined_words(thesis, dictionary)
+    spoken: set[str] = set()
+    plain: set[str] = set()
+    points: list[tuple[str, str]] = []
+    figure_points: list[tuple[str, int]] = []
+    terms: list[tuple[Key, int]] = []
+    stems: dict[str, int] = {}
+    documents: list[dict[str, float]] = []
+    for order, (section, point) in enumerate(thesis.points()):
+        points.append((point.id, section))
+        figure_points += [(fid, order) for fid in point.figures]
+        slug = point.id.replace("-", " ")  # the analyst's own short name for it
+        texts = [point.title, slug, *point.keywords,
+                 *(w for w in term_key(f"{point.title} {slug}") if not w.isdigit())]
+        for fid in point.figures:
+            if (cited := thesis.figure(fid)) is not None:
+                texts += [cited.subject, cited.measure, *cited.keywords]
+        for text in texts:
+            spoken.update(term_words(text))
+            key = tuple(w for w in term_key(text) if w not in skip)
+            if key:
+                terms.append((key, order))
+        figures = [f for fid in point.figures if (f := thesis.figure(fid)) is not None]
+        counts: dict[str, float] = defaultdict(float)
+        for name, field_texts in _point_fields(thesis, point, figures, known).items():
+            for text in field_texts:
+                spoken.update(term_words(text))
+                for word in words(text):
+                    stemmed = stem(word)
+                    if stemmed not in stop and stemmed not in skip and _wordlike(stemmed):
+                        counts[stemmed] += _FIELD_WEIGHT[name]
+                        stems.setdefault(stemmed, len(stems))
+                        if word in english:
+                            plain.add(stemmed)
+        documents.append(counts)
+    spread, subject_words = _spread(documents)
+    return ThesisText(
+        thesis.ticker, tuple(points), tuple(figure_points), tuple(terms), tuple(stems),
+        tuple((array("I", [stems[w] for w in counts]), array("f", counts.values()))
+              for counts in documents),
+        frozenset(spoken), frozenset((nouns | coined) - skip),
+        frozenset((coined | coined_nouns) - skip), frozenset(acronyms(thesis)),
+        tuple((value_key(f.magnitude), f.id) for f in thesis.figures), frozenset(plain),
+        spread, frozenset(subject_words))
+
+
+def _spread(documents: Sequence[dict[str, float]]) -> tuple[dict[str, float], set[str]]:
+    """How much a word tells apart the points of its own thesis: "cloud" in most of BABA's
+    points tells little there, "bytedance" in one tells a lot (only words below 1.0, those in
+    several points, are kept); and the words of half its points or more, its subject."""
+    n = len(documents)
+    frequency: dict[str, int] = defaultdict(int)
+    for document in documents:
+        for word in document:
+            frequency[word] += 1
+    single = math.log(1 + (n - 0.5) / 1.5)
+    spread = {}
+    subject: set[str] = set()
+    for word, df in frequency.items():
+        if df > 1:
+            idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+            spread[word] = max(th.WIDESPREAD_WORD, idf / single)
+        if df * 2 >= n >= 4:
+            subject.add(word)
+    return spread, subject
+
+
+class BookIndex:
+    """Every point of the book, ready to be scored against a question: the theses' texts
+    (`ThesisText`) merged, with IDF over the whole book."""
+
+    def __init__(self, texts: Iterable[ThesisText], common: set[str]) -> None:
         self.targets: list[Target] = []
         self.terms = BagIndex(common)
         self.words: set[str] = set()  # every form of every indexed word, for the speller
@@ -159,54 +263,39 @@ class BookIndex:
         self.values: dict[str, list[tuple[str, str]]] = defaultdict(list)  # value -> figures
         self.figure_targets: dict[tuple[str, str], list[int]] = defaultdict(list)
         self._common = common
-        # The text index leaves out only the ordinary words that carry no topic at all: an
-        # ordinary word like "market" or "revenue" still tells points apart, by its IDF.
-        self._stop = common & {stem(w) for w in frequent_words()} if common else set()
-        self._english = english
-        desk = meanings(shorthand or {})
-        dictionary = dictionary_words() if english else frozenset()
+        self._stop = stop_words(common)
         self.plainness: dict[str, float] = {}  # stem -> weight of an everyday English word
         self.spread: dict[str, dict[str, float]] = {}  # ticker -> word -> weight below 1.0
         self.subject_words: set[str] = set()  # in half a thesis's points: "cloud", "ai"
         # Postings gather raw term frequencies thesis by thesis; BM25 weights follow once the
-        # whole book's lengths and frequencies are known, so no thesis's texts are kept.
+        # whole book's lengths and frequencies are known.
         postings: dict[str, tuple[array[int], array[float]]] = {}
         lengths = array("f")
-        for thesis in theses:
-            documents: list[dict[str, float]] = []
-            known = [*desk, *meanings(thesis.glossary)]
-            skip = ignore.get(thesis.ticker, set())
-            nouns, coined_nouns = proper_nouns(thesis, dictionary)
-            coined = coined_words(thesis, dictionary)
-            self.anchors |= (coined | coined_nouns) - skip
-            for noun in (nouns | coined) - skip:
-                self.names[noun].add(thesis.ticker)
-            self.acronyms |= acronyms(thesis)
-            for figure in thesis.figures:
-                key = value_key(figure.magnitude)
-                self.values[key].append((thesis.ticker, figure.id))
-            for order, (section, point) in enumerate(thesis.points()):
-                target = len(self.targets)
-                self.targets.append(Target(thesis.ticker, point.id, section, order))
-                for fid in point.figures:
-                    self.figure_targets[(thesis.ticker, fid)].append(target)
-                slug = point.id.replace("-", " ")  # the analyst's own short name for it
-                terms = [point.title, slug, *point.keywords,
-                         *(w for w in term_key(f"{point.title} {slug}") if not w.isdigit())]
-                for fid in point.figures:
-                    if (cited := thesis.figure(fid)) is not None:
-                        terms += [cited.subject, cited.measure, *cited.keywords]
-                for text in terms:
-                    self._add_term(text, target, skip)
-                figures = [f for fid in point.figures if (f := thesis.figure(fid)) is not None]
-                document = self._document(_point_fields(thesis, point, figures, known), skip)
-                documents.append(document)
-                lengths.append(sum(document.values()))
-                for word, tf in document.items():
-                    found = postings.setdefault(word, (array("I"), array("f")))
-                    found[0].append(target)
+        for text in texts:
+            ticker, first = text.ticker, len(self.targets)
+            self.targets += [Target(ticker, point, section, order)
+                             for order, (point, section) in enumerate(text.points)]
+            for fid, order in text.figure_points:
+                self.figure_targets[(ticker, fid)].append(first + order)
+            for key, order in text.terms:
+                self.terms.add(key, str(first + order))
+            self.words |= text.words
+            for noun in text.names:
+                self.names[noun].add(ticker)
+            self.anchors |= text.anchors
+            self.acronyms |= text.acronyms
+            for value, fid in text.values:
+                self.values[value].append((ticker, fid))
+            self.plainness.update(dict.fromkeys(text.plain, th.EVERYDAY_WORD))
+            self.spread[ticker] = text.spread
+            self.subject_words |= text.subject_words
+            vocabulary = text.vocabulary
+            for order, (stems, tfs) in enumerate(text.documents):
+                lengths.append(sum(tfs))
+                for index, tf in zip(stems, tfs, strict=True):
+                    found = postings.setdefault(vocabulary[index], (array("I"), array("f")))
+                    found[0].append(first + order)
                     found[1].append(tf)
-            self._index_spread(thesis.ticker, documents)
         self._weigh(postings, lengths)
         self.phrases: PhraseTable[Key] = self.terms.phrases
 
@@ -214,46 +303,8 @@ class BookIndex:
         """Its containers, inner ones first (see Engine.parts)."""
         return [*vars(self.terms).values(), *vars(self).values()]
 
-    def _add_term(self, text: str, target: int, skip: set[str]) -> None:
-        self.words.update(term_words(text))
-        key = tuple(w for w in term_key(text) if w not in skip)
-        if key:
-            self.terms.add(key, str(target))
-
-    def _document(self, fields: dict[str, list[str]], skip: set[str]) -> dict[str, float]:
-        counts: dict[str, float] = defaultdict(float)
-        for name, texts in fields.items():
-            for text in texts:
-                self.words.update(term_words(text))
-                for word in words(text):
-                    stemmed = stem(word)
-                    if stemmed not in self._stop and stemmed not in skip and _wordlike(stemmed):
-                        counts[stemmed] += _FIELD_WEIGHT[name]
-                        if word in self._english:
-                            self.plainness[stemmed] = th.EVERYDAY_WORD
-        return counts
-
     def _informative(self, word: str, target: str) -> float:
         return self.spread[self.targets[int(target)].ticker].get(word, 1.0)
-
-    def _index_spread(self, ticker: str, documents: Sequence[dict[str, float]]) -> None:
-        """How much a word tells apart the points of its own thesis: "cloud" in most of
-        BABA's points tells little there, "bytedance" in one tells a lot. Stored only for
-        words below 1.0 (those in several points of a thesis)."""
-        n = len(documents)
-        frequency: dict[str, int] = defaultdict(int)
-        for document in documents:
-            for word in document:
-                frequency[word] += 1
-        single = math.log(1 + (n - 0.5) / 1.5)
-        spread = {}
-        for word, df in frequency.items():
-            if df > 1:
-                idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
-                spread[word] = max(th.WIDESPREAD_WORD, idf / single)
-            if df * 2 >= n >= 4:
-                self.subject_words.add(word)
-        self.spread[ticker] = spread
 
     def _weigh(self, postings: dict[str, tuple[array[int], array[float]]],
                lengths: array[float]) -> None:

@@ -37,7 +37,7 @@ from bot.engine.answer import (
 from bot.engine.classify import Intents, classify, intent_table
 from bot.engine.clean import clean_text
 from bot.engine.english import english_words
-from bot.engine.index import BookIndex, Evidence, Target
+from bot.engine.index import BookIndex, Evidence, Target, ThesisText, stop_words, thesis_text
 from bot.engine.reading import Reading, read
 from bot.engine.resolve import Names
 from bot.engine.retrieve import ThesisIndex
@@ -103,10 +103,12 @@ class _Findings:
 class Engine:
     """Answers questions about the loaded theses. Build once, call `answer` many times."""
 
-    def __init__(self, knowledge: Knowledge) -> None:
+    def __init__(self, knowledge: Knowledge, previous: Engine | None = None) -> None:
+        """`previous`: an engine over an earlier version of the book, whose work on each
+        thesis left unchanged (the same object, with the same vocabulary) is taken over."""
         self.theses: Mapping[str, Thesis] = dict(knowledge.theses)
         self.problems = list(knowledge.problems)
-        vocabulary = knowledge.vocabulary
+        vocabulary = self._vocabulary = knowledge.vocabulary
         common_words = vocabulary.words() if vocabulary else []
         self._common = {w for text in common_words for w in term_key(text)}
         self._abbreviations = {short: term_key(long) for short, long in
@@ -124,21 +126,36 @@ class Engine:
         self._unspaced = re.compile("|".join(map(re.escape, unspaced))) if unspaced else None
         self._intents = intent_table(knowledge.intents, self._common,
                                      vocabulary.ordinary_phrases if vocabulary else [])
-        self._book = BookIndex(
-            self.theses.values(), {t: Names.name_words(th_) for t, th_ in self.theses.items()},
-            self._common, english_words(), vocabulary.abbreviations if vocabulary else {})
+        if previous is not None and previous._vocabulary is not vocabulary:
+            previous = None  # the words it left out and expanded may differ
+        earlier = previous._texts if previous is not None else {}
+        stop = stop_words(self._common)
+        self._texts: dict[str, ThesisText] = {}
+        for ticker, thesis in self.theses.items():
+            text = earlier.get(ticker)
+            if text is None or previous is None or previous.theses.get(ticker) is not thesis:
+                text = thesis_text(thesis, Names.name_words(thesis), stop,
+                                   vocabulary.abbreviations if vocabulary else {},
+                                   english_words())
+            self._texts[ticker] = text
+        self._book = BookIndex(self._texts.values(), self._common)
         self._names = Names(self.theses.values(), self._common, self._intents,
                             self._book.acronyms)
         self._indexes: Mapping[str, ThesisIndex] = {
-            ticker: ThesisIndex(thesis, self._names.single_words(ticker), self._common)
-            for ticker, thesis in self.theses.items()
-        }
+            ticker: self._thesis_index(thesis, previous) for ticker, thesis in self.theses.items()}
         self.speller = Speller(english=english_words())
         self.speller.add(w for text in common_words for w in term_words(text))
         for spec in knowledge.intents.values():
             self.speller.add(w for text in [*spec.terms, *spec.hints] for w in term_words(text))
         self.speller.add(self._names.words)
         self.speller.add(self._book.words)
+
+    def _thesis_index(self, thesis: Thesis, previous: Engine | None) -> ThesisIndex:
+        ignore = self._names.single_words(thesis.ticker)
+        done = previous.indexes.get(thesis.ticker) if previous is not None else None
+        if done is not None and done.thesis is thesis and done.ignore == ignore:
+            return done
+        return ThesisIndex(thesis, ignore, self._common)
 
     @property
     def indexes(self) -> Mapping[str, ThesisIndex]:
@@ -149,14 +166,15 @@ class Engine:
         engine is millions of objects: bot/book.py hands one over from the process that built
         it, and frees an old one, a part at a time, so that no single step of C code holds the
         GIL long enough to delay the threads answering Slack."""
-        return [*self._indexes.values(), *self._book.parts(), self._names, self.speller,
-                self._intents]
+        return [*self._indexes.values(), *self._texts.values(), *self._book.parts(),
+                self._names, self.speller, self._intents]
 
     def with_indexes(self, indexes: Mapping[str, ThesisIndex]) -> Engine:
         """This engine over another store of per-thesis indexes (the on-disk cache's, which
         loads a thesis only when a question needs it)."""
         engine = copy.copy(self)
         engine._indexes = indexes
+        engine._texts = {}  # kept only to rebuild from
         engine.theses = _Theses(indexes)
         return engine
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import defaultdict
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 
@@ -46,6 +47,9 @@ class Names:
             for name in thesis.other_companies:
                 self._others.add(term_key(name), name, gaps=False)
         self._script.sort(key=lambda pair: -len(pair[0]))
+        self._single_of: dict[str, set[str]] = defaultdict(set)
+        for word, ticker in self._single.items():
+            self._single_of[ticker].add(word)
 
     @staticmethod
     def name_words(thesis: Thesis) -> set[str]:
@@ -54,7 +58,7 @@ class Names:
         return {key[0] for alias in thesis.names() if len(key := term_key(alias)) == 1}
 
     def single_words(self, ticker: str) -> set[str]:
-        return {word for word, owner in self._single.items() if owner == ticker}
+        return set(self._single_of.get(ticker, ()))
 
     def resolve(self, text: str, reading: Reading) -> tuple[list[str], set[int]]:
         """Tickers the question names, in order, and the positions of the words naming them."""

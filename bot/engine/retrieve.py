@@ -17,6 +17,7 @@ class ThesisIndex:
 
     def __init__(self, thesis: Thesis, ignore: set[str], common: set[str]) -> None:
         self.thesis = thesis
+        self.ignore = ignore
         self.figures = BagIndex(common)
         self.figure_points: dict[str, list[str]] = {}
         for _, point in thesis.points():
