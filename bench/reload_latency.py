@@ -4,10 +4,15 @@ during the swap.
 `thesis serve --http` (uvicorn, as in the Procfile) over N generated theses plus the fixture
 BABA; the fake Slack Web API and this load generator in their own processes (see
 slack_latency.py). First bursts of concurrent signed /thesis requests with no reload (the
-baseline), then the same bursts back to back while the server rebuilds its book after SIGHUP,
-until /healthz reports the new edition. A sampler reads the server's RSS every 20 ms.
+baseline), then the same bursts back to back while the server rebuilds its book after an edit
+and SIGHUP, until /healthz reports the new edition. A sampler reads the server's RSS every
+20 ms.
+
+The edit (`--edit`): a figure of one thesis (an analyst's edit, rebuilt in place from the
+other theses' work), or the vocabulary (every thesis read again, in a child process).
 
 Usage: .venv/bin/python bench/reload_latency.py [--theses 1000] [--requests 50] [--reloads 3]
+       [--edit thesis|vocabulary]
 """
 
 from __future__ import annotations
@@ -80,6 +85,17 @@ def edition(sender: SlackSender) -> int:
     return json.loads(sender.request("GET", "/healthz").body)["edition"]
 
 
+def edit(path: Path, n: int) -> None:
+    """A change a reload must pick up: one figure's value, or one more synonym group."""
+    text = path.read_text(encoding="utf-8")
+    if path.name == "baba.yaml":
+        text = text.replace("value: 19.1" if n == 0 else f"value: {19.1 + n - 1:.1f}",
+                            f"value: {19.1 + n:.1f}", 1)
+    else:
+        text = text.replace("synonyms:\n", f"synonyms:\n  - [benchword{n}, benchterm{n}]\n", 1)
+    path.write_text(text, encoding="utf-8")
+
+
 def summary(label: str, acks: list[float], answers: list[float], failures: int) -> str:
     ms = 1000
     return (f"{label:<17} n={len(acks):4d} failed={failures}  "
@@ -95,6 +111,7 @@ def main() -> int:
     parser.add_argument("--reloads", type=int, default=3)
     parser.add_argument("--baseline", type=int, default=8, help="bursts with no reload")
     parser.add_argument("--log", default=os.devnull, help="write the server's log here")
+    parser.add_argument("--edit", choices=("thesis", "vocabulary"), default="thesis")
     args = parser.parse_args()
     ours, theirs = mp.Pipe()
     fake = mp.get_context("spawn").Process(target=run_fake, args=(theirs,), daemon=True)
@@ -110,7 +127,10 @@ def main() -> int:
         knowledge = Path(folder) / "knowledge"
         write_theses(knowledge, args.theses)
         shutil.copy(ROOT / "tests" / "fixtures" / "knowledge" / "baba.yaml", knowledge)
+        intents = Path(shutil.copytree(ROOT / "bot" / "intents", Path(folder) / "intents"))
         os.environ["THESIS_KNOWLEDGE_DIR"] = str(knowledge)
+        os.environ["THESIS_INTENTS_DIR"] = str(intents)
+        edited = knowledge / "baba.yaml" if args.edit == "thesis" else intents / "vocabulary.yaml"
         started = time.monotonic()
         server, port = start_server(fake_url, Path(folder) / "bench.db", args.log)
         startup = time.monotonic() - started
@@ -134,6 +154,7 @@ def main() -> int:
             for n in range(args.reloads):
                 before = edition(sender)
                 steady = rss_mb(server.pid)
+                edit(edited, n)
                 began = time.monotonic()
                 os.kill(server.pid, signal.SIGHUP)
                 k = 0
@@ -153,7 +174,8 @@ def main() -> int:
             ours.send("stop")
             fake.join(timeout=5)
     print(f"thesis serve --http with {args.theses + 1} theses (started in {startup:.1f} s), "
-          f"bursts of {args.requests} concurrent signed /thesis, {os.cpu_count()} CPUs")
+          f"bursts of {args.requests} concurrent signed /thesis, {os.cpu_count()} CPUs; "
+          f"each reload after an edit of {edited.name}")
     print(summary("no reload", *base))
     print(summary("while reloading", *during))
     print("reload (SIGHUP to new edition on /healthz): "

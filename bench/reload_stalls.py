@@ -1,14 +1,18 @@
 """How long a reload keeps the serving process's other threads waiting: a thread that asks to
 sleep 1 ms, over and over, records how late it wakes while a 1,000-thesis book reloads (built
-in its child process, read back here, swapped, and the old one freed). A late wake-up is the
-delay every request thread would see at that moment: the GIL held, or a collection running.
+after an edit (`--edit`: one thesis's figure, rebuilt in place from the other theses' work; or
+the vocabulary, every thesis read again in a child process, read back here), swapped, and the
+old one freed. A late wake-up is the delay every request thread would see at that moment: the
+GIL held, or a collection running.
 
 Usage: .venv/bin/python bench/reload_stalls.py [--theses 1000] [--reloads 3]
+       [--edit thesis|vocabulary]
 """
 
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import tempfile
 import threading
@@ -18,6 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.reload_latency import edit  # noqa: E402
 from bench.synthetic import write_theses  # noqa: E402
 from bot.book import Book  # noqa: E402
 
@@ -26,10 +31,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--theses", type=int, default=1000)
     parser.add_argument("--reloads", type=int, default=3)
+    parser.add_argument("--edit", choices=("thesis", "vocabulary"), default="thesis")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        write_theses(Path(folder), args.theses)
-        book = Book(Path(folder), ROOT / "bot" / "intents")
+        knowledge = Path(folder) / "knowledge"
+        write_theses(knowledge, args.theses)
+        shutil.copy(ROOT / "tests" / "fixtures" / "knowledge" / "baba.yaml", knowledge)
+        intents = Path(shutil.copytree(ROOT / "bot" / "intents", Path(folder) / "intents"))
+        edited = knowledge / "baba.yaml" if args.edit == "thesis" else intents / "vocabulary.yaml"
+        book = Book(knowledge, intents)
         late: list[float] = []
         stop = threading.Event()
 
@@ -42,6 +52,7 @@ def main() -> int:
         thread = threading.Thread(target=ticker, daemon=True)
         thread.start()
         for n in range(args.reloads):
+            edit(edited, n)
             late.clear()
             started = time.perf_counter()
             book.reload("bench")
@@ -51,7 +62,7 @@ def main() -> int:
             book.free_retired(older_than=0)  # what the watcher does 2 s after the swap
             time.sleep(0.05)  # the ticker's last wake-up
             freed = sorted(late)
-            print(f"reload {n}: {built:.1f} s; late wake-ups while reloading: p99 "
+            print(f"reload {n} ({edited.name}): {built:.2f} s; late wake-ups while reloading: p99 "
                   f"{swapped[int(len(swapped) * 0.99)] * 1000:.1f} ms, worst "
                   f"{swapped[-1] * 1000:.1f} ms; while freeing the old book: worst "
                   f"{(freed[-1] if freed else 0.0) * 1000:.1f} ms")

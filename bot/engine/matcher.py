@@ -19,9 +19,10 @@ import copy
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from bot import messages
 from bot.engine import thresholds as th
@@ -55,6 +56,14 @@ _HORIZON_WORDS = {"near": "near", "short": "near", "medium": "medium", "mid": "m
                   "long": "long"}
 _SECTION_CARDS = ("bull", "bear", "risk", "catalyst")
 _BOOK_INTENTS = ("list", "search")
+T = TypeVar("T")
+
+
+def _paced(items: Iterable[T], pause: Callable[[], None]) -> Iterator[T]:
+    """The items, calling `pause` after each."""
+    for item in items:
+        yield item
+        pause()
 
 
 class _Theses(Mapping[str, Thesis]):
@@ -103,9 +112,12 @@ class _Findings:
 class Engine:
     """Answers questions about the loaded theses. Build once, call `answer` many times."""
 
-    def __init__(self, knowledge: Knowledge, previous: Engine | None = None) -> None:
+    def __init__(self, knowledge: Knowledge, previous: Engine | None = None,
+                 pause: Callable[[], None] = lambda: None) -> None:
         """`previous`: an engine over an earlier version of the book, whose work on each
-        thesis left unchanged (the same object, with the same vocabulary) is taken over."""
+        thesis left unchanged (the same object, with the same vocabulary) is taken over.
+        `pause` is called between theses, so that a build beside a server can give way to
+        its requests (bot/book.py)."""
         self.theses: Mapping[str, Thesis] = dict(knowledge.theses)
         self.problems = list(knowledge.problems)
         vocabulary = self._vocabulary = knowledge.vocabulary
@@ -138,11 +150,13 @@ class Engine:
                                    vocabulary.abbreviations if vocabulary else {},
                                    english_words())
             self._texts[ticker] = text
-        self._book = BookIndex(self._texts.values(), self._common)
-        self._names = Names(self.theses.values(), self._common, self._intents,
+            pause()
+        self._book = BookIndex(_paced(self._texts.values(), pause), self._common)
+        self._names = Names(_paced(self.theses.values(), pause), self._common, self._intents,
                             self._book.acronyms)
         self._indexes: Mapping[str, ThesisIndex] = {
-            ticker: self._thesis_index(thesis, previous) for ticker, thesis in self.theses.items()}
+            thesis.ticker: self._thesis_index(thesis, previous)
+            for thesis in _paced(self.theses.values(), pause)}
         self.speller = Speller(english=english_words())
         self.speller.add(w for text in common_words for w in term_words(text))
         for spec in knowledge.intents.values():

@@ -65,7 +65,8 @@ def yaml_files(folder: Path) -> list[Path]:
     if not folder.is_dir():
         raise KnowledgeDirError(f"{folder} is not a readable folder")
     try:
-        return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml"))
+        return sorted((p for p in folder.iterdir() if p.suffix in (".yaml", ".yml")),
+                      key=lambda p: p.name)  # as Path's own order, without its cost
     except OSError as exc:
         raise KnowledgeDirError(f"{folder} cannot be read ({exc.strerror})") from exc
 
@@ -208,7 +209,9 @@ def load_theses(folder: Path, today: dt.date | None = None, known: Known | None 
         thesis, lines = _read(path, Thesis, knowledge.problems, known)
         if thesis is None:
             continue
-        found = list(check_thesis(thesis, today))
+        # A thesis taken from `known` passed these checks then, and none can fail later: a
+        # date in the past stays in the past.
+        found = list(check_thesis(thesis, today)) if lines is not None else []
         if thesis.ticker in knowledge.theses:
             first = knowledge.files[thesis.ticker][0]
             found.append((("ticker",), f"{thesis.ticker} is already defined by {first}; "
