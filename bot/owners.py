@@ -3,7 +3,8 @@
 `owner_news` is pure: theses, the knowledge problems, the recorded questions and a date in, one
 `OwnerNews` per Slack user named in some thesis's `owners` out. The App Home shows it live; the
 weekly DM (`notify_owners`, from `thesis clock` and `digest run-due`) sends it at most once per
-owner per ISO week (UTC), across any number of processes: each (owner, week) is claimed in
+owner per ISO week of the owner's own time zone (Slack's, from users.info), during the owner's
+working hours (`NOTE_HOURS`), across any number of processes: each (owner, week) is claimed in
 `owner_notes` under a unique key before sending, the digest's ledger (bot/ledger.py).
 
 A claim left by a process that died before sending is taken over after CLAIM_TIMEOUT, and a
@@ -14,9 +15,10 @@ learnt the id of, and an owner would rather miss one week's note than get it twi
 with nothing to hear gets no DM and no claim, so news later in the week still reaches them
 that week.
 
-The clock asks every minute. A long-running process passes an `OwnerMemory`: when the week, the
+The clock asks every minute. A long-running process passes an `OwnerMemory`: when the weeks, the
 day, the book and the newest recorded question are what they were last minute, and every owner
-still without a note had nothing to hear then, nothing more is read.
+still without a note had nothing to hear then, nothing more is read; and an `OwnerZones`, which
+asks Slack for each owner's time zone once a day.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
 from sqlalchemy import Engine, select
@@ -43,6 +46,8 @@ logger = logging.getLogger(__name__)
 METADATA_EVENT = "thesis_owner_note"
 QUESTION_WINDOW = dt.timedelta(days=7)  # the unanswered questions of the past week
 TOP_QUESTIONS = 5  # per owner, the most asked groups
+NOTE_HOURS = range(9, 18)  # a note goes out between 9:00 and 18:00 in the owner's time zone
+ZONE_REFRESH = dt.timedelta(days=1)  # an owner's time zone is asked again after this long
 # A refused note is retried on the next run; an unanswered one never (see above).
 LEDGER = Ledger(owner_notes, ("owner_id", "week"), retry_delay=dt.timedelta(0),
                 retry_unknown=False)
@@ -133,34 +138,52 @@ def owner_news(theses: Iterable[Thesis], problems: Iterable[Problem],
     return news
 
 
-def iso_week(now: dt.datetime) -> str:
-    year, week, _ = now.astimezone(dt.UTC).isocalendar()
+def iso_week(now: dt.datetime, zone: dt.tzinfo = dt.UTC) -> str:
+    year, week, _ = now.astimezone(zone).isocalendar()
     return f"{year}-W{week:02d}"
 
 
 # -- the weekly DM ----------------------------------------------------------------------------
 
 
-def _settled(store: Engine, week: str) -> set[str]:
-    """Owners whose note this week is sent, was sent without an answer (never resent), or is
-    out of attempts."""
+class OwnerZones:
+    """Each owner's time zone as Slack has it (users.info), asked at most once per
+    ZONE_REFRESH; UTC when Slack does not say (the digest's `user_time_zone`)."""
+
+    def __init__(self, client: WebClient) -> None:
+        self._client = client
+        self._known: dict[str, tuple[ZoneInfo, dt.datetime]] = {}
+
+    def __call__(self, owner: str, now: dt.datetime) -> ZoneInfo:
+        known = self._known.get(owner)
+        if known is None or now - known[1] >= ZONE_REFRESH:
+            from bot.digest.subscriptions import user_time_zone
+
+            known = self._known[owner] = (ZoneInfo(user_time_zone(self._client, owner)), now)
+        return known[0]
+
+
+def _settled(store: Engine, weeks: Iterable[str]) -> set[tuple[str, str]]:
+    """(owner, week) whose note is sent, was sent without an answer (never resent), or is out
+    of attempts."""
     n = owner_notes.c
     with store.begin() as conn:
-        rows = conn.execute(select(n.owner_id).where(n.week == week, LEDGER.settled())).all()
-    return {r.owner_id for r in rows}
+        rows = conn.execute(select(n.owner_id, n.week).where(
+            n.week.in_(set(weeks)), LEDGER.settled())).all()
+    return {(r.owner_id, r.week) for r in rows}
 
 
 def send_owner_notes(store: Engine, client: WebClient, news: Iterable[OwnerNews],
-                     now: dt.datetime, settled: set[str] | None = None) -> list[str]:
-    """DM each owner with something to hear who has had no note this ISO week (`settled`: the
-    owners who have, if already read); the owners sent to."""
+                     now: dt.datetime, weeks: Mapping[str, str]) -> list[str]:
+    """DM each owner with something to hear who has had no note in their week (`weeks`: owner
+    → ISO week, in their time zone); the owners sent to."""
     from bot.render.owners import owner_note
 
-    week = iso_week(now)
-    settled = _settled(store, week) if settled is None else settled
+    settled = _settled(store, weeks.values())
     sent: list[str] = []
     for item in news:
-        if item.empty or item.owner in settled:
+        week = weeks.get(item.owner)
+        if item.empty or week is None or (item.owner, week) in settled:
             continue
         try:
             text, blocks = owner_note(item)
@@ -199,14 +222,15 @@ class OwnerMemory:
     """What one process remembers between runs of `notify_owners`: what the last full run was
     judged on, and the owners who then had nothing to hear."""
 
-    week_day: tuple[str, dt.date] | None = None
+    week_day: tuple[frozenset[tuple[str, str]], dt.date] | None = None
     theses: list[Thesis] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     declared: Mapping[str, object] = field(default_factory=dict)
     newest_question: int | None = None
     quiet: frozenset[str] = frozenset()
 
-    def unchanged(self, week_day: tuple[str, dt.date], theses: list[Thesis],
+    def unchanged(self, week_day: tuple[frozenset[tuple[str, str]], dt.date],
+                  theses: list[Thesis],
                   problems: list[Problem], declared: Declared, newest: int | None) -> bool:
         # Lists of the same objects compare by identity, element by element: cheap.
         return (self.week_day == week_day and self.newest_question == newest
@@ -218,34 +242,40 @@ def notify_owners(store: Engine, client: WebClient, theses: Iterable[Thesis],
                   problems: Iterable[Problem], thesis_of_file: Mapping[str, Thesis],
                   now: dt.datetime, stale_after_days: int,
                   questions: Questions | None = None, *, declared: Declared | None = None,
-                  memory: OwnerMemory | None = None) -> list[str]:
-    """Gather this week's news for every owner and send what is due; the owners sent to.
-    `declared`: the Edition's (else the broken files are read now); `memory`: a long-running
-    process's, so a minute in which nothing changed reads two rows, not every question."""
+                  memory: OwnerMemory | None = None, zones: OwnerZones | None = None
+                  ) -> list[str]:
+    """Gather this week's news for every owner in their working hours and send what is due;
+    the owners sent to. `declared`: the Edition's (else the broken files are read now);
+    `memory` and `zones`: a long-running process's, so a minute in which nothing changed reads
+    two rows, not every question, and asks Slack nothing."""
     theses, problems = list(theses), list(problems)
     if declared is None:
         declared = declared_by_broken_files(problems, thesis_of_file)
     owners = {o for t in theses for o in t.owners} | \
         set(broken_edits(problems, thesis_of_file, declared))
-    if not owners:
-        return []
-    week = iso_week(now)
-    settled = _settled(store, week)
-    pending = owners - settled
+    zones = zones or OwnerZones(client)
+    local = {owner: now.astimezone(zones(owner, now)) for owner in sorted(owners)}
+    weeks = {owner: iso_week(at) for owner, at in local.items() if at.hour in NOTE_HOURS}
+    if not weeks:
+        return []  # nobody is at work, or nobody owns anything
+    settled = _settled(store, weeks.values())
+    pending = {owner for owner, week in weeks.items() if (owner, week) not in settled}
     if not pending:
-        return []  # every owner has this week's note
+        return []  # every owner at work has this week's note
     questions = questions or Questions(store)
     today = now.astimezone(dt.UTC).date()
     newest = questions.newest_id()
+    key = (frozenset(weeks.items()), today)
     if memory is not None and pending <= memory.quiet and \
-            memory.unchanged((week, today), theses, problems, declared, newest):
+            memory.unchanged(key, theses, problems, declared, newest):
         return []  # the owners left had nothing to hear, and nothing has changed since
     asked = questions.since(now - QUESTION_WINDOW)
     news = owner_news(theses, problems, thesis_of_file, asked, today, stale_after_days,
                       declared=declared)
-    sent = send_owner_notes(store, client, news.values(), now, settled)
+    sent = send_owner_notes(store, client, [news[o] for o in sorted(pending) if o in news], now,
+                            weeks)
     if memory is not None:
-        memory.week_day, memory.theses, memory.problems = (week, today), theses, problems
+        memory.week_day, memory.theses, memory.problems = key, theses, problems
         memory.declared, memory.newest_question = dict(declared), newest
         memory.quiet = frozenset(o for o in pending if o not in news or news[o].empty)
     return sent

@@ -172,7 +172,7 @@ update_posts = Table(
 )
 
 # The owners' weekly DM ledger: one row per (owner, ISO week), claimed before sending
-# (bot/owners.py). `week` is the ISO week in UTC, "2026-W09".
+# (bot/owners.py). `week` is the ISO week in the owner's time zone, "2026-W09".
 owner_notes = Table(
     "owner_notes",
     metadata,

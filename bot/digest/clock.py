@@ -51,12 +51,12 @@ def make_tick(store: Engine, client: WebClient, book: Book, settings: Settings,
     its own guard (one failing never stops the others), with what the process remembers
     between minutes, so a minute in which nothing changed reads little."""
     from bot.digest.delivery import run_due
-    from bot.owners import OwnerMemory, notify_owners
+    from bot.owners import OwnerMemory, OwnerZones, notify_owners
     from bot.questions import Questions
     from bot.updates import Announcements, announce_updates
 
     questions = questions or Questions(store, settings.question_retention_days)
-    announcements, owners = Announcements(), OwnerMemory()
+    announcements, owners, zones = Announcements(), OwnerMemory(), OwnerZones(client)
 
     def digests(edition: Edition) -> None:
         report = run_due(store, client, list(edition.theses.values()), clock(),
@@ -73,7 +73,7 @@ def make_tick(store: Engine, client: WebClient, book: Book, settings: Settings,
         for owner in notify_owners(store, client, edition.theses.values(), edition.problems,
                                    edition.theses_by_file, clock(), settings.stale_after_days,
                                    questions, declared=edition.declared_owners,
-                                   memory=owners):
+                                   memory=owners, zones=zones):
             logger.info("sent this week's owner note to %s", owner)
 
     def tick() -> None:

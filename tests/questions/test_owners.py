@@ -15,7 +15,7 @@ from sqlalchemy import Engine, select
 
 from bot.book import Book
 from bot.knowledge.loader import load_theses
-from bot.owners import files_of, iso_week, notify_owners, owner_news
+from bot.owners import OwnerZones, files_of, iso_week, notify_owners, owner_news
 from bot.questions import Asked, Questions
 from bot.store import open_store, owner_notes
 from tests.conftest import INTENTS, KNOWLEDGE
@@ -24,10 +24,12 @@ from tests.fake_slack import Call, FakeSlack
 from tests.test_book import edit
 
 ALICE, BOB = "U0ALICE", "U0BOB"
-# Friday 27 Feb 2026 (ISO week 2026-W09): BABA, updated 27 Nov 2025, is 92 days old.
-NOW = dt.datetime(2026, 2, 27, 3, 0, tzinfo=dt.UTC)
-SAME_WEEK = dt.datetime(2026, 3, 1, 22, 0, tzinfo=dt.UTC)  # Sunday, still 2026-W09
-NEXT_WEEK = dt.datetime(2026, 3, 2, 0, 5, tzinfo=dt.UTC)  # Monday, 2026-W10
+# The owners are in New York (the fake Slack's users.info says so), where notes go out from 9:00
+# to 18:00. Friday 27 Feb 2026, 10:00 there (ISO week 2026-W09): BABA, updated 27 Nov 2025, is
+# 92 days old.
+NOW = dt.datetime(2026, 2, 27, 15, 0, tzinfo=dt.UTC)
+SAME_WEEK = dt.datetime(2026, 3, 1, 21, 0, tzinfo=dt.UTC)  # Sunday 16:00, still 2026-W09
+NEXT_WEEK = dt.datetime(2026, 3, 2, 14, 5, tzinfo=dt.UTC)  # Monday 9:05, 2026-W10
 BROKEN_ACME = """\
 ticker: ACME
 company: Acme Power
@@ -220,6 +222,7 @@ def test_clock_process_tells_the_owner_of_a_file_that_does_not_load(
     (folder / "acme.yaml").write_text(BROKEN_ACME.format(owner=ALICE), encoding="utf-8")
     env = process_env(sqlite_url, fake_slack)
     env["THESIS_KNOWLEDGE_DIR"] = str(folder)
+    fake_slack.user_tz[ALICE] = working_hours_now()
     clock = thesis_process(["bot.cli", "clock"], env)
     try:
         dm = fake_slack.wait_until(
@@ -230,6 +233,13 @@ def test_clock_process_tells_the_owner_of_a_file_that_does_not_load(
         clock.wait(timeout=10)
     assert dm is not None and dm.params["channel"] == ALICE
     assert "acme.yaml:" in shown(dm)
+
+
+def working_hours_now() -> tuple[str, int]:
+    """A time zone where it is about noon now (the clock process runs on the wall clock), as
+    users.info gives it."""
+    hours = 12 - dt.datetime.now(dt.UTC).hour  # -11 .. +12; Etc/GMT's sign is reversed
+    return (f"Etc/GMT{-hours:+d}" if hours else "Etc/GMT"), hours * 3600
 
 
 def owner_ledger(store: Engine) -> list[tuple[str, str, int]]:
@@ -282,3 +292,48 @@ def test_a_note_that_cannot_be_rendered_is_logged_as_a_bug_and_sent_once_it_can(
     monkeypatch.setattr(bot.render.owners, "owner_note", real)
     assert run(NOW + dt.timedelta(minutes=1)) == [BOB]
     assert len(owner_dms(fake_slack)) == 1
+
+
+def test_each_owner_hears_in_their_own_working_hours_and_week(
+        database_url: str, fake_slack: FakeSlack, tmp_path: Path) -> None:
+    """Alice works in Tokyo, Bob in New York: one run at a time sends the note to whoever is
+    at work, and each owner's week is their own (Monday 9:00 in Tokyo is still Sunday in New
+    York)."""
+    store = setup_store(database_url)
+    knowledge = load_theses(owned_knowledge(tmp_path, broken=False))
+    client = client_for(fake_slack)
+    fake_slack.set_user_tz(ALICE, "Asia/Tokyo", 9 * 3600)
+    zones = OwnerZones(client)
+
+    def run(now: dt.datetime) -> list[str]:
+        return notify_owners(store, client, knowledge.theses.values(), [], {}, now, 180,
+                             zones=zones)
+
+    friday_night_in_new_york = dt.datetime(2026, 2, 28, 1, 0, tzinfo=dt.UTC)  # Tokyo: Sat 10:00
+    assert run(friday_night_in_new_york) == [ALICE]
+    assert run(NOW + dt.timedelta(hours=1)) == [BOB]  # New York: Friday 11:00, Tokyo: 1:00
+    monday_in_tokyo = dt.datetime(2026, 3, 2, 0, 30, tzinfo=dt.UTC)  # 9:30 there; NY: Sunday
+    assert run(monday_in_tokyo) == [ALICE]
+    assert run(monday_in_tokyo + dt.timedelta(hours=8)) == []  # Tokyo 17:30, New York 3:30
+    assert run(NEXT_WEEK) == [BOB]
+    with store.begin() as conn:
+        notes = conn.execute(select(owner_notes.c.owner_id, owner_notes.c.week)
+                             .order_by(owner_notes.c.week, owner_notes.c.owner_id)).all()
+    assert [tuple(n) for n in notes] == [(ALICE, "2026-W09"), (BOB, "2026-W09"),
+                                         (ALICE, "2026-W10"), (BOB, "2026-W10")]
+    asked = [c.params["user"] for c in fake_slack.calls if c.method == "users.info"]
+    assert sorted(asked) == [ALICE, ALICE, BOB, BOB]  # once a day each, not each run
+
+
+def test_an_owner_whose_time_zone_slack_does_not_give_hears_in_utc_working_hours(
+        sqlite_url: str, fake_slack: FakeSlack, tmp_path: Path) -> None:
+    store = setup_store(sqlite_url)
+    knowledge = load_theses(owned_knowledge(tmp_path, owners=f"[{BOB}]", broken=False))
+    client = client_for(fake_slack)
+    fake_slack.fail("users.info", "user_not_found", times=10)
+
+    def run(now: dt.datetime) -> list[str]:
+        return notify_owners(store, client, knowledge.theses.values(), [], {}, now, 180)
+
+    assert run(dt.datetime(2026, 2, 27, 8, 30, tzinfo=dt.UTC)) == []
+    assert run(dt.datetime(2026, 2, 27, 9, 0, tzinfo=dt.UTC)) == [BOB]
