@@ -154,10 +154,10 @@ class ThesisText:
     ticker: str
     points: tuple[tuple[str, str], ...]  # (point id, section), in reading order
     figure_points: tuple[tuple[str, int], ...]  # (figure id, point), each point citing it
-    terms: tuple[tuple[Key, int], ...]  # (hand-written term, point)
+    terms: tuple[tuple[Key, ...], ...]  # per point: its hand-written terms
     vocabulary: tuple[str, ...]  # every stem of its points' text
     documents: tuple[tuple[array[int], array[float]], ...]  # per point: stems and frequencies
-    words: frozenset[str]  # every form of every word, for the speller
+    words: tuple[str, ...]  # every form of every word, for the speller
     names: frozenset[str]
     anchors: frozenset[str]
     acronyms: frozenset[str]
@@ -187,7 +187,8 @@ def thesis_text(thesis: Thesis, skip: AbstractSet[str], stop: AbstractSet[str],
     plain: set[str] = set()
     points: list[tuple[str, str]] = []
     figure_points: list[tuple[str, int]] = []
-    terms: list[tuple[Key, int]] = []
+    terms: list[tuple[Key, ...]] = []
+    keys: dict[Key, Key] = {}  # one tuple per distinct term
     stems: dict[str, int] = {}
     documents: list[dict[str, float]] = []
     for order, (section, point) in enumerate(thesis.points()):
@@ -199,11 +200,13 @@ def thesis_text(thesis: Thesis, skip: AbstractSet[str], stop: AbstractSet[str],
         for fid in point.figures:
             if (cited := thesis.figure(fid)) is not None:
                 texts += [cited.subject, cited.measure, *cited.keywords]
+        found: list[Key] = []
         for text in texts:
             spoken.update(term_words(text))
             key = tuple(w for w in term_key(text) if w not in skip)
             if key:
-                terms.append((key, order))
+                found.append(keys.setdefault(key, key))
+        terms.append(tuple(found))
         figures = [f for fid in point.figures if (f := thesis.figure(fid)) is not None]
         counts: dict[str, float] = defaultdict(float)
         for name, field_texts in _point_fields(thesis, point, figures, known).items():
@@ -222,7 +225,7 @@ def thesis_text(thesis: Thesis, skip: AbstractSet[str], stop: AbstractSet[str],
         thesis.ticker, tuple(points), tuple(figure_points), tuple(terms), tuple(stems),
         tuple((array("I", [stems[w] for w in counts]), array("f", counts.values()))
               for counts in documents),
-        frozenset(spoken), frozenset((nouns | coined) - skip),
+        tuple(spoken), frozenset((nouns | coined) - skip),
         frozenset((coined | coined_nouns) - skip), frozenset(acronyms(thesis)),
         tuple((value_key(f.magnitude), f.id) for f in thesis.figures), frozenset(plain),
         spread, frozenset(subject_words))
@@ -277,9 +280,10 @@ class BookIndex:
                              for order, (point, section) in enumerate(text.points)]
             for fid, order in text.figure_points:
                 self.figure_targets[(ticker, fid)].append(first + order)
-            for key, order in text.terms:
-                self.terms.add(key, str(first + order))
-            self.words |= text.words
+            for order, keys in enumerate(text.terms):
+                for key in keys:
+                    self.terms.add(key, str(first + order))
+            self.words.update(text.words)
             for noun in text.names:
                 self.names[noun].add(ticker)
             self.anchors |= text.anchors
