@@ -2,11 +2,15 @@
 
 `Book.engine` is always one complete Engine. A watcher thread polls the knowledge and intents
 folders (file names, sizes, mtimes) every `poll` seconds; SIGHUP asks for a reload at once.
-A reload builds a whole new Engine off the request path, in a child process (bot/book_build.py:
-a build in this process held the GIL from the threads acknowledging requests), and then swaps
-one reference, so a request sees the old book or the new one, never half of each. A child that
-fails leaves the build to this process, as the first build always is. A request that reads
-`book.engine` once and uses that object throughout gets one consistent answer.
+A reload builds a whole new Engine off the request path and then swaps one reference, so a
+request sees the old book or the new one, never half of each. A reload of a few changed files
+is built in this process from the previous edition's work (files unchanged since are taken as
+they were, and so is each unchanged thesis's part of the index: `Engine(previous=)`), pausing
+between theses for the requests being acknowledged; a larger one, or a new vocabulary (every
+thesis read again), is built in a child process (bot/book_build.py: a whole build in this
+process held the GIL from the threads acknowledging requests). A child that fails leaves the
+build to this process, as the first build always is. A request that reads `book.engine` once
+and uses that object throughout gets one consistent answer.
 
 A broken edit never takes a thesis away: the file's last good version keeps serving, and the
 problem is logged as `file:line: field: message` (and kept in `Edition.problems`, for owners).
