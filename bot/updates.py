@@ -82,54 +82,52 @@ def record_versions(store: Engine, theses: Iterable[Thesis], now: dt.datetime) -
     if not theses:
         return []
     v = thesis_versions.c
-    with store.begin() as conn:
+    found: list[Update] = []
+    with store.begin() as conn:  # one transaction: a new book of 1,000 theses is 1,000 rows
         rows = conn.execute(select(v.ticker, v.updated, v.changes, v.seen_at)
                             .where(v.ticker.in_({t.ticker for t in theses}))).all()
-    by_ticker: dict[str, list] = {}
-    for r in rows:
-        by_ticker.setdefault(r.ticker, []).append(r)
-    found: list[Update] = []
-    for thesis in theses:
-        mine = by_ticker.get(thesis.ticker, [])
-        row = next((r for r in mine if r.updated == thesis.updated), None)
-        if row is None:
-            row, previous = _record(store, thesis, now)
-        else:
-            previous = max((r.updated for r in mine if r.updated < thesis.updated),
-                           default=None)
-        if row is None or row.changes is None:
-            continue
-        found.append(Update(thesis.ticker, thesis.company, previous or thesis.updated,
-                            thesis.updated, json.loads(row.changes), row.seen_at))
+        by_ticker: dict[str, list] = {}
+        for r in rows:
+            by_ticker.setdefault(r.ticker, []).append(r)
+        for thesis in theses:
+            mine = by_ticker.get(thesis.ticker, [])
+            row = next((r for r in mine if r.updated == thesis.updated), None)
+            if row is None:
+                row, previous = _record(conn, thesis, now)
+            else:
+                previous = max((r.updated for r in mine if r.updated < thesis.updated),
+                               default=None)
+            if row is None or row.changes is None:
+                continue
+            found.append(Update(thesis.ticker, thesis.company, previous or thesis.updated,
+                                thesis.updated, json.loads(row.changes), row.seen_at))
     return found
 
 
-def _record(store: Engine, thesis: Thesis, now: dt.datetime) -> tuple[Any, dt.date | None]:
+def _record(conn: Connection, thesis: Thesis, now: dt.datetime) -> tuple[Any, dt.date | None]:
     """Record a version not on record yet, with its changes against the one before (if that
     one still loads); (its row, the date of the one before)."""
     v = thesis_versions.c
-    with store.begin() as conn:
-        before = conn.execute(
-            select(thesis_versions).where(v.ticker == thesis.ticker,
-                                          v.updated < thesis.updated)
-            .order_by(v.updated.desc()).limit(1)).first()
-        changes = None
-        if before is not None:
-            try:
-                old = Thesis.model_validate_json(before.snapshot)
-            except ValidationError as exc:
-                logger.warning("%s: the version of %s on record no longer loads (%d problems, "
-                               "first: %s); %s is recorded without a list of changes and not "
-                               "announced", thesis.ticker, before.updated, exc.error_count(),
-                               str(exc).splitlines()[1:2] or "?", thesis.updated)
-            else:
-                changes = json.dumps([str(c) for c in diff_theses(old, thesis)])
-        conn.execute(insert_for(conn, thesis_versions)
-                     .values(ticker=thesis.ticker, updated=thesis.updated,
-                             snapshot=thesis.model_dump_json(), changes=changes, seen_at=now)
-                     .on_conflict_do_nothing(index_elements=["ticker", "updated"]))
-        row = conn.execute(select(v.ticker, v.updated, v.changes, v.seen_at).where(
-            v.ticker == thesis.ticker, v.updated == thesis.updated)).first()
+    before = conn.execute(
+        select(thesis_versions).where(v.ticker == thesis.ticker, v.updated < thesis.updated)
+        .order_by(v.updated.desc()).limit(1)).first()
+    changes = None
+    if before is not None:
+        try:
+            old = Thesis.model_validate_json(before.snapshot)
+        except ValidationError as exc:
+            logger.warning("%s: the version of %s on record no longer loads (%d problems, "
+                           "first: %s); %s is recorded without a list of changes and not "
+                           "announced", thesis.ticker, before.updated, exc.error_count(),
+                           str(exc).splitlines()[1:2] or "?", thesis.updated)
+        else:
+            changes = json.dumps([str(c) for c in diff_theses(old, thesis)])
+    conn.execute(insert_for(conn, thesis_versions)
+                 .values(ticker=thesis.ticker, updated=thesis.updated,
+                         snapshot=thesis.model_dump_json(), changes=changes, seen_at=now)
+                 .on_conflict_do_nothing(index_elements=["ticker", "updated"]))
+    row = conn.execute(select(v.ticker, v.updated, v.changes, v.seen_at).where(
+        v.ticker == thesis.ticker, v.updated == thesis.updated)).first()
     return row, None if before is None else before.updated
 
 
