@@ -254,6 +254,7 @@ class Book:
         self._thread: threading.Thread | None = None
         self._signature: Signature = ()
         self._retired: list[tuple[float, Edition]] = []  # swapped out at time.monotonic()
+        self._retired_lock = threading.Lock()
         self._give_way: Callable[[float], None] | None = None
         self._edition: Edition
         if engine is not None:  # a fixed book (tests, `thesis ask`): no folders watched
@@ -416,7 +417,13 @@ class Book:
                                  previous.number)
                 return None
             self._edition = edition  # the swap: one reference, atomic
-            self._retired.append((time.monotonic(), previous))
+            with self._retired_lock:
+                self._retired.append((time.monotonic(), previous))
+            # Freed on time even while the watcher is busy with the next reload (three books
+            # at once, otherwise, when reloads follow each other).
+            freeing = threading.Timer(RETIRE_SECONDS, self.free_retired)
+            freeing.daemon = True
+            freeing.start()
             logger.info("book edition %d (%s): %d theses, %d problems, built in %.2f s",
                         edition.number, reason, len(edition.engine.theses),
                         len(edition.problems), edition.seconds)
@@ -436,7 +443,7 @@ class Book:
         in between. The wait first lets requests that read the old engine finish: whichever thread
         drops the last reference frees what it held, and it should be this one."""
         cutoff = time.monotonic() - older_than
-        with self._build_lock:
+        with self._retired_lock:
             due = [edition for at, edition in self._retired if at <= cutoff]
             self._retired = [(at, e) for at, e in self._retired if at > cutoff]
         while due:
@@ -461,7 +468,6 @@ class Book:
                 return
             forced, self._forced = self._forced, False
             try:
-                self.free_retired()
                 if not forced:
                     if not self.changed():
                         continue
