@@ -296,16 +296,16 @@ class Book:
         wait = self._give_way
         if wait is None:
             return lambda: None
-        deadline = time.monotonic() + GIVE_WAY_SECONDS
-        handed = [time.monotonic()]
+        deadline, handed = time.monotonic() + GIVE_WAY_SECONDS, time.monotonic()
 
         def pause() -> None:
+            nonlocal handed
             now = time.monotonic()
             if deadline > now:
                 wait(deadline - now)
-            if now - handed[0] >= HAND_OVER_SECONDS:
+            if now - handed >= HAND_OVER_SECONDS:
                 time.sleep(0)
-                handed[0] = time.monotonic()
+                handed = time.monotonic()
 
         return pause
 
@@ -358,13 +358,14 @@ class Book:
         have)."""
         started = time.monotonic()
         today = self._today() if self._today else None
+        in_place = previous is not None and self._in_place(changed)
         built = self._build_in_child(previous, today, changed) \
-            if previous is not None and self.in_child and not self._in_place(changed) else None
+            if previous is not None and self.in_child and not in_place else None
         edition: Assembled
         if built is not None:
             engine, edition = built
         else:
-            with _gentle_build(whole_book=previous is None):
+            with _gentle_build(whole_book=not in_place):
                 knowledge, edition = assemble(self.knowledge_dir, self.intents_dir, previous,
                                               today, self._unchanged(previous, changed))
                 engine = Engine(knowledge, previous.engine if previous else None,
