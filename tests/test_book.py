@@ -347,3 +347,20 @@ def test_a_reload_built_in_place_gives_way_between_theses(
     edit(two_theses / "baba.yaml", "value: 19.1", "value: 23.4")
     assert served.reload() is not None and buyback_value(served) == 23.4
     assert len(waits) >= 4 * len(served.engine.theses) and all(0 < w <= 5.0 for w in waits)
+
+
+def test_an_unchanged_file_that_a_new_file_clashes_with_is_reported_at_its_line(
+        two_theses: Path, intents_copy: Path) -> None:
+    """A reload in place takes an unchanged file as it was, without reading it; when a new
+    file takes its ticker, its problem still names the line the ticker is on."""
+    served = Book(two_theses, intents_copy)
+    other = SECOND_THESIS.replace("ticker: TCEHY", "ticker: BABA").replace(
+        'aliases: [Tencent, "0700.HK"]', "aliases: [Other]").replace("Tencent", "Other")
+    (two_theses / "aaa.yaml").write_text(other, encoding="utf-8")
+    edition = served.reload()
+    assert edition is not None and edition.engine.theses["BABA"].company == "Other Holdings"
+    [problem] = edition.problems
+    line = (two_theses / "baba.yaml").read_text(encoding="utf-8").splitlines().index(
+        "ticker: BABA") + 1
+    assert (Path(problem.file).name, problem.line, problem.field) == ("baba.yaml", line, "ticker")
+    assert "BABA is already defined by" in problem.message
