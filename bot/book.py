@@ -158,13 +158,13 @@ def _by_file(files: Iterable[Path], problems: list[Problem], items: list[T], ski
 
 
 def assemble(knowledge_dir: Path, intents_dir: Path, previous: Edition | Assembled | None,
-             today: dt.date | None = None, known: Known | None = None
-             ) -> tuple[Knowledge, Assembled]:
+             today: dt.date | None = None, known: Known | None = None,
+             pause: Callable[[], None] = lambda: None) -> tuple[Knowledge, Assembled]:
     """Load both folders (files in `known` as they were, see bot.knowledge.loader.Known); for
     each file that is broken now, put back its last good version.
 
     Returns the Knowledge to build an Engine from and what each file contributed to it."""
-    knowledge = load_all(knowledge_dir, intents_dir, today, known)
+    knowledge = load_all(knowledge_dir, intents_dir, today, known, pause)
     problems = list(knowledge.problems)
     broken = {p.file for p in problems}
     thesis_files = yaml_files(knowledge_dir)
@@ -365,11 +365,11 @@ class Book:
         if built is not None:
             engine, edition = built
         else:
+            pause = self._pause()
             with _gentle_build(whole_book=not in_place):
                 knowledge, edition = assemble(self.knowledge_dir, self.intents_dir, previous,
-                                              today, self._unchanged(previous, changed))
-                engine = Engine(knowledge, previous.engine if previous else None,
-                                self._pause())
+                                              today, self._unchanged(previous, changed), pause)
+                engine = Engine(knowledge, previous.engine if previous else None, pause)
         seconds = time.monotonic() - started
         number = previous.number + 1 if previous else 1
         old_problems = set(previous.problems) if previous else set()

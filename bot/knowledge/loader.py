@@ -11,7 +11,7 @@ import os
 import re
 import stat
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -200,12 +200,14 @@ def _lines(path: Path, model: type[BaseModel], lines: dict[Path_, int] | None
     return lines if lines is not None else _parse(path, model, [])[1]
 
 
-def load_theses(folder: Path, today: dt.date | None = None, known: Known | None = None
-                ) -> Knowledge:
-    """Every valid thesis under `folder`; the invalid ones only as problems."""
+def load_theses(folder: Path, today: dt.date | None = None, known: Known | None = None,
+                pause: Callable[[], None] = lambda: None) -> Knowledge:
+    """Every valid thesis under `folder`; the invalid ones only as problems. `pause` is
+    called after each file (see bot.engine.Engine)."""
     knowledge = Knowledge()
     owners: dict[str, str] = {}
     for path in yaml_files(folder):
+        pause()
         thesis, lines = _read(path, Thesis, knowledge.problems, known)
         if thesis is None:
             continue
@@ -314,6 +316,7 @@ def load_vocabulary(folder: Path) -> tuple[Vocabulary | None, list[Problem]]:
 
 
 def load_all(knowledge_dir: Path, intents_dir: Path, today: dt.date | None = None,
-             known: Known | None = None) -> Knowledge:
+             known: Known | None = None, pause: Callable[[], None] = lambda: None
+             ) -> Knowledge:
     """Both folders; files in `known` are taken as they were (see `Known`), the others read."""
-    return load_intents(intents_dir, load_theses(knowledge_dir, today, known), known)
+    return load_intents(intents_dir, load_theses(knowledge_dir, today, known, pause), known)
