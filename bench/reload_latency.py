@@ -11,8 +11,12 @@ and SIGHUP, until /healthz reports the new edition. A sampler reads the server's
 The edit (`--edit`): a figure of one thesis (an analyst's edit, rebuilt in place from the
 other theses' work), or the vocabulary (every thesis read again, in a child process).
 
+`--pin`: the server (and the child it builds in) on the last CPU, this load generator and the
+fake Slack on the others, as in production, where Slack's requests cost the server's machine
+nothing (Linux only).
+
 Usage: .venv/bin/python bench/reload_latency.py [--theses 1000] [--requests 50] [--reloads 3]
-       [--edit thesis|vocabulary]
+       [--edit thesis|vocabulary] [--pin]
 """
 
 from __future__ import annotations
@@ -112,7 +116,13 @@ def main() -> int:
     parser.add_argument("--baseline", type=int, default=8, help="bursts with no reload")
     parser.add_argument("--log", default=os.devnull, help="write the server's log here")
     parser.add_argument("--edit", choices=("thesis", "vocabulary"), default="thesis")
+    parser.add_argument("--pin", action="store_true", help="server and load on separate CPUs")
     args = parser.parse_args()
+    cpus = sorted(os.sched_getaffinity(0)) if args.pin else []
+    if args.pin:
+        if len(cpus) < 2:
+            raise SystemExit("--pin needs two CPUs")
+        os.sched_setaffinity(0, cpus[:-1])  # before the fake Slack starts: it inherits them
     ours, theirs = mp.Pipe()
     fake = mp.get_context("spawn").Process(target=run_fake, args=(theirs,), daemon=True)
     fake.start()
@@ -132,7 +142,8 @@ def main() -> int:
         os.environ["THESIS_INTENTS_DIR"] = str(intents)
         edited = knowledge / "baba.yaml" if args.edit == "thesis" else intents / "vocabulary.yaml"
         started = time.monotonic()
-        server, port = start_server(fake_url, Path(folder) / "bench.db", args.log)
+        server, port = start_server(fake_url, Path(folder) / "bench.db", args.log,
+                                    {cpus[-1]} if args.pin else None)
         startup = time.monotonic() - started
         sender = SlackSender(f"http://127.0.0.1:{port}")
         sampler = Sampler(server.pid)
@@ -175,7 +186,8 @@ def main() -> int:
             fake.join(timeout=5)
     print(f"thesis serve --http with {args.theses + 1} theses (started in {startup:.1f} s), "
           f"bursts of {args.requests} concurrent signed /thesis, {os.cpu_count()} CPUs; "
-          f"each reload after an edit of {edited.name}")
+          f"each reload after an edit of {edited.name}"
+          + (f"; server on CPU {cpus[-1]}, load on {cpus[:-1]}" if args.pin else ""))
     print(summary("no reload", *base))
     print(summary("while reloading", *during))
     print("reload (SIGHUP to new edition on /healthz): "

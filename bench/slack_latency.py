@@ -48,7 +48,9 @@ def run_fake(pipe: Connection) -> None:
             fake.clear()
 
 
-def start_server(api_url: str, database: Path, log: str) -> tuple[subprocess.Popen[str], int]:
+def start_server(api_url: str, database: Path, log: str, cpus: set[int] | None = None
+                 ) -> tuple[subprocess.Popen[str], int]:
+    """`thesis serve --http` on a free port; on `cpus` only, when given (Linux)."""
     sock = free_socket()
     port = sock.getsockname()[1]
     sock.close()
@@ -58,7 +60,8 @@ def start_server(api_url: str, database: Path, log: str) -> tuple[subprocess.Pop
     process = subprocess.Popen(
         [sys.executable, "-m", "bot.cli", "serve", "--http", "--host", "127.0.0.1",
          "--port", str(port)], cwd=ROOT, env=environ, stdout=subprocess.DEVNULL,
-        stderr=open(log, "w"), text=True)  # noqa: SIM115 - the child owns it
+        stderr=open(log, "w"), text=True,  # noqa: SIM115 - the child owns it
+        preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if cpus else None)
     sender = SlackSender(f"http://127.0.0.1:{port}")
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
