@@ -138,8 +138,9 @@ def owner_news(theses: Iterable[Thesis], problems: Iterable[Problem],
     return news
 
 
-def iso_week(now: dt.datetime, zone: dt.tzinfo = dt.UTC) -> str:
-    year, week, _ = now.astimezone(zone).isocalendar()
+def iso_week(at: dt.datetime) -> str:
+    """The ISO week of `at` on the calendar of its own time zone ("2026-W09")."""
+    year, week, _ = at.isocalendar()
     return f"{year}-W{week:02d}"
 
 

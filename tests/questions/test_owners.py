@@ -325,6 +325,26 @@ def test_each_owner_hears_in_their_own_working_hours_and_week(
     assert sorted(asked) == [ALICE, ALICE, BOB, BOB]  # once a day each, not each run
 
 
+def test_an_owner_ahead_of_utc_has_the_week_of_their_own_calendar(
+        database_url: str, fake_slack: FakeSlack, tmp_path: Path) -> None:
+    """Monday 9:30 in Sydney is still Sunday in UTC: the note is that owner's new week's."""
+    store = setup_store(database_url)
+    knowledge = load_theses(owned_knowledge(tmp_path, owners=f"[{BOB}]", broken=False))
+    client = client_for(fake_slack)
+    fake_slack.set_user_tz(BOB, "Australia/Sydney", 11 * 3600)
+
+    def run(now: dt.datetime) -> list[str]:
+        return notify_owners(store, client, knowledge.theses.values(), [], {}, now, 180)
+
+    assert run(dt.datetime(2026, 2, 27, 0, 0, tzinfo=dt.UTC)) == [BOB]  # Friday 11:00 there
+    monday_in_sydney = dt.datetime(2026, 3, 1, 22, 30, tzinfo=dt.UTC)
+    assert run(monday_in_sydney) == [BOB]
+    with store.begin() as conn:
+        assert [r.week for r in conn.execute(select(owner_notes.c.week)
+                                             .order_by(owner_notes.c.week))] == [
+            "2026-W09", "2026-W10"]
+
+
 def test_an_owner_whose_time_zone_slack_does_not_give_hears_in_utc_working_hours(
         sqlite_url: str, fake_slack: FakeSlack, tmp_path: Path) -> None:
     store = setup_store(sqlite_url)
