@@ -59,6 +59,7 @@ logger = logging.getLogger(__name__)
 POLL_SECONDS = 1.0
 SETTLE_SECONDS = 0.2  # an editor's save is often several writes: wait for the files to settle
 BUILD_SWITCH_INTERVAL = 0.0005  # while building, hand the GIL to request threads sooner
+FULL_COLLECTIONS_HELD_OFF = 1 << 30  # as a collector threshold: none while building
 CHILD_TIMEOUT = 600  # seconds a child process may take to build the book
 # A reload of this many changed thesis files or fewer is built here, from the unchanged
 # theses' work (Engine(previous=)): a fraction of a second for 1,000 theses. More (a pull, a
@@ -203,36 +204,32 @@ def assemble(knowledge_dir: Path, intents_dir: Path, previous: Edition | Assembl
 
 
 @contextmanager
-def _gentle_build(whole_book: bool = True) -> Iterator[None]:
+def _gentle_build() -> Iterator[None]:
     """Keep a build from stalling the threads that acknowledge requests.
 
     Measured on 1,000 theses: a build allocates millions of objects, which set off about a
     dozen full garbage collections, each holding the GIL for up to 0.4 s (acks waited that
-    long). So for a whole book the collector is off while building (a built book holds a few
-    dozen objects in cycles, nothing that needs it). Either way everything alive is frozen out
-    of future collections once built: otherwise the next collections walk the whole new book
-    (a 0.2 s stall). Old books are freed by reference counting (`Book.free_retired`). A shorter
-    switch interval meanwhile hands the GIL to request threads sooner.
+    long). So full collections are held off while building; young ones go on (each walks a
+    few thousand objects at most), and take the garbage that requests leave meanwhile. Once
+    built, everything alive is frozen out of future collections, or the next full ones would
+    walk the whole new book. Old books are freed by reference counting (`Book.free_retired`).
+    A shorter switch interval meanwhile hands the GIL to request threads sooner.
 
-    Freezing also keeps for good whatever garbage in cycles requests left and the collector
-    has not taken yet: with the collector off through a build, that is all of theirs (a
-    server grew by 7 MB per reload). A build from the previous book's work (`whole_book`
-    False) allocates little, so the collector stays on, and takes the young garbage just
-    before the freeze."""
-    collecting = gc.isenabled()
+    The collector used to be off through a build instead, and then the freeze kept for good
+    the garbage requests had left in cycles meanwhile: a server grew by 7 MB per reload in
+    place, by tens of MB per reload from a child."""
+    young, middle, full = gc.get_threshold()
     interval = sys.getswitchinterval()
-    if whole_book:
-        gc.disable()
+    gc.set_threshold(young, middle, FULL_COLLECTIONS_HELD_OFF)
     sys.setswitchinterval(min(interval, BUILD_SWITCH_INTERVAL))
     try:
         yield
     finally:
-        if collecting and not whole_book:
-            gc.collect(1)
+        if gc.isenabled():
+            gc.collect(1)  # the young garbage, before the freeze
         gc.freeze()
         sys.setswitchinterval(interval)
-        if collecting:
-            gc.enable()
+        gc.set_threshold(young, middle, full)
 
 
 class Book:
@@ -366,7 +363,7 @@ class Book:
             engine, edition = built
         else:
             pause = self._pause()
-            with _gentle_build(whole_book=not in_place):
+            with _gentle_build():
                 knowledge, edition = assemble(self.knowledge_dir, self.intents_dir, previous,
                                               today, self._unchanged(previous, changed), pause)
                 engine = Engine(knowledge, previous.engine if previous else None, pause)
