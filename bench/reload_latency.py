@@ -89,6 +89,17 @@ def edition(sender: SlackSender) -> int:
     return json.loads(sender.request("GET", "/healthz").body)["edition"]
 
 
+def folders(folder: Path, theses: int, edit: str) -> tuple[Path, Path, Path]:
+    """(knowledge, intents, the file each reload edits) in `folder`: `theses` generated theses
+    and the fixture BABA, and a copy of the intents."""
+    knowledge = folder / "knowledge"
+    write_theses(knowledge, theses)
+    shutil.copy(ROOT / "tests" / "fixtures" / "knowledge" / "baba.yaml", knowledge)
+    intents = Path(shutil.copytree(ROOT / "bot" / "intents", folder / "intents"))
+    return knowledge, intents, knowledge / "baba.yaml" if edit == "thesis" else \
+        intents / "vocabulary.yaml"
+
+
 def edit(path: Path, n: int) -> None:
     """A change a reload must pick up: one figure's value, or one more synonym group."""
     text = path.read_text(encoding="utf-8")
@@ -134,13 +145,9 @@ def main() -> int:
     timelines: list[list[float]] = []  # per reload: those of the bursts sent while it ran
     memory: list[tuple[float, float, float]] = []
     with tempfile.TemporaryDirectory() as folder:
-        knowledge = Path(folder) / "knowledge"
-        write_theses(knowledge, args.theses)
-        shutil.copy(ROOT / "tests" / "fixtures" / "knowledge" / "baba.yaml", knowledge)
-        intents = Path(shutil.copytree(ROOT / "bot" / "intents", Path(folder) / "intents"))
+        knowledge, intents, edited = folders(Path(folder), args.theses, args.edit)
         os.environ["THESIS_KNOWLEDGE_DIR"] = str(knowledge)
         os.environ["THESIS_INTENTS_DIR"] = str(intents)
-        edited = knowledge / "baba.yaml" if args.edit == "thesis" else intents / "vocabulary.yaml"
         started = time.monotonic()
         server, port = start_server(fake_url, Path(folder) / "bench.db", args.log,
                                     {cpus[-1]} if args.pin else None)

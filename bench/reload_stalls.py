@@ -12,7 +12,6 @@ Usage: .venv/bin/python bench/reload_stalls.py [--theses 1000] [--reloads 3]
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 import tempfile
 import threading
@@ -22,8 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.reload_latency import edit  # noqa: E402
-from bench.synthetic import write_theses  # noqa: E402
+from bench.reload_latency import edit, folders  # noqa: E402
 from bot.book import Book  # noqa: E402
 
 
@@ -34,11 +32,7 @@ def main() -> int:
     parser.add_argument("--edit", choices=("thesis", "vocabulary"), default="thesis")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        knowledge = Path(folder) / "knowledge"
-        write_theses(knowledge, args.theses)
-        shutil.copy(ROOT / "tests" / "fixtures" / "knowledge" / "baba.yaml", knowledge)
-        intents = Path(shutil.copytree(ROOT / "bot" / "intents", Path(folder) / "intents"))
-        edited = knowledge / "baba.yaml" if args.edit == "thesis" else intents / "vocabulary.yaml"
+        knowledge, intents, edited = folders(Path(folder), args.theses, args.edit)
         book = Book(knowledge, intents)
         late: list[float] = []
         stop = threading.Event()
