@@ -34,6 +34,7 @@ from zoneinfo import ZoneInfo
 from slack_sdk import WebClient
 from sqlalchemy import Engine, select
 
+from bot.digest.subscriptions import user_time_zone
 from bot.knowledge.loader import Knowledge, Problem, declared_owners
 from bot.knowledge.models import Thesis
 from bot.ledger import FAILED, POSTED, UNKNOWN, Ledger, post_once
@@ -158,8 +159,6 @@ class OwnerZones:
     def __call__(self, owner: str, now: dt.datetime) -> ZoneInfo:
         known = self._known.get(owner)
         if known is None or now - known[1] >= ZONE_REFRESH:
-            from bot.digest.subscriptions import user_time_zone
-
             known = self._known[owner] = (ZoneInfo(user_time_zone(self._client, owner)), now)
         return known[0]
 

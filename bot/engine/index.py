@@ -81,14 +81,18 @@ def proper_nouns(thesis: Thesis, dictionary: AbstractSet[str] = frozenset()
     return found, coined
 
 
+def _prose(thesis: Thesis) -> list[str]:
+    """What the analyst wrote: the thesis's title, summary and overview, and each point's."""
+    return [thesis.title, thesis.summary, thesis.overview or "",
+            *(text for _, p in thesis.points()
+              for text in (p.title, p.detail, getattr(p, "summary", None) or ""))]
+
+
 def coined_words(thesis: Thesis, dictionary: AbstractSet[str]) -> set[str]:
     """Stems of the words a thesis uses that are not English at all, capitalised or not:
     drug, product and people's names (orforglipron, Glyvera, Qwen) and trade terms
     (autoinjector). Like a proper noun, such a word in a question ties it to the thesis."""
-    texts = [thesis.title, thesis.summary, thesis.overview or ""]
-    texts += [text for _, p in thesis.points() for text in (p.title, p.detail,
-                                                             getattr(p, "summary", None) or "")]
-    texts += [f.subject for f in thesis.figures]
+    texts = [*_prose(thesis), *(f.subject for f in thesis.figures)]
     typed = {word.lower() for text in texts for word in _LONG_WORD.findall(text)}
     return {key for word in typed - dictionary for key in term_key(word)}
 
@@ -96,10 +100,7 @@ def coined_words(thesis: Thesis, dictionary: AbstractSet[str]) -> set[str]:
 def acronyms(thesis: Thesis) -> set[str]:
     """Upper-case words the thesis itself uses (ITC, BESS, SAMR) and its glossary's: never
     taken for the ticker of a company we do not cover."""
-    texts = [thesis.title, thesis.summary, thesis.overview or ""]
-    texts += [text for _, p in thesis.points() for text in (p.title, p.detail,
-                                                             getattr(p, "summary", None) or "")]
-    found = {m.group(0).lower().removesuffix("s") for text in texts
+    found = {m.group(0).lower().removesuffix("s") for text in _prose(thesis)
              for m in _ACRONYM.finditer(text)}
     return found | {term.lower() for term in thesis.glossary}
 

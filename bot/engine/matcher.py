@@ -140,17 +140,11 @@ class Engine:
                                      vocabulary.ordinary_phrases if vocabulary else [])
         if previous is not None and previous._vocabulary is not vocabulary:
             previous = None  # the words it left out and expanded may differ
-        earlier = previous._texts if previous is not None else {}
         stop = stop_words(self._common)
-        self._texts: dict[str, ThesisText] = {}
-        for ticker, thesis in self.theses.items():
-            text = earlier.get(ticker)
-            if text is None or previous is None or previous.theses.get(ticker) is not thesis:
-                text = thesis_text(thesis, Names.name_words(thesis), stop,
-                                   vocabulary.abbreviations if vocabulary else {},
-                                   english_words())
-            self._texts[ticker] = text
-            pause()
+        shorthand = vocabulary.abbreviations if vocabulary else {}
+        self._texts: dict[str, ThesisText] = {
+            thesis.ticker: self._thesis_text(thesis, previous, stop, shorthand)
+            for thesis in _paced(self.theses.values(), pause)}
         self._book = BookIndex(_paced(self._texts.values(), pause), self._common)
         self._names = Names(_paced(self.theses.values(), pause), self._common, self._intents,
                             self._book.acronyms)
@@ -163,6 +157,15 @@ class Engine:
             self.speller.add(w for text in [*spec.terms, *spec.hints] for w in term_words(text))
         self.speller.add(self._names.words)
         self.speller.add(self._book.words)
+
+    @staticmethod
+    def _thesis_text(thesis: Thesis, previous: Engine | None, stop: set[str],
+                     shorthand: Mapping[str, str]) -> ThesisText:
+        done = previous._texts.get(thesis.ticker) if previous is not None else None
+        if done is not None and previous is not None and \
+                previous.theses.get(thesis.ticker) is thesis:
+            return done
+        return thesis_text(thesis, Names.name_words(thesis), stop, shorthand, english_words())
 
     def _thesis_index(self, thesis: Thesis, previous: Engine | None) -> ThesisIndex:
         ignore = self._names.single_words(thesis.ticker)
