@@ -1,7 +1,7 @@
 """Prints the figures of a simulated month of digest delivery: posts due, posts made, duplicates,
 misses, crashes injected. Seven channels around the world, three clocks running `run-due` every
 15 minutes (a little apart), outages, crashes between claim and post, and Slack errors; the
-posts are counted as the fake Slack Web API received them (see tests/digest/month.py).
+posts are counted as the fake Slack Web API received them (see tests/notify/month.py).
 
 Usage: .venv/bin/python bench/digest_month.py [--database-url URL] [--seed N] [--show-post]
 (default database: a fresh SQLite file; e.g. postgresql://postgres@127.0.0.1:5432/test uses a
@@ -21,9 +21,9 @@ sys.path.insert(0, str(ROOT))
 
 from bot.knowledge.loader import load_theses  # noqa: E402
 from bot.store import open_store  # noqa: E402
-from tests.digest.helpers import fresh_postgres_database  # noqa: E402
-from tests.digest.month import simulate  # noqa: E402
 from tests.fake_slack import FakeSlack  # noqa: E402
+from tests.notify.helpers import fresh_postgres_database  # noqa: E402
+from tests.notify.month import simulate  # noqa: E402
 
 
 def _as_text(blocks: list[dict]) -> str:

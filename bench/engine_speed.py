@@ -68,7 +68,7 @@ def _ask_wall(knowledge: Path, cache: Path, runs: int = 10) -> tuple[float, floa
                        capture_output=True, check=True, env=env)
         walls.append(time.perf_counter() - start)
     measure_rss = (
-        "import resource, sys; from bot.cli import main; main(sys.argv[1:]); "
+        "import resource, sys; from bot.cli.main import main; main(sys.argv[1:]); "
         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, file=sys.stderr)"
     )
     warm = subprocess.run(

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.reload_latency import edit, folders  # noqa: E402
-from bot.book import Book  # noqa: E402
+from bot.book.served import Book  # noqa: E402
 
 
 def main() -> int:

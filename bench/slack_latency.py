@@ -58,7 +58,7 @@ def start_server(api_url: str, database: Path, log: str, cpus: set[int] | None =
     environ.update(SLACK_BOT_TOKEN="xoxb-bench", SLACK_SIGNING_SECRET=SECRET,
                    SLACK_API_URL=api_url, DATABASE_URL=f"sqlite:///{database}")
     process = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "serve", "--http", "--host", "127.0.0.1",
+        [sys.executable, "-m", "bot.cli.main", "serve", "--http", "--host", "127.0.0.1",
          "--port", str(port)], cwd=ROOT, env=environ, stdout=subprocess.DEVNULL,
         stderr=open(log, "w"), text=True,  # noqa: SIM115 - the child owns it
         preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if cpus else None)

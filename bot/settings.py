@@ -85,9 +85,9 @@ def require_shared_database(settings: Settings) -> None:
     process on one machine, but on a platform that gives each process its own disk (DYNO set)
     subscriptions made through `web` would never reach `clock`: refuse, naming the fix."""
     if settings.default_database and settings.dyno:
-        from bot import messages
+        from bot import errors
 
-        raise messages.default_database_not_shared(settings.dyno)
+        raise errors.default_database_not_shared(settings.dyno)
 
 
 def require(settings: Settings, *names: str, why: str = "the Slack app needs it") -> None:

@@ -42,7 +42,7 @@ from sqlalchemy.schema import CreateColumn
 metadata = MetaData()
 
 # Statuses of a ledger row. `failed` rows are retried while `final` is false; so are `unknown`
-# ones (a post Slack never answered: it may be there; bot/digest/delivery.py looks first).
+# ones (a post Slack never answered: it may be there; bot/notify/delivery.py looks first).
 CLAIMED, POSTED, FAILED, UNKNOWN = "claimed", "posted", "failed", "unknown"
 
 # Any constant will do: it serialises concurrent `ensure_schema` calls on PostgreSQL.
@@ -87,7 +87,7 @@ subscriptions = Table(
 )
 
 def _claim_columns() -> list[Column[Any]]:
-    """What every ledger row of bot/ledger.py keeps about its claim and its post."""
+    """What every ledger row of bot/notify/ledger.py keeps about its claim and its post."""
     return [Column("status", String(16), nullable=False),
             Column("claimed_at", UtcDateTime, nullable=False),
             Column("claim_token", String(36), nullable=False),
@@ -148,7 +148,8 @@ unanswered_questions = Table(
 )
 
 # Every version of a thesis seen by any process, keyed by its `updated` date; `changes` (JSON
-# list of lines) is NULL for the first version seen, which announces nothing (bot/updates.py).
+# list of lines) is NULL for the first version seen, which announces nothing
+# (bot/notify/updates.py).
 thesis_versions = Table(
     "thesis_versions",
     metadata,
@@ -172,7 +173,7 @@ update_posts = Table(
 )
 
 # The owners' weekly DM ledger: one row per (owner, ISO week), claimed before sending
-# (bot/owners.py). `week` is the ISO week in the owner's time zone, "2026-W09".
+# (bot/notify/owners.py). `week` is the ISO week in the owner's time zone, "2026-W09".
 owner_notes = Table(
     "owner_notes",
     metadata,
@@ -200,7 +201,7 @@ def check_url(url: str) -> None:
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
 
-    from bot import messages
+    from bot import errors
 
     try:
         parsed = make_url(url)
@@ -208,13 +209,13 @@ def check_url(url: str) -> None:
     except (ArgumentError, ValueError):
         scheme, sep, _ = url.partition("://")
         if sep and not scheme.replace("+", "").isalnum():
-            raise messages.database_url_invalid("its scheme is not a word") from None
+            raise errors.database_url_invalid("its scheme is not a word") from None
         reason = ("its port is not a number" if sep else "it has no scheme://")
-        raise messages.database_url_invalid(reason) from None
+        raise errors.database_url_invalid(reason) from None
     if parsed.drivername not in SUPPORTED_DRIVERS:
-        raise messages.database_url_unsupported(parsed.drivername)
+        raise errors.database_url_unsupported(parsed.drivername)
     if port is not None and not 0 < port < 65536:
-        raise messages.database_url_invalid(f"port {port} is not between 1 and 65535")
+        raise errors.database_url_invalid(f"port {port} is not between 1 and 65535")
 
 
 def create_engine_for(url: str) -> Engine:

@@ -6,13 +6,17 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
+from sqlalchemy import Engine as Store
 
 from bot.engine import Engine
+from bot.store import open_store
+from tests.fake_slack import FakeSlack
+from tests.notify.helpers import fresh_postgres_database
 
 ROOT = Path(__file__).resolve().parent.parent
 # Frozen fixture theses: an analyst's edit to knowledge/ never breaks the suite.
@@ -88,3 +92,36 @@ def eventually(check: Callable[[], bool], timeout: float = 5.0) -> bool:
             return False
         time.sleep(0.005)
     return True
+
+
+PG_ENV = "THESIS_TEST_DATABASE_URL"
+
+
+@pytest.fixture
+def fake_slack() -> Iterator[FakeSlack]:
+    with FakeSlack() as fake:
+        yield fake
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database: a SQLite file, or a new PostgreSQL database dropped after."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'thesis-bot.db'}"
+        return
+    base = os.environ.get(PG_ENV)
+    if not base:
+        pytest.skip(f"{PG_ENV} is not set (CI sets it; locally PostgreSQL tests are skipped)")
+    yield from fresh_postgres_database(base)
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'thesis-bot.db'}"
+
+
+@pytest.fixture
+def store(database_url: str) -> Iterator[Store]:
+    engine = open_store(database_url)
+    yield engine
+    engine.dispose()

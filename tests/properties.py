@@ -22,11 +22,11 @@ from typing import Any, cast
 
 from hypothesis import strategies as st
 
-from bot.digest.card import build_digest, digest_blocks, digest_text
 from bot.engine import Alternative, Answer, Engine
 from bot.engine.answer import BOOK_CARDS, CARDS, Card, Match
 from bot.knowledge.loader import load_all
 from bot.knowledge.models import Thesis
+from bot.notify.digest_card import build_digest, digest_blocks, digest_text
 from bot.render.blocks import SOURCES, Options, render_card, render_home, render_list
 from bot.render.text import render_text
 from tests.conftest import INTENTS, KNOWLEDGE

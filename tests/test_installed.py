@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import messages
+from bot import errors
 from tests.conftest import KNOWLEDGE, ROOT
 
 
@@ -41,7 +41,7 @@ def _run(installed: Path, cwd: Path, *args: str, **env: str) -> subprocess.Compl
                                                                             "DYNO")}
     environ.update(PYTHONPATH=str(installed), HOME=str(cwd / "home"))
     environ.update(env)
-    return subprocess.run([sys.executable, "-m", "bot.cli", *args], cwd=cwd, env=environ,
+    return subprocess.run([sys.executable, "-m", "bot.cli.main", *args], cwd=cwd, env=environ,
                           capture_output=True, text=True, timeout=120)
 
 
@@ -87,7 +87,7 @@ def test_without_knowledge_in_the_working_directory_it_says_where_it_looked(
     result = _run(installed, tmp_path, "ask", "BABA risks")
     assert result.returncode == 2
     reason = f"{tmp_path / 'knowledge'} is not a readable folder"
-    assert result.stderr == f"thesis: {messages.knowledge_dir_unreadable(reason)}\n"
+    assert result.stderr == f"thesis: {errors.knowledge_dir_unreadable(reason)}\n"
 
 
 @pytest.mark.parametrize("command", [["clock"], ["serve", "--http"]])
@@ -96,4 +96,4 @@ def test_separate_process_types_refuse_the_default_database_on_a_platform(
     result = _run(installed, site, *command, DYNO="clock.1", SLACK_BOT_TOKEN="xoxb-t",
                   SLACK_SIGNING_SECRET="s")
     assert result.returncode == 2
-    assert result.stderr == f"thesis: {messages.default_database_not_shared('clock.1')}\n"
+    assert result.stderr == f"thesis: {errors.default_database_not_shared('clock.1')}\n"

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from bot import messages
-from bot.cli import main
-from bot.digest.subscriptions import subscribe
+from bot import errors
+from bot.cli.main import main
+from bot.notify.subscriptions import subscribe
 from bot.store import open_store
 from tests.fake_slack import FakeSlack
 
@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def _thesis(*args: str, **env: str) -> subprocess.CompletedProcess[bytes]:
     environ = {k: v for k, v in os.environ.items()
                if not k.startswith(("SLACK_", "PYTHONIOENCODING")) and k != "DATABASE_URL"}
-    return subprocess.run([sys.executable, "-m", "bot.cli", *args], cwd=ROOT,
+    return subprocess.run([sys.executable, "-m", "bot.cli.main", *args], cwd=ROOT,
                           env={**environ, **env}, capture_output=True, timeout=120)
 
 
@@ -37,7 +37,7 @@ def test_a_terminal_that_cannot_show_the_card_gets_it_with_question_marks(encodi
     assert result.returncode == 0
     card = result.stdout.decode(encoding)
     assert "Key risks" in card and "?" in card
-    assert result.stderr.decode(encoding) == messages.output_not_encodable(encoding) + "\n"
+    assert result.stderr.decode(encoding) == errors.output_not_encodable(encoding) + "\n"
 
 
 def test_json_stays_exact_on_a_latin1_terminal() -> None:
@@ -49,12 +49,12 @@ def test_json_stays_exact_on_a_latin1_terminal() -> None:
 
 @pytest.mark.parametrize(("url", "message"), [
     ("postgresql://bot:hunter2@127.0.0.1:abc/db",
-     messages.database_url_invalid("its port is not a number")),
+     errors.database_url_invalid("its port is not a number")),
     ("postgresql://bot:hunter2@127.0.0.1:99999/db",
-     messages.database_url_invalid("port 99999 is not between 1 and 65535")),
-    ("mysql://bot:hunter2@db.example/thesis", messages.database_url_unsupported("mysql")),
-    ("mongodb://bot:hunter2@db.example/thesis", messages.database_url_unsupported("mongodb")),
-    ("thesis.db", messages.database_url_invalid("it has no scheme://")),
+     errors.database_url_invalid("port 99999 is not between 1 and 65535")),
+    ("mysql://bot:hunter2@db.example/thesis", errors.database_url_unsupported("mysql")),
+    ("mongodb://bot:hunter2@db.example/thesis", errors.database_url_unsupported("mongodb")),
+    ("thesis.db", errors.database_url_invalid("it has no scheme://")),
 ])
 def test_a_bad_database_url_is_one_line_without_the_password(url: str,
                                                               message: Exception) -> None:
@@ -84,7 +84,7 @@ def test_slack_failing_auth_test_on_its_side_is_not_blamed_on_the_token(
                      DATABASE_URL=f"sqlite:///{tmp_path / 'b.db'}")
     assert result.returncode == 2
     stderr = result.stderr.decode()
-    assert stderr.splitlines()[-1] == f"thesis: {messages.slack_unavailable('auth.test', answer)}"
+    assert stderr.splitlines()[-1] == f"thesis: {errors.slack_unavailable('auth.test', answer)}"
     assert "Traceback" not in stderr and "SLACK_BOT_TOKEN (" not in stderr
 
 
@@ -95,7 +95,7 @@ def test_a_token_slack_refuses_is_still_named(fake: FakeSlack, tmp_path: Path) -
                      DATABASE_URL=f"sqlite:///{tmp_path / 'b.db'}")
     assert result.returncode == 2
     assert result.stderr.decode().splitlines()[-1] == \
-        f"thesis: {messages.slack_token_rejected('invalid_auth')}"
+        f"thesis: {errors.slack_token_rejected('invalid_auth')}"
 
 
 def test_run_due_when_slack_never_answers_is_one_line_per_failure_and_exit_1(

@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from bot import messages
 from bot.engine import thresholds as th
 from bot.engine.answer import (
     BOOK_CARDS,
@@ -45,6 +44,7 @@ from bot.engine.retrieve import ThesisIndex
 from bot.engine.vocabulary import Speller, term_key, term_words
 from bot.knowledge.loader import Knowledge, load_all
 from bot.knowledge.models import Thesis
+from bot.render import messages
 
 # The `type: ignore[arg-type]`/`[assignment]` below pass an intent name (a str from classify)
 # where a Card is expected: every intent name is a card (IntentName in bot/knowledge/models.py,
@@ -117,7 +117,7 @@ class Engine:
         """`previous`: an engine over an earlier version of the book, whose work on each
         thesis left unchanged (the same object, with the same vocabulary) is taken over.
         `pause` is called between theses, so that a build beside a server can give way to
-        its requests (bot/book.py)."""
+        its requests (bot/book/served.py)."""
         self.theses: Mapping[str, Thesis] = dict(knowledge.theses)
         self.problems = list(knowledge.problems)
         vocabulary = self._vocabulary = knowledge.vocabulary
@@ -180,7 +180,7 @@ class Engine:
 
     def parts(self) -> list[object]:
         """Its large parts, each one object, inner ones before what holds them. A 1,000-thesis
-        engine is millions of objects: bot/book.py hands one over from the process that built
+        engine is millions of objects: bot/book/served.py hands one over from the process that built
         it, and frees an old one, a part at a time, so that no single step of C code holds the
         GIL long enough to delay the threads answering Slack."""
         return [*self._indexes.values(), *self._texts.values(), *self._book.parts(),

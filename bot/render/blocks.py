@@ -16,17 +16,16 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from bot import messages
 from bot.engine.answer import BOOK_CARDS, Answer
 from bot.engine.matcher import SURE, UNSURE
 from bot.knowledge.models import CasePoint, Catalyst, Point, Thesis
-from bot.render import facts, limits
+from bot.render import facts, limits, messages
 from bot.render.book import render_book_blocks
 from bot.render.facts import HORIZON_TITLES, format_date
 from bot.render.limits import Block, escape
 
 if TYPE_CHECKING:
-    from bot.owners import OwnerNews
+    from bot.notify.owners import OwnerNews
 
 # Action ids: the Slack layer routes on these prefixes; the button value says what to show.
 NAV = "nav"  # nav:<card> or nav:sources
@@ -512,7 +511,7 @@ def render_home(theses: Sequence[Thesis], options: Options,
                 mine: OwnerNews | None = None) -> dict[str, Any]:
     """The App Home view: how to ask; to an owner, their theses' reviews due, broken edits and
     unanswered questions; then each thesis with its one-liner and updated date."""
-    from bot.render.owners import owner_home_blocks
+    from bot.notify.owner_card import owner_home_blocks
 
     head = [limits.header("thesis-bot"), *limits.sections(messages.HOME_INTRO),
             *limits.sections(escape(facts.HOW_TO_ASK)), limits.divider()]

@@ -8,10 +8,9 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable
 
-from bot import messages
 from bot.engine.answer import Answer, Match
 from bot.knowledge.models import Thesis
-from bot.render import facts, limits
+from bot.render import facts, limits, messages
 from bot.render.limits import Block, escape
 
 ONE_LINER = 300  # characters of a point's one-liner in a search result

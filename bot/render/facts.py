@@ -9,10 +9,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from bot import messages
 from bot.engine.answer import Answer
 from bot.knowledge import units
 from bot.knowledge.models import CasePoint, Catalyst, Figure, Point, StatusMark, Thesis, Timing
+from bot.render import messages
 
 HORIZON_TITLES = {"near": "Near term", "medium": "Medium term", "long": "Long term"}
 SECTION_TITLES = messages.CARD_TITLES

@@ -6,10 +6,9 @@ import datetime as dt
 import textwrap
 from collections.abc import Callable
 
-from bot import messages
 from bot.engine.answer import BOOK_CARDS, Answer
 from bot.knowledge.models import CasePoint, Catalyst, Point, Thesis
-from bot.render import facts
+from bot.render import facts, messages
 from bot.render.book import render_book_text
 from bot.render.facts import HORIZON_TITLES, format_date
 

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 from slack_bolt import Ack, App, BoltContext, Respond
 
-from bot import messages
 from bot.engine.answer import CARDS, Answer, Card
+from bot.render import messages
 from bot.render.blocks import (
     FEEDBACK,
     HELP,

@@ -16,13 +16,12 @@ import sqlalchemy.exc
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 
-from bot.book import Book
+from bot.book.served import Book
 from bot.engine import Answer, Engine
 from bot.questions import Questions, reason_for
 from bot.render.blocks import Options
 from bot.settings import Settings, require
-from bot.slack import actions, commands, home, outcomes
-from bot.slack import messages as message_events
+from bot.slack import actions, events, home, outcomes, slash
 from bot.slack.client import web_client
 from bot.slack.records import Database, Records, Vote
 from bot.store import create_engine_for
@@ -192,7 +191,7 @@ def create_app(settings: Settings, engine: Engine | Book, client: WebClient | No
 
 
 def register_listeners(app: App, deps: Deps) -> None:
-    message_events.register(app, deps)
-    commands.register(app, deps)
+    events.register(app, deps)
+    slash.register(app, deps)
     actions.register(app, deps)
     home.register(app, deps)

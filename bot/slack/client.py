@@ -11,7 +11,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     RateLimitErrorRetryHandler,
 )
 
-from bot import messages
+from bot import errors
 from bot.settings import Settings
 
 
@@ -20,7 +20,7 @@ def web_client(settings: Settings) -> WebClient:
     fake); it retries a dropped connection once and waits out HTTP 429 (Retry-After) twice.
     Without SLACK_BOT_TOKEN: a UserError naming it."""
     if settings.slack_bot_token is None:
-        raise messages.missing_slack_setting("SLACK_BOT_TOKEN")
+        raise errors.missing_slack_setting("SLACK_BOT_TOKEN")
     base_url = settings.slack_api_url or WebClient.BASE_URL
     return WebClient(
         token=settings.slack_bot_token.get_secret_value(),

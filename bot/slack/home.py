@@ -1,6 +1,6 @@
 """The App Home tab: published each time a user opens it, so it always shows the theses as
 loaded now (each with its one-line summary and updated date) and how to ask; and, to an owner
-of theses, what the weekly owner note would tell them now (bot/owners.py)."""
+of theses, what the weekly owner note would tell them now (bot/notify/owners.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.owners import QUESTION_WINDOW, OwnerNews, owner_news
+from bot.notify.owners import QUESTION_WINDOW, OwnerNews, owner_news
 from bot.questions import Asked
 from bot.render.blocks import render_home
 from bot.slack.outcomes import OUTCOME, answering

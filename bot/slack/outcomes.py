@@ -16,7 +16,7 @@ from typing import Any
 
 from slack_bolt import BoltContext, BoltRequest, BoltResponse, Respond
 
-from bot import messages
+from bot.render import messages
 
 logger = logging.getLogger("bot.slack")
 

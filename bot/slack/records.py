@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, delete, insert, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from bot import messages
+from bot import errors
 from bot.store import answered_events, ensure_schema, feedback
 
 logger = logging.getLogger(__name__)
@@ -71,14 +71,14 @@ class Database:
             self._checked = time.monotonic()
             was, self.available = self.available, True
         if was is False:
-            logger.warning(messages.DATABASE_BACK)
+            logger.warning(errors.DATABASE_BACK)
 
     def failed(self, exc: BaseException) -> None:
         with self._lock:
             self._checked = time.monotonic()
             was, self.available = self.available, False
         if was is not False:
-            logger.warning("%s (%s)", messages.DATABASE_UNAVAILABLE,
+            logger.warning("%s (%s)", errors.DATABASE_UNAVAILABLE,
                            str(exc).splitlines()[0][:200])
 
     def state(self) -> str:

@@ -9,7 +9,7 @@ import re
 import urllib.error
 from typing import Any
 
-from bot import messages
+from bot import errors
 from bot.settings import MissingSetting, Settings, require, require_shared_database
 
 
@@ -17,7 +17,7 @@ def _require(settings: Settings, *names: str) -> None:
     try:
         require(settings, *names)
     except MissingSetting as exc:
-        raise messages.missing_slack_setting(exc.variable) from None
+        raise errors.missing_slack_setting(exc.variable) from None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
 
     from slack_bolt.error import BoltError
 
-    from bot.book import open_book
+    from bot.book.served import open_book
     from bot.slack.app import create_app
 
     book = open_book(settings, getattr(args, "knowledge", None))
@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     except BoltError as exc:
         raise _auth_test_failure(exc) from None
     except (urllib.error.URLError, OSError) as exc:
-        raise messages.slack_unreachable(str(getattr(exc, "reason", exc))) from None
+        raise errors.slack_unreachable(str(getattr(exc, "reason", exc))) from None
 
     _announce_updates(book, app, settings)
     book.give_way_to(app.ack_first.wait_turn)
@@ -72,7 +72,7 @@ def _announce_updates(book: Any, app: Any, settings: Settings) -> None:
     update per channel, however many processes see it)."""
     import datetime as dt
 
-    from bot.updates import announce_updates
+    from bot.notify.updates import announce_updates
 
     store = app.deps.store  # the app's: serve starts without a database (records.Database)
 
@@ -124,7 +124,7 @@ TOKEN_ERRORS = ("invalid_auth", "not_authed", "account_inactive", "token_revoked
                 "token_expired", "not_allowed_token_type", "no_permission", "ekm_access_denied")
 
 
-def _auth_test_failure(exc: Exception) -> messages.UserError:
+def _auth_test_failure(exc: Exception) -> errors.UserError:
     """Bolt's auth.test failure, told apart: a token Slack refuses, or Slack itself failing
     (HTTP 5xx, a rate limit that outlasted the retries), which no token change would fix."""
     response = getattr(exc.__context__, "response", None)  # the SlackApiError Bolt caught
@@ -133,8 +133,8 @@ def _auth_test_failure(exc: Exception) -> messages.UserError:
     error = str(data.get("error") or "") if isinstance(data, dict) else ""
     if error in TOKEN_ERRORS or (status == 200 and error not in ("ratelimited", "fatal_error",
                                                                   "internal_error")):
-        return messages.slack_token_rejected(error or str(exc).splitlines()[0][:200])
+        return errors.slack_token_rejected(error or str(exc).splitlines()[0][:200])
     answer = f"HTTP {status}" if status else "no answer"
     if error:
         answer += f", {error}"
-    return messages.slack_unavailable("auth.test", answer)
+    return errors.slack_unavailable("auth.test", answer)

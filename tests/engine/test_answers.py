@@ -112,7 +112,7 @@ def test_any_text_gets_a_card_and_never_raises(engine: Engine, text: str) -> Non
 
 
 def _ask(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run([sys.executable, "-m", "bot.cli", "ask", *args], input=stdin,
+    return subprocess.run([sys.executable, "-m", "bot.cli.main", "ask", *args], input=stdin,
                           capture_output=True, timeout=60)
 
 

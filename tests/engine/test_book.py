@@ -107,7 +107,7 @@ def test_list_compare_and_search_are_cards_of_their_own(book: Engine) -> None:
 
 def test_explain_says_why_a_question_got_its_card() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "--knowledge", str(BOOK), "ask", "--explain",
+        [sys.executable, "-m", "bot.cli.main", "--knowledge", str(BOOK), "ask", "--explain",
          "qwen downloads"], capture_output=True, text=True, cwd=ROOT, check=True)
     why = result.stdout.split("Why this card:\n", 1)[1]
     assert "theses by evidence: BABA" in why

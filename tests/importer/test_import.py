@@ -23,7 +23,7 @@ SEED = ROOT.parent / "shared" / "seeds" / "alibaba-ai-cloud-thesis.txt"
 def thesis(*args: str, stdin: str = "", env: dict[str, str] | None = None
            ) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "THESIS_CACHE_DIR": "off", **(env or {})}
-    return subprocess.run([sys.executable, "-m", "bot.cli", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "bot.cli.main", *args], capture_output=True,
                           text=True, timeout=120, input=stdin, env=env, cwd=ROOT)
 
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.digest.subscriptions import subscribe
 from bot.knowledge.loader import MAX_FILE_BYTES, load_all
 from bot.knowledge.yaml_lines import MAX_VALUES
+from bot.notify.subscriptions import subscribe
 from bot.store import open_store
 from tests.conftest import INTENTS, ROOT
 from tests.fake_slack import FakeSlack
@@ -100,7 +100,7 @@ def _cli(args: list[str], env: dict[str, str] | None = None) -> subprocess.Compl
     # Address space capped at 1.5 GB: the billion laughs alone took 5.8 GB before.
     limit = "import resource; resource.setrlimit(resource.RLIMIT_AS, (1_500_000_000,) * 2)"
     return subprocess.run(
-        [sys.executable, "-c", f"{limit}; import sys; from bot.cli import main; "
+        [sys.executable, "-c", f"{limit}; import sys; from bot.cli.main import main; "
          "sys.exit(main(sys.argv[1:]))", *args],
         capture_output=True, text=True, timeout=60, cwd=ROOT,
         env={**os.environ, **(env or {}), "THESIS_CACHE_DIR": "off"})
@@ -163,7 +163,7 @@ def test_serve_starts_and_answers_health_with_the_good_thesis(hostile, tmp_path:
                "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}"}
         env.pop("SLACK_APP_TOKEN", None)
         server = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "serve", "--http", "--host", "127.0.0.1",
+            [sys.executable, "-m", "bot.cli.main", "serve", "--http", "--host", "127.0.0.1",
              "--port", str(port)], cwd=ROOT, env=env, text=True,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         try:

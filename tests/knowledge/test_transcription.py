@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from bot.digest.card import build_digest, digest_blocks, digest_text
 from bot.engine import Engine
 from bot.knowledge import units
 from bot.knowledge.advice import advise
@@ -22,6 +21,7 @@ from bot.knowledge.dates import PartialDate, parse_partial_date
 from bot.knowledge.loader import load_all, load_theses
 from bot.knowledge.models import Catalyst, Figure, Thesis
 from bot.knowledge.schema_doc import render_schema_doc
+from bot.notify.digest_card import build_digest, digest_blocks, digest_text
 from bot.render.blocks import Options, render_card
 from bot.render.text import render_text
 from tests.conftest import INTENTS, KNOWLEDGE, ROOT
@@ -301,7 +301,7 @@ def test_schema_page_is_generated_from_the_models() -> None:
 
 
 def _thesis_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "bot.cli", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "bot.cli.main", *args], capture_output=True,
                           text=True, timeout=60)
 
 

@@ -122,7 +122,7 @@ def test_alias_claimed_by_two_theses_is_a_problem(knowledge_copy: Path) -> None:
 
 
 def _thesis_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "bot.cli", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "bot.cli.main", *args], capture_output=True,
                           text=True, timeout=60)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot import messages
+from bot.render import messages
 from bot.render.blocks import CardRef
 from bot.render.limits import encode_value
 from tests.conftest import eventually

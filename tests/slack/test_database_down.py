@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from bot import messages
+from bot import errors
 from bot.engine import Engine
+from bot.notify import messages
 from bot.settings import Settings
 from tests.conftest import eventually
 from tests.fake_slack import FakeSlack
@@ -51,7 +52,7 @@ def health(served: Served) -> dict:
 
 def unavailable_warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
     return [r.getMessage() for r in caplog.records
-            if r.getMessage().startswith(messages.DATABASE_UNAVAILABLE)]
+            if r.getMessage().startswith(errors.DATABASE_UNAVAILABLE)]
 
 
 def test_without_a_database_at_start_questions_are_answered_and_healthz_says_so(
@@ -92,7 +93,7 @@ def postgres(tmp_path: Path) -> Iterator[tuple[str, str]]:
     base = os.environ.get(PG_ENV)
     if not base:
         pytest.skip(f"{PG_ENV} is not set (CI sets it; locally PostgreSQL tests are skipped)")
-    from tests.digest.helpers import fresh_postgres_database
+    from tests.notify.helpers import fresh_postgres_database
 
     for url in fresh_postgres_database(base):
         admin = base.replace("postgresql+psycopg://", "postgresql://")
@@ -131,7 +132,7 @@ def test_database_lost_mid_run_questions_still_answered_then_it_comes_back(
 
         set_reachable(admin, url, True)
         assert eventually(lambda: health(served)["database"] == "ok", timeout=30)
-        assert any(r.getMessage() == messages.DATABASE_BACK for r in caplog.records)
+        assert any(r.getMessage() == errors.DATABASE_BACK for r in caplog.records)
         served.slack.event(direct_message("BABA bull case", channel="D0AFTER"))
         assert card_posted(served, "D0AFTER", "BABA · Bull case")
     assert not any("Sorry" in str(c.params.get("text")) for c in fake.calls)

@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from bot import messages
 from bot.engine import Engine
+from bot.render import messages
 from tests.slack.conftest import Served
 from tests.slack.signed import mention
 

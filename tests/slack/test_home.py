@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.book import Book
+from bot.book.served import Book
 from bot.questions import Questions
 from bot.store import open_store
 from tests.conftest import INTENTS
@@ -45,7 +45,7 @@ def test_opening_the_messages_tab_publishes_nothing(served: Served) -> None:
 
 def test_an_owner_sees_their_reviews_due_broken_edits_and_unanswered_questions(
         tmp_path: Path) -> None:
-    from tests.questions.test_owners import ASKED, NOW, owned_knowledge
+    from tests.notify.test_owners import ASKED, NOW, owned_knowledge
 
     folder = owned_knowledge(tmp_path, owners=f"[{USER}]", broken_owner=USER)
     database = tmp_path / "home.db"
@@ -76,7 +76,7 @@ def test_an_owner_sees_their_reviews_due_broken_edits_and_unanswered_questions(
 
 
 def test_an_owner_with_nothing_due_sees_an_all_clear(tmp_path: Path) -> None:
-    from tests.questions.test_owners import owned_knowledge
+    from tests.notify.test_owners import owned_knowledge
 
     folder = owned_knowledge(tmp_path, owners=f"[{USER}]", review_every=365, broken=False)
     with FakeSlack() as fake, serving(make_settings(fake, tmp_path / "home.db"),
@@ -92,7 +92,7 @@ def test_an_owner_with_nothing_due_sees_an_all_clear(tmp_path: Path) -> None:
 def test_opening_home_reads_no_yaml_the_broken_files_owners_were_read_with_the_book(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import bot.knowledge.loader
-    from tests.questions.test_owners import NOW, owned_knowledge
+    from tests.notify.test_owners import NOW, owned_knowledge
 
     folder = owned_knowledge(tmp_path, owners=f"[{USER}]", broken_owner=USER)
     book = Book(folder, INTENTS)

@@ -160,7 +160,7 @@ def test_the_served_process_logs_no_body_and_no_response_url(tmp_path: Path) -> 
         env.update(SLACK_BOT_TOKEN="xoxb-subprocess-token", SLACK_SIGNING_SECRET=SECRET,
                    SLACK_API_URL=fake.url, DATABASE_URL=f"sqlite:///{tmp_path / 'b.db'}")
         process = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "serve", "--http", "--port", str(port),
+            [sys.executable, "-m", "bot.cli.main", "serve", "--http", "--port", str(port),
              "--host", "127.0.0.1"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT, text=True)
         try:

@@ -10,17 +10,17 @@ from typing import Any
 import pytest
 from slack_bolt import BoltContext
 
-from bot import messages
 from bot.engine import Engine
+from bot.render import messages
 from bot.render.blocks import CardRef
 from bot.settings import Settings
 from bot.slack.actions import ActionListeners
 from bot.slack.app import Deps
-from bot.slack.commands import CommandListeners, subcommand
+from bot.slack.events import MessageListeners, question_of, why_ignore
 from bot.slack.home import HomeListeners
-from bot.slack.messages import MessageListeners, question_of, why_ignore
 from bot.slack.outcomes import describe
 from bot.slack.records import Records
+from bot.slack.slash import CommandListeners, subcommand
 from bot.store import open_store
 
 

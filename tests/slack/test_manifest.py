@@ -8,8 +8,8 @@ from pathlib import Path
 
 import yaml
 
-from bot.slack.commands import COMMAND
 from bot.slack.http import EVENTS_PATH
+from bot.slack.slash import COMMAND
 from tests.slack.conftest import Served
 from tests.slack.signed import direct_message, mention
 
@@ -30,8 +30,8 @@ def manifest() -> dict:
 
 def run_a_retried_digest(served: Served) -> None:
     """What `thesis digest run-due` calls when a post must be retried."""
-    from bot.digest.delivery import run_due
-    from bot.digest.subscriptions import subscribe
+    from bot.notify.delivery import run_due
+    from bot.notify.subscriptions import subscribe
     from bot.settings import Settings
     from bot.slack.client import web_client
     from bot.store import open_store

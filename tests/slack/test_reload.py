@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.book import Book
+from bot.book.served import Book
+from tests.book.test_served import edit, wait_for
 from tests.conftest import INTENTS
 from tests.fake_slack import FakeSlack
 from tests.slack.conftest import make_settings, serving
-from tests.test_book import edit, wait_for
 
 QUESTION = "how much buyback authorization is left?"
 OLD, NEW, NEWER = "$19.1 billion", "$23.4 billion", "$25.0 billion"

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from bot.cli import main
+from bot.cli.main import main
 from tests.fake_slack import FakeSlack
 from tests.slack.conftest import free_socket
 from tests.slack.signed import SECRET, SlackSender
@@ -120,7 +120,7 @@ def test_mode_follows_the_settings_and_flags(env: pytest.MonkeyPatch,
 def test_serve_starts_without_a_database_and_says_what_waits_for_it(
         env: pytest.MonkeyPatch, recorded_servers: dict[str, Any],
         caplog: pytest.LogCaptureFixture) -> None:
-    from bot import messages
+    from bot import errors
 
     closed = free_socket()
     port = closed.getsockname()[1]
@@ -134,7 +134,7 @@ def test_serve_starts_without_a_database_and_says_what_waits_for_it(
             assert main(["serve", "--http"]) == 0
     assert recorded_servers["started"] == "http"
     [warning] = [r.getMessage() for r in caplog.records
-                 if r.getMessage().startswith(messages.DATABASE_UNAVAILABLE)]
+                 if r.getMessage().startswith(errors.DATABASE_UNAVAILABLE)]
     assert "/thesis digest on/off/status" in warning and "Questions are still answered" in warning
 
 
@@ -150,7 +150,7 @@ def real_server(tmp_path: Path) -> Iterator[tuple[SlackSender, FakeSlack, subpro
         environ.update(SLACK_BOT_TOKEN="xoxb-subprocess-token", SLACK_SIGNING_SECRET=SECRET,
                        SLACK_API_URL=fake.url, DATABASE_URL=f"sqlite:///{tmp_path / 'b.db'}")
         process = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "serve", "--http", "--port", str(port),
+            [sys.executable, "-m", "bot.cli.main", "serve", "--http", "--port", str(port),
              "--host", "127.0.0.1"], cwd=ROOT, env=environ, stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT, text=True)
         sender = SlackSender(f"http://127.0.0.1:{port}")

@@ -1,0 +1,1 @@
+"""The `thesis` command (main.py) and one module per subcommand."""

@@ -1,0 +1,170 @@
+"""Every sentence the `thesis` subcommands print (new, validate, import, diff, report, digest)."""
+
+from __future__ import annotations
+
+from bot.errors import UserError
+
+NEW_NEEDS_COMPANY = 'Give the company\'s name, e.g. thesis new ACME "Acme Corp".'
+
+
+def bad_ticker(ticker: str) -> str:
+    return (f"{ticker!r} is not a ticker. Use capitals, digits, '.' or '-', up to 10 "
+            "characters, e.g. thesis new ACME \"Acme Corp\".")
+
+
+def thesis_file_exists(path: str) -> str:
+    return f"{path} already exists. Edit it, or use --force to start it again."
+
+
+def thesis_file_written(path: str) -> str:
+    return (f"Wrote {path}. Replace every TODO with the write-up's words (see "
+            "docs/thesis-schema.md), then run thesis validate.")
+
+
+def validate_warnings(count: int, strict: bool) -> str:
+    """After `thesis validate` lists warnings: what they mean for the exit code."""
+    noun = f"{count} warning{'s' * (count != 1)}"
+    if strict:
+        return f"{noun} (--strict): fix them, or run without --strict to accept them."
+    return f"{noun}: the theses load; check each against its write-up (--strict fails on them)."
+
+
+# -- Digest: thesis digest … and thesis clock (terminal) -------------------------------------------
+
+
+def cli_subscribed(channel_id: str, schedule: str) -> str:
+    return (f"Subscribed {channel_id}: {schedule}. "
+            "The first digest goes out at the next of those times.")
+
+
+def cli_unsubscribed(channel_id: str, was_subscribed: bool) -> str:
+    if was_subscribed:
+        return f"Unsubscribed {channel_id}; its post history is kept."
+    return f"{channel_id} was not subscribed; nothing to do."
+
+
+CLI_NO_SUBSCRIPTIONS = ("No channel gets the digest yet. Add one with: "
+                        "thesis digest subscribe C0123 --at 08:30 --tz Europe/London")
+CLI_NOTHING_POSTED = "nothing posted yet"
+CLI_UNCONFIRMED = "Slack did not confirm the post; it is looked for before any retry"
+
+
+def cli_last_posted(date: str) -> str:
+    return f"last posted {date}"
+
+
+def cli_failed(date: str, reason: str) -> str:
+    return f"⚠ {date}: {reason}"
+
+
+def cli_bad_date(text: str) -> UserError:
+    return UserError(f'"{text}" is not a date. Use YYYY-MM-DD, e.g. --date 2026-11-25.')
+
+
+def cli_bad_now(text: str) -> UserError:
+    return UserError(f'"{text}" is not an ISO-8601 time. Use e.g. --now 2026-11-25T08:30:00+00:00.')
+
+
+# -- thesis report -----------------------------------------------------------------------------
+
+
+def report_bad_since(text: str) -> UserError:
+    return UserError(f"--since {text!r} is not a span or a date. Use 7d, 24h, 2w or 2026-01-05.")
+
+
+def report_heading(since: str, ticker: str | None, questions: int, groups: int) -> str:
+    scope = f" about {ticker.upper()}" if ticker else ""
+    if not questions:
+        return f"No unanswered questions{scope} since {since}."
+    return (f"Unanswered questions{scope} since {since}: {questions} "
+            f"question{'s' if questions != 1 else ''} in {groups} group"
+            f"{'s' if groups != 1 else ''}, most asked first.")
+
+
+# -- thesis diff -------------------------------------------------------------------------------
+
+DIFF_NO_CHANGES = "No change in figures, points or catalysts."
+
+
+def diff_usage() -> UserError:
+    return UserError("give two files (thesis diff OLD.yaml NEW.yaml) or a ticker and --since "
+                     "(thesis diff BABA --since 2026-01-01).", 2)
+
+
+def diff_not_a_thesis(name: str, reason: str) -> UserError:
+    return UserError(f"{name} is not a valid thesis ({reason}). Run thesis validate on it.")
+
+
+def diff_unreadable(name: str, reason: str) -> UserError:
+    return UserError(f"cannot read {name}: {reason}. Check the path.")
+
+
+def diff_no_thesis(ticker: str, folder: str) -> UserError:
+    return UserError(f"no thesis file under {folder} has ticker {ticker.upper()}. "
+                     "Check the ticker, or pass --knowledge DIR.")
+
+
+def diff_nothing_before(name: str, since: str) -> UserError:
+    return UserError(f"git has no version of {name} before {since}. Pick a later date.")
+
+
+def diff_git_failed(command: str, stderr: list[str]) -> UserError:
+    detail = f": {stderr[0]}" if stderr else ""
+    return UserError(f"git {command} failed{detail}. Is the knowledge folder in a git "
+                     "repository, and the revision right?")
+
+
+def cli_update_posted(ticker: str, channel_id: str) -> str:
+    return f"posted {ticker} thesis updated to {channel_id}"
+
+
+# -- thesis import ---------------------------------------------------------------------------------
+
+IMPORT_ASK_TICKER = "Ticker for this thesis (e.g. ACME): "
+IMPORT_NEEDS_TICKER = "no ticker given: pass --ticker T (e.g. thesis import FILE --ticker ACME)."
+
+
+def import_not_text(path: str, suffix: str) -> str:
+    return (f"{path}: a {suffix} file cannot be imported; thesis import reads plain text or "
+            "Markdown: save or copy the write-up as .txt or .md and import that.")
+
+
+def import_missing(path: str) -> str:
+    return f"{path} does not exist; give the path of the write-up to import."
+
+
+def import_unreadable(path: str, reason: str) -> str:
+    return f"{path} cannot be read ({reason}); give the path of a write-up file."
+
+
+def import_too_large(path: str, size: int, limit: int) -> str:
+    return (f"{path} is {size:,} bytes, more than the {limit:,} a write-up may have; import "
+            "the write-up alone.")
+
+
+def import_checked(problems: int) -> str:
+    if problems:
+        return f"{problems} problem{'s' * (problems != 1)} found; nothing written (--check)."
+    return "Nothing written (--check); run without --check to write the draft."
+
+
+def import_invalid(problems: int) -> str:
+    return (f"the draft has {problems} problem{'s' * (problems != 1)} (listed above); fix the "
+            "write-up and import it again. Nothing was written.")
+
+
+def import_would_overwrite(path: str) -> str:
+    return f"{path} already exists; use -o OUT.yaml to write elsewhere, or --force to replace it."
+
+
+def import_no_folder(path: str) -> str:
+    return f"{path} is not a folder; create it, or use -o OUT.yaml."
+
+
+def import_written(path: str, counts: str) -> str:
+    return (f"Wrote {path}: {counts}. Review the figures marked `review: true` and the notes, "
+            "then run thesis validate.")
+
+
+def cli_owner_noted(owner: str) -> str:
+    return f"sent this week's owner note to {owner}"

@@ -1,1 +1,0 @@
-"""Command-line commands that are not Slack or digest: ask and validate."""

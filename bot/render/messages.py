@@ -1,0 +1,138 @@
+"""Every sentence and label on a card or a button, in Slack and in the terminal."""
+
+from __future__ import annotations
+
+# -- Card titles, on cards and on the buttons that open them --------------------------------------
+
+CARD_TITLES = {
+    "bull": "Bull case",
+    "bear": "Bear case",
+    "risk": "Key risks",
+    "catalyst": "Catalysts",
+    "overview": "Overview",
+    "figures": "Key figures and sources",
+}
+
+
+def card_label(ticker: str, card: str, point_title: str | None = None) -> str:
+    """"BABA · Share Buybacks", "NRGX · Key risks": a thesis's card or point on a button."""
+    return f"{ticker} · {point_title or CARD_TITLES.get(card, card.title())}"
+
+
+def compared(tickers: list[str], card: str | None) -> str:
+    """"BABA vs NRGX · Key risks": the title of a comparison."""
+    names = " vs ".join(tickers)
+    return f"{names} · {CARD_TITLES.get(card, card.title())}" if card else names
+
+
+# -- Slack ---------------------------------------------------------------------------------------
+# Button labels are plain text (75 characters at most); sentences are mrkdwn, so anything that is
+# not our own markup is escaped by the renderer before it is put in.
+
+BUTTON_SHARE = "Share in channel"
+BUTTON_MORE = "Show more"
+BUTTON_HELP = "How to ask"
+BUTTON_OPEN = "Open"
+BUTTON_UP = "👍 Helpful"
+BUTTON_DOWN = "👎 Not helpful"
+NAV_LABELS = {
+    "overview": "Overview",
+    "bull": "Bull",
+    "bear": "Bear",
+    "catalyst": "Catalysts",
+    "risk": "Risks",
+    "figures": "Figures",
+    "sources": "Sources",
+}
+
+SLACK_SORRY = (
+    "Sorry, something went wrong on my side while answering that. "
+    "Please try again in a minute; if it keeps happening, tell the team that runs me."
+)
+DID_YOU_MEAN = "Not sure I got that right. Did you mean:"
+WHICH_THESIS = "Which company do you mean? I cover:"
+TRY_INSTEAD = "Try:"
+CONTINUED = "(continued)"
+COVERED_TITLE = "Theses I cover"
+NO_THESES_SLACK = "I don't cover any thesis yet: the team adds them as YAML files under knowledge/."
+HOME_INTRO = "I answer questions about the team's investment theses."
+HOME_MORE = "More theses than fit here: type `/thesis list` to see them all."
+
+
+def not_sure(question: str) -> str:
+    """`question` must already be escaped (bot.render.limits.echo)."""
+    return f"I'm not sure what you mean by “{question}”. Pick one, or see how to ask:"
+
+
+def no_thesis_on(subject: str, covered: str) -> str:
+    return f"I don't have a thesis on {subject}. Theses I cover: {covered}."
+
+
+SEARCH_TITLE = "Across the book"
+MORE_IN_FULL_CARD = "More in the full card: Open."
+NOTHING_ACROSS_THE_BOOK = "No thesis in the book speaks to that."
+
+
+def covered_elsewhere(ticker: str, topic: str, other: str) -> str:
+    """A named thesis lacks the topic another thesis has."""
+    return f"The {ticker} thesis doesn't cover {topic}. {other}'s does:"
+
+
+def not_in_thesis(ticker: str) -> str:
+    return (f"The {ticker} thesis doesn't say: it covers the bull and bear case, risks, "
+            "catalysts and their figures, nothing more.")
+
+
+def cannot_answer(covered: str) -> str:
+    return (
+        "I don't know how to answer that: I only know the team's investment theses. "
+        f"Theses I cover: {covered}. Ask for example “what are BABA's risks?”, or type help."
+    )
+
+
+def you_asked(question: str) -> str:
+    """`question` must already be escaped (bot.render.limits.echo)."""
+    return f"You asked: “{question}”"
+
+
+def shared_by(user_mention: str) -> str:
+    return f"Shared by {user_mention}"
+
+
+def feedback_thanks(helpful: bool) -> str:
+    if helpful:
+        return "Thanks for the 👍, noted."
+    return "Thanks for the 👎, noted: the team reviews these to improve my answers."
+
+
+# -- Cards, in Slack and in the terminal --------------------------------------------------------
+
+
+def thesis_may_be_stale(ticker: str, updated: str, days: int, oldest_figure: str | None,
+                        review_every: int | None = None) -> str:
+    """A thesis (or a figure in it) older than its `review_every`, else THESIS_STALE_AFTER_DAYS.
+    Dates come formatted; `oldest_figure` is given when a figure is older than the thesis date
+    itself."""
+    ago = "today" if days == 0 else "1 day ago" if days == 1 else f"{days} days ago"
+    every = f", to be reviewed every {review_every} days" if review_every else ""
+    lead = f"{ticker} was last updated {updated} ({ago}{every}); "
+    if oldest_figure is None:
+        return lead + "its figures may be out of date."
+    return lead + f"figures as old as {oldest_figure} may be out of date."
+
+
+def stale_warning(warning: str) -> str:
+    return f"⚠️ {warning}"
+
+
+# -- Digest: the card (Slack mrkdwn and terminal; the renderer escapes analyst text) ---------------
+
+DIGEST_STATUS_BADGES = {"pending": "⏳ pending", "hit": "✅ hit", "missed": "❌ missed"}
+WHAT_TO_WATCH = "What to watch:"
+CONDITION = "Condition"
+TIMING = "When"
+
+
+def analyst_watch(who: str) -> str:
+    """The label of a "what to watch" line the write-up does not have: whose it is."""
+    return f"What to watch (analyst's note, {who})"

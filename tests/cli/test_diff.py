@@ -1,0 +1,117 @@
+"""`thesis diff`: what changed between two versions of a thesis, in words."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from bot.cli.main import main
+from bot.knowledge.loader import load_theses
+from bot.knowledge.models import Catalyst, Timing
+from bot.render.diff import diff_theses
+from tests.conftest import KNOWLEDGE
+
+FIXTURE = (KNOWLEDGE / "baba.yaml").read_text(encoding="utf-8")
+
+
+def revised(text: str = FIXTURE) -> str:
+    """The fixture after an earnings revision: a new buyback figure, the date moved on, the
+    buyback catalyst hit, a bear point reworded."""
+    text = text.replace("updated: 2025-11-27", "updated: 2026-02-26")
+    text = text.replace("value: 19.1", "value: 23.4")
+    text = text.replace("timing: {when: through March 2027, what: buyback authorization}",
+                        "timing: {when: through September 2027, what: buyback authorization}\n"
+                        "    status: {value: hit, by: Jane Doe, date: 2026-02-26}")
+    return text.replace("title: Chip Restrictions Limit Scale", "title: Chip Restrictions Bite")
+
+
+@pytest.fixture
+def two_versions(tmp_path: Path) -> tuple[Path, Path]:
+    old, new = tmp_path / "old.yaml", tmp_path / "new.yaml"
+    old.write_text(FIXTURE, encoding="utf-8")
+    new.write_text(revised(), encoding="utf-8")
+    return old, new
+
+
+EXPECTED = [
+    "Updated 27 Nov 2025 → 26 Feb 2026",
+    "Alibaba share buyback authorization, amount remaining: "
+    "$19.1 billion (as of 27 Nov 2025) → $23.4 billion (as of 26 Feb 2026)",
+    "Bear point reworded (title): Chip Restrictions Bite",
+    "Catalyst “Share Buybacks”: no status → hit",
+    "Catalyst “Share Buybacks”: through March 2027 → through September 2027",
+]
+
+
+def test_diff_of_two_files_lists_each_change_in_words(
+        two_versions: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    old, new = two_versions
+    assert main(["diff", str(old), str(new)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == f"BABA: {old} → {new}"
+    assert lines[1:] == [f"  • {line}" for line in EXPECTED]
+
+
+def test_points_and_catalysts_added_and_removed() -> None:
+    baba = load_theses(KNOWLEDGE).theses["BABA"]
+    new_catalyst = Catalyst(id="q4-results", title="Q4 results", horizon="near",
+                            detail="Results.", sources=["thesis-document"],
+                            timing=Timing(when="May 2026"))
+    changed = baba.model_copy(update={"bull": baba.bull[1:],
+                                      "catalysts": [*baba.catalysts, new_catalyst]})
+    texts = [str(c) for c in diff_theses(baba, changed)]
+    assert sorted(texts) == sorted([f"Bull point removed: {baba.bull[0].title}",
+                                    "Catalyst added: Q4 results"])
+    assert diff_theses(baba, baba) == []
+
+
+def test_broken_file_is_one_line(two_versions: tuple[Path, Path],
+                                 capsys: pytest.CaptureFixture[str]) -> None:
+    old, new = two_versions
+    new.write_text("ticker: [", encoding="utf-8")
+    assert main(["diff", str(old), str(new)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"thesis: {new} is not a valid thesis (") and err.count("\n") == 1
+
+
+def git(folder: Path, *args: str, date: str | None = None) -> None:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "a", "GIT_AUTHOR_EMAIL": "a@example.com",
+           "GIT_COMMITTER_NAME": "a", "GIT_COMMITTER_EMAIL": "a@example.com"}
+    if date:
+        env.update(GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date)
+    subprocess.run(["git", "-C", str(folder), *args], check=True, env=env,
+                   capture_output=True)
+
+
+@pytest.fixture
+def history(tmp_path: Path) -> Path:
+    """A git repository whose knowledge/baba.yaml was committed in December, revised in
+    February."""
+    repo = tmp_path / "repo"
+    knowledge = repo / "knowledge"
+    knowledge.mkdir(parents=True)
+    git(repo, "init", "-q")
+    (knowledge / "baba.yaml").write_text(FIXTURE, encoding="utf-8")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "BABA", date="2025-12-01T10:00:00+00:00")
+    (knowledge / "baba.yaml").write_text(revised(), encoding="utf-8")
+    git(repo, "commit", "-qam", "BABA after Q3", date="2026-02-26T10:00:00+00:00")
+    return knowledge
+
+
+def test_diff_since_a_date_reads_git_history(history: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--knowledge", str(history), "diff", "BABA", "--since", "2026-01-01"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("BABA: baba.yaml at 2026-01-01 (")
+    assert lines[1:] == [f"  • {line}" for line in EXPECTED]
+
+
+def test_diff_since_a_revision(history: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--knowledge", str(history), "diff", "baba", "--since", "HEAD"]) == 0
+    assert capsys.readouterr().out.splitlines()[1] == "  No change in figures, points or catalysts."
+    assert main(["--knowledge", str(history), "diff", "BABA", "--since", "2025-01-01"]) == 1
+    assert "git has no version of baba.yaml before 2025-01-01" in capsys.readouterr().err

@@ -1,0 +1,123 @@
+"""The schema is created on start and grows without losing subscriptions, the post ledger or
+the Slack app's records."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    inspect,
+    select,
+)
+
+from bot.notify.delivery import claim
+from bot.notify.subscriptions import active_subscriptions, subscribe
+from bot.store import UtcDateTime, create_engine_for, digest_posts, ensure_schema, open_store
+
+UTC = dt.UTC
+
+# The first release's tables, before later columns were added.
+v1 = MetaData()
+v1_subscriptions = Table(
+    "subscriptions", v1,
+    Column("channel_id", String(32), primary_key=True),
+    Column("local_time", String(5), nullable=False),
+    Column("tz", String(64), nullable=False),
+    Column("weekdays_only", Boolean, nullable=False),
+    Column("created_by", String(32)),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+v1_posts = Table(
+    "digest_posts", v1,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("channel_id", String(32), nullable=False),
+    Column("local_date", Date, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("claimed_at", UtcDateTime, nullable=False),
+    Column("claim_token", String(36), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("message_ts", String(32)),
+    Column("error", Text),
+    UniqueConstraint("channel_id", "local_date", name="uq_digest_posts_channel_date"),
+)
+
+
+def test_schema_is_created_on_first_start_and_start_is_repeatable(database_url: str) -> None:
+    engine = open_store(database_url)
+    ensure_schema(engine)
+    assert {"subscriptions", "digest_posts", "feedback", "slack_events_answered"} <= set(
+        inspect(engine).get_table_names())
+    engine.dispose()
+
+
+def test_upgrade_adds_columns_and_keeps_every_row(database_url: str) -> None:
+    engine = create_engine_for(database_url)
+    jan5 = dt.datetime(2026, 1, 5, 8, 30, tzinfo=UTC)
+    with engine.begin() as conn:
+        v1.create_all(conn)
+        conn.execute(v1_subscriptions.insert().values(
+            channel_id="C_OLD", local_time="08:30", tz="Europe/London", weekdays_only=True,
+            created_by="U1", created_at=jan5))
+        conn.execute(v1_posts.insert().values(
+            channel_id="C_OLD", local_date=jan5.date(), status="posted", claimed_at=jan5,
+            claim_token="tok", attempts=1, message_ts="17.1"))
+
+    ensure_schema(engine)
+
+    columns = {c["name"] for c in inspect(engine).get_columns("subscriptions")}
+    assert {"last_error", "last_error_at", "active", "updated_at", "updated_by"} <= columns
+    [old] = active_subscriptions(engine)  # the new `active` column defaults to subscribed
+    assert (old.channel_id, old.schedule.describe()) == ("C_OLD", "weekdays at 08:30 Europe/London")
+    assert (old.updated_at, old.schedule.since) == (None, jan5)  # runs from when it was made
+    with engine.begin() as conn:
+        row = conn.execute(select(digest_posts)).one()
+    assert (row.message_ts, row.final, row.posted_at) == ("17.1", False, None)
+    # The upgraded tables take new rows.
+    subscribe(engine, "C_NEW", dt.time(9, 0), "Asia/Tokyo")
+    assert [s.channel_id for s in active_subscriptions(engine)] == ["C_NEW", "C_OLD"]
+    assert claim(engine, "C_OLD", dt.date(2026, 1, 6), jan5 + dt.timedelta(days=1), "tok2")
+    engine.dispose()
+
+
+def test_the_slack_apps_tables_are_upgraded_by_the_same_schema_step(database_url: str) -> None:
+    from bot.slack.records import Records, Vote
+
+    old = MetaData()
+    Table("feedback", old,
+          Column("id", Integer, primary_key=True, autoincrement=True),
+          Column("at", UtcDateTime, nullable=False),
+          Column("helpful", Integer, nullable=False),
+          Column("card", String(16), nullable=False))
+    engine = create_engine_for(database_url)
+    with engine.begin() as conn:
+        old.create_all(conn)
+
+    ensure_schema(engine)
+
+    columns = {c["name"] for c in inspect(engine).get_columns("feedback")}
+    assert {"ticker", "point", "question", "confidence", "user_id"} <= columns
+    records = Records(engine)
+    records.record_vote(Vote(True, "risk", "BABA", confidence=0.9))
+    assert records.votes()[-1].confidence == 0.9
+    assert records.claim_event("Ev1") and not Records(engine).claim_event("Ev1")
+    engine.dispose()
+
+
+def test_processes_starting_together_on_an_empty_database_all_start(
+        database_url: str) -> None:
+    from tests.notify.helpers import thesis_process
+
+    env = {"DATABASE_URL": database_url, "PATH": "/usr/bin:/bin"}
+    procs = [thesis_process(["bot.cli.main", "digest", "list"], env) for _ in range(5)]
+    outputs = [p.communicate(timeout=300) for p in procs]
+    assert [p.returncode for p in procs] == [0] * 5, outputs
+    assert all(out.startswith("No channel gets the digest yet.") for out, _ in outputs)
