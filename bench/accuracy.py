@@ -14,7 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.engine import Engine  # noqa: E402
+from bot.engine.matcher import Engine  # noqa: E402
 from tests.eval.evaluate import (  # noqa: E402
     BABA_ONLY,
     BABA_SETS,

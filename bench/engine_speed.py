@@ -26,7 +26,7 @@ MEASURE = r"""
 import resource, sys, time, json
 from pathlib import Path
 t0 = time.perf_counter()
-from bot.engine import Engine
+from bot.engine.matcher import Engine
 from bot.knowledge.loader import load_all
 knowledge = load_all(Path(sys.argv[1]), Path(sys.argv[2]))
 t1 = time.perf_counter()

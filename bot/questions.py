@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process, utils
 from sqlalchemy import Engine, delete, func, insert, select
 
-from bot.engine import Answer
+from bot.engine.answer import Answer
 from bot.engine.matcher import UNSURE
 from bot.store import unanswered_questions
 

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import settings
 from sqlalchemy import Engine as Store
 
-from bot.engine import Engine
+from bot.engine.matcher import Engine
 from bot.store import open_store
 from tests.fake_slack import FakeSlack
 from tests.notify.helpers import fresh_postgres_database

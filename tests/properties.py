@@ -22,8 +22,8 @@ from typing import Any, cast
 
 from hypothesis import strategies as st
 
-from bot.engine import Alternative, Answer, Engine
-from bot.engine.answer import BOOK_CARDS, CARDS, Card, Match
+from bot.engine.answer import BOOK_CARDS, CARDS, Alternative, Answer, Card, Match
+from bot.engine.matcher import Engine
 from bot.knowledge.loader import load_all
 from bot.knowledge.models import Thesis
 from bot.notify.digest_card import build_digest, digest_blocks, digest_text

@@ -12,7 +12,8 @@ import datetime as dt
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.engine import Answer, Engine
+from bot.engine.answer import Answer
+from bot.engine.matcher import Engine
 from bot.knowledge.models import Thesis
 from bot.render.blocks import Options
 from tests import properties as prop

@@ -9,7 +9,7 @@ import json
 import pytest
 
 from bot.cli.main import main
-from bot.engine import Engine
+from bot.engine.matcher import Engine
 from bot.questions import Asked, Questions, group_questions
 from bot.store import open_store
 

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import Any, BinaryIO
 
 from bot.book.served import Assembled, assemble
-from bot.engine import Engine
+from bot.engine.matcher import Engine
 from bot.knowledge.loader import KnowledgeDirError
 
 

@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from pydantic import BaseModel
 
-from bot.engine import Engine
+from bot.engine.matcher import Engine
 from bot.knowledge.loader import (
     VOCABULARY_FILE,
     Knowledge,

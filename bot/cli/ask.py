@@ -11,8 +11,10 @@ from pathlib import Path
 
 from bot import errors
 from bot.book.cache import load_engine as load_cached
-from bot.engine import Answer, Engine
+from bot.engine.answer import Answer
+from bot.engine.matcher import Engine
 from bot.knowledge.loader import KnowledgeDirError
+from bot.render import messages as render_messages
 from bot.render.text import render_text
 from bot.settings import Settings
 
@@ -42,7 +44,9 @@ def as_json(answer: Answer, text: str, ascii_only: bool = False) -> str:
             "card": answer.card,
             "point": answer.point,
             "confidence": answer.confidence,
-            "alternatives": [a.as_dict() for a in answer.alternatives],
+            "alternatives": [{"thesis": a.thesis, "card": a.card, "point": a.point,
+                              "label": render_messages.alternative_label(a)}
+                             for a in answer.alternatives],
             "theses": [m.thesis.ticker for m in answer.matches],
             "text": text,
         },

@@ -27,10 +27,7 @@ class Alternative:
     thesis: str | None
     card: Card
     point: str | None = None
-    label: str = ""
-
-    def as_dict(self) -> dict[str, str | None]:
-        return {"thesis": self.thesis, "card": self.card, "point": self.point, "label": self.label}
+    title: str = ""  # the point's title, when a point is offered
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +56,8 @@ class Answer:
     matches: tuple[Match, ...] = ()  # list, compare and search cards
     topic: str = ""  # the words a named thesis lacks ("reason: covered elsewhere")
     trace: tuple[str, ...] = ()  # why this card: `thesis ask --explain`
+    read_as: str = ""  # the question as read, when a typo in it was corrected
+    following: bool = False  # the thesis is the conversation's, not named in the question
 
     @property
     def ticker(self) -> str | None:

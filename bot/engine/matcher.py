@@ -44,7 +44,6 @@ from bot.engine.retrieve import ThesisIndex
 from bot.engine.vocabulary import Speller, term_key, term_words
 from bot.knowledge.loader import Knowledge, load_all
 from bot.knowledge.models import Thesis
-from bot.render import messages
 
 # The `type: ignore[arg-type]`/`[assignment]` below pass an intent name (a str from classify)
 # where a Card is expected: every intent name is a card (IntentName in bot/knowledge/models.py,
@@ -95,6 +94,7 @@ class _Findings:
     scores: dict[int, float]  # point (BookIndex target) -> evidence
     found: Evidence
     by_thesis: list[tuple[str, float]]  # thesis -> its best point's evidence, best first
+    following: bool = False  # `named` is the conversation's thesis, not the question's
     trace: list[str] = field(default_factory=list)
 
     @property
@@ -207,13 +207,19 @@ class Engine:
     def covered_theses(self) -> list[Thesis]:
         return [self.theses[t] for t in self.covered]
 
-    def answer(self, question: str) -> Answer:
+    def answer(self, question: str, about: str | None = None) -> Answer:
+        """The card for a question. `about`: the thesis the conversation is about (a thread's
+        or a DM's last answer), taken when the question names none and does not ask about
+        the book ("and the catalysts?", "what about its valuation?")."""
         text = self._space_out(clean_text(question))
         reading = read(text, self.speller, self._abbreviations)
         if not reading.tokens:
             return Answer(question, "help", confidence=1.0, covered=self.covered,
                           reason="empty", trace=("nothing to read: help",))
-        return self._decide(self._find(question, text, reading))
+        answer = self._decide(self._find(question, text, reading, about))
+        if reading.corrected:
+            answer = dataclasses.replace(answer, read_as=" ".join(reading.corrected))
+        return answer
 
     def _space_out(self, text: str) -> str:
         """Scripts written without spaces (阿里云的风险是什么): set known terms apart."""
@@ -242,20 +248,27 @@ class Engine:
 
     # -- finding -----------------------------------------------------------------------------
 
-    def _find(self, question: str, text: str, reading: Reading) -> _Findings:
+    def _find(self, question: str, text: str, reading: Reading,
+              about: str | None = None) -> _Findings:
         named, name_positions = self._names.resolve(text, reading)
         found = classify(reading, self._intents, self._book.phrases, name_positions)
+        following = about is not None and not named and about in self.theses \
+            and not {n for n, _ in found.strong} & set(_BOOK_INTENTS)
+        if following and about is not None:
+            named = [about]
         evidence = self._book.score(reading, found.positions | name_positions, self._synonyms,
                                     named=bool(named))
         scores = evidence.points
         by_thesis = self._book.best_by_thesis(scores)
         findings = _Findings(question, reading, named, name_positions, found,
-                             _framed(found, scores, named), scores, evidence, by_thesis)
+                             _framed(found, scores, named), scores, evidence, by_thesis,
+                             following=following)
         trace = findings.trace
         trace.append("words: " + " ".join(
             s if q == 1.0 else f"{s}~{q:.2f}" for s, q in zip(reading.stems, reading.quality,
                                                              strict=True)))
-        trace.append(f"named: {', '.join(named) or '-'}")
+        trace.append(f"named: {', '.join(named) or '-'}"
+                     + (" (the conversation's)" if following else ""))
         trace.append("intents: " + (", ".join(f"{n} {s:.2f}" for n, s in found.scores) or "-"))
         trace.append(f"best terms {evidence.terms:.2f}, best text coverage "
                      f"{evidence.coverage:.2f}")
@@ -298,7 +311,8 @@ class Engine:
                        + (f" {answer.ticker}" if answer.ticker else "")
                        + (f"/{answer.point}" if answer.point else "")
                        + f" (confidence {answer.confidence:.2f})")
-        return _with_trace(answer, f.trace)
+        return dataclasses.replace(answer, trace=tuple(f.trace),
+                                   following=f.following and answer.ticker in f.named)
 
     def _book_question(self, f: _Findings) -> Answer | None:
         """Questions about the book rather than one thesis: list, compare, search."""
@@ -438,9 +452,8 @@ class Engine:
             title = found[1].title if found else target.point
             point_card = card if card in SECTION_OF_CARD else CARD_OF_SECTION[target.section]
             return Alternative(ticker, point_card, target.point,  # type: ignore[arg-type]
-                               label=messages.card_label(ticker, point_card, title))
-        shown = card or "overview"
-        return Alternative(ticker, shown, label=messages.card_label(ticker, shown))  # type: ignore[arg-type]
+                               title=title)
+        return Alternative(ticker, card or "overview")  # type: ignore[arg-type]
 
     def _which_thesis(self, f: _Findings) -> Answer:
         card = f.intent or f.intents.hinted
@@ -514,7 +527,7 @@ class Engine:
             intent = hinted
         if intent is None and not f.named and not evidence:
             return self._done(f, self._unknown(f.question, reason="no evidence"), "no evidence")
-        others = [Alternative(t, "overview", label=f"{t} overview") for t in f.named[1:]]
+        others = [Alternative(t, "overview") for t in f.named[1:]]
         answer = self._card(f, index, intent, others)
         return self._done(f, answer, f"{ticker} chosen")
 
@@ -550,7 +563,7 @@ class Engine:
         for name, score in strong[1:3]:
             if score >= th.INTENT_RUNNER_UP * strong[0][1] and name != intent \
                     and name not in _BOOK_INTENTS:
-                alternatives.append(Alternative(ticker, name, label=f"{ticker} {name}"))  # type: ignore[arg-type]
+                alternatives.append(Alternative(ticker, name))  # type: ignore[arg-type]
 
         if best is None or intent == "help":
             card = intent if intent is not None else "overview"
@@ -568,7 +581,7 @@ class Engine:
                 alt_card = card if intent in SECTION_OF_CARD else CARD_OF_SECTION[target.section]
                 found = thesis.point(target.point)
                 alternatives.append(Alternative(ticker, alt_card, target.point,  # type: ignore[arg-type]
-                                                label=found[1].title if found else target.point))
+                                                title=found[1].title if found else target.point))
         quoted = [fid for t, fid in self._book.figures_by_value(f.reading.numbers)
                   if t == ticker]
         figure = index.figure_for(f.reading, f.intents.positions | f.name_positions,
@@ -578,14 +591,14 @@ class Engine:
                       covered=self.covered)
 
     def _not_in_thesis(self, question: str, ticker: str) -> Answer:
-        alternatives = tuple(Alternative(ticker, card, label=f"{ticker} {card}")
+        alternatives = tuple(Alternative(ticker, card)
                              for card in ("overview", "bull", "risk", "catalyst"))
         return Answer(question, "unknown", confidence=0.2, alternatives=alternatives,
                       covered=self.covered, reason="not in thesis")
 
     def _unknown(self, question: str, subject: str | None = None, reason: str = "") -> Answer:
         alternatives = tuple(
-            Alternative(t, "overview", label=f"{t} overview") for t in self.covered[:5]
+            Alternative(t, "overview") for t in self.covered[:5]
         )
         return Answer(question, "unknown", confidence=0.0, alternatives=alternatives,
                       covered=self.covered, unknown_subject=subject,
@@ -634,10 +647,6 @@ def _framed(found: Intents, scores: dict[int, float], named: list[str]) -> list[
     elif "overview" in sides and sides & {"bull", "bear", "risk", "catalyst"}:
         strong = [(n, sc) for n, sc in strong if n != "overview"]
     return strong
-
-
-def _with_trace(answer: Answer, trace: list[str]) -> Answer:
-    return dataclasses.replace(answer, trace=tuple(trace))
 
 
 def _horizon(reading: Reading) -> str | None:

@@ -29,6 +29,7 @@ class Reading:
     known: list[bool]
     source: list[int]  # index into tokens of each stem (a split word gives two stems)
     numbers: list[float]
+    corrected: tuple[str, ...] = ()  # the question as read, when a typo was corrected
 
     def token_at(self, i: int) -> Token:
         return self.tokens[self.source[i]]
@@ -40,6 +41,7 @@ def read(text: str, speller: Speller, abbreviations: dict[str, Key]) -> Reading:
     quality: list[float] = []
     known: list[bool] = []
     source: list[int] = []
+    as_read: list[str] = []
 
     def push(words: list[str] | Key, q: float, is_known: bool, i: int) -> None:
         for word in words:
@@ -50,15 +52,20 @@ def read(text: str, speller: Speller, abbreviations: dict[str, Key]) -> Reading:
 
     for i, token in enumerate(tokens):
         expansion = abbreviations.get(token.text)
+        word = token.original
         if expansion and not token.cashtag:
             push(expansion, 1.0, True, i)
         elif (corrected := speller.correct(token)) is not None:
             push([corrected[0]], corrected[1], True, i)
+            word = corrected[2] if corrected[1] < 1.0 else word
         elif (parts := speller.split(token)) is not None:
             push(parts, 0.9, True, i)
         else:
             push([token.stem], 1.0, False, i)
-    return Reading(tokens, stems, quality, known, source, read_numbers(text))
+        as_read.append(word)
+    typo = any(word != token.original for word, token in zip(as_read, tokens, strict=True))
+    return Reading(tokens, stems, quality, known, source, read_numbers(text),
+                   tuple(as_read) if typo else ())
 
 
 def read_numbers(text: str) -> list[float]:

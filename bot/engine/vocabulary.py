@@ -89,13 +89,14 @@ class Speller:
             return token.stem
         return next((stem(base) for base in _bases(token.text) if base in self.known), None)
 
-    def correct(self, token: Token) -> tuple[str, float] | None:
-        """(stem, quality) for a known or correctable token, None for an unknown word.
+    def correct(self, token: Token) -> tuple[str, float, str] | None:
+        """(stem, quality, the word read) for a known or correctable token, None for an
+        unknown word.
 
         A word typed in capitals (NIO, TSLA) is a ticker, never a typo."""
         known = self.known_stem(token)
         if known is not None:
-            return known, 1.0
+            return known, 1.0, token.text
         word = token.text
         limit = _max_edits(word)
         if not word.isalpha() or limit == 0 or (token.original.isupper() and len(word) <= 5):
@@ -110,7 +111,7 @@ class Speller:
         # Equally near: the one typed from the same first letters ("tarrifs" is "tariffs",
         # not "carries"); a typo rarely falls on the first letter.
         choice, distance = min(found, key=lambda cd: (cd[1], -len(commonprefix([word, cd[0]]))))
-        return stem(choice), 1.0 - distance / max(len(choice), len(word))
+        return stem(choice), 1.0 - distance / max(len(choice), len(word)), choice
 
     def split(self, token: Token) -> list[str] | None:
         """A run-together pair of known words ("bullcase" -> bull case), or None."""

@@ -3,10 +3,14 @@ that shows each owner their theses."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from bot.notify import messages
-from bot.notify.owners import OwnerNews
 from bot.render import limits
 from bot.render.limits import Block, escape
+
+if TYPE_CHECKING:  # the data it words; that module sends it, with this card
+    from bot.notify.owners import OwnerNews
 
 
 def _bullets(heading: str, lines: list[str]) -> list[Block]:

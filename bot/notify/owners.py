@@ -37,6 +37,7 @@ from sqlalchemy import Engine, select
 from bot.knowledge.loader import Knowledge, Problem, declared_owners
 from bot.knowledge.models import Thesis
 from bot.notify.ledger import FAILED, POSTED, UNKNOWN, Ledger, post_once
+from bot.notify.owner_card import owner_note
 from bot.notify.subscriptions import user_time_zone
 from bot.questions import Asked, Group, Questions, group_questions
 from bot.render.facts import Staleness, stale_dates
@@ -177,8 +178,6 @@ def send_owner_notes(store: Engine, client: WebClient, news: Iterable[OwnerNews]
                      now: dt.datetime, weeks: Mapping[str, str]) -> list[str]:
     """DM each owner with something to hear who has had no note in their week (`weeks`: owner
     → ISO week, in their time zone); the owners sent to."""
-    from bot.notify.owner_card import owner_note
-
     settled = _settled(store, weeks.values())
     sent: list[str] = []
     for item in news:

@@ -3,11 +3,15 @@ what changed, one line each."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from bot.notify import messages
-from bot.notify.updates import Update
 from bot.render import limits
 from bot.render.facts import format_date
 from bot.render.limits import Block, escape
+
+if TYPE_CHECKING:  # the data it words; that module sends it, with this card
+    from bot.notify.updates import Update
 
 
 def update_message(item: Update) -> tuple[str, list[Block]]:

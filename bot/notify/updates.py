@@ -36,6 +36,7 @@ from sqlalchemy import Connection, Engine, select
 from bot.knowledge.models import Thesis
 from bot.notify.ledger import FAILED, POSTED, UNKNOWN, History, Ledger, look_for_earlier, post_once
 from bot.notify.subscriptions import INTERNAL_ERROR, active_subscriptions
+from bot.notify.update_card import update_message
 from bot.render.diff import diff_theses
 from bot.store import insert_for, thesis_versions, update_posts
 
@@ -170,8 +171,6 @@ def announce_updates(store: Engine, client: WebClient, theses: Iterable[Thesis],
     """Post every update not yet posted to each subscribed channel; (channel, ticker) posted.
     With `memory` (a long-running process's), a run in which nothing changed reads only the
     subscriptions."""
-    from bot.notify.update_card import update_message
-
     memory = memory if memory is not None else Announcements()
     theses = list(theses)
     mark = fingerprint(theses)

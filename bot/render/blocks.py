@@ -14,7 +14,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bot.engine.answer import BOOK_CARDS, Answer
 from bot.engine.matcher import SURE, UNSURE
@@ -23,9 +23,6 @@ from bot.render import facts, limits, messages
 from bot.render.book import render_book_blocks
 from bot.render.facts import HORIZON_TITLES, format_date
 from bot.render.limits import Block, escape
-
-if TYPE_CHECKING:
-    from bot.notify.owners import OwnerNews
 
 # Action ids: the Slack layer routes on these prefixes; the button value says what to show.
 NAV = "nav"  # nav:<card> or nav:sources
@@ -342,7 +339,7 @@ def _choices(answer: Answer, include_guess: bool) -> list[Block]:
     for alt in answer.alternatives:
         if alt.thesis is None:
             continue
-        refs.append((alt.label or f"{alt.thesis} {alt.card}",
+        refs.append((messages.alternative_label(alt),
                      CardRef(alt.card, alt.thesis, alt.point)))
     seen: set[CardRef] = set()
     buttons: list[Block] = []
@@ -508,15 +505,12 @@ def render_list(theses: Sequence[Thesis], options: Options) -> Message:
 
 
 def render_home(theses: Sequence[Thesis], options: Options,
-                mine: OwnerNews | None = None) -> dict[str, Any]:
-    """The App Home view: how to ask; to an owner, their theses' reviews due, broken edits and
-    unanswered questions; then each thesis with its one-liner and updated date."""
-    from bot.notify.owner_card import owner_home_blocks
-
+                mine: Sequence[Block] = ()) -> dict[str, Any]:
+    """The App Home view: how to ask; to an owner, `mine` (their theses' reviews due, broken
+    edits and unanswered questions, bot/notify/owner_card.py); then each thesis with its
+    one-liner and updated date."""
     head = [limits.header("thesis-bot"), *limits.sections(messages.HOME_INTRO),
-            *limits.sections(escape(facts.HOW_TO_ASK)), limits.divider()]
-    if mine is not None:
-        head += owner_home_blocks(mine)
+            *limits.sections(escape(facts.HOW_TO_ASK)), limits.divider(), *mine]
     body = [limits.section(_thesis_line(t, options.today, options.stale_after_days))
             for t in theses] or limits.sections(messages.NO_THESES_SLACK)
     note = limits.context([messages.HOME_MORE])

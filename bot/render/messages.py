@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.engine.answer import Alternative
+
 # -- Card titles, on cards and on the buttons that open them --------------------------------------
 
 CARD_TITLES = {
@@ -17,6 +19,11 @@ CARD_TITLES = {
 def card_label(ticker: str, card: str, point_title: str | None = None) -> str:
     """"BABA · Share Buybacks", "NRGX · Key risks": a thesis's card or point on a button."""
     return f"{ticker} · {point_title or CARD_TITLES.get(card, card.title())}"
+
+
+def alternative_label(alternative: Alternative) -> str:
+    """A "Did you mean …" choice, worded as the button or line that offers it."""
+    return card_label(alternative.thesis or "", alternative.card, alternative.title or None)
 
 
 def compared(tickers: list[str], card: str | None) -> str:

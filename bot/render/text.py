@@ -46,7 +46,8 @@ def _footer(answer: Answer) -> list[str]:
     lines = []
     if answer.alternatives:
         lines.append("")
-        lines.append("Did you mean: " + " | ".join(a.label for a in answer.alternatives))
+        choices = map(messages.alternative_label, answer.alternatives)
+        lines.append("Did you mean: " + " | ".join(choices))
     return lines
 
 
@@ -202,7 +203,8 @@ def render_help(answer: Answer, today: dt.date) -> list[str]:
 
 def render_unknown(answer: Answer, today: dt.date) -> list[str]:
     covered = ", ".join(answer.covered) or "none yet"
-    suggestions = f"{messages.TRY_INSTEAD} " + " | ".join(a.label for a in answer.alternatives)
+    choices = map(messages.alternative_label, answer.alternatives)
+    suggestions = f"{messages.TRY_INSTEAD} " + " | ".join(choices)
     if answer.reason == "which thesis":
         return [f"{messages.WHICH_THESIS} {covered}.", suggestions]
     if answer.reason == "covered elsewhere" and answer.alternatives:

@@ -17,7 +17,8 @@ from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 
 from bot.book.served import Book
-from bot.engine import Answer, Engine
+from bot.engine.answer import Answer
+from bot.engine.matcher import Engine
 from bot.questions import Questions, reason_for
 from bot.render.blocks import Options
 from bot.settings import Settings, require

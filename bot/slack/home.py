@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
+from bot.notify.owner_card import owner_home_blocks
 from bot.notify.owners import QUESTION_WINDOW, OwnerNews, owner_news
 from bot.questions import Asked
 from bot.render.blocks import render_home
@@ -67,7 +68,8 @@ class HomeListeners:
             theses = self.deps.engine.covered_theses()
             mine = self.news_for(event["user"])
             client.views_publish(user_id=event["user"],
-                                 view=render_home(theses, self.deps.options(), mine))
+                                 view=render_home(theses, self.deps.options(),
+                                                   owner_home_blocks(mine) if mine else ()))
             report.card = "home"
             report.outcome = "published"
 

@@ -17,7 +17,7 @@ from bot.render.blocks import Message, render_card, render_list, render_notice
 from bot.slack.outcomes import answering, deliver
 
 if TYPE_CHECKING:
-    from bot.engine import Answer
+    from bot.engine.answer import Answer
     from bot.slack.app import Deps
 
 COMMAND = "/thesis"

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.engine import Engine
+from bot.engine.matcher import Engine
 from bot.render.blocks import Options, render_card
+from bot.render.messages import alternative_label
 from bot.render.text import render_text
 from tests.conftest import INTENTS, ROOT
 from tests.eval.evaluate import BOOK
@@ -49,7 +50,7 @@ def test_a_question_fitting_every_thesis_asks_which_with_the_card_on_each_button
         book: Engine) -> None:
     answer = book.answer("what are the risks?")
     assert answer.reason == "which thesis"
-    assert [a.label for a in answer.alternatives] == [
+    assert [alternative_label(a) for a in answer.alternatives] == [
         f"{ticker} · Key risks" for ticker in sorted(book.covered)]
     assert {a.card for a in answer.alternatives} == {"risk"}
 
@@ -59,7 +60,7 @@ def test_a_tie_between_theses_offers_each_ones_matching_point(book: Engine) -> N
     assert answer.reason == "which thesis"
     assert [(a.thesis, a.card, a.point) for a in answer.alternatives] == [
         ("NRGX", "risk", "chinese-cell-competition"), ("KSTR", "risk", "tariff-exposure")]
-    assert [a.label for a in answer.alternatives] == [
+    assert [alternative_label(a) for a in answer.alternatives] == [
         "NRGX · Chinese Cells Are Far Cheaper Without Tariffs",
         "KSTR · Tariffs on Asian Imports Hit Margins"]
 
@@ -185,7 +186,7 @@ def test_everyday_questions_sharing_a_word_with_the_book_are_not_answered_from_i
 
 
 _ANSWERS = """
-from bot.engine import Engine
+from bot.engine.matcher import Engine
 from tests.conftest import INTENTS
 from tests.eval.evaluate import BOOK
 engine = Engine.from_dirs(BOOK, INTENTS)

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import yaml
 
-from bot.engine import Answer, Engine
+from bot.engine.answer import Answer
+from bot.engine.matcher import Engine
 
 EVAL = Path(__file__).parent
 INTENTS_DIR = EVAL.parents[1] / "bot" / "intents"

@@ -3,7 +3,7 @@ should (the targets come from the issue: 97% overall, 95% of out-of-scope)."""
 
 from __future__ import annotations
 
-from bot.engine import Engine
+from bot.engine.matcher import Engine
 from tests.eval.evaluate import evaluate, load_cases
 
 

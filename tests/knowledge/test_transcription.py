@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from bot.engine import Engine
+from bot.engine.matcher import Engine
 from bot.knowledge import units
 from bot.knowledge.advice import advise
 from bot.knowledge.dates import PartialDate, parse_partial_date

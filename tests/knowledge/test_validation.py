@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.engine import Engine
+from bot.engine.matcher import Engine
 from bot.knowledge.loader import load_all, load_theses
 from tests.conftest import INTENTS, KNOWLEDGE
 

@@ -269,12 +269,12 @@ def test_a_note_whose_connection_drops_after_slack_took_it_is_never_sent_twice(
 def test_a_note_that_cannot_be_rendered_is_logged_as_a_bug_and_sent_once_it_can(
         database_url: str, fake_slack: FakeSlack, tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
-    import bot.notify.owner_card
+    import bot.notify.owners
 
     store = setup_store(database_url)
     knowledge = load_theses(owned_knowledge(tmp_path, owners=f"[{BOB}]", broken=False))
     client = client_for(fake_slack)
-    real = bot.notify.owner_card.owner_note
+    real = bot.notify.owners.owner_note
 
     def broken(news: object) -> object:
         raise RuntimeError("a bug in the card")
@@ -282,14 +282,14 @@ def test_a_note_that_cannot_be_rendered_is_logged_as_a_bug_and_sent_once_it_can(
     def run(now: dt.datetime) -> list[str]:
         return notify_owners(store, client, knowledge.theses.values(), [], {}, now, 180)
 
-    monkeypatch.setattr(bot.notify.owner_card, "owner_note", broken)
+    monkeypatch.setattr(bot.notify.owners, "owner_note", broken)
     with caplog.at_level(logging.WARNING):
         assert run(NOW) == []
     assert not any("did not answer" in r.getMessage() for r in caplog.records)
     [bug] = [r for r in caplog.records if r.exc_info]
     assert "owner note to U0BOB" in bug.getMessage() and "a bug in the card" in caplog.text
     assert owner_dms(fake_slack) == []
-    monkeypatch.setattr(bot.notify.owner_card, "owner_note", real)
+    monkeypatch.setattr(bot.notify.owners, "owner_note", real)
     assert run(NOW + dt.timedelta(minutes=1)) == [BOB]
     assert len(owner_dms(fake_slack)) == 1
 

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import uvicorn
 
-from bot.engine import Engine
+from bot.engine.matcher import Engine
 from bot.settings import Settings
 from bot.slack.app import create_app
 from bot.slack.http import SlackHttp

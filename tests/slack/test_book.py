@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from bot.engine import Engine
+from bot.engine.matcher import Engine
 from tests.conftest import INTENTS
 from tests.eval.evaluate import BOOK
 from tests.fake_slack import FakeSlack

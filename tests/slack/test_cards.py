@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from bot.engine import Alternative, Answer, Card, Engine
-from bot.engine.answer import CARDS
+from bot.engine.answer import CARDS, Alternative, Answer, Card
+from bot.engine.matcher import Engine
 from bot.knowledge.models import Thesis
 from bot.render import blocks as cards
 from bot.render import limits
@@ -59,7 +59,7 @@ def huge_thesis() -> Thesis:
 
 def alternatives_for(thesis: Thesis) -> tuple[Alternative, ...]:
     points = [p for _, p in thesis.points()][:30]
-    return tuple(Alternative(thesis.ticker, "bull", p.id, label=f"{p.title} " * 5)
+    return tuple(Alternative(thesis.ticker, "bull", p.id, title=f"{p.title} " * 5)
                  for p in points)
 
 
@@ -223,7 +223,7 @@ def test_a_fresh_thesis_with_one_three_year_old_figure_gets_a_warning(engine: En
 def test_middle_confidence_offers_did_you_mean_and_low_confidence_says_so(
         engine: Engine) -> None:
     baba = engine.theses["BABA"]
-    alts = (Alternative("BABA", "bull", "ai-cloud-dominance", label="Cloud dominance"),)
+    alts = (Alternative("BABA", "bull", "ai-cloud-dominance", title="Cloud dominance"),)
     middle = Answer("cloud", "bear", baba, confidence=0.6, alternatives=alts,
                     covered=("BABA",))
     message = render_card(middle, Options(TODAY))
@@ -237,7 +237,7 @@ def test_middle_confidence_offers_did_you_mean_and_low_confidence_says_so(
     assert first.startswith("I'm not sure what you mean by “cloud &lt;!here&gt;”")
     labels = [e["text"]["text"] for b in message.blocks if b["type"] == "actions"
               for e in b["elements"]]
-    assert "Cloud dominance" in labels and "How to ask" in labels
+    assert "BABA · Cloud dominance" in labels and "How to ask" in labels
     assert "BABA · Bear case" in labels  # the best guess, offered rather than asserted
 
     sure = dataclasses.replace(middle, confidence=0.9)

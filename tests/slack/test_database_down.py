@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot import errors
-from bot.engine import Engine
+from bot.engine.matcher import Engine
 from bot.notify import messages
 from bot.settings import Settings
 from tests.conftest import eventually

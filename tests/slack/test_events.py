@@ -121,4 +121,4 @@ def test_question_about_a_company_not_covered_says_so_with_choices(served: Serve
     assert "I don't have a thesis on TSLA" in texts
     labels = [e["text"]["text"] for b in reply["blocks"] if b["type"] == "actions"
               for e in b["elements"]]
-    assert "BABA overview" in labels and "How to ask" in labels
+    assert "BABA · Overview" in labels and "How to ask" in labels

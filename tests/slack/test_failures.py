@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from bot.engine import Engine
+from bot.engine.matcher import Engine
 from bot.render import messages
 from tests.slack.conftest import Served
 from tests.slack.signed import mention

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.engine import Engine
+from bot.engine.matcher import Engine
 from bot.slack.app import create_app
 from bot.slack.http import SlackHttp, guarded_protocol
 from tests.fake_slack import FakeSlack

@@ -10,7 +10,7 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.engine import Engine
+from bot.engine.matcher import Engine
 from bot.render import limits
 from bot.render.blocks import Options, render_card
 from tests.slack.block_rules import message_problems, mrkdwn_problems

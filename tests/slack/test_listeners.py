@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from slack_bolt import BoltContext
 
-from bot.engine import Engine
+from bot.engine.matcher import Engine
 from bot.render import messages
 from bot.render.blocks import CardRef
 from bot.settings import Settings

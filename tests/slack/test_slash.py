@@ -184,7 +184,7 @@ def test_digest_with_a_bad_option_is_explained_and_escaped(served: Served) -> No
 
 def test_a_failure_after_the_ack_gets_the_friendly_sentence_not_the_error(
         served: Served, monkeypatch: pytest.MonkeyPatch) -> None:
-    from bot.engine import Engine
+    from bot.engine.matcher import Engine
 
     def broken(self: Engine, question: str) -> None:
         raise RuntimeError("secret internals: db password is hunter2")

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from bot.engine import Engine
+from bot.engine.matcher import Engine
 from bot.render.limits import encode_value
 from bot.slack.app import create_app
 from bot.slack.socket import SocketModeHandler
