@@ -59,6 +59,20 @@ def _git(folder: Path, *args: str) -> str:
     return result.stdout
 
 
+def resolve_revision(folder: Path, since: str) -> str:
+    """The commit `since` names. A revision is never handed to git where it could be read as an
+    option: one starting with '-' is refused, and the rest are resolved with --end-of-options
+    before any other git command sees them."""
+    if since.startswith("-"):
+        raise messages.diff_bad_revision(since)
+    result = subprocess.run(["git", "-C", str(folder), "rev-parse", "--verify", "--quiet",
+                             "--end-of-options", f"{since}^{{commit}}"],
+                            capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise messages.diff_unknown_revision(since)
+    return result.stdout.strip()
+
+
 def version_at(path: Path, since: str) -> tuple[Thesis, str]:
     """The thesis in `path` as it was at git revision `since`, or at the last commit before
     the date `since` (YYYY-MM-DD)."""
@@ -67,13 +81,14 @@ def version_at(path: Path, since: str) -> tuple[Thesis, str]:
         day = dt.date.fromisoformat(since)
     except ValueError:
         day = None
-    rev = since
-    if day is not None:
+    if day is None:
+        rev = resolve_revision(folder, since)
+    else:
         rev = _git(folder, "rev-list", "-1", f"--before={day.isoformat()} 00:00", "HEAD",
                    "--", path.name).strip()
         if not rev:
             raise messages.diff_nothing_before(path.name, since)
-    relative = _git(folder, "ls-files", "--full-name", path.name).strip() or path.name
+    relative = _git(folder, "ls-files", "--full-name", "--", path.name).strip() or path.name
     text = _git(folder, "show", f"{rev}:{relative}")
     return parse_thesis(text, f"{relative} at {since}"), rev[:12]
 

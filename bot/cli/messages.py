@@ -108,6 +108,16 @@ def diff_nothing_before(name: str, since: str) -> UserError:
     return UserError(f"git has no version of {name} before {since}. Pick a later date.")
 
 
+def diff_bad_revision(since: str) -> UserError:
+    return UserError(f"{since!r} is not a revision: a revision cannot start with '-'. "
+                     "Give a commit, a tag or a date (--since 2026-01-01).", 2)
+
+
+def diff_unknown_revision(since: str) -> UserError:
+    return UserError(f"git knows no commit {since!r} in the knowledge folder's repository. "
+                     "Check the revision (git log), or give a date (--since 2026-01-01).")
+
+
 def diff_git_failed(command: str, stderr: list[str]) -> UserError:
     detail = f": {stderr[0]}" if stderr else ""
     return UserError(f"git {command} failed{detail}. Is the knowledge folder in a git "

@@ -115,3 +115,25 @@ def test_diff_since_a_revision(history: Path, capsys: pytest.CaptureFixture[str]
     assert capsys.readouterr().out.splitlines()[1] == "  No change in figures, points or catalysts."
     assert main(["--knowledge", str(history), "diff", "BABA", "--since", "2025-01-01"]) == 1
     assert "git has no version of baba.yaml before 2025-01-01" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("since", ["--output={out}", "-p", "--all"])
+def test_diff_since_refuses_a_revision_that_reads_as_an_option(
+        history: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], since: str) -> None:
+    out = tmp_path / "written-by-git"
+    since = since.format(out=out)
+    assert main(["--knowledge", str(history), "diff", "BABA", f"--since={since}"]) == 2
+    err = capsys.readouterr().err
+    assert err == (f"thesis: {since!r} is not a revision: a revision cannot start with '-'. "
+                   "Give a commit, a tag or a date (--since 2026-01-01).\n")
+    assert not out.exists()
+
+
+def test_diff_since_resolves_the_revision_before_using_it(
+        history: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--knowledge", str(history), "diff", "BABA", "--since", "HEAD~1"]) == 0
+    assert capsys.readouterr().out.splitlines()[1:] == [f"  • {line}" for line in EXPECTED]
+    assert main(["--knowledge", str(history), "diff", "BABA", "--since", "no-such-rev"]) == 1
+    assert capsys.readouterr().err == (
+        "thesis: git knows no commit 'no-such-rev' in the knowledge folder's repository. "
+        "Check the revision (git log), or give a date (--since 2026-01-01).\n")
