@@ -11,6 +11,7 @@ from pathlib import Path
 
 from bot import errors
 from bot.book.cache import load_engine as load_cached
+from bot.cli import messages
 from bot.engine.answer import Answer
 from bot.engine.matcher import Engine
 from bot.knowledge.loader import KnowledgeDirError
@@ -54,12 +55,27 @@ def as_json(answer: Answer, text: str, ascii_only: bool = False) -> str:
     )
 
 
+def stdin_questions() -> Iterator[str]:
+    """One question per line of standard input. Junk bytes are a question too: decode what can
+    be decoded. A standard input that is closed (`<&-`) or unreadable (a folder) is a usage
+    error, not a crash."""
+    if sys.stdin is None:
+        raise messages.ask_stdin_unreadable("it is closed")
+    try:
+        stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
+        for line in stdin:
+            yield line.rstrip("\r\n")
+    except (OSError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise messages.ask_stdin_unreadable(reason.lower()) from None
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.question == "-" and sys.stdin is None:
+        raise messages.ask_stdin_unreadable("it is closed")
     engine, settings = load_engine(args.knowledge, cached=True)
     if args.question == "-":
-        # Junk bytes are a question too: decode what can be decoded, never crash.
-        stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
-        questions: Iterator[str] = (line.rstrip("\r\n") for line in stdin)
+        questions: Iterator[str] = stdin_questions()
     else:
         questions = iter([args.question.encode("utf-8", "replace").decode("utf-8")])
     encoding = str(getattr(sys.stdout, "encoding", "") or "").lower().replace("-", "")

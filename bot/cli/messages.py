@@ -1,4 +1,5 @@
-"""Every sentence the `thesis` subcommands print (new, validate, import, diff, report, digest)."""
+"""Every sentence the `thesis` subcommands print (ask, new, validate, import, diff, report,
+digest)."""
 
 from __future__ import annotations
 
@@ -82,6 +83,11 @@ def report_heading(since: str, ticker: str | None, questions: int, groups: int) 
 
 
 # -- thesis diff -------------------------------------------------------------------------------
+
+def ask_stdin_unreadable(reason: str) -> UserError:
+    return UserError(f"cannot read questions from standard input: {reason}. Pipe them in "
+                     "(thesis ask - < questions.txt), or give one question as an argument.", 2)
+
 
 DIFF_NO_CHANGES = "No change in figures, points or catalysts."
 

@@ -61,3 +61,14 @@ def test_a_bad_setting_is_one_line_naming_it_without_its_value(
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
     assert variable in result.stderr
     assert "hunter2" not in result.stderr and "abc" not in result.stderr
+
+
+def test_ask_from_a_closed_stdin_is_one_line_and_exit_2() -> None:
+    """`thesis ask --json - <&-`: standard input closed by the shell, not merely empty."""
+    result = subprocess.run(["sh", "-c", 'exec "$0" -m bot.cli.main ask --json - <&-',
+                             sys.executable], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr == (
+        "thesis: cannot read questions from standard input: it is closed. Pipe them in "
+        "(thesis ask - < questions.txt), or give one question as an argument.\n")
