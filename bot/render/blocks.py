@@ -391,6 +391,11 @@ def _attribution(user_id: str | None) -> list[Block]:
     return limits.context([messages.shared_by(mention)])
 
 
+def _read_as(answer: Answer) -> list[Block]:
+    """"Read as: alibaba catalyst" when a typo in the question was corrected."""
+    return limits.context([messages.read_as(escape(answer.read_as))]) if answer.read_as else []
+
+
 def render_card(answer: Answer, options: Options, kind: str | None = None) -> Message:
     """The whole message for an Answer. `kind` overrides the card kind (e.g. "sources")."""
     kind = kind or answer.card
@@ -415,7 +420,7 @@ def render_card(answer: Answer, options: Options, kind: str | None = None) -> Me
             if choices:
                 head.extend(limits.context([messages.DID_YOU_MEAN]))
                 head.extend(limits.actions(choices))
-    foot: list[Block] = [limits.divider(),
+    foot: list[Block] = [*_read_as(answer), limits.divider(),
                          *limits.actions(_navigation(answer, kind))]
     closing = _feedback(answer, kind)
     if options.shareable:
@@ -435,7 +440,7 @@ def _render_book(answer: Answer, options: Options) -> Message:
         return limits.button(messages.BUTTON_OPEN, f"{PICK}:{n}", CardRef.of(single).value())
 
     text, head, body = render_book_blocks(answer, RENDERERS, options.today, opener)
-    foot = limits.actions(_feedback(answer, answer.card))
+    foot = [*_read_as(answer), *limits.actions(_feedback(answer, answer.card))]
     blocks, _ = limits.paginate(head, body, foot, 0, None)
     return Message(text, blocks)
 
@@ -444,7 +449,7 @@ def _render_without_thesis(answer: Answer, options: Options, kind: str) -> Messa
     """Help and "I don't know": a short text, the alternatives as buttons, and help."""
     renderer = RENDERERS["help"] if kind == "help" else RENDERERS["unknown"]
     text, body = renderer(answer, options.today)
-    blocks = [*body]
+    blocks = [*body, *_read_as(answer)]
     choices = _choices(answer, include_guess=False)
     if kind != "help":
         if choices:
@@ -466,7 +471,7 @@ def _render_unsure(answer: Answer, options: Options) -> Message:
     text = messages.not_sure(question)
     choices = _choices(answer, include_guess=True)
     choices.append(limits.button(messages.BUTTON_HELP, HELP, {"c": "help"}))
-    blocks = [*limits.sections(text), *limits.actions(choices),
+    blocks = [*limits.sections(text), *_read_as(answer), *limits.actions(choices),
               *limits.actions(_feedback(answer, "unsure"))]
     fitted, _ = limits.paginate([], blocks, [], 0, None)
     return Message(limits.fallback(text), fitted)

@@ -102,6 +102,12 @@ def you_asked(question: str) -> str:
     return f"You asked: “{question}”"
 
 
+def read_as(corrected: str) -> str:
+    """How a question with a typo was read ("alibbaba catalysst"), so a wrong correction shows.
+    `corrected` must already be escaped where it goes into mrkdwn."""
+    return f"Read as: {corrected}"
+
+
 def shared_by(user_mention: str) -> str:
     return f"Shared by {user_mention}"
 

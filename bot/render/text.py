@@ -232,9 +232,12 @@ RENDERERS: dict[str, Callable[[Answer, dt.date], list[str]]] = {
 def render_text(answer: Answer, today: dt.date | None = None, stale_after_days: int = 180) -> str:
     """The card as plain text."""
     today = today or dt.date.today()
+    read_as = [messages.read_as(answer.read_as)] if answer.read_as else []
     if answer.card in BOOK_CARDS:
-        return "\n".join(render_book_text(answer, RENDERERS, today))
+        title, *rest = render_book_text(answer, RENDERERS, today)
+        return "\n".join([title, *read_as, *rest])
     body = RENDERERS[answer.card](answer, today)
     if answer.thesis is None:
-        return "\n".join(body)
-    return "\n".join([*_header(answer, today, stale_after_days), *body, *_footer(answer)])
+        return "\n".join([*body, *read_as])
+    head = _header(answer, today, stale_after_days)
+    return "\n".join([*head[:2], *read_as, *head[2:], *body, *_footer(answer)])

@@ -50,6 +50,13 @@ def test_figure_question_highlights_the_figure_with_source_and_date(engine: Engi
     assert first_figure[1].strip() == "Source: Thesis document, as of 27 Nov 2025"
 
 
+def test_a_corrected_question_says_how_it_was_read_under_the_title(engine: Engine) -> None:
+    lines = render_text(engine.answer("alibbaba catalysst")).splitlines()
+    assert lines[0] == "BABA · Catalysts"
+    assert lines[2] == "Read as: alibaba catalyst"
+    assert "Read as" not in render_text(engine.answer("alibaba catalysts"))
+
+
 @pytest.mark.parametrize("question", ["what's the weather", "tell me a joke",
                                       "write me a haiku about cats"])
 def test_out_of_scope_is_unknown_not_a_made_up_card(engine: Engine, question: str) -> None:

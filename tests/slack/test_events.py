@@ -122,3 +122,12 @@ def test_question_about_a_company_not_covered_says_so_with_choices(served: Serve
     labels = [e["text"]["text"] for b in reply["blocks"] if b["type"] == "actions"
               for e in b["elements"]]
     assert "BABA · Overview" in labels and "How to ask" in labels
+
+
+def test_a_corrected_question_says_how_it_was_read(served: Served) -> None:
+    served.slack.event(mention("<@UBOT> alibbaba catalysst"))
+    [reply] = posted(served)
+    assert header(reply) == "BABA · Catalysts"
+    lines = [e["text"] for b in reply["blocks"] if b["type"] == "context" for e in b["elements"]]
+    assert "Read as: alibaba catalyst" in lines
+    assert not message_problems(reply["text"], reply["blocks"])
