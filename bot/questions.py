@@ -29,6 +29,12 @@ from bot.store import unanswered_questions
 logger = logging.getLogger(__name__)
 
 UNKNOWN, UNSURE_REASON, THUMBS_DOWN = "unknown", "unsure", "thumbs_down"
+# An "I don't know" the engine decided is about no thesis in the book (a company not covered,
+# something off topic, no evidence anywhere), or about no one thesis (several fit equally).
+NO_THESIS, WHICH_THESIS = "no_thesis", "which_thesis"
+# The engine's reasons (bot/engine/matcher.py) for an answer that is about no thesis.
+_NO_THESIS_REASONS = frozenset({"not covered", "off topic", "no evidence", "no theses",
+                                "empty"})
 SIMILAR = 80  # 0-100: two wordings at least this alike are one question
 PRUNE_EVERY = 200  # inserts between retention sweeps
 
@@ -66,8 +72,7 @@ class Group:
         self.wordings[asked.question] += 1
         self.cards[asked.card] += 1
         self.reasons[asked.reason] += 1
-        if asked.ticker:
-            self.tickers[asked.ticker] += 1
+        self.tickers[asked.ticker or ""] += 1  # "": the bot named no thesis for it
         if asked.point:
             self.points[asked.point] += 1
         self.last = asked.at if self.last is None else max(self.last, asked.at)
@@ -82,7 +87,14 @@ class Group:
 
     @property
     def ticker(self) -> str | None:
-        return self._top(self.tickers)
+        """The thesis most of these questions were taken for; None when most were about no
+        thesis (or no one thesis), so the group is never pinned on one by a minority."""
+        return self._top(self.tickers) or None
+
+    @property
+    def about_no_thesis(self) -> bool:
+        """Whether the engine found these questions about no thesis in the book."""
+        return self.ticker is None and self.reasons[NO_THESIS] >= self.reasons[WHICH_THESIS]
 
     @property
     def point(self) -> str | None:
@@ -90,13 +102,26 @@ class Group:
 
     def as_dict(self) -> dict[str, object]:
         return {"question": self.question, "count": self.count, "card": self.card,
-                "thesis": self.ticker, "likely_point": self.point,
+                "thesis": self.ticker, "likely_point": self.point if self.ticker else None,
+                "no_thesis": self.about_no_thesis,
                 "reasons": dict(self.reasons), "wordings": dict(self.wordings.most_common()),
                 "last_asked": self.last.isoformat() if self.last else None}
 
 
+def about_no_thesis(answer: Answer) -> bool:
+    """The engine's own decision that the question is about no thesis in the book: a company
+    it does not cover, something off topic, or nothing any thesis has evidence for. (A named
+    thesis that lacks the topic is still about that thesis.)"""
+    return answer.card == "unknown" and answer.thesis is None and \
+        answer.reason in _NO_THESIS_REASONS
+
+
 def reason_for(answer: Answer) -> str | None:
     """Why this answer is worth recording, or None when it answered well."""
+    if about_no_thesis(answer):
+        return NO_THESIS
+    if answer.card == "unknown" and answer.reason == "which thesis":
+        return WHICH_THESIS
     if answer.card == "unknown":
         return UNKNOWN
     if answer.card != "help" and answer.confidence < UNSURE:
@@ -105,11 +130,18 @@ def reason_for(answer: Answer) -> str | None:
 
 
 def likely_point(answer: Answer) -> str | None:
-    """The point the asker most likely wanted: the answer's own, else the first guess's."""
+    """The point the asker most likely wanted: the answer's own, else the first guess's; none
+    for a question about no one thesis (the guesses offered are only what the book has)."""
+    if reason_for(answer) in (NO_THESIS, WHICH_THESIS):
+        return None
     return answer.point or next((a.point for a in answer.alternatives if a.point), None)
 
 
 def likely_ticker(answer: Answer) -> str | None:
+    """The thesis the question was about: the answer's own, else the one a "not in thesis" or
+    "covered elsewhere" answer offers; none when the engine found it about no one thesis."""
+    if reason_for(answer) in (NO_THESIS, WHICH_THESIS):
+        return None
     return answer.ticker or next((a.thesis for a in answer.alternatives if a.thesis), None)
 
 

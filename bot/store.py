@@ -138,7 +138,7 @@ unanswered_questions = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("at", UtcDateTime, nullable=False, index=True),
     Column("surface", String(32), nullable=False),  # mention, direct message, command, feedback
-    Column("reason", String(16), nullable=False),  # unknown, unsure, thumbs_down
+    Column("reason", String(16), nullable=False),  # why: see bot.questions (unknown, no_thesis …)
     Column("question", Text, nullable=False),
     Column("ticker", String(16)),  # the thesis the bot guessed, if any
     Column("card", String(16), nullable=False),  # the card the asker got

@@ -10,7 +10,14 @@ import pytest
 
 from bot.cli.main import main
 from bot.engine.matcher import Engine
-from bot.questions import Asked, Questions, group_questions
+from bot.questions import (
+    Asked,
+    Questions,
+    group_questions,
+    likely_point,
+    likely_ticker,
+    reason_for,
+)
 from bot.store import open_store
 
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
@@ -43,7 +50,7 @@ def test_unknown_and_unsure_answers_are_recorded_sure_ones_not(engine: Engine,
     assert not questions.note(engine.answer("help"), "command", now=NOW)
     [row] = questions.since(NOW - dt.timedelta(days=1))
     assert (row.question, row.card, row.reason, row.surface) == (
-        "who won the football", "unknown", "unknown", "command")
+        "who won the football", "unknown", "no_thesis", "command")
 
 
 def test_user_ids_are_kept_only_when_asked_to(database_url: str) -> None:
@@ -110,3 +117,41 @@ def test_report_bad_since_is_one_line(recorded: str, capsys: pytest.CaptureFixtu
     assert main(["report", "--since", "lately"]) == 1
     assert capsys.readouterr().err == ("thesis: --since 'lately' is not a span or a date. "
                                        "Use 7d, 24h, 2w or 2026-01-05.\n")
+
+
+ABOUT_NO_THESIS = ["tesla bull case", "what's the weather in London", "eli lilly risks"]
+
+
+def test_questions_about_no_thesis_are_never_pinned_on_one(
+        book_engine: Engine, database_url: str, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """The "I don't know" card offers every thesis as a way out; that is not what was asked."""
+    questions = Questions(open_store(database_url))
+    for question in [*ABOUT_NO_THESIS, "BABA weather"]:
+        assert questions.note(book_engine.answer(question), "command", now=NOW)
+    monkeypatch.setenv("DATABASE_URL", database_url)
+
+    assert main(["report", "--since", "1d", "--now", NOW.isoformat()]) == 0
+    out = capsys.readouterr().out
+    for question in ABOUT_NO_THESIS:
+        line = out[out.index(question):].splitlines()[1]
+        assert "about no thesis in the book" in line and "BABA" not in line, line
+    assert "likely wanted: BABA" in out[out.index("BABA weather"):]  # a named thesis lacks it
+
+    assert main(["report", "--since", "1d", "--thesis", "BABA", "--now", NOW.isoformat()]) == 0
+    out = capsys.readouterr().out
+    assert "BABA weather" in out
+    assert not any(question in out for question in ABOUT_NO_THESIS)
+
+    assert main(["report", "--since", "1d", "--json", "--now", NOW.isoformat()]) == 0
+    groups = {g["question"]: g for g in json.loads(capsys.readouterr().out)["groups"]}
+    assert all((groups[q]["thesis"], groups[q]["no_thesis"]) == (None, True)
+               for q in ABOUT_NO_THESIS)
+
+
+def test_a_question_several_theses_fit_is_about_no_one_of_them(book_engine: Engine) -> None:
+    answer = book_engine.answer("risks")
+    assert answer.reason == "which thesis"
+    [group] = group_questions([Asked(NOW, "command", reason_for(answer) or "", "risks",
+                                     answer.card, likely_ticker(answer), likely_point(answer))])
+    assert (group.ticker, group.point, group.about_no_thesis) == (None, None, False)

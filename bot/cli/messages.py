@@ -82,6 +82,16 @@ def report_heading(since: str, ticker: str | None, questions: int, groups: int) 
             f"{'s' if groups != 1 else ''}, most asked first.")
 
 
+def report_wanted(ticker: str | None, point: str | None, no_thesis: bool) -> str:
+    """What a group of questions was about, as the engine decided it: a thesis (and the point
+    they likely wanted), no thesis in the book, or no one thesis of several."""
+    if ticker:
+        return f"likely wanted: {ticker}" + (f" · {point}" if point else "")
+    if no_thesis:
+        return "about no thesis in the book"
+    return "about no one thesis (several fit)"
+
+
 # -- thesis diff -------------------------------------------------------------------------------
 
 def ask_stdin_unreadable(reason: str) -> UserError:

@@ -29,12 +29,10 @@ def parse_since(text: str, now: dt.datetime) -> dt.datetime:
 
 
 def format_group(group: Group) -> str:
-    likely = f"{group.ticker or '?'}"
-    if group.point:
-        likely += f" · {group.point}"
+    wanted = messages.report_wanted(group.ticker, group.point, group.about_no_thesis)
+    reasons = ", ".join(f"{r} {n}" for r, n in group.reasons.most_common())
     lines = [f"{group.count:4d}×  {group.question}",
-             f"       got: {group.card}   likely wanted: {likely}   "
-             f"({', '.join(f'{r} {n}' for r, n in group.reasons.most_common())})"]
+             f"       got: {group.card}   {wanted}   ({reasons})"]
     others = [w for w, _ in group.wordings.most_common() if w != group.question][:3]
     if others:
         lines.append("       also: " + " | ".join(others))

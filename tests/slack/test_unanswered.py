@@ -31,8 +31,8 @@ def test_unknown_dm_and_command_are_recorded_answered_ones_not(served: Served) -
     assert eventually(lambda: len(recorded(served)) >= len(before) + 2, timeout=30)
     new = recorded(served)[len(before):]
     assert sorted(new) == [
-        ("command", "unknown", "what's the weather in paris", "unknown"),
-        ("direct message", "unknown", "who won the football match", "unknown"),
+        ("command", "no_thesis", "what's the weather in paris", "unknown"),
+        ("direct message", "no_thesis", "who won the football match", "unknown"),
     ]
 
 
