@@ -1,4 +1,5 @@
-"""The `thesis` command: ask | validate | new | import | serve | digest | clock | report | diff.
+"""The `thesis` command: ask | validate | new | import | serve | digest | clock | report | diff |
+upgrade.
 
 Each command imports only what it needs, so `thesis ask` starts fast and never loads Slack.
 """
@@ -136,6 +137,22 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("--since", metavar="REV|DATE", help="git revision or YYYY-MM-DD")
     diff.add_argument("--knowledge", type=Path, metavar="DIR", default=argparse.SUPPRESS)
 
+    upgrade = sub.add_parser(
+        "upgrade",
+        help="rewrite theses of the previous schema (window, status: pending) in place",
+        description="Rewrite thesis files of the previous schema in place, keeping comments and "
+                    "layout: a catalyst's window becomes its timing at the precision its label "
+                    "gives (or its condition), a bare `status: pending` goes. Prints each "
+                    "change; exit 1 if something is left for you (or, with --check, if a file "
+                    "would change).",
+        epilog="Example: thesis upgrade knowledge/ --check",
+    )
+    upgrade.add_argument("target", nargs="?", type=Path, metavar="DIR|FILE",
+                         help="a thesis file or a folder of them (default: the knowledge folder)")
+    upgrade.add_argument("--check", action="store_true",
+                         help="print what would change; write nothing")
+    upgrade.add_argument("--knowledge", type=Path, metavar="DIR", default=argparse.SUPPRESS)
+
     sub.add_parser(
         "clock",
         help="run `digest run-due` every minute (APScheduler)",
@@ -193,6 +210,8 @@ def _main(argv: Sequence[str] | None) -> int:
             from bot.cli.diff import run
         elif args.command == "report":
             from bot.cli.report import run
+        elif args.command == "upgrade":
+            from bot.cli.upgrade import run
         elif args.command == "digest":
             from bot.cli.digest import run
         else:

@@ -1,9 +1,14 @@
 """Every sentence the `thesis` subcommands print (ask, new, validate, import, diff, report,
-digest)."""
+digest, upgrade)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from bot.errors import UserError
+
+if TYPE_CHECKING:
+    from bot.knowledge.upgrade import Edit
 
 NEW_NEEDS_COMPANY = 'Give the company\'s name, e.g. thesis new ACME "Acme Corp".'
 
@@ -194,3 +199,54 @@ def import_written(path: str, counts: str) -> str:
 
 def cli_owner_noted(owner: str) -> str:
     return f"sent this week's owner note to {owner}"
+
+
+# -- thesis upgrade --------------------------------------------------------------------------------
+
+UPGRADE_NOT_YAML = "is not valid YAML; run thesis validate on it, fix it, then upgrade it"
+
+
+def upgrade_no_target(path: str) -> str:
+    return f"{path} does not exist. Give a thesis file or a folder of them (default knowledge/)."
+
+
+def upgrade_skipped(path: str, reason: str) -> str:
+    return f"{path}:1: (file): not upgraded: {reason}"
+
+
+def upgrade_edit(path: str, line: int, field: str, edit: Edit) -> str:
+    """One change `thesis upgrade` made (or would make), or what it leaves to a person."""
+    where = f"{path}:{line}: {field}:"
+    if edit.kind == "timing":
+        return f"{where} window {edit.old!r} → {edit.new}"
+    if edit.kind == "condition":
+        return (f"{where} window {edit.old!r} → {edit.new} (the text's \"if …\": a condition, "
+                "not a date)")
+    if edit.kind == "window_no_date":
+        return (f"{where} window {edit.old!r} removed: its label gives no date; add `timing:` "
+                "if the text gives one")
+    if edit.kind == "window_redundant":
+        return f"{where} window {edit.old!r} removed: the catalyst already has its date"
+    if edit.kind == "status_removed":
+        return f"{where} `status: {edit.old}` removed (a catalyst nobody judged shows no status)"
+    return (f"{where} `status: {edit.old}` left as it is: say who judged it and when, "
+            f"`status: {{value: {edit.old}, by: NAME, date: YYYY-MM-DD}}`")
+
+
+def upgrade_summary(changed: int, edits: int, current: int, left: int, failed: int,
+                    check: bool) -> str:
+    """The last line of `thesis upgrade`: what was (or would be) rewritten, what is left."""
+    files = f"{changed} file{'s' * (changed != 1)} ({edits} change{'s' * (edits != 1)})"
+    if not changed:
+        parts = ["No file needs upgrading" if check else "No file needed upgrading"]
+    else:
+        parts = [f"{files} would be upgraded" if check else f"Upgraded {files}"]
+    if current:
+        parts.append(f"{current} already current")
+    if left:
+        parts.append(f"{left} left for you (above)")
+    if failed:
+        parts.append(f"{failed} not read (above)")
+    then = (" Nothing written (--check)." if check else
+            " Run thesis validate." if changed else "")
+    return "; ".join(parts) + "." + then

@@ -196,10 +196,17 @@ class Catalyst(Point):
         if "window" in data:
             raise PydanticCustomError(
                 "window_replaced",
-                "`window` is gone: write the date as the text gives it, e.g. "
+                "`window` is from the previous schema: run `thesis upgrade` to rewrite this "
+                "file, or write the date as the text gives it, e.g. "
                 "`timing: through March 2027` (or `timing: {when: by 2030, what: …}`); "
                 "an \"if … through 2026\" is a `condition:`, not a date")
         status = data.get("status")
+        if isinstance(status, str) and status.strip().lower() == "pending":
+            raise PydanticCustomError(
+                "status_pending",
+                "a bare `status: pending` is from the previous schema: run `thesis upgrade` "
+                "to rewrite this file, or delete the line (a catalyst nobody has judged shows "
+                "no status)")
         if isinstance(status, str):
             raise PydanticCustomError(
                 "status_without_provenance",

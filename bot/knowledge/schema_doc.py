@@ -257,9 +257,10 @@ def render_schema_doc() -> str:
         "- **Your own words are marked as yours**: a \"what to watch\" line the text does not "
         "have goes in `analyst_watch` with your name, never in `watch`.",
         "",
-        "The old catalyst forms fail with a message saying what to write: `window:` "
+        "Files of the previous schema fail with a message saying what to write: `window:` "
         "(use `timing:` or `condition:`) and a bare `status: pending` (leave it out, or give "
-        "who and when).",
+        "who and when). `thesis upgrade` rewrites them in place, comments and layout kept "
+        "(`--check` to see what it would change).",
         "",
     ]
     for model in MODELS:

@@ -9,7 +9,8 @@ import pytest
 
 from tests.conftest import ROOT
 
-COMMANDS = ["ask", "validate", "new", "import", "serve", "digest", "clock", "report", "diff"]
+COMMANDS = ["ask", "validate", "new", "import", "serve", "digest", "clock", "report", "diff",
+            "upgrade"]
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:

@@ -111,10 +111,13 @@ def _catalyst(**fields: object) -> Catalyst:
 
 
 def test_old_window_and_bare_status_fail_saying_what_to_write() -> None:
-    with pytest.raises(ValidationError, match="`window` is gone.*timing: through March 2027"):
+    with pytest.raises(ValidationError,
+                       match="`thesis upgrade`.*timing: through March 2027"):
         _catalyst(window={"end": "2027-03-31", "label": "x"})
-    with pytest.raises(ValidationError, match=r"status: \{value: hit, by: NAME, date: "):
+    with pytest.raises(ValidationError, match="`thesis upgrade`.*or delete the line"):
         _catalyst(status="pending")
+    with pytest.raises(ValidationError, match=r"status: \{value: hit, by: NAME, date: "):
+        _catalyst(status="hit")
     with pytest.raises(ValidationError, match="by"):
         _catalyst(status={"value": "hit", "date": "2026-01-01"})
     assert _catalyst().status is None
