@@ -29,6 +29,12 @@ DATABASE_BACK = "the database (DATABASE_URL) is back: digest settings, votes and
     "duplicate-event check work again"
 
 
+def database_write_refused(kind: str, reason: str) -> str:
+    """One write the database refused for its data: logged, the database still counts as up."""
+    return (f"the database refused one write ({kind}: {reason}); that one record is lost, "
+            "nothing else is affected. If this repeats, report it with this line.")
+
+
 def missing_setting(variable: str, why: str) -> UserError:
     return UserError(f"{variable} is not set: {why}. Set it in the environment and retry.", 2)
 

@@ -69,6 +69,35 @@ class UtcDateTime(TypeDecorator[dt.datetime]):
         return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
 
 
+def storable(value: str) -> str:
+    """`value` as a database can keep it: without NUL (PostgreSQL refuses it in text, and
+    SQLite would cut the text there on some reads) and with lone surrogates (not UTF-8)
+    replaced. Only text a person typed needs it; a question is still a question without them."""
+    if "\x00" in value:
+        value = value.replace("\x00", "")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        value = value.encode("utf-8", "replace").decode("utf-8")
+    return value
+
+
+class CleanString(TypeDecorator[str]):
+    """A VARCHAR(n) from outside (a button's value, a user id), made `storable` on the way in."""
+
+    impl: type[String] = String
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Any) -> str | None:
+        return None if value is None else storable(value)
+
+
+class CleanText(CleanString):
+    """Text from outside (a question), made `storable` on the way in."""
+
+    impl = Text
+
+
 subscriptions = Table(
     "subscriptions",
     metadata,
@@ -120,13 +149,13 @@ feedback = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("at", UtcDateTime, nullable=False),
-    Column("user_id", String(32)),
-    Column("channel_id", String(32)),
+    Column("user_id", CleanString(32)),
+    Column("channel_id", CleanString(32)),
     Column("helpful", Integer, nullable=False),  # 1 for 👍, 0 for 👎
-    Column("ticker", String(16)),
-    Column("card", String(16), nullable=False),
-    Column("point", String(64)),
-    Column("question", Text),
+    Column("ticker", CleanString(16)),
+    Column("card", CleanString(16), nullable=False),
+    Column("point", CleanString(64)),
+    Column("question", CleanText),
     Column("confidence", Float),
 )
 
@@ -139,12 +168,12 @@ unanswered_questions = Table(
     Column("at", UtcDateTime, nullable=False, index=True),
     Column("surface", String(32), nullable=False),  # mention, direct message, command, feedback
     Column("reason", String(16), nullable=False),  # why: see bot.questions (unknown, no_thesis …)
-    Column("question", Text, nullable=False),
-    Column("ticker", String(16)),  # the thesis the bot guessed, if any
-    Column("card", String(16), nullable=False),  # the card the asker got
-    Column("point", String(64)),  # the point it most likely wanted, if any
+    Column("question", CleanText, nullable=False),
+    Column("ticker", CleanString(16)),  # the thesis the bot guessed, if any
+    Column("card", CleanString(16), nullable=False),  # the card the asker got
+    Column("point", CleanString(64)),  # the point it most likely wanted, if any
     Column("confidence", Float),
-    Column("user_id", String(32)),
+    Column("user_id", CleanString(32)),
 )
 
 # Every version of a thesis seen by any process, keyed by its `updated` date; `changes` (JSON
@@ -297,6 +326,18 @@ def _add_column(conn: Connection, table: Table, column: Column[Any]) -> None:
     ddl = CreateColumn(column).compile(dialect=conn.dialect)
     preparer = conn.dialect.identifier_preparer
     conn.exec_driver_sql(f"ALTER TABLE {preparer.format_table(table)} ADD COLUMN {ddl}")
+
+
+def is_outage(exc: BaseException) -> bool:
+    """Whether a database error means the database cannot be used now (refused or lost
+    connection, a server shutting down, a locked or full SQLite file), as opposed to one
+    statement refused for its data (DataError, IntegrityError, ProgrammingError): the second
+    fails that one write and says nothing about the next."""
+    from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    return isinstance(exc, OperationalError | InterfaceError)
 
 
 def insert_for(conn: Connection, table: Table) -> Any:

@@ -19,7 +19,7 @@ from sqlalchemy import Engine, delete, insert, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from bot import errors
-from bot.store import answered_events, ensure_schema, feedback
+from bot.store import answered_events, ensure_schema, feedback, is_outage
 
 logger = logging.getLogger(__name__)
 KEEP_EVENTS = dt.timedelta(days=2)  # Slack retries for minutes, not days
@@ -74,6 +74,13 @@ class Database:
             logger.warning(errors.DATABASE_BACK)
 
     def failed(self, exc: BaseException) -> None:
+        """Take note of a database error. Only an outage makes the database unavailable; a
+        statement refused for its data (a byte PostgreSQL will not keep, a value too long)
+        fails that one write, is logged, and leaves the database as it was."""
+        if not is_outage(exc):
+            logger.warning(errors.database_write_refused(type(exc).__name__,
+                                                         str(exc).splitlines()[0][:200]))
+            return
         with self._lock:
             self._checked = time.monotonic()
             was, self.available = self.available, False

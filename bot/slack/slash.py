@@ -15,6 +15,7 @@ from bot.notify import messages
 from bot.render import limits
 from bot.render.blocks import Message, render_card, render_list, render_notice
 from bot.slack.outcomes import answering, deliver
+from bot.store import is_outage
 
 if TYPE_CHECKING:
     from bot.engine.answer import Answer
@@ -82,6 +83,8 @@ class CommandListeners:
         try:
             return self._digest(text, command, client)
         except DBAPIError as exc:  # the database is unreachable: say so, not "went wrong"
+            if not is_outage(exc):
+                raise
             self.deps.records.database.failed(exc)
             return _sentence(messages.DIGEST_DATABASE_DOWN)
 
