@@ -73,28 +73,47 @@ def run(args: argparse.Namespace) -> int:
         draft = build(writeup, ticker, name, _vocabulary())
     except ImportError_ as exc:
         raise errors.UserError(f"{name}:{exc.line}: {exc}") from None
+    out = args.output or (args.knowledge or _knowledge_dir()) / f"{ticker.lower()}.yaml"
     if args.check:
         _print_found(draft, name)
         for line, problem in draft.problems:
             print(f"{name}:{line}: {problem}")
-        print(messages.import_checked(len(draft.problems)))
-        return 1 if draft.problems else 0
+        refusal = None if draft.problems else _refusal(to_yaml(draft, path.name), str(out))
+        if refusal:
+            print(refusal)
+        count = len(draft.problems) + (refusal is not None)
+        print(messages.import_checked(count))
+        return 1 if count else 0
     if draft.problems or draft.thesis is None:
         for line, problem in draft.problems:
             print(f"{name}:{line}: {problem}", file=sys.stderr)
         raise errors.UserError(messages.import_invalid(len(draft.problems)))
-    out = args.output or (args.knowledge or _knowledge_dir()) / f"{ticker.lower()}.yaml"
     if out.exists() and not args.force:
         raise errors.UserError(messages.import_would_overwrite(str(out)))
     if not out.parent.is_dir():
         raise errors.UserError(messages.import_no_folder(str(out.parent)))
+    text = to_yaml(draft, path.name)
+    refusal = _refusal(text, str(out))
+    if refusal:
+        raise errors.UserError(refusal)
     try:
-        out.write_text(to_yaml(draft, path.name), encoding="utf-8")
+        out.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise errors.UserError(messages.import_unreadable(str(out), exc.strerror or "")) \
             from None
     print(messages.import_written(str(out), _counts(draft)))
     return 0
+
+
+def _refusal(text: str, out: str) -> str | None:
+    """Why the bot would refuse the draft's YAML as `out` (too large, say), in one line: a
+    draft is written only if the loader will read it."""
+    from bot.knowledge.loader import thesis_text_problems
+
+    problems = thesis_text_problems(text, out)
+    if not problems:
+        return None
+    return messages.import_would_not_load(out, problems[0].field, problems[0].message)
 
 
 def _vocabulary() -> Vocabulary | None:

@@ -184,6 +184,13 @@ def import_invalid(problems: int) -> str:
             "write-up and import it again. Nothing was written.")
 
 
+def import_would_not_load(path: str, field: str, problem: str) -> str:
+    if field == "(file)":
+        return f"nothing was written: the bot would refuse the draft {path}, which {problem}."
+    return (f"nothing was written: the bot would refuse the draft {path} ({field}: {problem}). "
+            "Fix the write-up and import it again.")
+
+
 def import_would_overwrite(path: str) -> str:
     return f"{path} already exists; use -o OUT.yaml to write elsewhere, or --force to replace it."
 

@@ -147,7 +147,8 @@ class _Figures:
         for text in texts:
             found, unread = read_figures(text, self.common, self.known)
             for bad in unread:
-                self.unread.append((line, f"{bad.written!r} {bad.reason}; not recorded as a "
+                written = bad.written if len(bad.written) <= 40 else bad.written[:39] + "…"
+                self.unread.append((line, f"{written!r} {bad.reason}; not recorded as a "
                                           "figure: write the number, or leave it out"))
             for figure in found:
                 figure_id = self._add(figure, cited, line)

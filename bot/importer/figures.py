@@ -11,6 +11,7 @@ text's words, except the unit's house name (percent, multiple, usd_billion).
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -341,6 +342,9 @@ def read_figures(text: str, common: set[str], known: set[str] = frozenset()  # t
                     continue
                 unit = read_unit
             value *= multiplier
+            if not math.isfinite(value):
+                unread.append(Unread(written, "is too large to be a figure"))
+                continue
             end_all = end + len(consumed)
             clause = _clause(sentence, at, end_all)
             figure = Found(value=round(value, 10), unit=unit, written=written,

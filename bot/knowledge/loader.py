@@ -145,6 +145,26 @@ def _parse(path: Path, model: type[M], problems: list[Problem]
     except Unreadable as exc:
         problems.append(Problem(name, 1, "(file)", str(exc)))
         return None, {}
+    return _parse_text(text, name, model, problems)
+
+
+def thesis_text_problems(text: str, name: str) -> list[Problem]:
+    """Why the loader would refuse `text` written as the thesis file `name` (none if it would
+    load): its size, its YAML, its fields and the checks of one thesis. For writers (`thesis
+    import`) that must never write a file the bot cannot read."""
+    size = len(text.encode("utf-8"))
+    if size > MAX_FILE_BYTES:
+        return [Problem(name, 1, "(file)", _too_large(size, MAX_FILE_BYTES))]
+    problems: list[Problem] = []
+    thesis, lines = _parse_text(text, name, Thesis, problems)
+    if thesis is not None:
+        problems += [Problem(name, line_of(lines, loc), _field(loc), message)
+                     for loc, message in check_thesis(thesis)]
+    return problems
+
+
+def _parse_text(text: str, name: str, model: type[M], problems: list[Problem]
+                ) -> tuple[M | None, dict[Path_, int]]:
     try:
         data, lines = load_with_lines(text)
     except (RecursionError, MemoryError, ValueError) as exc:  # bounded above; belt and braces

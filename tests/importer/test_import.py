@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -212,3 +213,39 @@ def test_the_configured_intents_vocabulary_decides_which_first_words_are_ordinar
                for name, path in out.items()}
     assert "Northwind" in aliases["shipped"]
     assert "Northwind" not in aliases["configured"]
+
+
+def _northwind(replace: tuple[str, str] = ("", ""), bull_points: int = 0) -> str:
+    text = (WRITEUPS / "northwind-power.txt").read_text(encoding="utf-8").replace(*replace)
+    head, rest = text.split("\nBear Case\n", 1)
+    extra = "".join(f"Point {i}\n\nThe gain number {i} is real.\n\n" for i in range(bull_points))
+    return f"{head}\n{extra}Bear Case\n{rest}"
+
+
+def test_a_400_digit_figure_is_a_note_not_a_crash(tmp_path: Path) -> None:
+    path, out = tmp_path / "writeup.txt", tmp_path / "nwpr.yaml"
+    path.write_text(_northwind(("14.2 GWh contracted", "9" * 400 + " GWh contracted")),
+                    encoding="utf-8")
+    result = thesis("import", str(path), "--ticker", "NWPR", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    notes = yaml.safe_load(out.read_text(encoding="utf-8"))["notes"]
+    assert f"line 42: '{'9' * 39}…' is too large to be a figure; not recorded as a figure: " \
+        "write the number, or leave it out" in notes
+    assert thesis("validate", str(tmp_path)).returncode == 0
+
+
+def test_a_draft_the_loader_would_refuse_is_never_written(tmp_path: Path) -> None:
+    """2,500 bull points make a draft over the loader's 1 MB limit: one line, no file."""
+    path, out = tmp_path / "writeup.txt", tmp_path / "nwpr.yaml"
+    path.write_text(_northwind(bull_points=2500), encoding="utf-8")
+    checked = thesis("import", str(path), "--ticker", "NWPR", "-o", str(out), "--check")
+    assert checked.returncode == 1
+    refusal, summary = checked.stdout.splitlines()[-2:]
+    assert re.fullmatch(rf"nothing was written: the bot would refuse the draft "
+                        rf"{re.escape(str(out))}, which is 1,1\d\d,\d\d\d bytes, more than "
+                        r"the 1,000,000 a knowledge file may have; split it or remove what does "
+                        r"not belong\.", refusal)
+    assert summary == "1 problem found; nothing written (--check)."
+    written = thesis("import", str(path), "--ticker", "NWPR", "-o", str(out))
+    assert one_line_error(written) == f"thesis: {refusal}"
+    assert not out.exists()
