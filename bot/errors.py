@@ -24,7 +24,8 @@ def knowledge_dir_unreadable(reason: str) -> UserError:
 DATABASE_UNAVAILABLE = (
     "the database (DATABASE_URL) is unavailable. Questions are still answered; until it is "
     "back, /thesis digest on/off/status and 👍/👎 votes fail, and each event is checked against "
-    "this process's memory only (two processes could both answer a retried event)")
+    "this process's memory only (two processes could both answer a retried event), as is the "
+    "thesis a thread or DM follows up on")
 DATABASE_BACK = "the database (DATABASE_URL) is back: digest settings, votes and the shared " \
     "duplicate-event check work again"
 

@@ -1,5 +1,5 @@
 """The database (SQLAlchemy Core): digest subscriptions and the digest post ledger, and the Slack
-app's feedback votes and answered events.
+app's feedback votes, answered events and the thesis each conversation is about.
 
 SQLite by default, PostgreSQL when DATABASE_URL says so. `ensure_schema` creates what is missing
 on start and only ever adds (tables, columns), so an upgrade never loses subscriptions or the
@@ -211,6 +211,16 @@ owner_notes = Table(
     Column("week", String(8), nullable=False),
     *_claim_columns(),
     UniqueConstraint("owner_id", "week", name="uq_owner_notes_owner_week"),
+)
+
+# The thesis each conversation (a thread, or one user's DM) is about, for follow-ups
+# (bot/slack/conversations.py): one row per conversation, overwritten by each answer.
+conversation_topics = Table(
+    "conversation_topics",
+    metadata,
+    Column("conversation", String(128), primary_key=True),  # "C…:<thread ts>" or "D…:U…"
+    Column("ticker", String(16), nullable=False),
+    Column("at", UtcDateTime, nullable=False, index=True),  # when it was last answered
 )
 
 answered_events = Table(

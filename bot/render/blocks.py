@@ -408,6 +408,8 @@ def render_card(answer: Answer, options: Options, kind: str | None = None) -> Me
     text, body = RENDERERS[kind](answer, options.today)
     page = options.page
     title = facts.card_title(answer) if kind != SOURCES else f"{answer.ticker} · Sources"
+    if answer.following:
+        title = messages.following_up(title)
     head: list[Block] = [limits.header(title if page == 0 else
                                        f"{title} {messages.CONTINUED}")]
     head.extend(_attribution(options.shared_by))

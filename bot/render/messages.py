@@ -102,6 +102,12 @@ def you_asked(question: str) -> str:
     return f"You asked: “{question}”"
 
 
+def following_up(title: str) -> str:
+    """The title of a card that continues the conversation's thesis, the question naming none:
+    "BABA · Catalysts, following up"."""
+    return f"{title}, following up"
+
+
 def read_as(corrected: str) -> str:
     """How a question with a typo was read ("alibbaba catalysst"), so a wrong correction shows.
     `corrected` must already be escaped where it goes into mrkdwn."""

@@ -31,6 +31,7 @@ from bot.render.blocks import (
     render_list,
     render_notice,
 )
+from bot.slack.conversations import dm_key, thread_key
 from bot.slack.outcomes import answering, deliver
 from bot.slack.records import Vote
 
@@ -64,6 +65,17 @@ def _channel_id(body: dict[str, Any]) -> str | None:
     return _container(body).get("channel_id")
 
 
+def _conversation(body: dict[str, Any]) -> str | None:
+    """The DM or thread the pressed card is in: a choice made there is what it is about now."""
+    channel, user = _channel_id(body), _user_id(body)
+    if not channel:
+        return None
+    if channel.startswith("D"):
+        return dm_key(channel, user) if user else None
+    thread = _thread_ts(body)
+    return thread_key(channel, thread) if thread else None
+
+
 class ActionListeners:
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
@@ -92,12 +104,14 @@ class ActionListeners:
         kind = SOURCES if ref.card == SOURCES and answer.thesis is not None else answer.card
         return answer, kind
 
-    def render(self, ref: CardRef, **options: Any) -> Message:
+    def render(self, ref: CardRef, conversation: str | None = None, **options: Any) -> Message:
         deps = self.deps
         if ref.card == LIST:
             theses = deps.engine.covered_theses()
             return render_list(theses, deps.options(page=ref.page))
         answer, kind = self.answer_of(ref)
+        if conversation:
+            deps.answered(conversation, answer)
         return render_card(answer, deps.options(page=ref.page, **options), kind)
 
     # -- after the ack ----------------------------------------------------------------------
@@ -111,7 +125,8 @@ class ActionListeners:
             ref = CardRef.from_value(action.get("value")) or CardRef(HELP)
             report.card = ref.card
             replace = action.get("action_id") != MORE  # a next page adds, the rest replace
-            self._reply(body, respond, self.render(ref, shareable=True), replace)
+            self._reply(body, respond, self.render(ref, _conversation(body), shareable=True),
+                        replace)
 
     def share(self, action: dict[str, Any], body: dict[str, Any], respond: Respond,
               context: BoltContext) -> None:
@@ -121,7 +136,7 @@ class ActionListeners:
                 as report:
             ref = CardRef.from_value(action.get("value")) or CardRef(HELP)
             report.card = ref.card
-            message = self.render(ref, shared_by=_user_id(body))
+            message = self.render(ref, _conversation(body), shared_by=_user_id(body))
             deliver(respond, text=message.text, blocks=message.blocks, response_type="in_channel",
                     replace_original=False, unfurl_links=False, unfurl_media=False,
                     thread_ts=_thread_ts(body))

@@ -17,13 +17,14 @@ from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 
 from bot.book.served import Book
-from bot.engine.answer import Answer
-from bot.engine.matcher import Engine
+from bot.engine.answer import BOOK_CARDS, Answer
+from bot.engine.matcher import UNSURE, Engine
 from bot.questions import Questions, reason_for
 from bot.render.blocks import Options
 from bot.settings import Settings, require
 from bot.slack import actions, events, home, outcomes, slash
 from bot.slack.client import web_client
+from bot.slack.conversations import Conversations
 from bot.slack.records import Database, Records, Vote
 from bot.store import create_engine_for
 
@@ -78,15 +79,37 @@ class Deps:
         ANSWER_WORKERS, thread_name_prefix="thesis-answer"))
     ack_first: AckFirst = field(default_factory=AckFirst)
     questions: Questions | None = None  # where unanswered questions are written down
+    conversations: Conversations | None = None  # the thesis each thread or DM is about
 
     def __post_init__(self) -> None:
         if isinstance(self.book, Engine):
             object.__setattr__(self, "book", Book.fixed(self.book))
+        if self.conversations is None:
+            object.__setattr__(self, "conversations",
+                               Conversations(self.store, self.records.database))
 
     @property
     def engine(self) -> Engine:
         """The current book's engine (a new object after each reload)."""
         return self.book.engine
+
+    def ask(self, question: str, conversation: str | None = None) -> Answer:
+        """The answer to a question asked in a conversation (a key of bot/slack/conversations,
+        None outside one): about the conversation's thesis when the question names none, and
+        the conversation is then about the thesis answered."""
+        assert self.conversations is not None
+        about = self.conversations.about(conversation) if conversation else None
+        answer = self.engine.answer(question, about=about)
+        if conversation:
+            self.answered(conversation, answer)
+        return answer
+
+    def answered(self, conversation: str, answer: Answer) -> None:
+        """The conversation is about the thesis of an answer shown as one (not a "which?", a
+        book card, or a guess below UNSURE)."""
+        assert self.conversations is not None
+        if answer.ticker and answer.card not in BOOK_CARDS and answer.confidence >= UNSURE:
+            self.conversations.answered(conversation, answer.ticker)
 
     def _may_write(self) -> bool:
         """Whether to write to the database now: not while it is known to be down (each try

@@ -11,6 +11,7 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.render.blocks import render_card
+from bot.slack.conversations import dm_key, thread_key
 from bot.slack.outcomes import OUTCOME, answering
 
 if TYPE_CHECKING:
@@ -45,6 +46,15 @@ def question_of(text: str, bot_user_id: str | None) -> str:
     if bot_user_id:
         text = text.replace(f"<@{bot_user_id}>", " ")
     return text.strip()
+
+
+def conversation_of(event: dict[str, Any], thread_ts: str | None) -> str:
+    """The conversation a question is part of: its user's DM, else the thread it is in (or
+    starts, for a mention outside one)."""
+    channel, user = str(event.get("channel")), str(event.get("user"))
+    if event.get("channel_type") == "im" or channel.startswith("D"):
+        return dm_key(channel, user)
+    return thread_key(channel, str(thread_ts or event.get("ts")))
 
 
 class MessageListeners:
@@ -93,7 +103,8 @@ class MessageListeners:
             if event_id and not self.deps.records.claim_event(event_id):
                 report.outcome = "duplicate: already answered"
                 return
-            answer = self.deps.engine.answer(question_of(event["text"], context.bot_user_id))
+            answer = self.deps.ask(question_of(event["text"], context.bot_user_id),
+                                   conversation_of(event, thread_ts))
             message = render_card(answer, self.deps.options())
             report.card = answer.card
             client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=message.text,

@@ -14,6 +14,7 @@ from bot import errors
 from bot.notify import messages
 from bot.render import limits
 from bot.render.blocks import Message, render_card, render_list, render_notice
+from bot.slack.conversations import dm_key
 from bot.slack.outcomes import answering, deliver
 from bot.store import is_outage
 
@@ -45,6 +46,14 @@ def is_direct_message(command: dict[str, Any]) -> bool:
             or name.startswith("mpdm-"))
 
 
+def conversation_of(command: dict[str, Any]) -> str | None:
+    """The asker's DM, where a question follows up on the one before; a command in a channel
+    (never in a thread) is a conversation of its own."""
+    if not is_direct_message(command):
+        return None
+    return dm_key(str(command.get("channel_id")), str(command.get("user_id")))
+
+
 class CommandListeners:
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
@@ -71,7 +80,7 @@ class CommandListeners:
                 theses = self.deps.engine.covered_theses()
                 reply = render_list(theses, self.deps.options())
             else:
-                answer = self.deps.engine.answer(text)
+                answer = self.deps.ask(text, conversation_of(command))
                 report.card = answer.card
                 reply = render_card(answer, self.deps.options(shareable=True))
             deliver(respond, text=reply.text, blocks=reply.blocks, response_type="ephemeral")
