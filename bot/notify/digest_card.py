@@ -1,5 +1,11 @@
 """The daily catalyst digest: theses + a date → a Digest (plain data) → Block Kit or text.
 
+The digest is about change. It leads with what needs someone: catalysts whose date has passed
+with no outcome recorded (overdue), then those due soon, then what is new since the channel's
+last digest (an outcome or status recorded, a thesis updated), each list ordered by date; then
+every thesis with the rest of its catalysts, the thesis whose next date comes soonest first.
+A catalyst shows in the first of those places that fits it, and in no other.
+
 `build_digest` is pure and decides everything a reader sees (order, countdowns, warnings); the
 two renderers only lay it out, Slack's limits coming from `bot.render.limits`.
 """
@@ -9,10 +15,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from bot.knowledge.models import HORIZONS, Catalyst, Thesis
 from bot.notify import messages
 from bot.render import messages as render_messages
+from bot.render.blocks import LIST, MORE, NAV, CardRef
 from bot.render.facts import (
     HORIZON_TITLES,
     CatalystNote,
@@ -24,7 +32,10 @@ from bot.render.facts import (
 )
 from bot.render.limits import (
     Block,
+    actions,
+    button,
     context,
+    cut,
     divider,
     escape,
     fallback,
@@ -32,10 +43,27 @@ from bot.render.limits import (
     fits,
     header,
     section,
+    sections,
 )
 
 SOON_DAYS = 7  # "due soon" looks this far ahead
-FIRST_LOOKBACK_DAYS = 7  # "just passed" with no earlier digest looks this far back
+FIRST_LOOKBACK_DAYS = 7  # "new" with no earlier digest looks this far back
+LISTING_TEXT = 2000  # characters each of the overdue, due and new lists may take in Slack
+NAMED_LEFT_OUT = 10  # theses named on the "N more" line; the button lists them all
+
+Place = Literal["overdue", "due", "new", "rest"]
+LATER = dt.date.max  # the ordering day of a catalyst without a date
+
+
+@dataclass(frozen=True)
+class DigestItem:
+    """One line of the overdue, due or new lists: a catalyst, or a thesis updated."""
+
+    ticker: str
+    catalyst_id: str | None  # None for "thesis updated"
+    text: str  # "Vote — shareholder vote: 8 Jun 2026 — 2 days ago · ✅ hit — Jane Doe, 9 Jun 2026"
+    day: dt.date  # for ordering only: the catalyst's day or period end, or the change's day
+
 
 @dataclass(frozen=True)
 class CatalystLine:
@@ -47,29 +75,14 @@ class CatalystLine:
 
 
 @dataclass(frozen=True)
-class DueItem:
-    """A catalyst whose date falls in the next week (a day), this month (a month), or whose
-    period ended since the last digest; never a day the text does not give."""
-
-    ticker: str
-    catalyst_id: str
-    title: str
-    label: str  # what the date is of, or "When"
-    status: str | None
-    day: dt.date  # for ordering only: the day, or the last day of the period
-    when: str  # "through March 2027 — this month", "13 Jun 2026 — in 3 days"
-
-
-@dataclass(frozen=True)
 class ThesisDigest:
     ticker: str
     company: str
     title: str
-    catalysts: tuple[CatalystLine, ...]
+    catalysts: tuple[CatalystLine, ...]  # those not in the lists above, open ones by date
     stale: str | None  # bot.render.facts.staleness: the same warning as on every card
-    # "🆕 Updated since the last digest: …" when the thesis changed since this channel's last
-    # digest (its "thesis updated" post went out in between)
-    update: str | None = None
+    listed: int = 0  # catalysts of this thesis shown in the lists above
+    next_day: dt.date = LATER  # its soonest open catalyst's day (or period end), for ordering
 
     @property
     def details_command(self) -> str:
@@ -80,12 +93,27 @@ class ThesisDigest:
 class Digest:
     today: dt.date
     last_digest: dt.date | None
-    due: tuple[DueItem, ...]
-    theses: tuple[ThesisDigest, ...]
+    overdue: tuple[DigestItem, ...]
+    due: tuple[DigestItem, ...]
+    new: tuple[DigestItem, ...]
+    theses: tuple[ThesisDigest, ...]  # soonest next date first
 
     @property
     def title(self) -> str:
         return messages.digest_title(f"{self.today:%a}", format_date(self.today))
+
+    @property
+    def summary(self) -> str:
+        return messages.digest_summary(len(self.overdue), len(self.due), len(self.new),
+                                       SOON_DAYS, self.last_digest is None)
+
+    def listings(self) -> list[tuple[str, tuple[DigestItem, ...]]]:
+        """The lists that have something in them, with their headings, in reading order."""
+        found = [(messages.DIGEST_OVERDUE_HEADING, self.overdue),
+                 (messages.digest_due_heading(SOON_DAYS), self.due),
+                 (messages.digest_new_heading(self.last_digest is None, FIRST_LOOKBACK_DAYS),
+                  self.new)]
+        return [(heading, items) for heading, items in found if items]
 
 
 # -- building ------------------------------------------------------------------------------
@@ -99,61 +127,99 @@ def build_digest(
     updated: Mapping[str, dt.date] | None = None,
 ) -> Digest:
     """`updated`: ticker → the previous version's date, for each thesis updated since this
-    channel's last digest (bot.notify.updates.updated_since); those are marked."""
+    channel's last digest (bot.notify.updates.updated_since); those are listed as new."""
     updated = updated or {}
-    ordered = sorted(theses, key=lambda t: t.ticker)
-    due = sorted(
-        (item for t in ordered for c in t.catalysts for item in _due_items(t, c, today,
-                                                                           last_digest)),
-        key=lambda i: (i.day, i.ticker, i.title),
-    )
+    since = last_digest or today - dt.timedelta(days=FIRST_LOOKBACK_DAYS)
+    lists: dict[Place, list[DigestItem]] = {"overdue": [], "due": [], "new": []}
+    groups: list[ThesisDigest] = []
+    for thesis in theses:
+        placed = [(c, place(c, today, since)) for c in thesis.catalysts]
+        for c, where in placed:
+            if where != "rest":
+                lists[where].append(_item(thesis, c, where, today))
+        if thesis.ticker in updated:
+            lists["new"].append(DigestItem(
+                thesis.ticker, None,
+                messages.digest_thesis_updated(format_date(thesis.updated),
+                                               format_date(updated[thesis.ticker])),
+                thesis.updated))
+        rest = sorted((c for c, where in placed if where == "rest"), key=_rest_order)
+        groups.append(ThesisDigest(
+            ticker=thesis.ticker,
+            company=thesis.company,
+            title=thesis.title,
+            catalysts=tuple(_line(c, today) for c in rest),
+            stale=staleness(thesis, today, stale_after_days),
+            listed=len(placed) - len(rest),
+            next_day=min((_day(c) for c in thesis.catalysts if not _settled(c)),
+                         default=LATER),
+        ))
+
+    def by_day(items: list[DigestItem]) -> tuple[DigestItem, ...]:
+        return tuple(sorted(items, key=lambda i: (i.day, i.ticker, i.text)))
+
     return Digest(
         today=today,
         last_digest=last_digest,
-        due=tuple(due),
-        theses=tuple(_thesis_digest(t, today, stale_after_days, updated.get(t.ticker))
-                     for t in ordered),
+        overdue=by_day(lists["overdue"]),
+        due=by_day(lists["due"]),
+        new=by_day(lists["new"]),
+        theses=tuple(sorted(groups, key=lambda g: (g.next_day, g.ticker))),
     )
 
 
-def _thesis_digest(thesis: Thesis, today: dt.date, stale_after_days: int,
-                   was: dt.date | None = None) -> ThesisDigest:
-    by_horizon = sorted(thesis.catalysts, key=lambda c: HORIZONS.index(c.horizon))
-    return ThesisDigest(
-        ticker=thesis.ticker,
-        company=thesis.company,
-        title=thesis.title,
-        catalysts=tuple(
-            CatalystLine(c.id, c.title, c.horizon,
-                         status_text(c.status) if c.status else None,
-                         tuple(catalyst_notes(c, today)))
-            for c in by_horizon
-        ),
-        stale=staleness(thesis, today, stale_after_days),
-        update=messages.digest_thesis_updated(format_date(thesis.updated), format_date(was))
-        if was is not None else None,
-    )
+def place(catalyst: Catalyst, today: dt.date, since: dt.date) -> Place:
+    """Where a catalyst shows: "overdue" once its day or period is over with no outcome
+    recorded (a pending mark is none); "due" when its day is within SOON_DAYS or its month is
+    this one; "new" when someone recorded its status on or after `since` (the last digest's
+    day: a status set later that day was not in it); else "rest"."""
+    when = catalyst.timing.when if catalyst.timing else None
+    if when is not None and not _settled(catalyst):
+        if when.end < today:
+            return "overdue"
+        if when.precision == "day" and when.start <= today + dt.timedelta(days=SOON_DAYS):
+            return "due"
+        if when.precision == "month" and when.contains(today):
+            return "due"  # "through March 2027 — this month"
+    if catalyst.status is not None and since <= catalyst.status.date <= today:
+        return "new"
+    return "rest"
 
 
-def _due_items(thesis: Thesis, catalyst: Catalyst, today: dt.date,
-               last_digest: dt.date | None) -> Iterable[DueItem]:
-    timing = catalyst.timing
-    if timing is None:
-        return []
-    when = timing.when
-    passed_after = last_digest or today - dt.timedelta(days=FIRST_LOOKBACK_DAYS + 1)
-    if when.precision == "day":
-        due = passed_after < when.start <= today + dt.timedelta(days=SOON_DAYS)
-    elif when.precision == "month" and when.contains(today):
-        due = True  # "through March 2027 — this month"
-    else:  # a month, quarter, half or year is news again only once it is over
-        due = passed_after <= when.end < today  # the last digest saw it unfinished
-    if not due:
-        return []
-    status = status_text(catalyst.status) if catalyst.status else None
-    label = timing.what or render_messages.TIMING
-    return [DueItem(thesis.ticker, catalyst.id, catalyst.title, label, status, when.end,
-                    timing_text(timing, today))]
+def _settled(catalyst: Catalyst) -> bool:
+    """Whether an outcome (hit or missed) is recorded."""
+    return catalyst.status is not None and catalyst.status.value != "pending"
+
+
+def _day(catalyst: Catalyst) -> dt.date:
+    """The day a catalyst is ordered by: its day, or the last day of its period."""
+    return catalyst.timing.when.end if catalyst.timing else LATER
+
+
+def _rest_order(catalyst: Catalyst) -> tuple[bool, dt.date, int, str]:
+    """Open catalysts by date, those without one by horizon, then the settled ones."""
+    return (_settled(catalyst), _day(catalyst), HORIZONS.index(catalyst.horizon),
+            catalyst.title)
+
+
+def _item(thesis: Thesis, catalyst: Catalyst, where: Place, today: dt.date) -> DigestItem:
+    text = catalyst.title
+    if catalyst.timing is not None:
+        label = catalyst.timing.what or render_messages.TIMING
+        text += f" — {label}: {timing_text(catalyst.timing, today)}"
+    if catalyst.status is not None:
+        text += f" · {status_text(catalyst.status)}"
+    day = catalyst.status.date if where == "new" and catalyst.status else _day(catalyst)
+    return DigestItem(thesis.ticker, catalyst.id, text, day)
+
+
+def _line(catalyst: Catalyst, today: dt.date) -> CatalystLine:
+    notes = catalyst_notes(catalyst, today)
+    if catalyst.timing is None:  # its horizon is all the text says of when
+        notes.append(CatalystNote(messages.DIGEST_HORIZON, HORIZON_TITLES[catalyst.horizon]))
+    return CatalystLine(catalyst.id, catalyst.title, catalyst.horizon,
+                        status_text(catalyst.status) if catalyst.status else None,
+                        tuple(notes))
 
 
 def _outcome(status: str | None) -> str:
@@ -164,15 +230,24 @@ def _outcome(status: str | None) -> str:
 # -- Block Kit -----------------------------------------------------------------------------
 
 
-def _due_mrkdwn(digest: Digest) -> str:
-    if not digest.due:
-        return f"*{messages.DIGEST_DUE_HEADING}*\n{messages.digest_nothing_due(SOON_DAYS)}"
-    lines = [
-        f"• *{escape(i.ticker)}* {escape(i.title)} — {escape(i.label)}: {escape(i.when)}"
-        + escape(_outcome(i.status))
-        for i in digest.due
-    ]
-    return f"*{messages.DIGEST_DUE_HEADING}*\n" + "\n".join(lines)
+def _listing_mrkdwn(heading: str, items: Sequence[DigestItem]) -> str:
+    """A heading and its lines, as many as fit in LISTING_TEXT (the soonest, and at least a
+    first one, cut), then how many more."""
+    text = f"*{escape(heading)}*"
+    lines = [f"• *{escape(i.ticker)}* {escape(i.text)}" for i in items]
+    for n, line in enumerate(lines):
+        after = len(lines) - n - 1
+        room = LISTING_TEXT - len(text) - 1 - (len(_items_more(after)) + 1 if after else 0)
+        if len(line) > room:
+            if n:
+                return f"{text}\n{_items_more(len(lines) - n)}"
+            line = cut(line, room)
+        text += f"\n{line}"
+    return text
+
+
+def _items_more(count: int) -> str:
+    return escape(messages.digest_items_more(count))
 
 
 def _catalyst_mrkdwn(line: CatalystLine) -> str:
@@ -182,51 +257,57 @@ def _catalyst_mrkdwn(line: CatalystLine) -> str:
     return out
 
 
-def _horizon_mrkdwn(thesis: ThesisDigest, horizon: str) -> str | None:
-    lines = [_catalyst_mrkdwn(c) for c in thesis.catalysts if c.horizon == horizon]
-    return f"*{HORIZON_TITLES[horizon]}*\n" + "\n".join(lines) if lines else None
+def _catalysts_mrkdwn(thesis: ThesisDigest) -> str | None:
+    if thesis.catalysts:
+        return "\n".join(_catalyst_mrkdwn(c) for c in thesis.catalysts)
+    return None if thesis.listed else messages.DIGEST_NO_CATALYSTS
 
 
 def _heading(thesis: ThesisDigest) -> str:
     return f"*{escape(thesis.ticker)} · {escape(thesis.company)}*\n{escape(thesis.title)}"
 
 
-def _details(thesis: ThesisDigest) -> str:
-    return messages.digest_details(f"`{escape(thesis.details_command)}`")
+def _details_button(thesis: ThesisDigest) -> Block:
+    """Opens the thesis's catalyst card, as `/thesis TICKER catalysts` would."""
+    return button(render_messages.card_label(thesis.ticker, "catalyst"), f"{NAV}:catalyst",
+                  CardRef("catalyst", thesis.ticker).value())
 
 
 def _full_group(thesis: ThesisDigest) -> list[Block]:
-    blocks = [section(_heading(thesis))]
-    if thesis.update:
-        blocks += context([escape(thesis.update)])
+    blocks = [section(_heading(thesis), accessory=_details_button(thesis))]
     if thesis.stale:
         blocks += context([escape(render_messages.stale_warning(thesis.stale))])
-    blocks += [section(text) for h in HORIZONS if (text := _horizon_mrkdwn(thesis, h))]
-    if not thesis.catalysts:
-        blocks.append(section(messages.DIGEST_NO_CATALYSTS))
-    return [*blocks, *context([_details(thesis)]), divider()]
+    if (text := _catalysts_mrkdwn(thesis)) is not None:
+        blocks += sections(text)
+    return [*blocks, divider()]
 
 
 def _compact_group(thesis: ThesisDigest) -> list[Block]:
-    """One section; the pointer to the details comes before whatever may be cut off."""
-    parts = [_heading(thesis), *([escape(thesis.update)] if thesis.update else []),
-             _details(thesis)]
+    """One section, its button beside the heading, whatever of the catalysts fits."""
+    parts = [_heading(thesis)]
     if thesis.stale:
         parts.append(escape(render_messages.stale_warning(thesis.stale)))
-    parts += [text for h in HORIZONS if (text := _horizon_mrkdwn(thesis, h))]
-    return [section("\n".join(parts))]
+    if (text := _catalysts_mrkdwn(thesis)) is not None:
+        parts.append(text)
+    return [section("\n".join(parts), accessory=_details_button(thesis))]
 
 
 def _more(left: Sequence[ThesisDigest]) -> list[Block]:
-    names = ", ".join(t.ticker for t in left)
-    return context([escape(messages.digest_and_more(len(left), names))])
+    """The theses that did not fit (those whose next date comes latest), and a button
+    listing every thesis."""
+    names = [t.ticker for t in left[:NAMED_LEFT_OUT]]
+    line = messages.digest_and_more(len(left), ", ".join(names), len(left) > len(names))
+    return [*context([escape(line)]),
+            *actions([button(messages.DIGEST_ALL_THESES, MORE, {"c": LIST})])]
 
 
 def digest_blocks(digest: Digest) -> tuple[str, list[Block]]:
     """(notification text, blocks) for one chat.postMessage, within Slack's limits however many
-    theses there are: full cards, else one section per thesis, else as many as fit and the
-    tickers of the rest."""
-    head = [header(digest.title), section(_due_mrkdwn(digest)), divider()]
+    theses and catalysts there are: each list cut to its soonest lines, then full cards, else
+    one section per thesis, else as many as fit, soonest first, and how many more."""
+    head = [header(digest.title), section(escape(digest.summary))]
+    head += [section(_listing_mrkdwn(heading, items)) for heading, items in digest.listings()]
+    head.append(divider())
     if not digest.theses:
         head.append(section(messages.DIGEST_NO_THESES))
     text = fallback(_fallback_text(digest))
@@ -239,7 +320,8 @@ def digest_blocks(digest: Digest) -> tuple[str, list[Block]]:
 
 
 def _fallback_text(digest: Digest) -> str:
-    return escape(messages.digest_notification(digest.title, len(digest.due),
+    return escape(messages.digest_notification(digest.title, len(digest.overdue),
+                                               len(digest.due), len(digest.new),
                                                len(digest.theses)))
 
 
@@ -247,28 +329,20 @@ def _fallback_text(digest: Digest) -> str:
 
 
 def digest_text(digest: Digest) -> str:
-    lines = [digest.title, "", messages.DIGEST_DUE_HEADING]
-    if digest.due:
-        for i in digest.due:
-            lines.append(f"  • {i.ticker} {i.title} — {i.label}: {i.when}{_outcome(i.status)}")
-    else:
-        lines.append(f"  {messages.digest_nothing_due(SOON_DAYS)}")
+    lines = [digest.title, digest.summary]
+    for heading, items in digest.listings():
+        lines += ["", heading, *(f"  • {i.ticker} {i.text}" for i in items)]
     if not digest.theses:
         lines += ["", messages.DIGEST_NO_THESES]
     for thesis in digest.theses:
         lines += ["", f"{thesis.ticker} · {thesis.company} — {thesis.title}"]
-        if thesis.update:
-            lines.append(f"  {thesis.update}")
         if thesis.stale:
             lines.append(f"  ⚠ {thesis.stale}")
-        for horizon in HORIZONS:
-            items = [c for c in thesis.catalysts if c.horizon == horizon]
-            if items:
-                lines.append(f"  {HORIZON_TITLES[horizon]}")
-            for c in items:
-                lines.append(f"    • {c.title}{_outcome(c.status)}")
-                lines += [f"        {note.label}: {note.text}" for note in c.notes]
-        if not thesis.catalysts:
+        for c in thesis.catalysts:
+            lines.append(f"  • {c.title}{_outcome(c.status)}")
+            lines += [f"      {note.label}: {note.text}" for note in c.notes]
+        if not thesis.catalysts and not thesis.listed:
             lines.append(f"  {messages.DIGEST_NO_CATALYSTS}")
         lines.append(f"  {messages.digest_details(thesis.details_command)}")
     return "\n".join(lines)
+

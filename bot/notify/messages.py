@@ -5,36 +5,66 @@ from __future__ import annotations
 
 from bot.errors import UserError
 
-DIGEST_DUE_HEADING = "Due soon / just passed"
+DIGEST_OVERDUE_HEADING = ("Overdue: the date has passed and no outcome is recorded "
+                          "(record one as `status:` in the thesis file)")
 DIGEST_NO_THESES = "No thesis is loaded yet, so there is nothing to watch."
 DIGEST_NO_CATALYSTS = "No catalysts recorded yet."
+DIGEST_HORIZON = "Horizon"
+DIGEST_ALL_THESES = "List all theses"
 
 
 def digest_title(weekday: str, date: str) -> str:
     return f"Catalyst digest · {weekday} {date}"
 
 
-def digest_nothing_due(days: int) -> str:
-    return f"Nothing due in the next {days} days."
+def digest_due_heading(days: int) -> str:
+    return f"Due soon: in the next {days} days, or this month"
+
+
+def digest_new_heading(first: bool, days: int) -> str:
+    """`first`: no digest went to the channel before, so "new" looks back `days` days."""
+    return f"New in the past {days} days" if first else "New since the last digest"
+
+
+def digest_summary(overdue: int, due: int, new: int, days: int, first: bool) -> str:
+    """The digest's top line. Never "nothing due" while something is overdue."""
+    since = f"in the past {days} days" if first else "since the last digest"
+    if not (overdue or due or new):
+        return f"Nothing overdue, nothing due in the next {days} days, nothing new {since}."
+    parts = [f"{overdue} overdue" if overdue else "",
+             f"{due} due in the next {days} days" if due else "",
+             f"{new} new {since}" if new else ""]
+    return " · ".join(p for p in parts if p) + "."
 
 
 def digest_thesis_updated(new: str, old: str) -> str:
     """A thesis updated since the channel's last digest (dates formatted)."""
-    return f"🆕 Updated since the last digest: {new} (was {old})"
+    return f"🆕 thesis updated {new} (was {old})"
 
 
 def digest_details(command: str) -> str:
-    """`command` is the /thesis command, already marked up for the surface."""
+    """`command` is the /thesis command (the terminal's digest; Slack's has a button)."""
     return f"Details: {command}"
 
 
-def digest_and_more(count: int, tickers: str) -> str:
-    return f"…and {count} more: {tickers}. Ask /thesis TICKER catalysts for each."
+def digest_items_more(count: int) -> str:
+    """Under a list cut to fit one message: the rest are on each thesis's Catalysts card."""
+    return f"…and {count} more, later: each thesis's Catalysts button shows them."
 
 
-def digest_notification(title: str, due: int, theses: int) -> str:
+def digest_and_more(count: int, tickers: str, named_some: bool) -> str:
+    """The theses left out of a digest too long for one message, those due latest;
+    `named_some`: `tickers` names only the first of them."""
+    rest = ", …" if named_some else ""
+    return (f"…and {count} more {'thesis' if count == 1 else 'theses'}, with later dates: "
+            f"{tickers}{rest}.")
+
+
+def digest_notification(title: str, overdue: int, due: int, new: int, theses: int) -> str:
     """The digest's notification text: what a phone shows."""
-    what = f"{due} due soon or just passed" if due else "nothing due this week"
+    parts = [f"{overdue} overdue" if overdue else "", f"{due} due soon" if due else "",
+             f"{new} new" if new else ""]
+    what = ", ".join(p for p in parts if p) or "nothing overdue or due this week"
     return f"{title}: {what}, across {theses} {'thesis' if theses == 1 else 'theses'}."
 
 

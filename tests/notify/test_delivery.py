@@ -250,9 +250,12 @@ def test_next_digest_shows_what_passed_since_the_last_one(
     client = client_for(fake_slack)
     run_due(store, client, [acme], thursday)  # 8 days before: not yet "soon"
     run_due(store, client, [acme], thursday + dt.timedelta(days=11))  # Monday 23 Nov
-    first, second = (c.params["blocks"][1]["text"]["text"] for c in posts(fake_slack))
-    assert "Nothing due in the next 7 days." in first
-    assert "Shareholder vote — EGM: 20 Nov 2026 — 3 days ago" in second
+    first, second = ("\n".join(b["text"]["text"] for b in c.params["blocks"][1:3]
+                               if "text" in b)
+                     for c in posts(fake_slack))
+    assert "nothing due in the next 7 days" in first
+    assert "(record one as `status:` in the thesis file)*\n" \
+        "• *ACME* Shareholder vote — EGM: 20 Nov 2026 — 3 days ago" in second
 
 
 def test_unsubscribed_channel_gets_nothing(

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
+from bot.engine.matcher import Engine
+from bot.notify.digest_card import build_digest, digest_blocks
 from bot.render import messages
 from bot.render.blocks import CardRef
 from bot.render.limits import encode_value
@@ -71,6 +74,25 @@ def test_sources_button_lists_the_sources_behind_the_point(served: Served) -> No
     assert "Street forecasts, as cited by the thesis document — The street" in body
     assert "Hugging Face" not in body  # where models are is not who published the count
     assert "nav:sources" not in button_values(params)
+
+
+def test_the_digests_buttons_open_a_thesis_catalysts_and_the_whole_list(
+        served: Served, engine: Engine) -> None:
+    baba = engine.theses["BABA"]
+    many = [baba.model_copy(update={"ticker": f"T{i:03d}"}) for i in range(60)]
+    _, blocks = digest_blocks(build_digest([baba, *many], dt.date(2026, 11, 25)))
+    buttons = [b["accessory"] for b in blocks if "accessory" in b] + \
+        [e for b in blocks if b["type"] == "actions" for e in b["elements"]]
+    [opens] = [b for b in buttons if b["text"]["text"] == "BABA · Catalysts"]
+    [params] = press(served, opens["action_id"], opens["value"], ephemeral=False)
+    assert title(params) == "BABA · Catalysts"
+    assert params["response_type"] == "ephemeral"  # a public digest: only the presser sees it
+    served.fake.clear()
+    more = buttons[-1]
+    assert more["text"]["text"] == "List all theses"
+    [params] = press(served, more["action_id"], more["value"], ephemeral=False)
+    assert title(params) == messages.COVERED_TITLE
+    assert not served.fake.calls_to("chat.postMessage")
 
 
 def test_did_you_mean_choice_shows_that_card(served: Served) -> None:
