@@ -29,6 +29,7 @@ NAV = "nav"  # nav:<card> or nav:sources
 PICK = "pick"  # pick:<n>, a "Did you mean …" choice
 MORE = "more"
 SHARE = "share"
+BACK = "back"  # back to the list, search or comparison a card was opened from
 FEEDBACK = "feedback"  # feedback:up / feedback:down
 HELP = "help"
 
@@ -37,7 +38,7 @@ SOURCES = "sources"
 LIST = "list"
 QUESTION_IN_VALUE = 300  # characters of the question kept in a feedback button's value
 
-_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,20}$")
+_USER_ID = re.compile(r"^[UW][A-Z0-9]{1,20}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +58,7 @@ class Options:
     shareable: bool = False  # an ephemeral answer: offer "Share in channel"
     shared_by: str | None = None  # a Slack user id: the card was shared by them
     page: int = 0
+    back: CardRef | None = None  # the list the card was opened from: a button back to it
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,8 +71,10 @@ class CardRef:
     figure: str | None = None
     horizon: str | None = None
     page: int = 0
-    question: str | None = None
+    question: str | None = None  # a book card's: asked again to draw it (share, back)
     confidence: float | None = None
+    via: str | None = None  # opened from a list, search or comparison (asked by `question`)
+    via_page: int = 0  # the page of that list
 
     @classmethod
     def of(cls, answer: Answer, card: str | None = None) -> CardRef:
@@ -81,7 +85,8 @@ class CardRef:
         data: dict[str, Any] = {"c": self.card, "t": self.ticker, "p": self.point,
                                 "f": self.figure, "h": self.horizon,
                                 "pg": self.page or None, "q": self.question,
-                                "cf": self.confidence}
+                                "cf": self.confidence, "v": self.via,
+                                "vp": self.via_page or None}
         data.update(extra)
         return data
 
@@ -99,11 +104,15 @@ class CardRef:
             value = data.get(key)
             return value if isinstance(value, str) and value else None
 
-        page = data.get("pg")
+        def page(key: str) -> int:
+            value = data.get(key)
+            return value if isinstance(value, int) and 0 <= value < 1000 else 0
+
         confidence = data.get("cf")
-        return cls(data["c"], text("t"), text("p"), text("f"), text("h"),
-                   page if isinstance(page, int) and 0 <= page < 1000 else 0, text("q"),
-                   float(confidence) if isinstance(confidence, int | float) else None)
+        via = text("v")
+        return cls(data["c"], text("t"), text("p"), text("f"), text("h"), page("pg"), text("q"),
+                   float(confidence) if isinstance(confidence, int | float) else None,
+                   via if via in BOOK_CARDS else None, page("vp"))
 
 
 # -- shared pieces ----------------------------------------------------------------------------
@@ -384,6 +393,10 @@ def _share(answer: Answer, kind: str, page: int) -> Block:
     return limits.button(messages.BUTTON_SHARE, SHARE, ref.value(), style="primary")
 
 
+def _back(ref: CardRef) -> Block:
+    return limits.button(messages.back_to(ref.card), BACK, ref.value())
+
+
 def _attribution(user_id: str | None) -> list[Block]:
     if not user_id:
         return []
@@ -427,6 +440,8 @@ def render_card(answer: Answer, options: Options, kind: str | None = None) -> Me
     closing = _feedback(answer, kind)
     if options.shareable:
         closing.insert(0, _share(answer, kind, page))
+    if options.back is not None:
+        closing.insert(0, _back(options.back))
     foot.extend(limits.actions(closing))
     more = limits.button(messages.BUTTON_MORE, MORE, CardRef.of(answer, kind).value())
     blocks, _ = limits.paginate(head, body, foot, page, more)
@@ -438,11 +453,20 @@ def _render_book(answer: Answer, options: Options) -> Message:
     if answer.card == "list":
         return render_list([m.thesis for m in answer.matches], options)
 
+    question = _question_for_value(answer.question)
+
     def opener(single: Answer, n: int) -> Block:
-        return limits.button(messages.BUTTON_OPEN, f"{PICK}:{n}", CardRef.of(single).value())
+        ref = dataclasses.replace(CardRef.of(single), question=question, via=answer.card)
+        return limits.button(messages.BUTTON_OPEN, f"{PICK}:{n}", ref.value())
 
     text, head, body = render_book_blocks(answer, RENDERERS, options.today, opener)
-    foot = [*_read_as(answer), *limits.actions(_feedback(answer, answer.card))]
+    head = [*head, *_attribution(options.shared_by)]
+    closing = _feedback(answer, answer.card)
+    if options.shareable:
+        closing.insert(0, limits.button(messages.BUTTON_SHARE, SHARE,
+                                        CardRef(answer.card, question=question).value(),
+                                        style="primary"))
+    foot = [*_read_as(answer), *limits.actions(closing)]
     blocks, _ = limits.paginate(head, body, foot, 0, None)
     return Message(text, blocks)
 
@@ -451,7 +475,7 @@ def _render_without_thesis(answer: Answer, options: Options, kind: str) -> Messa
     """Help and "I don't know": a short text, the alternatives as buttons, and help."""
     renderer = RENDERERS["help"] if kind == "help" else RENDERERS["unknown"]
     text, body = renderer(answer, options.today)
-    blocks = [*body, *_read_as(answer)]
+    blocks = [*_attribution(options.shared_by), *body, *_read_as(answer)]
     choices = _choices(answer, include_guess=False)
     if kind != "help":
         if choices:
@@ -463,6 +487,9 @@ def _render_without_thesis(answer: Answer, options: Options, kind: str) -> Messa
         blocks.extend(limits.actions(
             [limits.button(f"{t} overview", f"{PICK}:{i}", CardRef("overview", t).value())
              for i, t in enumerate(answer.covered[: limits.MAX_ACTIONS_ELEMENTS])]))
+        if options.shareable:
+            blocks.extend(limits.actions([limits.button(
+                messages.BUTTON_SHARE, SHARE, CardRef(HELP).value(), style="primary")]))
     fitted, _ = limits.paginate([], blocks, [], 0, None)
     return Message(text, fitted)
 
@@ -500,13 +527,18 @@ def render_list(theses: Sequence[Thesis], options: Options) -> Message:
         return Message(limits.fallback(messages.NO_THESES_SLACK),
                        limits.sections(messages.NO_THESES_SLACK))
     head = [limits.header(messages.COVERED_TITLE if options.page == 0 else
-                          f"{messages.COVERED_TITLE} {messages.CONTINUED}")]
+                          f"{messages.COVERED_TITLE} {messages.CONTINUED}"),
+            *_attribution(options.shared_by)]
     body = [limits.section(_thesis_line(t, options.today, options.stale_after_days),
                            accessory=limits.button(messages.BUTTON_OPEN, f"{NAV}:overview",
-                                                   CardRef("overview", t.ticker).value()))
+                                                   CardRef("overview", t.ticker, via=LIST,
+                                                           via_page=options.page).value()))
             for t in theses]
     more = limits.button(messages.BUTTON_MORE, MORE, {"c": LIST})
-    blocks, _ = limits.paginate(head, body, [], options.page, more)
+    foot = limits.actions([limits.button(messages.BUTTON_SHARE, SHARE,
+                                         CardRef(LIST, page=options.page).value(),
+                                         style="primary")]) if options.shareable else []
+    blocks, _ = limits.paginate(head, body, foot, options.page, more)
     text = f"{messages.COVERED_TITLE}: " + ", ".join(t.ticker for t in theses)
     return Message(limits.fallback(escape(text)), blocks)
 

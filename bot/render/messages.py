@@ -42,6 +42,18 @@ BUTTON_HELP = "How to ask"
 BUTTON_OPEN = "Open"
 BUTTON_UP = "👍 Helpful"
 BUTTON_DOWN = "👎 Not helpful"
+BACK_LABELS = {
+    "list": "← Theses I cover",
+    "search": "← Back to the results",
+    "compare": "← Back to the comparison",
+}
+
+
+def back_to(kind: str) -> str:
+    """The button back to the list, search or comparison a card was opened from."""
+    return BACK_LABELS.get(kind, "← Back")
+
+
 NAV_LABELS = {
     "overview": "Overview",
     "bull": "Bull",

@@ -1,5 +1,5 @@
 """Buttons on cards: section navigation, sources, "Did you mean …", "Show more", "Share in
-channel" and 👍/👎.
+channel", back to the list a card was opened from, and 👍/👎.
 
 What a button shows goes to the person who pressed it (ephemeral), so a card in a busy channel
 never grows a thread of other people's clicks: on an ephemeral card it replaces the card, on a
@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING, Any, cast
 
 from slack_bolt import Ack, App, BoltContext, Respond
 
-from bot.engine.answer import CARDS, Answer, Card
+from bot.engine.answer import BOOK_CARDS, CARDS, Answer, Card
 from bot.render import messages
 from bot.render.blocks import (
+    BACK,
     FEEDBACK,
     HELP,
     LIST,
@@ -94,6 +95,9 @@ class ActionListeners:
     def answer_of(self, ref: CardRef) -> tuple[Answer, str]:
         """The Answer a button asks for, and the kind of card to draw it as."""
         engine = self.deps.engine
+        if ref.card in BOOK_CARDS and ref.question:  # a search or comparison: asked again
+            answer = engine.answer(ref.question)
+            return answer, answer.card
         if ref.ticker is None or ref.card == HELP:
             return Answer(ref.question or "help", "help", confidence=1.0,
                           covered=engine.covered), "help"
@@ -108,11 +112,13 @@ class ActionListeners:
         deps = self.deps
         if ref.card == LIST:
             theses = deps.engine.covered_theses()
-            return render_list(theses, deps.options(page=ref.page))
+            return render_list(theses, deps.options(page=ref.page, **options))
         answer, kind = self.answer_of(ref)
         if conversation:
             deps.answered(conversation, answer)
-        return render_card(answer, deps.options(page=ref.page, **options), kind)
+        back = CardRef(ref.via, question=None if ref.via == LIST else ref.question,
+                       page=ref.via_page) if ref.via else None
+        return render_card(answer, deps.options(page=ref.page, back=back, **options), kind)
 
     # -- after the ack ----------------------------------------------------------------------
 
@@ -175,5 +181,5 @@ class ActionListeners:
 
 def register(app: App, deps: Deps) -> None:
     listeners = ActionListeners(deps)
-    ours = re.compile(rf"^(?:(?:{NAV}|{PICK}|{FEEDBACK}):.+|{MORE}|{HELP}|{SHARE})$")
+    ours = re.compile(rf"^(?:(?:{NAV}|{PICK}|{FEEDBACK}):.+|{MORE}|{HELP}|{SHARE}|{BACK})$")
     app.action(ours)(listeners.on_action)

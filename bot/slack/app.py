@@ -20,7 +20,7 @@ from bot.book.served import Book
 from bot.engine.answer import BOOK_CARDS, Answer
 from bot.engine.matcher import UNSURE, Engine
 from bot.questions import Questions, reason_for
-from bot.render.blocks import Options
+from bot.render.blocks import CardRef, Options
 from bot.settings import Settings, require
 from bot.slack import actions, events, home, outcomes, slash
 from bot.slack.client import web_client
@@ -151,9 +151,9 @@ class Deps:
         self.answers.submit(when_acks_are_out)
 
     def options(self, *, shareable: bool = False, shared_by: str | None = None,
-                page: int = 0) -> Options:
+                page: int = 0, back: CardRef | None = None) -> Options:
         return Options(today=self.today(), stale_after_days=self.settings.stale_after_days,
-                       shareable=shareable, shared_by=shared_by, page=page)
+                       shareable=shareable, shared_by=shared_by, page=page, back=back)
 
 
 class ThesisApp(App):

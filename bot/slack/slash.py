@@ -78,7 +78,7 @@ class CommandListeners:
             elif kind == "list":
                 report.card = "list"
                 theses = self.deps.engine.covered_theses()
-                reply = render_list(theses, self.deps.options())
+                reply = render_list(theses, self.deps.options(shareable=True))
             else:
                 answer = self.deps.ask(text, conversation_of(command))
                 report.card = answer.card

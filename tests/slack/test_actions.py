@@ -26,7 +26,7 @@ def press(served: Served, action_id: str, ref: dict[str, Any] | str, count: int 
     for params in calls:
         if "text" in params and params.get("blocks"):
             assert not message_problems(params["text"], params["blocks"],
-                                        mentions=(f"@{USER}",))
+                                        mentions=(f"@{kwargs.get('user', USER)}",))
     return calls
 
 
@@ -120,6 +120,11 @@ def test_share_posts_the_card_publicly_attributed_to_the_sharer(served: Served) 
     assert attribution == f"Shared by <@{USER}>"
     assert "share" not in button_values(public)  # already public
     assert delete == {"delete_original": True, "text": ""}
+
+
+def test_a_shared_card_credits_a_short_user_id_with_a_real_mention(served: Served) -> None:
+    public, _ = press(served, "share", {"c": "bull", "t": "BABA"}, count=2, user="U1")
+    assert public["blocks"][1]["elements"][0]["text"] == "Shared by <@U1>"
 
 
 def test_share_from_a_card_in_a_thread_posts_in_that_thread(served: Served) -> None:

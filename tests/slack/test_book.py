@@ -85,3 +85,68 @@ def test_search_across_the_book_lists_points_with_an_open_button_each(
     assert opened["blocks"][0]["text"]["text"].startswith(("NRGX · ", "KSTR · "))
 
 
+
+
+def pressed_by(served: Served, action_id: str, value: str, user: str,
+               count: int) -> list[dict[str, Any]]:
+    served.fake.clear()
+    reply = served.slack.action(action_id, value, served.response_url("action"), user=user)
+    assert reply.status == 200
+    return [c.params for c in served.replies("response_url", count)]
+
+
+@pytest.mark.parametrize(("text", "title"), [
+    ("compare BABA and NRGX risks", "BABA vs NRGX · Key risks"),
+    ("which theses are exposed to tariffs?", "Across the book"),
+    ("list", "Theses I cover"),
+    ("BABA risks", "BABA · Key risks"),
+])
+def test_every_slash_answer_can_be_shared_and_the_shared_card_credits_the_sharer(
+        book_served: Served, text: str, title: str) -> None:
+    private = ask(book_served, text)
+    assert private["blocks"][0]["text"]["text"] == title
+    [share] = [b for b in buttons(private) if b["action_id"] == "share"]
+    public, delete = pressed_by(book_served, "share", share["value"], "U1", count=2)
+    assert public["response_type"] == "in_channel"
+    assert public["blocks"][0]["text"]["text"] == title
+    assert public["blocks"][1]["elements"][0]["text"] == "Shared by <@U1>"
+    assert "share" not in [b["action_id"] for b in buttons(public)]
+    assert not message_problems(public["text"], public["blocks"], mentions=("@U1",))
+    assert delete == {"delete_original": True, "text": ""}
+
+
+def test_help_can_be_shared_too(book_served: Served) -> None:
+    private = ask(book_served, "help")
+    [share] = [b for b in buttons(private) if b["action_id"] == "share"]
+    public, _ = pressed_by(book_served, "share", share["value"], "U1", count=2)
+    assert public["blocks"][0]["elements"][0]["text"] == "Shared by <@U1>"
+    assert "I answer questions about the team's investment theses." in json.dumps(
+        public["blocks"], ensure_ascii=False)
+
+
+def test_a_search_result_opened_keeps_a_way_back_to_the_results(book_served: Served) -> None:
+    results = ask(book_served, "which theses are exposed to tariffs?")
+    opens = [b for b in buttons(results) if b["text"]["text"] == "Open"]
+    opened = press(book_served, opens[1]["action_id"], opens[1]["value"])
+    assert opened["replace_original"] is True
+    [back] = [b for b in buttons(opened) if b["action_id"] == "back"]
+    assert back["text"]["text"] == "← Back to the results"
+    again = press(book_served, "back", back["value"])
+    assert again["replace_original"] is True
+    assert again["blocks"][0]["text"]["text"] == "Across the book"
+    assert [b["value"] for b in buttons(again) if b["text"]["text"] == "Open"] == \
+        [b["value"] for b in opens]
+
+
+def test_a_thesis_opened_from_the_list_keeps_a_way_back_to_the_list(book_served: Served) -> None:
+    listed = ask(book_served, "list")
+    opens = {b["value"]: b for b in buttons(listed) if b["text"]["text"] == "Open"}
+    nrgx = next(b for value, b in opens.items() if '"NRGX"' in value)
+    opened = press(book_served, nrgx["action_id"], nrgx["value"])
+    assert opened["blocks"][0]["text"]["text"] == "NRGX · Overview"
+    [back] = [b for b in buttons(opened) if b["action_id"] == "back"]
+    assert back["text"]["text"] == "← Theses I cover"
+    again = press(book_served, "back", back["value"])
+    assert again["blocks"][0]["text"]["text"] == "Theses I cover"
+    # A card reached some other way has nothing to go back to.
+    assert "back" not in [b["action_id"] for b in buttons(ask(book_served, "NRGX"))]
