@@ -147,13 +147,17 @@ def _catalyst_words(thesis: Thesis, index: int, catalyst: Catalyst) -> Iterator[
 
 
 def figures_to_review(thesis: Thesis) -> Iterator[Advice]:
-    """A figure `thesis import` read from the prose stays marked until an analyst checks it."""
-    for index, figure in enumerate(thesis.figures):
-        if figure.review:
-            yield (thesis.ticker, ("figures", index, "review"),
-                   f"figure {figure.id!r} was imported and is not yet confirmed: check its "
-                   "value, unit, subject, measure and period against the write-up, then delete "
-                   "`review: true`")
+    """A figure `thesis import` read from the prose stays marked until an analyst checks it;
+    said once per thesis, with the count, at the first one (cards mark each meanwhile)."""
+    unreviewed = thesis.unreviewed()
+    if not unreviewed:
+        return
+    first = next(i for i, f in enumerate(thesis.figures) if f.review)
+    ids = ", ".join(f.id for f in unreviewed[:3]) + (", …" if len(unreviewed) > 3 else "")
+    yield (thesis.ticker, ("figures", first, "review"),
+           f"{len(unreviewed)} of {len(thesis.figures)} figures are unreviewed, imported "
+           f"({ids}): cards mark them until you check each one's value, unit, subject, measure "
+           "and period against the write-up and delete its `review: true`")
 
 
 def catalysts_say_what_the_text_says(thesis: Thesis) -> Iterator[Advice]:

@@ -98,7 +98,9 @@ class Figure(_Strict):
     """Extra words a question may use for this figure (lookup aids, not claims)."""
     review: bool = False
     """`true` on a figure `thesis import` read from the prose, until an analyst has checked it
-    against the write-up and deleted the line; `thesis validate` warns while one is left."""
+    against the write-up and deleted the line. Meanwhile every card, the digest and compare
+    show it marked "unreviewed, imported" (never as a plain sourced fact), and `thesis
+    validate` counts a thesis's unreviewed figures in a warning."""
 
     @property
     def magnitude(self) -> float:
@@ -307,6 +309,11 @@ class Thesis(_Strict):
 
     def source(self, source_id: str) -> Source | None:
         return next((s for s in self.sources if s.id == source_id), None)
+
+    def unreviewed(self) -> list[Figure]:
+        """The figures still marked `review: true`: read from the prose by `thesis import` and
+        not yet checked by an analyst, so never shown as plain sourced facts."""
+        return [f for f in self.figures if f.review]
 
 
 class IntentSpec(_Strict):

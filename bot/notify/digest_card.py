@@ -83,6 +83,8 @@ class ThesisDigest:
     stale: str | None  # bot.render.facts.staleness: the same warning as on every card
     listed: int = 0  # catalysts of this thesis shown in the lists above
     next_day: dt.date = LATER  # its soonest open catalyst's day (or period end), for ordering
+    # "12 figures unreviewed, imported: …" while `thesis import`'s figures are unchecked
+    unreviewed: str | None = None
 
     @property
     def details_command(self) -> str:
@@ -153,6 +155,8 @@ def build_digest(
             listed=len(placed) - len(rest),
             next_day=min((_day(c) for c in thesis.catalysts if not _settled(c)),
                          default=LATER),
+            unreviewed=render_messages.unreviewed_figures(len(thesis.unreviewed()))
+            if thesis.unreviewed() else None,
         ))
 
     def by_day(items: list[DigestItem]) -> tuple[DigestItem, ...]:
@@ -277,6 +281,8 @@ def _full_group(thesis: ThesisDigest) -> list[Block]:
     blocks = [section(_heading(thesis), accessory=_details_button(thesis))]
     if thesis.stale:
         blocks += context([escape(render_messages.stale_warning(thesis.stale))])
+    if thesis.unreviewed:
+        blocks += context([escape(render_messages.stale_warning(thesis.unreviewed))])
     if (text := _catalysts_mrkdwn(thesis)) is not None:
         blocks += sections(text)
     return [*blocks, divider()]
@@ -287,6 +293,8 @@ def _compact_group(thesis: ThesisDigest) -> list[Block]:
     parts = [_heading(thesis)]
     if thesis.stale:
         parts.append(escape(render_messages.stale_warning(thesis.stale)))
+    if thesis.unreviewed:
+        parts.append(escape(render_messages.stale_warning(thesis.unreviewed)))
     if (text := _catalysts_mrkdwn(thesis)) is not None:
         parts.append(text)
     return [section("\n".join(parts), accessory=_details_button(thesis))]
@@ -338,6 +346,8 @@ def digest_text(digest: Digest) -> str:
         lines += ["", f"{thesis.ticker} · {thesis.company} — {thesis.title}"]
         if thesis.stale:
             lines.append(f"  ⚠ {thesis.stale}")
+        if thesis.unreviewed:
+            lines.append(f"  ⚠ {thesis.unreviewed}")
         for c in thesis.catalysts:
             lines.append(f"  • {c.title}{_outcome(c.status)}")
             lines += [f"      {note.label}: {note.text}" for note in c.notes]

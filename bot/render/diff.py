@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from bot.knowledge.models import Catalyst, Figure, Point, Thesis
 from bot.render.facts import format_date, format_value
+from bot.render.messages import UNREVIEWED
 
 _SECTION_NAMES = {"bull": "Bull point", "bear": "Bear point", "catalysts": "Catalyst"}
 _TEXT_FIELDS = ("title", "summary", "detail", "watch")
@@ -28,7 +29,10 @@ class Change:
 
 def _figure_line(figure: Figure, thesis: Thesis) -> str:
     # A loaded thesis gives every figure its date (the thesis's, when the text gives none).
-    return f"{format_value(figure)} (as of {format_date(figure.as_of or thesis.updated)})"
+    as_of = format_date(figure.as_of or thesis.updated)
+    if figure.review:
+        return f"{format_value(figure)} (as of {as_of}; {UNREVIEWED})"
+    return f"{format_value(figure)} (as of {as_of})"
 
 
 def _figure_name(figure: Figure) -> str:

@@ -49,19 +49,26 @@ class FigureFact:
     claim: str
     provenance: str
     figure_id: str
+    unreviewed: bool = False  # imported and not yet checked: the provenance says so
 
 
 def figure_fact(thesis: Thesis, figure: Figure) -> FigureFact:
     """"over 180,000 models: Qwen, AI models built on Qwen, on Hugging Face — double the
-    second-place competitor"; a period the measure already says is not said twice."""
+    second-place competitor"; a period the measure already says is not said twice. A figure
+    still `review: true` (imported, unchecked) is never given as a plain sourced fact: its
+    provenance says it is unreviewed."""
     claim = f"{format_value(figure)}: {figure.subject}, {figure.measure}"
     if figure.period and not _said(figure.period, claim):
         claim += f" ({figure.period})"
     if figure.comparison:
         claim += f" — {figure.comparison}"
     as_of = figure.as_of or thesis.updated
-    provenance = f"Source: {source_label(thesis, figure)}, as of {format_date(as_of)}"
-    return FigureFact(claim, provenance, figure.id)
+    if figure.review:
+        provenance = messages.unreviewed_provenance(source_label(thesis, figure),
+                                                    format_date(as_of))
+    else:
+        provenance = f"Source: {source_label(thesis, figure)}, as of {format_date(as_of)}"
+    return FigureFact(claim, provenance, figure.id, figure.review)
 
 
 def point_facts(thesis: Thesis, point: Point, first: str | None = None) -> list[FigureFact]:

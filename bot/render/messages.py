@@ -156,6 +156,22 @@ def stale_warning(warning: str) -> str:
     return f"⚠️ {warning}"
 
 
+UNREVIEWED = "unreviewed, imported"
+
+
+def unreviewed_provenance(source: str, as_of: str) -> str:
+    """Where a figure `thesis import` read from the prose comes from, until an analyst has
+    checked it: its subject and measure are the words around the number, so it may be wrong."""
+    return f"⚠ {UNREVIEWED}: not yet checked against {source} (as of {as_of})"
+
+
+def unreviewed_figures(count: int) -> str:
+    """A thesis with figures still to check, said once where its figures are not shown."""
+    figures = "1 figure" if count == 1 else f"{count} figures"
+    return (f"{figures} {UNREVIEWED}: not yet checked against the write-up, so marked "
+            "wherever shown.")
+
+
 # -- Digest: the card (Slack mrkdwn and terminal; the renderer escapes analyst text) ---------------
 
 DIGEST_STATUS_BADGES = {"pending": "⏳ pending", "hit": "✅ hit", "missed": "❌ missed"}

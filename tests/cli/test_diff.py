@@ -68,6 +68,15 @@ def test_points_and_catalysts_added_and_removed() -> None:
     assert diff_theses(baba, baba) == []
 
 
+def test_an_unreviewed_figure_in_an_update_is_marked() -> None:
+    baba = load_theses(KNOWLEDGE).theses["BABA"]
+    imported = baba.figures[0].model_copy(update={"id": "imported", "value": 24.0,
+                                                  "review": True})
+    changed = baba.model_copy(update={"figures": [*baba.figures, imported]})
+    [added] = [str(c) for c in diff_theses(baba, changed)]
+    assert added.endswith("24% (as of 27 Nov 2025; unreviewed, imported)")
+
+
 def test_broken_file_is_one_line(two_versions: tuple[Path, Path],
                                  capsys: pytest.CaptureFixture[str]) -> None:
     old, new = two_versions

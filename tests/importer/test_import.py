@@ -61,7 +61,10 @@ def test_own_writeups_import_validate_and_answer(tmp_path: Path, name: str, tick
     assert not any("keywords" in p for s in ("bull", "bear", "catalysts") for p in data[s])
     validate = thesis("validate", str(tmp_path))
     assert validate.returncode == 0, validate.stdout
-    assert "is not yet confirmed" in validate.stdout
+    figures = len(data["figures"])
+    counted = [line for line in validate.stdout.splitlines() if "unreviewed, imported" in line]
+    assert len(counted) == 1, validate.stdout  # one count per thesis, not a line per figure
+    assert f"{figures} of {figures} figures are unreviewed, imported" in counted[0]
     strict = thesis("validate", "--strict", str(tmp_path))
     assert strict.returncode == 1
 
@@ -108,6 +111,22 @@ def test_imported_thesis_answers_from_its_own_words(tmp_path: Path) -> None:
                            ("when is the phase 3 readout?", "MRDN · Phase 3 Readout")):
         result = thesis("--knowledge", str(tmp_path), "ask", question)
         assert result.stdout.splitlines()[0] == card, (question, result.stdout)
+
+
+def test_an_imported_thesis_answers_at_once_its_figures_marked_unreviewed(
+        tmp_path: Path) -> None:
+    """Served as soon as it validates, but its figures (the words around each number, unchecked)
+    are never given as plain sourced facts."""
+    assert thesis("import", str(WRITEUPS / "northwind-power.txt"), "--ticker", "NWPR", "-o",
+                  str(tmp_path / "nwpr.yaml")).returncode == 0
+    result = thesis("--knowledge", str(tmp_path), "ask", "NWPR key figures")
+    assert result.returncode == 0, result.stderr
+    figures = [line.strip() for line in result.stdout.splitlines() if line.strip()[:1] == "▸"]
+    provenance = [line.strip() for line in result.stdout.splitlines()
+                  if "not yet checked" in line or "Source:" in line]
+    assert figures and len(provenance) == len(figures), result.stdout
+    assert all(line.startswith("⚠ unreviewed, imported: not yet checked against")
+               for line in provenance), result.stdout
 
 
 def test_check_prints_what_it_found_and_writes_nothing(tmp_path: Path) -> None:

@@ -395,3 +395,15 @@ def test_any_digest_stays_within_slack_limits(baba: Thesis, count: int, title: s
     theses = [thesis_like(baba, f"T{i}", items, title=title.strip() or "x") for i in range(count)]
     _, blocks = digest_blocks(build_digest(theses, D(2026, 12, 21), D(2026, 12, 18)))
     _assert_within_slack_limits(blocks)
+
+
+def test_a_thesis_with_unreviewed_figures_says_so_and_a_reviewed_one_does_not(
+        baba: Thesis) -> None:
+    imported = baba.model_copy(update={"figures": [
+        f.model_copy(update={"review": n < 3}) for n, f in enumerate(baba.figures)]})
+    said = "3 figures unreviewed, imported: not yet checked against the write-up"
+    text = digest_text(build_digest([imported], D(2025, 11, 25)))
+    assert f"⚠ {said}" in text
+    _, blocks = digest_blocks(build_digest([imported], D(2025, 11, 25)))
+    assert said in _mrkdwn(blocks)
+    assert "unreviewed" not in digest_text(build_digest([baba], D(2025, 11, 25)))

@@ -16,6 +16,7 @@ from bot.knowledge.models import Thesis
 from bot.render import blocks as cards
 from bot.render import limits
 from bot.render.blocks import MORE, SOURCES, CardRef, Options, render_card
+from bot.render.text import render_text
 from tests.slack.block_rules import block_problems, message_problems
 
 TODAY = dt.date(2026, 1, 12)
@@ -300,3 +301,56 @@ def test_a_long_publisher_on_every_figure_line_still_fits_every_page(engine: Eng
                 answer = Answer("", card, thesis, point=point, confidence=1.0)
                 message = render_card(answer, Options(dt.date(2000, 1, 1), 1, page=page))
                 assert not message_problems(message.text, message.blocks), (card, point, page)
+
+
+def _one_unreviewed(thesis: Thesis, figure_id: str) -> Thesis:
+    figures = [f.model_copy(update={"review": True}) if f.id == figure_id else f
+               for f in thesis.figures]
+    return thesis.model_copy(update={"figures": figures})
+
+
+def _figure_lines(message: cards.Message) -> list[str]:
+    return [e["text"] for b in message.blocks if b["type"] == "context"
+            for e in b["elements"] if e["text"].startswith("▸ ")]
+
+
+@pytest.mark.parametrize("question", ["BABA key numbers", "BABA bull", "BABA",
+                                      "China AI cloud market share"])
+def test_an_unreviewed_figure_is_marked_on_every_card_never_a_plain_sourced_fact(
+        engine: Engine, question: str) -> None:
+    answer = engine.answer(question)
+    baba = _one_unreviewed(engine.theses["BABA"], "alibaba-ai-cloud-share")
+    answer = dataclasses.replace(answer, thesis=baba)
+    lines = _figure_lines(render_card(answer, Options(TODAY)))
+    share = [line for line in lines if line.startswith("▸ 35.8%")]
+    assert share and all("_⚠ unreviewed, imported: not yet checked against Thesis document"
+                         in line and "Source:" not in line for line in share), share
+    assert all("Source: " in line for line in lines if not line.startswith("▸ 35.8%"))
+
+    text = render_text(answer, TODAY).splitlines()
+    start = next(n for n, line in enumerate(text) if "▸ 35.8%" in line)
+    provenance = next(line.strip() for line in text[start + 1:]
+                      if line.strip().startswith(("⚠", "Source:")))
+    assert provenance.startswith("⚠ unreviewed, imported: not yet checked against")
+
+
+def test_a_comparison_marks_an_unreviewed_figure_as_its_own_card_does(
+        book_engine: Engine) -> None:
+    from bot.engine.answer import Match
+
+    answer = book_engine.answer("compare BABA and NRGX figures")
+    assert answer.card == "compare"
+    imported = book_engine.theses["BABA"]
+    imported = imported.model_copy(update={"figures": [f.model_copy(update={"review": True})
+                                                       for f in imported.figures]})
+    answer = dataclasses.replace(answer, matches=tuple(
+        Match(imported, m.card, m.point) if m.thesis.ticker == "BABA" else m
+        for m in answer.matches))
+    lines = _figure_lines(render_card(answer, Options(TODAY)))
+    marked = [line for line in lines if "unreviewed, imported" in line]
+    assert marked and all("Source:" not in line for line in marked)
+    assert len(marked) < len(lines)  # NRGX's reviewed figures keep their source
+    text = render_text(answer, TODAY)
+    baba, nrgx = text.split("── NRGX")
+    assert "⚠ unreviewed, imported" in baba and "Source:" not in baba
+    assert "unreviewed" not in nrgx and "Source:" in nrgx
