@@ -6,7 +6,7 @@ to do. The rules catch what a transcription gets wrong: a number in a text that 
 records (or a figure no text quotes), a "what to watch" line, condition or date the text does
 not have, a period said twice, a day where the text gives a month; and lookup data that
 collides: an alias that is an intent word, other_companies that name a covered thesis, a
-keyword two theses share.
+keyword two theses share; and a bidirectional control (U+202E …) in any text.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 
+from bot.knowledge.bidi import bidi_names
 from bot.knowledge.loader import Knowledge, Problem, _field
 from bot.knowledge.models import Catalyst, Figure, Thesis
 from bot.knowledge.yaml_lines import line_of
@@ -215,6 +216,26 @@ def shared_keywords(theses: Iterable[Thesis]) -> Iterator[Advice]:
             first.setdefault(key, thesis.ticker)
 
 
+def _strings(value: object, path: tuple[str | int, ...]
+             ) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, (*path, key))
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            yield from _strings(item, (*path, index))
+
+
+def bidirectional_controls(thesis: Thesis) -> Iterator[Advice]:
+    for path, text in _strings(thesis.model_dump(exclude_none=True), ()):
+        names = bidi_names(text)
+        if names:
+            yield (thesis.ticker, path, f"holds {', '.join(names)}, which can make text read "
+                   "other than as written; Slack and the terminal show it without: delete it")
+
+
 def advise(knowledge: Knowledge) -> list[Problem]:
     """Every warning about the loaded theses, as file:line: field: message."""
     theses = sorted(knowledge.theses.values(), key=lambda t: t.ticker)
@@ -230,6 +251,7 @@ def advise(knowledge: Knowledge) -> list[Problem]:
         found += catalysts_say_what_the_text_says(thesis)
         found += aliases_that_are_intent_words(thesis, intent_words)
         found += other_companies_that_name_a_thesis(thesis, owners)
+        found += bidirectional_controls(thesis)
     found += shared_keywords(theses)
     advice = []
     for ticker, path, message in found:

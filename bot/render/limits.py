@@ -17,6 +17,8 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from bot.knowledge.bidi import strip_bidi
+
 Block = dict[str, Any]
 
 MAX_BLOCKS = 50  # per message
@@ -55,8 +57,10 @@ _BROADCAST = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
 
 def escape(text: str) -> str:
     """Text made safe for mrkdwn: &, < and > as entities, so nothing can become a link, a
-    mention or a broadcast (`<!channel>`, `<!here>`, `<!subteam^…>`, `<@U…>`)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    mention or a broadcast (`<!channel>`, `<!here>`, `<!subteam^…>`, `<@U…>`), and no
+    bidirectional control (bot.knowledge.bidi) can reorder what is shown."""
+    return (strip_bidi(text).replace("&", "&amp;").replace("<", "&lt;")
+            .replace(">", "&gt;"))
 
 
 def echo(user_text: str, limit: int = 200) -> str:
@@ -66,7 +70,8 @@ def echo(user_text: str, limit: int = 200) -> str:
     text = _CONTROL.sub("", html.unescape(user_text))
     text = " ".join(text.split())
     text = _BROADCAST.sub("@\u2060\\1", text)  # a word joiner: "@here" can never link
-    return escape(cut_plain(text, limit))
+    # again after the cut: "@channel00" cut to "@channel…" becomes a word of its own
+    return escape(_BROADCAST.sub("@\u2060\\1", cut_plain(text, limit)))
 
 
 def link(url: str | None, label: str) -> str:
@@ -171,11 +176,12 @@ def text_length(blocks: Iterable[Block]) -> int:
 
 
 def plain(text: str, limit: int) -> dict[str, Any]:
-    return {"type": "plain_text", "text": cut_plain(text, limit) or " ", "emoji": True}
+    return {"type": "plain_text", "text": cut_plain(strip_bidi(text), limit) or " ",
+            "emoji": True}
 
 
 def mrkdwn(text: str, limit: int) -> dict[str, Any]:
-    return {"type": "mrkdwn", "text": cut(text, limit) or " "}
+    return {"type": "mrkdwn", "text": cut(strip_bidi(text), limit) or " "}
 
 
 def header(text: str) -> Block:
@@ -185,7 +191,7 @@ def header(text: str) -> Block:
 def sections(text: str) -> list[Block]:
     """One section per chunk of at most MAX_SECTION_TEXT characters."""
     return [{"type": "section", "text": {"type": "mrkdwn", "text": chunk or " "}}
-            for chunk in split(text, MAX_SECTION_TEXT)]
+            for chunk in split(strip_bidi(text), MAX_SECTION_TEXT)]
 
 
 def section(text: str, accessory: Block | None = None) -> Block:
@@ -262,7 +268,7 @@ def actions(elements: Sequence[Block]) -> list[Block]:
 
 def fallback(text: str) -> str:
     """The message's plain `text`, for notifications and clients without blocks."""
-    return cut(text, MAX_FALLBACK_TEXT) or " "
+    return cut(strip_bidi(text), MAX_FALLBACK_TEXT) or " "
 
 
 # -- fitting a card into messages -------------------------------------------------------------

@@ -7,6 +7,7 @@ import textwrap
 from collections.abc import Callable
 
 from bot.engine.answer import BOOK_CARDS, Answer
+from bot.knowledge.bidi import strip_bidi
 from bot.knowledge.models import CasePoint, Catalyst, Point, Thesis
 from bot.render import facts, messages
 from bot.render.book import render_book_text
@@ -230,8 +231,12 @@ RENDERERS: dict[str, Callable[[Answer, dt.date], list[str]]] = {
 
 
 def render_text(answer: Answer, today: dt.date | None = None, stale_after_days: int = 180) -> str:
-    """The card as plain text."""
-    today = today or dt.date.today()
+    """The card as plain text, without bidirectional controls (a terminal reorders text by them
+    as Slack does)."""
+    return strip_bidi(_card_text(answer, today or dt.date.today(), stale_after_days))
+
+
+def _card_text(answer: Answer, today: dt.date, stale_after_days: int) -> str:
     read_as = [messages.read_as(answer.read_as)] if answer.read_as else []
     if answer.card in BOOK_CARDS:
         title, *rest = render_book_text(answer, RENDERERS, today)

@@ -164,3 +164,18 @@ def test_a_date_from_another_time_zones_today_is_fine_but_a_typo_year_is_not(
     path.write_text(path.read_text().replace(f"updated: {tomorrow}", "updated: 2052-11-27"))
     (problem,) = _problems(knowledge_copy)
     assert problem.endswith("updated: 2052-11-27 is in the future; is it a typo?")
+
+
+def test_a_bidirectional_control_is_a_warning_where_it_is_and_never_shown(
+        knowledge_copy: Path) -> None:
+    path = _break(knowledge_copy, "title: Chip Restrictions Limit Scale",
+                  "title: Chip Restrictions \u202eelacS timiL")
+    line = _line_of(path, "elacS timiL")
+    result = _thesis_cli("validate", str(knowledge_copy))
+    assert result.returncode == 0, result.stdout
+    assert (f"{path}:{line}: bear[0].title: warning: holds U+202E RIGHT-TO-LEFT OVERRIDE, which "
+            "can make text read other than as written; Slack and the terminal show it without: "
+            "delete it") in result.stdout.splitlines()
+    assert _thesis_cli("validate", "--strict", str(knowledge_copy)).returncode == 1
+    card = _thesis_cli("--knowledge", str(knowledge_copy), "ask", "BABA bear case")
+    assert "Chip Restrictions elacS timiL" in card.stdout and "\u202e" not in card.stdout

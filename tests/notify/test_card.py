@@ -296,6 +296,20 @@ def test_analyst_text_cannot_become_markup_in_slack(baba: Thesis) -> None:
     assert "<!channel>" not in raw and "<@U123>" not in raw
 
 
+def test_a_right_to_left_override_in_thesis_text_never_reaches_the_digest(baba: Thesis) -> None:
+    """U+202E would show "gnirts" reversed as "string": the text the analyst wrote is shown, in
+    the order they wrote it, without the controls."""
+    rlo = "\u202e"
+    acme = thesis_like(baba, "ACME", [catalyst("a", f"Launch {rlo}hcnual\u202c", when="July 2026",
+                                               watch=f"Orders {rlo}sredro")],
+                       company=f"Acme {rlo}emca", title="Title \u2067isolated\u2069")
+    text, blocks = digest_blocks(build_digest([acme, baba], D(2026, 6, 10)))
+    raw = _mrkdwn(blocks) + text
+    for control in "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069":
+        assert control not in raw
+    assert "Launch hcnual" in raw and "Acme emca" in raw
+
+
 def test_one_thesis_gets_a_full_card_with_header(baba: Thesis) -> None:
     text, blocks = digest_blocks(build_digest([baba], D(2026, 11, 25)))
     assert blocks[0] == {"type": "header", "text": {"type": "plain_text", "emoji": True,

@@ -12,6 +12,8 @@ TOTAL_TEXT = 12_000  # msg_blocks_too_long beyond about this (slackapi/bolt-js#2
 _LINK = re.compile(r"<([^<>]*)>")
 _ENTITY = re.compile(r"&(amp|lt|gt);")
 _ALLOWED_LINK = re.compile(r"^https?://[^\s|<>]+\|[^<>|]+$")
+# Unicode's bidirectional controls (UAX #9: LRM, RLM, ALM, embeddings, overrides, isolates)
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def _text_total(node: Any) -> int:
@@ -54,6 +56,8 @@ def _text_object(obj: Any, where: str, limit: int, mentions: tuple[str, ...],
     problems = []
     if len(text) > limit:
         problems.append(f"{where}: {len(text)} characters > {limit}")
+    if _BIDI.search(text):
+        problems.append(f"{where}: bidirectional control in {text[:80]!r}")
     if obj["type"] == "mrkdwn":
         problems.extend(mrkdwn_problems(text, where, mentions))
     return problems
@@ -143,6 +147,8 @@ def message_problems(text: str, blocks: list[dict[str, Any]],
     if len(text) > 3000:
         problems.append(f"fallback text of {len(text)} characters")
     problems += mrkdwn_problems(text, "fallback text", mentions)
+    if _BIDI.search(text):
+        problems.append(f"fallback text: bidirectional control in {text[:80]!r}")
     return problems
 
 

@@ -20,7 +20,8 @@ from bot.render.text import render_text
 from tests.slack.block_rules import block_problems, message_problems
 
 TODAY = dt.date(2026, 1, 12)
-NASTY = "AT&T <!channel> <@U999> <!subteam^S1|@team> a > b & c < d *bold* `code` _it_"
+NASTY = ("AT&T <!channel> <@U999> <!subteam^S1|@team> a > b & c < d *bold* `code` _it_ "
+         "\u202egnirts\u202c \u2067isolate\u2069 \u200fmark")
 
 
 def huge_thesis() -> Thesis:

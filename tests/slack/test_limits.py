@@ -35,6 +35,7 @@ def test_echo_decodes_slack_entities_once_then_escapes() -> None:
     assert len(limits.echo("x" * 500, limit=20)) <= 20
     assert "\u202e" not in limits.echo("abc\u202edef")  # no right-to-left override tricks
     assert limits.echo("@here now") == "@\u2060here now"
+    assert limits.echo("xxxxxxxxxx@channel00", limit=19) == "xxxxxxxxxx@\u2060channel…"
 
 
 @given(slack_text)
