@@ -136,4 +136,4 @@ def test_preview_is_for_today_in_the_channels_time_zone(
     assert day == dt.date(2026, 11, 26)
     text, blocks = preview([baba], day)
     assert blocks[0]["text"]["text"] == "Catalyst digest · Thu 26 Nov 2026"
-    assert "/thesis BABA catalysts" in str(blocks)
+    assert "BABA · Catalysts" in str(blocks)  # the catalysts button
