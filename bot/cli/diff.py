@@ -3,29 +3,34 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import subprocess
 from pathlib import Path
 
 import yaml
-from pydantic import ValidationError
 
 from bot import errors
 from bot.cli import messages
-from bot.knowledge.loader import KnowledgeDirError, yaml_files
+from bot.knowledge.loader import KnowledgeDirError, Problem, parse_text, yaml_files
 from bot.knowledge.models import Thesis
-from bot.knowledge.yaml_lines import load_with_lines
+from bot.knowledge.upgrade import upgrade_text
+from bot.knowledge.yaml_lines import DuplicateKey
 from bot.render.diff import diff_theses
 from bot.settings import Settings
 
 
-def parse_thesis(text: str, name: str) -> Thesis:
-    try:
-        data, _ = load_with_lines(text)
-        return Thesis.model_validate(data)
-    except (yaml.YAMLError, ValidationError, ValueError) as exc:
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise messages.diff_not_a_thesis(name, first) from None
+def parse_thesis(text: str, name: str, advice: str = messages.DIFF_RUN_VALIDATE) -> Thesis:
+    """The thesis `text` holds, of either schema: one written for the previous schema is
+    upgraded in memory first (bot/knowledge/upgrade.py). What is wrong with it otherwise is
+    raised whole, each problem at its line."""
+    with contextlib.suppress(yaml.YAMLError, DuplicateKey, ValueError, RecursionError):
+        text = upgrade_text(text).text  # not YAML: parse_text below names the line
+    problems: list[Problem] = []
+    thesis, _ = parse_text(text, name, Thesis, problems)
+    if thesis is None:
+        raise messages.diff_not_a_thesis(name, problems, advice)
+    return thesis
 
 
 def read_thesis(path: Path) -> Thesis:
@@ -73,9 +78,9 @@ def resolve_revision(folder: Path, since: str) -> str:
     return result.stdout.strip()
 
 
-def version_at(path: Path, since: str) -> tuple[Thesis, str]:
+def version_at(path: Path, since: str) -> tuple[Thesis | None, str]:
     """The thesis in `path` as it was at git revision `since`, or at the last commit before
-    the date `since` (YYYY-MM-DD)."""
+    the date `since` (YYYY-MM-DD); None when the file did not exist then."""
     folder = path.parent
     try:
         day = dt.date.fromisoformat(since)
@@ -84,13 +89,21 @@ def version_at(path: Path, since: str) -> tuple[Thesis, str]:
     if day is None:
         rev = resolve_revision(folder, since)
     else:
-        rev = _git(folder, "rev-list", "-1", f"--before={day.isoformat()} 00:00", "HEAD",
-                   "--", path.name).strip()
-        if not rev:
-            raise messages.diff_nothing_before(path.name, since)
-    relative = _git(folder, "ls-files", "--full-name", "--", path.name).strip() or path.name
+        rev = _git(folder, "rev-list", "-1", f"--before={day.isoformat()} 00:00", "HEAD").strip()
+        if not rev:  # the repository itself is younger than the date
+            return None, ""
+    relative = _git(folder, "rev-parse", "--show-prefix").strip() + path.name
+    exists = subprocess.run(["git", "-C", str(folder), "cat-file", "-e", f"{rev}:{relative}"],
+                            capture_output=True, check=False)
+    if exists.returncode != 0:
+        return None, rev[:12]
     text = _git(folder, "show", f"{rev}:{relative}")
-    return parse_thesis(text, f"{relative} at {since}"), rev[:12]
+    return parse_thesis(text, f"{relative} at {since}", messages.DIFF_PICK_ANOTHER), rev[:12]
+
+
+def _counts(thesis: Thesis) -> dict[str, int]:
+    return {"figures": len(thesis.figures), "bull": len(thesis.bull), "bear": len(thesis.bear),
+            "catalysts": len(thesis.catalysts)}
 
 
 def run(args: argparse.Namespace) -> int:
@@ -101,6 +114,10 @@ def run(args: argparse.Namespace) -> int:
         path = file_of(args.old, getattr(args, "knowledge", None) or settings.knowledge_dir)
         old, rev = version_at(path, args.since)
         new = read_thesis(path)
+        if old is None:
+            print(messages.diff_new_since(new.ticker, path.name, args.since, rev,
+                                          _counts(new)))
+            return 0
         heading = f"{new.ticker}: {path.name} at {args.since} ({rev}) → now"
     else:
         if not args.new:

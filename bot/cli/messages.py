@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from bot.errors import UserError
 
 if TYPE_CHECKING:
+    from bot.knowledge.loader import Problem
     from bot.knowledge.upgrade import Edit
 
 NEW_NEEDS_COMPANY = 'Give the company\'s name, e.g. thesis new ACME "Acme Corp".'
@@ -112,8 +113,28 @@ def diff_usage() -> UserError:
                      "(thesis diff BABA --since 2026-01-01).", 2)
 
 
-def diff_not_a_thesis(name: str, reason: str) -> UserError:
-    return UserError(f"{name} is not a valid thesis ({reason}). Run thesis validate on it.")
+DIFF_RUN_VALIDATE = "Run thesis validate on it."
+DIFF_PICK_ANOTHER = "Pick another revision or date."
+
+
+def diff_not_a_thesis(name: str, problems: list[Problem], advice: str) -> UserError:
+    """A version `thesis diff` cannot read, even upgraded from the previous schema: each of its
+    problems, as validate prints them."""
+    if len(problems) == 1:
+        only = problems[0]
+        return UserError(f"{name} is not a valid thesis (line {only.line}: {only.field}: "
+                         f"{only.message}). {advice}")
+    listed = "".join(f"\n  {problem}" for problem in problems)
+    return UserError(f"{name} is not a valid thesis ({len(problems)} problems):{listed}\n"
+                     f"{advice}")
+
+
+def diff_new_since(ticker: str, name: str, since: str, rev: str, counts: dict[str, int]) -> str:
+    """`thesis diff T --since REV` for a file git did not have at REV."""
+    at = f" ({rev})" if rev else ""
+    return (f"{ticker}: {name} is new since {since}{at}: {counts['figures']} figures, "
+            f"{counts['bull']} bull points, {counts['bear']} bear points, "
+            f"{counts['catalysts']} catalysts.")
 
 
 def diff_unreadable(name: str, reason: str) -> UserError:
@@ -123,10 +144,6 @@ def diff_unreadable(name: str, reason: str) -> UserError:
 def diff_no_thesis(ticker: str, folder: str) -> UserError:
     return UserError(f"no thesis file under {folder} has ticker {ticker.upper()}. "
                      "Check the ticker, or pass --knowledge DIR.")
-
-
-def diff_nothing_before(name: str, since: str) -> UserError:
-    return UserError(f"git has no version of {name} before {since}. Pick a later date.")
 
 
 def diff_bad_revision(since: str) -> UserError:

@@ -145,7 +145,7 @@ def _parse(path: Path, model: type[M], problems: list[Problem]
     except Unreadable as exc:
         problems.append(Problem(name, 1, "(file)", str(exc)))
         return None, {}
-    return _parse_text(text, name, model, problems)
+    return parse_text(text, name, model, problems)
 
 
 def thesis_text_problems(text: str, name: str) -> list[Problem]:
@@ -156,15 +156,17 @@ def thesis_text_problems(text: str, name: str) -> list[Problem]:
     if size > MAX_FILE_BYTES:
         return [Problem(name, 1, "(file)", _too_large(size, MAX_FILE_BYTES))]
     problems: list[Problem] = []
-    thesis, lines = _parse_text(text, name, Thesis, problems)
+    thesis, lines = parse_text(text, name, Thesis, problems)
     if thesis is not None:
         problems += [Problem(name, line_of(lines, loc), _field(loc), message)
                      for loc, message in check_thesis(thesis)]
     return problems
 
 
-def _parse_text(text: str, name: str, model: type[M], problems: list[Problem]
-                ) -> tuple[M | None, dict[Path_, int]]:
+def parse_text(text: str, name: str, model: type[M], problems: list[Problem]
+               ) -> tuple[M | None, dict[Path_, int]]:
+    """`text` (of the file called `name`) as a `model`, or None with what is wrong with it
+    added to `problems`, each at its line: the fields alone, not the cross-field checks."""
     try:
         data, lines = load_with_lines(text)
     except (RecursionError, MemoryError, ValueError) as exc:  # bounded above; belt and braces

@@ -1,5 +1,6 @@
-"""What changed between two versions of a thesis, in words: figures old → new, points added,
-removed or reworded, catalysts added or with a new status or date.
+"""What changed between two versions of a thesis, in words: figures old → new (their period
+named when it moved), points added, removed or reworded, catalysts added or with a new status
+or date.
 
 Pure: two Thesis objects in, a list of Change lines out. `thesis diff` prints them, and the
 "thesis updated" post (bot/notify/updates.py) carries them to the channels.
@@ -20,19 +21,25 @@ _TEXT_FIELDS = ("title", "summary", "detail", "watch")
 @dataclass(frozen=True, slots=True)
 class Change:
     kind: str  # thesis | figure | point | catalyst
-    what: str  # "added", "removed", "changed", "reworded", "status", "date"
+    what: str  # added, removed, changed, period, reworded, status, date, condition
     text: str  # one line, in words
 
     def __str__(self) -> str:
         return self.text
 
 
-def _figure_line(figure: Figure, thesis: Thesis) -> str:
+def _figure_line(figure: Figure, thesis: Thesis, period: bool = False) -> str:
+    """The value and its date; its period too when that changed with it."""
     # A loaded thesis gives every figure its date (the thesis's, when the text gives none).
     as_of = format_date(figure.as_of or thesis.updated)
+    value = f"{format_value(figure)}, {_period(figure)}" if period else format_value(figure)
     if figure.review:
-        return f"{format_value(figure)} (as of {as_of}; {UNREVIEWED})"
-    return f"{format_value(figure)} (as of {as_of})"
+        return f"{value} (as of {as_of}; {UNREVIEWED})"
+    return f"{value} (as of {as_of})"
+
+
+def _period(figure: Figure) -> str:
+    return figure.period or "no period"
 
 
 def _figure_name(figure: Figure) -> str:
@@ -41,6 +48,14 @@ def _figure_name(figure: Figure) -> str:
 
 def _timing(catalyst: Catalyst) -> str:
     return str(catalyst.timing.when) if catalyst.timing else "no date"
+
+
+def _condition(was: Catalyst, now: Catalyst) -> str:
+    if was.condition is None:
+        return f"condition added: {now.condition}"
+    if now.condition is None:
+        return "condition removed"
+    return f"condition reworded: {now.condition}"
 
 
 def _status(catalyst: Catalyst) -> str:
@@ -69,12 +84,17 @@ def _figures(old: Thesis, new: Thesis) -> list[Change]:
         if was is None:
             out.append(Change("figure", "added",
                               f"Figure added: {_figure_name(figure)}: {_figure_line(figure, new)}"))
-        elif (was.value, was.unit, was.qualifier, was.period) != (
-                figure.value, figure.unit, figure.qualifier, figure.period):
+        elif (was.value, was.unit, was.qualifier) != (figure.value, figure.unit,
+                                                       figure.qualifier):
             # A figure whose date alone moved (as of the thesis's new date) was reconfirmed.
+            periods = was.period != figure.period
             out.append(Change("figure", "changed",
-                              f"{_figure_name(figure)}: {_figure_line(was, old)} → "
-                              f"{_figure_line(figure, new)}"))
+                              f"{_figure_name(figure)}: {_figure_line(was, old, periods)} → "
+                              f"{_figure_line(figure, new, periods)}"))
+        elif was.period != figure.period:
+            out.append(Change("figure", "period",
+                              f"{_figure_name(figure)}: period {_period(was)} → "
+                              f"{_period(figure)} ({format_value(figure)})"))
         elif (was.subject, was.measure, was.source) != (figure.subject, figure.measure,
                                                          figure.source):
             out.append(Change("figure", "reworded", f"Figure reworded: {_figure_name(figure)}"))
@@ -99,9 +119,12 @@ def _points(old: Thesis, new: Thesis) -> list[Change]:
                 if _status(was) != _status(point):
                     out.append(Change(kind, "status", f"{label} “{point.title}”: "
                                                       f"{_status(was)} → {_status(point)}"))
-                if _timing(was) != _timing(point) or was.condition != point.condition:
+                if _timing(was) != _timing(point):
                     out.append(Change(kind, "date", f"{label} “{point.title}”: "
                                                     f"{_timing(was)} → {_timing(point)}"))
+                if was.condition != point.condition:
+                    out.append(Change(kind, "condition", f"{label} “{point.title}”: "
+                                                         f"{_condition(was, point)}"))
                 if was.horizon != point.horizon:
                     out.append(Change(kind, "changed", f"{label} “{point.title}”: "
                                                        f"{was.horizon} → {point.horizon} term"))

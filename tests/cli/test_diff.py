@@ -12,7 +12,7 @@ from bot.cli.main import main
 from bot.knowledge.loader import load_theses
 from bot.knowledge.models import Catalyst, Timing
 from bot.render.diff import diff_theses
-from tests.conftest import KNOWLEDGE
+from tests.conftest import KNOWLEDGE, ROOT
 
 FIXTURE = (KNOWLEDGE / "baba.yaml").read_text(encoding="utf-8")
 
@@ -122,8 +122,9 @@ def test_diff_since_a_date_reads_git_history(history: Path,
 def test_diff_since_a_revision(history: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--knowledge", str(history), "diff", "baba", "--since", "HEAD"]) == 0
     assert capsys.readouterr().out.splitlines()[1] == "  No change in figures, points or catalysts."
-    assert main(["--knowledge", str(history), "diff", "BABA", "--since", "2025-01-01"]) == 1
-    assert "git has no version of baba.yaml before 2025-01-01" in capsys.readouterr().err
+    assert main(["--knowledge", str(history), "diff", "BABA", "--since", "2025-01-01"]) == 0
+    assert capsys.readouterr().out == ("BABA: baba.yaml is new since 2025-01-01: 20 figures, "
+                                       "3 bull points, 3 bear points, 4 catalysts.\n")
 
 
 @pytest.mark.parametrize("since", ["--output={out}", "-p", "--all"])
@@ -146,3 +147,83 @@ def test_diff_since_resolves_the_revision_before_using_it(
     assert capsys.readouterr().err == (
         "thesis: git knows no commit 'no-such-rev' in the knowledge folder's repository. "
         "Check the revision (git log), or give a date (--since 2026-01-01).\n")
+
+
+# knowledge/baba.yaml before the schema change (window, status: pending).
+PREVIOUS_SCHEMA = (ROOT / "tests" / "fixtures" / "previous-schema" / "baba.yaml").read_text(
+    encoding="utf-8")
+
+
+@pytest.fixture
+def schema_change(tmp_path: Path) -> Path:
+    """BABA committed in the previous schema in December, rewritten in the current one in
+    February."""
+    repo = tmp_path / "repo"
+    knowledge = repo / "knowledge"
+    knowledge.mkdir(parents=True)
+    git(repo, "init", "-q")
+    (knowledge / "baba.yaml").write_text(PREVIOUS_SCHEMA, encoding="utf-8")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "BABA", date="2025-12-01T10:00:00+00:00")
+    (knowledge / "baba.yaml").write_text(FIXTURE, encoding="utf-8")
+    git(repo, "commit", "-qam", "BABA, current schema", date="2026-02-26T10:00:00+00:00")
+    return knowledge
+
+
+def test_diff_since_reads_a_revision_of_the_previous_schema(
+        schema_change: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--knowledge", str(schema_change), "diff", "BABA", "--since", "2026-01-01"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("BABA: baba.yaml at 2026-01-01 (")
+    # The old window and status are read as the upgrade writes them: the dates did not move,
+    # and "status: pending" was never a judgement.
+    assert [line for line in lines if "“" in line] == [
+        "  • Catalyst “Share Buybacks”: condition added: If management accelerates the pace to "
+        "offset dilution and signal confidence in AI investments"]
+    assert not [line for line in lines if "status" in line]
+    assert "  • Figure removed: Qwen, Qwen-based models relative to the second-place model " \
+           "family on Hugging Face" in lines
+    assert "  • China's AI cloud market, annual growth: period 2025–2030 → through 2030 " \
+           "(26.8%)" in lines
+
+
+def test_a_revision_that_cannot_be_read_shows_each_of_its_problems(
+        history: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    broken = FIXTURE.replace("ticker: BABA", "ticker: baba").replace("value: 19.1", "value: x")
+    (history / "baba.yaml").write_text(broken, encoding="utf-8")
+    git(history.parent, "commit", "-qam", "broken")
+    (history / "baba.yaml").write_text(FIXTURE, encoding="utf-8")
+    assert main(["--knowledge", str(history), "diff", "BABA", "--since", "HEAD"]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == "thesis: knowledge/baba.yaml at HEAD is not a valid thesis (2 problems):"
+    assert err[1].startswith("  knowledge/baba.yaml at HEAD:8: ticker: String should match")
+    assert err[2].startswith("  knowledge/baba.yaml at HEAD:")
+    assert ": figures[9].value: Input should be a valid number" in err[2]
+    assert err[3:] == ["Pick another revision or date."]
+
+
+def test_a_file_git_does_not_have_yet_is_new_since_the_revision(
+        history: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    acme = FIXTURE.replace("ticker: BABA", "ticker: ACME").replace(
+        "company: Alibaba Group", "company: Acme")
+    (history / "acme.yaml").write_text(acme, encoding="utf-8")
+    assert main(["--knowledge", str(history), "diff", "ACME", "--since", "HEAD"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("ACME: acme.yaml is new since HEAD (")
+    assert "fatal" not in out
+
+
+def test_a_period_change_on_a_figure_is_named(two_versions: tuple[Path, Path],
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    old, new = two_versions
+    new.write_text(FIXTURE.replace("period: Q3 2025", "period: Q4 2025", 1), encoding="utf-8")
+    assert main(["diff", str(old), str(new)]) == 0
+    assert capsys.readouterr().out.splitlines()[1:] == [
+        "  • Alibaba, cloud revenue growth, year-over-year: period Q3 2025 → Q4 2025 (34%)"]
+    new.write_text(FIXTURE.replace("period: Q3 2025\n", "period: Q4 2025\n", 1).replace(
+        "value: 34\n", "value: 36\n"), encoding="utf-8")
+    assert main(["diff", str(old), str(new)]) == 0
+    assert capsys.readouterr().out.splitlines()[1:] == [
+        "  • Alibaba, cloud revenue growth, year-over-year: 34%, Q3 2025 (as of 27 Nov 2025) → "
+        "36%, Q4 2025 "
+        "(as of 27 Nov 2025)"]
