@@ -26,6 +26,9 @@ from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk.signature import SignatureVerifier
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from bot.slack import outcomes
+from bot.slack.shapes import shape_problem
+
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 MAX_BODY = 1_000_000  # Slack's payloads are a few kB
@@ -98,6 +101,10 @@ class SlackHttp:
             return _bad_request(f"{type(exc).__name__} while parsing")
         if not isinstance(request.body, dict) or not request.body:
             return _bad_request("not a JSON object or form")
+        problem = shape_problem(request.body)
+        if problem:
+            outcomes.log_misshapen(request.body, problem)
+            return BoltResponse(status=200, body="")
         return self.app.dispatch(request)
 
     def _signed(self, headers: dict[str, list[str]], body: bytes) -> bool:

@@ -25,26 +25,46 @@ OUTCOME = "thesis_outcome"  # context key: what the ack step decided ("ignored: 
 
 
 def describe(body: dict[str, Any]) -> str:
-    """What a request is, in a few words: "command /thesis", "event app_mention", …"""
+    """What a request is, in a few words: "command /thesis", "event app_mention", … Safe on a
+    body of any shape (it names misshapen ones too)."""
     kind = body.get("type")
     if "command" in body:
-        return f"command {body.get('command')}"
+        return f"command {_word(body.get('command'))}"
     if kind == "event_callback":
-        event = body.get("event") or {}
-        subtype = f"/{event['subtype']}" if event.get("subtype") else ""
-        return f"event {event.get('type')}{subtype}"
+        event = _object(body.get("event"))
+        subtype = f"/{_word(event['subtype'])}" if event.get("subtype") else ""
+        return f"event {_word(event.get('type'))}{subtype}"
     if kind == "block_actions":
-        ids = ",".join(str(a.get("action_id")) for a in body.get("actions") or [])
+        actions = body.get("actions")
+        ids = ",".join(_word(_object(a).get("action_id"))
+                       for a in (actions if isinstance(actions, list) else []))
         return f"action {ids}"
-    return str(kind or "unknown")
+    return _word(kind or "unknown")
+
+
+def _object(value: object) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _word(value: object) -> str:
+    """A value for the log line: text as it is (cut), anything else by its type."""
+    return value[:80] if isinstance(value, str) else (
+        "None" if value is None else f"<{type(value).__name__}>")
 
 
 def _who(body: dict[str, Any]) -> str:
-    event = body.get("event") or {}
+    event = _object(body.get("event"))
     user = body.get("user")
     user_id = (user.get("id") if isinstance(user, dict) else None) or body.get("user_id") \
         or event.get("user")
-    return str(user_id or "-")
+    return _word(user_id) if user_id else "-"
+
+
+def log_misshapen(body: dict[str, Any], problem: str) -> None:
+    """One line for a signed payload not shaped as Slack sends it (bot.slack.shapes): acked and
+    otherwise ignored."""
+    logger.info("request %s user=- status=200 outcome=ignored: misshapen payload (%s)",
+                describe(body), problem)
 
 
 def log_request(request: BoltRequest, response: BoltResponse, seconds: float) -> None:

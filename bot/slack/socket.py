@@ -22,6 +22,10 @@ from slack_bolt.adapter.socket_mode.builtin import SocketModeHandler as BoltSock
 from slack_sdk.socket_mode.builtin import SocketModeClient
 from slack_sdk.socket_mode.builtin.connection import Connection
 from slack_sdk.socket_mode.request import SocketModeRequest
+from slack_sdk.socket_mode.response import SocketModeResponse
+
+from bot.slack import outcomes
+from bot.slack.shapes import shape_problem
 
 PING_INTERVAL = 10  # seconds, as Bolt's handler uses
 
@@ -65,7 +69,14 @@ class SocketModeHandler(BoltSocketModeHandler):
 
     def handle(self, client: SocketModeClient, req: SocketModeRequest) -> None:  # type: ignore[override]
         """Bolt's own, counted as an ack in flight (answers and a reload's reading wait for it,
-        as they do for an HTTP request: bot.slack.app.AckFirst)."""
+        as they do for an HTTP request: bot.slack.app.AckFirst). A payload not shaped as Slack
+        sends one is acknowledged and ignored with one log line (bot.slack.shapes)."""
         acking = getattr(getattr(self.app, "ack_first", None), "acking", contextlib.nullcontext)
         with acking():
+            body = req.payload if isinstance(req.payload, dict) else {}
+            problem = shape_problem(body) if body else "not an object"
+            if problem:
+                outcomes.log_misshapen(body, problem)
+                client.send_socket_mode_response(SocketModeResponse(envelope_id=req.envelope_id))
+                return
             super().handle(client, req)

@@ -5,6 +5,7 @@ finish its headers, or a body that does not arrive, is cut off; a slow upload ho
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import socket
@@ -14,6 +15,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 
@@ -83,6 +85,64 @@ def test_hostile_bodies_and_timestamps_get_4xx_and_no_traceback(
                                 headers=headers or {"Content-Type": content_type})
             assert reply.status == status, name
     assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+    assert SECRET_TEXT not in caplog.text and "SECRETURL" not in caplog.text
+    assert fake.calls_to("chat.postMessage") == [] and fake.calls_to("response_url") == []
+
+
+def _odd_shapes() -> list[tuple[str, str, str]]:
+    """(name, body, content type): signed, of a known type, but shaped as Slack never sends."""
+    def actions(value: object) -> str:
+        payload = {"type": "block_actions", "team": {"id": "T0001"},
+                   "user": {"id": "U0ASKER"}, "api_app_id": "A0THESIS",
+                   "trigger_id": "1.2.3", "response_url": "https://hooks.slack.com/x/SECRETURL",
+                   "actions": value}
+        return urlencode({"payload": json.dumps(payload)})
+
+    def event(value: object) -> str:
+        return json.dumps({"type": "event_callback", "team_id": "T0001", "api_app_id": "A0THESIS",
+                           "event_id": "Ev0ODD", "event_time": 1, "event": value,
+                           "authorizations": [{"team_id": "T0001", "user_id": "UBOT"}]})
+
+    return [
+        ("actions as a string", actions("clicked"), FORM),
+        ("actions [null]", actions([None]), FORM),
+        ("actions [1]", actions([1]), FORM),
+        ("actions [{}]", actions([{}]), FORM),
+        ("actions {}", actions({}), FORM),
+        ("event as a list", event([SECRET_TEXT]), JSON),
+        ("event as a string", event(SECRET_TEXT), JSON),
+        ("event null", event(None), JSON),
+        ("event without a type", event({"text": SECRET_TEXT}), JSON),
+        ("event of a number type", event({"type": 5, "text": SECRET_TEXT}), JSON),
+        ("event user a list", event({"type": "app_mention", "user": [1], "text": SECRET_TEXT,
+                                     "channel": ["C1"], "ts": None}), JSON),
+        ("command with a list", urlencode({"command": "/thesis", "text": SECRET_TEXT,
+                                           "user_id": "U1", "channel_id": "C1"}) + "&text=2",
+         FORM),
+        ("payload a list", urlencode({"payload": "[1, 2]"}), FORM),
+        ("payload a string", urlencode({"payload": '"x"'}), FORM),
+        ("view_submission with a string view", urlencode({"payload": json.dumps(
+            {"type": "view_submission", "view": "v", "user": "u"})}), FORM),
+        ("type a list", json.dumps({"type": ["event_callback"], "event": {}}), JSON),
+    ]
+
+
+@pytest.mark.parametrize(("name", "body", "content_type"), _odd_shapes(),
+                         ids=[n for n, _, _ in _odd_shapes()])
+def test_signed_but_oddly_shaped_payloads_get_no_500_and_one_log_line(
+        engine: Engine, fake: FakeSlack, tmp_path: Path, caplog: pytest.LogCaptureFixture,
+        name: str, body: str, content_type: str) -> None:
+    caplog.set_level(logging.INFO)
+    with _served(engine, fake, tmp_path / "bot.db") as url:
+        sender = SlackSender(url)
+        caplog.clear()
+        reply = sender.post(body, content_type)
+        assert reply.status == 200 or 400 <= reply.status < 500, (reply.status, reply.body)
+        assert sender.request("GET", "/healthz").status == 200
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR], \
+        caplog.text
+    lines = [r for r in caplog.records if r.name.startswith("bot")]
+    assert len(lines) == 1, caplog.text
     assert SECRET_TEXT not in caplog.text and "SECRETURL" not in caplog.text
     assert fake.calls_to("chat.postMessage") == [] and fake.calls_to("response_url") == []
 

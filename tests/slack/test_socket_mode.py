@@ -5,6 +5,7 @@ interactive, disconnect), its Web API client pointed at the fake Slack."""
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs
@@ -101,3 +102,29 @@ def test_after_a_refresh_the_new_socket_acks_at_once_and_answers(socket_app) -> 
     assert first.closed.wait(5), "the replaced socket was left open"
     assert len(server.links) == 2
 
+
+
+def test_oddly_shaped_envelopes_are_acked_with_one_log_line(
+        socket_app, caplog: pytest.LogCaptureFixture) -> None:
+    """The payloads that once went unacknowledged: `actions` a string, [null] or [1];
+    `event` a list or a string. Each is acked, logged once, and answered by nothing."""
+    fake, server, _ = socket_app
+    link = server.wait_links(1)
+    caplog.set_level(logging.INFO)
+    fake.clear()
+    clicked = interactive("nav:bear", {"c": "bear", "t": "BABA"}, fake)
+    mentioned = event(mention("<@UBOT> BABA bull case"))
+    odd = [("interactive", {**clicked, "actions": "clicked"}),
+           ("interactive", {**clicked, "actions": [None]}),
+           ("interactive", {**clicked, "actions": [1]}),
+           ("events_api", {**mentioned, "event": [mentioned["event"]]}),
+           ("events_api", {**mentioned, "event": "BABA bull case"})]
+    for kind, payload in odd:
+        caplog.clear()
+        assert server.ack_seconds(server.envelope(link, kind, payload)) < ACK_BOUND
+        lines = [r for r in caplog.records if r.name.startswith("bot")]
+        assert [r.levelno for r in lines] == [logging.INFO], caplog.text
+        assert "outcome=ignored: misshapen payload" in lines[0].getMessage()
+        assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+    assert fake.calls_to("chat.postMessage") == [] and fake.calls_to("response_url") == []
+    assert max(every_kind_is_acked_and_answered(fake, server, link)) < ACK_BOUND
