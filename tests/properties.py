@@ -16,6 +16,7 @@ import contextlib
 import datetime as dt
 import functools
 import operator
+import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, cast
@@ -275,7 +276,7 @@ def check_card(answer: Answer, opts: Options, kind: str | None = None) -> None:
     """The Slack card of `answer` is within Block Kit limits, and so is its text form."""
     with timed("render_card"):
         message = render_card(answer, opts, kind)
-    sharer = (f"@{opts.shared_by}",) if opts.shared_by == "U0123ABC" else ()  # the one mention
+    sharer = sharer_mention(opts)
     problems = message_problems(message.text, message.blocks, sharer)
     assert not problems, problems
     assert message.blocks, "a card has blocks"
@@ -301,10 +302,17 @@ def check_engine(engine: Engine, question: str, opts: Options) -> Answer:
     return answer
 
 
+def sharer_mention(opts: Options) -> tuple[str, ...]:
+    """The one mention a card may carry: of whoever shared it, when that is a user id."""
+    user = opts.shared_by
+    return (f"@{user}",) if user and re.fullmatch(r"[UW][A-Z0-9]{1,20}", user) else ()
+
+
 def check_list_and_home(theses: list[Thesis], opts: Options) -> None:
     with timed("render_list"):
         message = render_list(theses, opts)
-    problems = message_problems(message.text, message.blocks)
+    sharer = sharer_mention(opts)
+    problems = message_problems(message.text, message.blocks, sharer)
     assert not problems, problems
     with timed("render_home"):
         view = render_home(theses, opts)

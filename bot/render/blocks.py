@@ -26,7 +26,7 @@ from bot.render.limits import Block, escape
 
 # Action ids: the Slack layer routes on these prefixes; the button value says what to show.
 NAV = "nav"  # nav:<card> or nav:sources
-PICK = "pick"  # pick:<n>, a "Did you mean …" choice
+PICK = "pick"  # pick:<n>, a "Did you mean …" choice; pick:menu, one chosen in a menu
 MORE = "more"
 SHARE = "share"
 BACK = "back"  # back to the list, search or comparison a card was opened from
@@ -360,6 +360,29 @@ def _choices(answer: Answer, include_guess: bool) -> list[Block]:
     return buttons
 
 
+# Unknown answers whose choices are theses (not cards of one thesis): the theses the buttons
+# leave out are offered in a menu, so that no choice is dropped.
+_CHOOSING_A_THESIS = ("which thesis", "not covered", "no evidence", "off topic")
+
+
+def _other_theses(answer: Answer) -> tuple[list[Block], list[Block]]:
+    """(a menu of the covered theses no button offers, a line naming those even the menu
+    cannot hold), for an answer asking which thesis; the menu opens the card the buttons do."""
+    if answer.reason not in _CHOOSING_A_THESIS:
+        return [], []
+    offered = {alt.thesis for alt in answer.alternatives}
+    rest = [t for t in answer.covered if t not in offered]
+    if not rest:
+        return [], []
+    cards = {alt.card for alt in answer.alternatives}
+    card = cards.pop() if len(cards) == 1 else "overview"
+    choices = [limits.option(messages.card_label(t, card), CardRef(card, t).value())
+               for t in rest[: limits.MAX_OPTIONS]]
+    menu = limits.select(messages.more_theses(len(rest)), f"{PICK}:menu", choices)
+    left = len(rest) - len(choices)
+    return [menu], limits.context([messages.more_in_list(left)]) if left else []
+
+
 def _navigation(answer: Answer, kind: str) -> list[Block]:
     """A button per section of the thesis; the card on screen has none, unless only one of its
     points is shown (then its button shows them all)."""
@@ -480,8 +503,11 @@ def _render_without_thesis(answer: Answer, options: Options, kind: str) -> Messa
     if kind != "help":
         if choices:
             blocks.extend(limits.context([messages.TRY_INSTEAD]))
+        menu, left_out = _other_theses(answer)
+        choices.extend(menu)
         choices.append(limits.button(messages.BUTTON_HELP, HELP, {"c": "help"}))
         blocks.extend(limits.actions(choices))
+        blocks.extend(left_out)
         blocks.extend(limits.actions(_feedback(answer, kind)))
     else:
         blocks.extend(limits.actions(

@@ -31,6 +31,10 @@ MAX_CONTEXT_ELEMENTS = 10
 MAX_CONTEXT_TEXT = 3000  # a text object inside a context block
 MAX_ACTIONS_ELEMENTS = 25
 MAX_BUTTON_TEXT = 75
+MAX_OPTIONS = 100  # in a static select menu
+MAX_OPTION_TEXT = 75
+MAX_OPTION_VALUE = 150
+MAX_PLACEHOLDER_TEXT = 150
 MAX_ACTION_ID = 255
 MAX_VALUE = 2000
 MAX_URL = 3000
@@ -259,9 +263,28 @@ def button(text: str, action_id: str, value: dict[str, Any] | None = None,
     return element
 
 
+def option(text: str, value: dict[str, Any]) -> Block:
+    """One choice of a select menu. Its value is built from ids we control; one that would not
+    fit is a bug, so it raises."""
+    encoded = encode_value(value)
+    if len(encoded) > MAX_OPTION_VALUE:
+        raise ValueError(f"option value of {len(encoded)} characters exceeds {MAX_OPTION_VALUE}")
+    return {"text": plain(text, MAX_OPTION_TEXT), "value": encoded}
+
+
+def select(placeholder: str, action_id: str, options: Sequence[Block]) -> Block:
+    """A static select menu of the first MAX_OPTIONS `options` (the caller says what is left
+    out, if any)."""
+    if len(action_id) > MAX_ACTION_ID:
+        raise ValueError(f"action_id of {len(action_id)} characters exceeds {MAX_ACTION_ID}")
+    return {"type": "static_select", "action_id": action_id,
+            "placeholder": plain(placeholder, MAX_PLACEHOLDER_TEXT),
+            "options": list(options[:MAX_OPTIONS])}
+
+
 def actions(elements: Sequence[Block]) -> list[Block]:
-    """Actions blocks of at most MAX_ACTIONS_ELEMENTS buttons each. No block_id: Slack makes
-    unique ones, which a replaced message needs."""
+    """Actions blocks of at most MAX_ACTIONS_ELEMENTS buttons or menus each. No block_id:
+    Slack makes unique ones, which a replaced message needs."""
     return [{"type": "actions", "elements": list(elements[i : i + MAX_ACTIONS_ELEMENTS])}
             for i in range(0, len(elements), MAX_ACTIONS_ELEMENTS)]
 

@@ -78,6 +78,16 @@ HOME_INTRO = "I answer questions about the team's investment theses."
 HOME_MORE = "More theses than fit here: type `/thesis list` to see them all."
 
 
+def more_theses(count: int) -> str:
+    """The menu of the theses "which thesis?" has no button for."""
+    return f"{count} more thesis…" if count == 1 else f"{count} more theses…"
+
+
+def more_in_list(count: int) -> str:
+    """Theses even the menu cannot hold."""
+    return f"…and {count} more: type `/thesis list` to see every thesis."
+
+
 def not_sure(question: str) -> str:
     """`question` must already be escaped (bot.render.limits.echo)."""
     return f"I'm not sure what you mean by “{question}”. Pick one, or see how to ask:"

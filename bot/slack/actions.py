@@ -1,5 +1,6 @@
-"""Buttons on cards: section navigation, sources, "Did you mean …", "Show more", "Share in
-channel", back to the list a card was opened from, and 👍/👎.
+"""Buttons and menus on cards: section navigation, sources, "Did you mean …" (and the menu of
+the theses "which thesis?" has no button for), "Show more", "Share in channel", back to the list
+a card was opened from, and 👍/👎.
 
 What a button shows goes to the person who pressed it (ephemeral), so a card in a busy channel
 never grows a thread of other people's clicks: on an ephemeral card it replaces the card, on a
@@ -66,6 +67,15 @@ def _channel_id(body: dict[str, Any]) -> str | None:
     return _container(body).get("channel_id")
 
 
+def _value(action: dict[str, Any]) -> str | None:
+    """What a button carries, or the option chosen in a menu ("which thesis?" beyond its
+    buttons)."""
+    selected = action.get("selected_option")
+    if isinstance(selected, dict):
+        return selected.get("value")
+    return action.get("value")
+
+
 def _conversation(body: dict[str, Any]) -> str | None:
     """The DM or thread the pressed card is in: a choice made there is what it is about now."""
     channel, user = _channel_id(body), _user_id(body)
@@ -128,7 +138,7 @@ class ActionListeners:
         with answering(f"action {action.get('action_id')}", context,
                        lambda text: self._reply(body, respond, render_notice(text), False)) \
                 as report:
-            ref = CardRef.from_value(action.get("value")) or CardRef(HELP)
+            ref = CardRef.from_value(_value(action)) or CardRef(HELP)
             report.card = ref.card
             replace = action.get("action_id") != MORE  # a next page adds, the rest replace
             self._reply(body, respond, self.render(ref, _conversation(body), shareable=True),
@@ -140,7 +150,7 @@ class ActionListeners:
         with answering("action share", context,
                        lambda text: self._reply(body, respond, render_notice(text), False)) \
                 as report:
-            ref = CardRef.from_value(action.get("value")) or CardRef(HELP)
+            ref = CardRef.from_value(_value(action)) or CardRef(HELP)
             report.card = ref.card
             message = self.render(ref, _conversation(body), shared_by=_user_id(body))
             deliver(respond, text=message.text, blocks=message.blocks, response_type="in_channel",
@@ -154,7 +164,7 @@ class ActionListeners:
         with answering("action feedback", context,
                        lambda text: self._reply(body, respond, render_notice(text), False)) \
                 as report:
-            ref = CardRef.from_value(action.get("value")) or CardRef("unknown")
+            ref = CardRef.from_value(_value(action)) or CardRef("unknown")
             helpful = str(action.get("action_id")).endswith(":up")
             vote = Vote(helpful, ref.card, ref.ticker, ref.point, ref.question,
                         _user_id(body), _channel_id(body), ref.confidence)

@@ -83,6 +83,26 @@ def _button(element: dict[str, Any], where: str) -> list[str]:
     return problems
 
 
+def _select(element: dict[str, Any], where: str) -> list[str]:
+    problems = _text_object(element.get("placeholder"), f"{where}.placeholder", 150, (),
+                            "plain_text")
+    action_id = element.get("action_id", "")
+    if not action_id or len(action_id) > 255:
+        problems.append(f"{where}: action_id {action_id!r:.40} missing or > 255")
+    options = element.get("options", [])
+    if not 1 <= len(options) <= 100:
+        problems.append(f"{where}: {len(options)} options, not 1 to 100")
+    values = [o.get("value") for o in options]
+    if len(values) != len(set(values)):
+        problems.append(f"{where}: two options with one value")
+    for k, option in enumerate(options):
+        problems += _text_object(option.get("text"), f"{where}.options[{k}]", 75, (),
+                                 "plain_text")
+        if not isinstance(option.get("value"), str) or not 1 <= len(option["value"]) <= 150:
+            problems.append(f"{where}.options[{k}]: value missing or > 150")
+    return problems
+
+
 def block_problems(blocks: list[dict[str, Any]], *, view: bool = False,
                    mentions: tuple[str, ...] = ()) -> list[str]:
     """Everything Slack would reject (or that could ping someone) in `blocks`."""
@@ -131,8 +151,11 @@ def block_problems(blocks: list[dict[str, Any]], *, view: bool = False,
             if len(ids) != len(set(ids)):
                 problems.append(f"{where}: duplicate action_id {ids}")
             for j, element in enumerate(elements):
+                if element.get("type") == "static_select":
+                    problems += _select(element, f"{where}.elements[{j}]")
+                    continue
                 if element.get("type") != "button":
-                    problems.append(f"{where}.elements[{j}]: not a button")
+                    problems.append(f"{where}.elements[{j}]: not a button or a menu")
                 problems += _button(element, f"{where}.elements[{j}]")
         elif kind != "divider":
             problems.append(f"{where}: unexpected block type")

@@ -72,7 +72,8 @@ def direct_message(text: str, user: str = USER, ts: str | None = None,
 
 def action_body(action_id: str, value: str, response_url: str, *, ephemeral: bool = True,
                 channel: str = CHANNEL, user: str = USER,
-                thread_ts: str | None = None) -> str:
+                thread_ts: str | None = None, menu: bool = False) -> str:
+    """A button pressed, or (`menu`) the option of value `value` chosen in a static select."""
     container: dict[str, Any] = {"type": "message", "message_ts": message_ts(),
                                  "channel_id": channel, "is_ephemeral": ephemeral}
     if thread_ts:
@@ -87,6 +88,11 @@ def action_body(action_id: str, value: str, response_url: str, *, ephemeral: boo
                      "value": value, "text": {"type": "plain_text", "text": "x"},
                      "action_ts": str(time.time())}],
     }
+    if menu:
+        payload["actions"] = [{
+            "type": "static_select", "action_id": action_id, "block_id": "b1",
+            "selected_option": {"text": {"type": "plain_text", "text": "x"}, "value": value},
+            "placeholder": {"type": "plain_text", "text": "x"}, "action_ts": str(time.time())}]
     if not ephemeral:
         payload["message"] = {"type": "message", "ts": container["message_ts"], "text": "card"}
     return urlencode({"payload": json.dumps(payload)})
