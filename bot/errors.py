@@ -23,11 +23,12 @@ def knowledge_dir_unreadable(reason: str) -> UserError:
 
 DATABASE_UNAVAILABLE = (
     "the database (DATABASE_URL) is unavailable. Questions are still answered; until it is "
-    "back, /thesis digest on/off/status and 👍/👎 votes fail, and each event is checked against "
-    "this process's memory only (two processes could both answer a retried event), as is the "
+    "back, /thesis digest on/off/status and 👍/👎 votes fail, and each event, command and "
+    "button press is checked against this process's memory only (two processes could both "
+    "answer a retried event or a replayed command), as is the "
     "thesis a thread or DM follows up on")
 DATABASE_BACK = "the database (DATABASE_URL) is back: digest settings, votes and the shared " \
-    "duplicate-event check work again"
+    "duplicate check work again"
 
 
 def database_write_refused(kind: str, reason: str) -> str:

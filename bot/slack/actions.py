@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -98,7 +99,19 @@ class ActionListeners:
         action_id = str(action.get("action_id"))
         work = (self.share if action_id == SHARE
                 else self.feedback if action_id.startswith(f"{FEEDBACK}:") else self.show)
-        self.deps.later(work, action, body, respond, context)
+        self.deps.later(self.once, work, action, body, respond, context)
+
+    def once(self, work: Callable[..., None], action: dict[str, Any], body: dict[str, Any],
+             respond: Respond, context: BoltContext) -> None:
+        """`work`, unless this very press was handled before: a replayed request carries the
+        same action_ts and user, a second press a new action_ts."""
+        pressed_at, user = action.get("action_ts"), _user_id(body)
+        if pressed_at and user and not self.deps.records.claim_request(
+                "action", str(pressed_at), str(user)):
+            with answering(f"action {action.get('action_id')}", context) as report:
+                report.outcome = "duplicate: already answered"
+            return
+        work(action, body, respond, context)
 
     # -- turning a button back into an Answer -----------------------------------------------
 

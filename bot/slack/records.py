@@ -3,12 +3,14 @@
 Two small tables, `feedback` and `slack_events_answered`, defined in bot/store.py with the
 digest's, so `ensure_schema` creates and upgrades them all. `claim_event` makes answering an
 event at most once hold across retries, restarts and several processes: the first to insert
-the event id answers, the others do not.
+the event id answers, the others do not. `claim_request` does the same for a replayed slash
+command or button press.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import threading
 import time
@@ -23,6 +25,7 @@ from bot.store import answered_events, ensure_schema, feedback, is_outage
 
 logger = logging.getLogger(__name__)
 KEEP_EVENTS = dt.timedelta(days=2)  # Slack retries for minutes, not days
+EVENT_KEY_LENGTH = 64  # slack_events_answered.event_id
 
 
 class Database:
@@ -149,6 +152,17 @@ class Records:
             rows = conn.execute(select(feedback).order_by(feedback.c.id)).all()
         return [Vote(bool(r.helpful), r.card, r.ticker, r.point, r.question, r.user_id,
                      r.channel_id, r.confidence) for r in rows]
+
+    def claim_request(self, kind: str, *identity: str, now: dt.datetime | None = None) -> bool:
+        """`claim_event` for a request Slack does not retry but an attacker could replay
+        within the signature's five minutes: a slash command (`kind` "command", identified
+        by its trigger_id) or a button press ("action": its action_ts and who pressed it).
+        Kept in the same table, under a key that cannot be an event id ("Ev…")."""
+        key = f"{kind}:{':'.join(identity)}"
+        if len(key) > EVENT_KEY_LENGTH:
+            digest = hashlib.sha256(key.encode("utf-8", "replace")).hexdigest()
+            key = f"{kind}#{digest}"[:EVENT_KEY_LENGTH]
+        return self.claim_event(key, now)
 
     def claim_event(self, event_id: str, now: dt.datetime | None = None) -> bool:
         """True the first time `event_id` is claimed, here or in any process sharing the

@@ -69,6 +69,10 @@ class CommandListeners:
             deliver(respond, text=text, response_type="ephemeral")
 
         with answering(f"command {COMMAND}", context, apologize) as report:
+            trigger = command.get("trigger_id")
+            if trigger and not self.deps.records.claim_request("command", str(trigger)):
+                report.outcome = "duplicate: already answered"  # a replay of the same request
+                return
             text = command.get("text") or ""
             kind = subcommand(text)
             answer: Answer | None = None
