@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from bot.engine import thresholds as th
 from bot.engine.clean import stem, words
+from bot.engine.concepts import ConceptTable
 from bot.engine.english import dictionary_words, frequent_words
 from bot.engine.reading import Reading
 from bot.engine.vocabulary import BagIndex, Key, PhraseTable, term_key, term_words
@@ -166,6 +167,7 @@ class ThesisText:
     plain: frozenset[str]  # stems its text uses as everyday English words
     spread: dict[str, float]
     subject_words: frozenset[str]
+    concepts: tuple[tuple[tuple[str, float], ...], ...] = ()  # per point: (concept, strength)
 
 
 def stop_words(common: AbstractSet[str]) -> set[str]:
@@ -176,7 +178,8 @@ def stop_words(common: AbstractSet[str]) -> set[str]:
 
 def thesis_text(thesis: Thesis, skip: AbstractSet[str], stop: AbstractSet[str],
                 shorthand: Mapping[str, str] | None = None,
-                english: AbstractSet[str] = frozenset()) -> ThesisText:
+                english: AbstractSet[str] = frozenset(),
+                concepts: ConceptTable | None = None) -> ThesisText:
     """Read one thesis for the index. `skip`: its own names (naming a thesis is not evidence
     for any of its points); `stop`: see stop_words; `english`: real words, told apart from
     names no dictionary has (only when given: the dictionary takes a moment to read)."""
@@ -192,6 +195,7 @@ def thesis_text(thesis: Thesis, skip: AbstractSet[str], stop: AbstractSet[str],
     keys: dict[Key, Key] = {}  # one tuple per distinct term
     stems: dict[str, int] = {}
     documents: list[dict[str, float]] = []
+    carried: list[tuple[tuple[str, float], ...]] = []
     for order, (section, point) in enumerate(thesis.points()):
         points.append((point.id, section))
         figure_points += [(fid, order) for fid in point.figures]
@@ -221,6 +225,12 @@ def thesis_text(thesis: Thesis, skip: AbstractSet[str], stop: AbstractSet[str],
                         if word in english:
                             plain.add(stemmed)
         documents.append(counts)
+        if concepts is not None:
+            fields = _point_fields(thesis, point, figures, [])
+            fields["keywords"] = list(point.keywords)
+            about = concepts.carried({name: [term_key(text) for text in texts]
+                                      for name, texts in fields.items() if name != "glossary"})
+            carried.append(tuple(about.items()))
     spread, subject_words = _spread(documents)
     return ThesisText(
         thesis.ticker, tuple(points), tuple(figure_points), tuple(terms), tuple(stems),
@@ -229,7 +239,7 @@ def thesis_text(thesis: Thesis, skip: AbstractSet[str], stop: AbstractSet[str],
         tuple(spoken), frozenset((nouns | coined) - skip),
         frozenset((coined | coined_nouns) - skip), frozenset(acronyms(thesis)),
         tuple((value_key(f.magnitude), f.id) for f in thesis.figures), frozenset(plain),
-        spread, frozenset(subject_words))
+        spread, frozenset(subject_words), tuple(carried))
 
 
 def _spread(documents: Sequence[dict[str, float]]) -> tuple[dict[str, float], set[str]]:
@@ -271,6 +281,9 @@ class BookIndex:
         self.plainness: dict[str, float] = {}  # stem -> weight of an everyday English word
         self.spread: dict[str, dict[str, float]] = {}  # ticker -> word -> weight below 1.0
         self.subject_words: set[str] = set()  # in half a thesis's points: "cloud", "ai"
+        # concept -> (target, how much the point is about it, how telling in its thesis)
+        self.concept_targets: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        self.concepts_of: dict[str, dict[str, float]] = {}  # ticker -> concept -> strength
         # Postings gather raw term frequencies thesis by thesis; BM25 weights follow once the
         # whole book's lengths and frequencies are known.
         postings: dict[str, tuple[array[int], array[float]]] = {}
@@ -294,6 +307,7 @@ class BookIndex:
             self.plainness.update(dict.fromkeys(text.plain, th.EVERYDAY_WORD))
             self.spread[ticker] = text.spread
             self.subject_words |= text.subject_words
+            self._add_concepts(ticker, first, text.concepts)
             vocabulary = text.vocabulary
             for order, (stems, tfs) in enumerate(text.documents):
                 lengths.append(sum(tfs))
@@ -303,6 +317,31 @@ class BookIndex:
                     found[1].append(tf)
         self._weigh(postings, lengths)
         self.phrases: PhraseTable[Key] = self.terms.phrases
+
+    def _add_concepts(self, ticker: str, first: int,
+                      carried: Sequence[tuple[tuple[str, float], ...]]) -> None:
+        """Each concept's points, weighed by how much each is about it and by how few of its
+        thesis's points carry it (like a word's spread)."""
+        n = len(carried)
+        df: dict[str, int] = defaultdict(int)
+        for point in carried:
+            for concept, _ in point:
+                df[concept] += 1
+        single = math.log(1 + (n - 0.5) / 1.5) if n > 1 else 1.0
+        mine: dict[str, float] = {}
+        for order, point in enumerate(carried):
+            for concept, strength in point:
+                idf = math.log(1 + (n - df[concept] + 0.5) / (df[concept] + 0.5))
+                telling = max(th.WIDESPREAD_CONCEPT, idf / single) if df[concept] > 1 else 1.0
+                self.concept_targets[concept].append((first + order, strength ** 2 * telling))
+                mine[concept] = max(strength, mine.get(concept, 0.0))
+        self.concepts_of[ticker] = mine
+
+    def covers_concept(self, concept: str, ticker: str | None = None) -> bool:
+        """Whether a point of the thesis (of any thesis, without `ticker`) speaks of it."""
+        if ticker is not None:
+            return concept in self.concepts_of.get(ticker, {})
+        return any(concept in mine for mine in self.concepts_of.values())
 
     def parts(self) -> list[object]:
         """Its containers, inner ones first (see Engine.parts)."""
@@ -345,7 +384,7 @@ class BookIndex:
 
     def score(self, reading: Reading, skip: set[int],
               synonyms: Mapping[str, Sequence[str]] | None = None,
-              named: bool = False) -> Evidence:
+              named: bool = False, concepts: Mapping[str, float] | None = None) -> Evidence:
         """Evidence for each point from the question's words not at `skip` (those name a
         thesis or an intent), their `synonyms`, and figures it quotes by value. In a question
         that names its thesis (`named`), one everyday word is evidence enough ("alibaba
@@ -371,6 +410,9 @@ class BookIndex:
             for target in self.figure_targets.get((ticker, fid), ()):
                 scores[target] = scores.get(target, 0.0) + weight
                 terms[target] = terms.get(target, 0.0) + weight
+        for concept, share in (concepts or {}).items():
+            for target, weight in self.concept_targets.get(concept, ()):
+                scores[target] = scores.get(target, 0.0) + th.CONCEPT * weight * share
         return Evidence(scores, max(terms.values(), default=0.0),
                         max(text.values(), default=0.0), self.terms.has_phrase(stems), words)
 
@@ -437,6 +479,10 @@ class BookIndex:
         if any(self.targets[t].ticker == ticker for t in self.postings.get(word, ((),))[0]):
             return True
         return any(self.targets[int(t)].ticker == ticker for t in self.terms.targets_of(word))
+
+    def says(self, word: str) -> bool:
+        """Whether any thesis says this word in its points or terms."""
+        return word in self.postings or bool(self.terms.targets_of(word))
 
     def owners_of_names(self, stems: Iterable[str]) -> set[str]:
         """Theses whose proper nouns (Qwen, ByteDance, Pentagon) the question uses."""

@@ -36,6 +36,7 @@ from bot.engine.answer import (
 )
 from bot.engine.classify import Intents, classify, intent_table
 from bot.engine.clean import clean_text
+from bot.engine.concepts import ConceptTable, Mention
 from bot.engine.english import english_words
 from bot.engine.index import BookIndex, Evidence, Target, ThesisText, stop_words, thesis_text
 from bot.engine.reading import Reading, read
@@ -94,7 +95,10 @@ class _Findings:
     scores: dict[int, float]  # point (BookIndex target) -> evidence
     found: Evidence
     by_thesis: list[tuple[str, float]]  # thesis -> its best point's evidence, best first
+    mentions: list[Mention]  # concepts of the trade the question names
+    literal: Evidence  # the question's own words alone, without concepts: what a text says
     following: bool = False  # `named` is the conversation's thesis, not the question's
+    partly_covered: bool = False  # a word of the subject the chosen thesis has nothing on
     trace: list[str] = field(default_factory=list)
 
     @property
@@ -138,12 +142,15 @@ class Engine:
         self._unspaced = re.compile("|".join(map(re.escape, unspaced))) if unspaced else None
         self._intents = intent_table(knowledge.intents, self._common,
                                      vocabulary.ordinary_phrases if vocabulary else [])
-        if previous is not None and previous._vocabulary is not vocabulary:
+        self._concept_source = knowledge.concepts
+        self._concepts = ConceptTable(knowledge.concepts)
+        if previous is not None and (previous._vocabulary is not vocabulary
+                                     or previous._concept_source is not knowledge.concepts):
             previous = None  # the words it left out and expanded may differ
         stop = stop_words(self._common)
         shorthand = vocabulary.abbreviations if vocabulary else {}
         self._texts: dict[str, ThesisText] = {
-            thesis.ticker: self._thesis_text(thesis, previous, stop, shorthand)
+            thesis.ticker: self._thesis_text(thesis, previous, stop, shorthand, self._concepts)
             for thesis in _paced(self.theses.values(), pause)}
         self._book = BookIndex(_paced(self._texts.values(), pause), self._common)
         self._names = Names(_paced(self.theses.values(), pause), self._common, self._intents,
@@ -160,12 +167,13 @@ class Engine:
 
     @staticmethod
     def _thesis_text(thesis: Thesis, previous: Engine | None, stop: set[str],
-                     shorthand: Mapping[str, str]) -> ThesisText:
+                     shorthand: Mapping[str, str], concepts: ConceptTable) -> ThesisText:
         done = previous._texts.get(thesis.ticker) if previous is not None else None
         if done is not None and previous is not None and \
                 previous.theses.get(thesis.ticker) is thesis:
             return done
-        return thesis_text(thesis, Names.name_words(thesis), stop, shorthand, english_words())
+        return thesis_text(thesis, Names.name_words(thesis), stop, shorthand, english_words(),
+                           concepts)
 
     def _thesis_index(self, thesis: Thesis, previous: Engine | None) -> ThesisIndex:
         ignore = self._names.single_words(thesis.ticker)
@@ -221,6 +229,28 @@ class Engine:
             answer = dataclasses.replace(answer, read_as=" ".join(reading.corrected))
         return answer
 
+    def _concept_weights(self, reading: Reading, mentions: list[Mention],
+                         taken: set[int], named: list[str]) -> dict[str, float]:
+        """The concepts that count as evidence, each fully. None when the question holds a
+        word the book does not know ("who is the CEO", "Taobao GMV"): its subject is
+        something the book never speaks of, whatever concept its other words name. Nor a
+        concept named only by ordinary words ("earnings", "growth"), nor, in a question naming
+        no thesis, by one everyday word ("order", "forecast"), which may mean anything."""
+        if any(not reading.known[i] and stem.isalpha() and i not in taken
+               for i, stem in enumerate(reading.stems)):
+            return {}
+        english = english_words()
+        weights: dict[str, float] = {}
+        for mention in mentions:
+            stems = [reading.stems[i] for i in mention.positions]
+            if all(s in self._common for s in stems):
+                continue
+            if not named and len(stems) == 1 and \
+                    reading.token_at(mention.positions[0]).text in english:
+                continue
+            weights[mention.concept] = 1.0
+        return weights
+
     def _space_out(self, text: str) -> str:
         """Scripts written without spaces (阿里云的风险是什么): set known terms apart."""
         if text.isascii() or self._unspaced is None:
@@ -256,19 +286,25 @@ class Engine:
             and not {n for n, _ in found.strong} & set(_BOOK_INTENTS)
         if following and about is not None:
             named = [about]
-        evidence = self._book.score(reading, found.positions | name_positions, self._synonyms,
-                                    named=bool(named))
+        mentions = self._concepts.find(reading.stems, name_positions | found.positions)
+        taken = found.positions | name_positions
+        concepts = self._concept_weights(reading, mentions, taken, named)
+        literal = self._book.score(reading, taken, self._synonyms, named=bool(named))
+        evidence = self._book.score(reading, taken, self._synonyms, named=bool(named),
+                                    concepts=concepts) if concepts else literal
         scores = evidence.points
         by_thesis = self._book.best_by_thesis(scores)
         findings = _Findings(question, reading, named, name_positions, found,
                              _framed(found, scores, named), scores, evidence, by_thesis,
-                             following=following)
+                             mentions, literal, following=following)
         trace = findings.trace
         trace.append("words: " + " ".join(
             s if q == 1.0 else f"{s}~{q:.2f}" for s, q in zip(reading.stems, reading.quality,
                                                              strict=True)))
         trace.append(f"named: {', '.join(named) or '-'}"
                      + (" (the conversation's)" if following else ""))
+        trace.append("concepts: " + (", ".join(dict.fromkeys(m.concept for m in mentions))
+                                     or "-"))
         trace.append("intents: " + (", ".join(f"{n} {s:.2f}" for n, s in found.scores) or "-"))
         trace.append(f"best terms {evidence.terms:.2f}, best text coverage "
                      f"{evidence.coverage:.2f}")
@@ -303,6 +339,10 @@ class Engine:
             elsewhere = self._covered_elsewhere(f, ticker)
             if elsewhere is not None:
                 return elsewhere
+            subject = self._uncovered(f, ticker)
+            if subject is not None:
+                return self._done(f, self._not_in_thesis(f.question, ticker, subject, f),
+                                  f"{ticker} has nothing on {subject!r}")
         index = self._indexes[ticker]
         return self._thesis_card(f, index)
 
@@ -348,8 +388,9 @@ class Engine:
         return self._done(f, answer, f"{len(f.named)} theses named")
 
     def _search(self, f: _Findings, section: str | None) -> Answer:
-        """Points across the book on the question's topic (or in one section), best first."""
-        ranked = [(t, s) for t, s in self._book.ranked(f.scores, section=section)
+        """Points across the book whose text says the question's topic (or in one section),
+        best first."""
+        ranked = [(t, s) for t, s in self._book.ranked(f.literal.points, section=section)
                   if s >= th.POINT]
         if not ranked and section is not None:  # "catalysts coming up across the book"
             ranked = [(t, 0.0) for t in self._book.targets if t.section == section]
@@ -377,6 +418,11 @@ class Engine:
                               f"names {subject}, which no thesis covers")
         if self._off_topic(f):
             return self._done(f, self._unknown(f.question, reason="off topic"), "off topic")
+        subject = self._uncovered(f, None)
+        if subject is not None:
+            answer = dataclasses.replace(self._unknown(f.question, reason="not in book"),
+                                         topic=subject)
+            return self._done(f, answer, f"no thesis has anything on {subject!r}")
         return None
 
     def _thesis_by_evidence(self, f: _Findings) -> str | None:
@@ -414,12 +460,16 @@ class Engine:
         return f.found.words.get(max(mine)[1], 0) if mine else 0
 
     def _covered_elsewhere(self, f: _Findings, ticker: str) -> Answer | None:
-        """A named thesis asked about a topic only another thesis has: say so, offer it."""
-        if f.evidence_for(ticker) >= th.POINT or f.evidence < th.COVERED_ELSEWHERE:
+        """A named thesis asked about a topic only another thesis has: say so, offer it. What
+        the texts say decides, not the concepts they share ("HBNK antitrust fine": a bank's
+        regulators are not an antitrust fine)."""
+        said = self._book.best_by_thesis(f.literal.points)
+        if dict(said).get(ticker, 0.0) >= th.POINT or not said \
+                or said[0][1] < th.COVERED_ELSEWHERE:
             return None
         if f.intents.hinted == "figures" or any(n == "help" for n, _ in f.strong):
             return None
-        others = [(t, s) for t, s in f.by_thesis if t != ticker and s >= th.COVERED_ELSEWHERE]
+        others = [(t, s) for t, s in said if t != ticker and s >= th.COVERED_ELSEWHERE]
         if not others:
             return None
         topic = self._topic(f)
@@ -433,6 +483,30 @@ class Engine:
                         topic=" ".join(dict.fromkeys(f.reading.token_at(i).text
                                                      for i, _ in topic)) or "that")
         return self._done(f, answer, f"{ticker} lacks the topic; {others[0][0]} has it")
+
+    def _uncovered(self, f: _Findings, ticker: str | None) -> str | None:
+        """The question's subject, when the thesis (any thesis, without `ticker`) has no
+        evidence for it: a word of it that the thesis never says and that names no concept it
+        carries ("dividend", "VIE"), and no word it does say as a term of art. A concept the
+        thesis carries does not answer for a word it never says ("consensus EPS" is not the
+        earnings it discusses); an everyday word it happens to use (the "policy" of "policy
+        shifts") is evidence of nothing, either way."""
+        topic = self._topic(f)
+        said = uncovered = 0
+        for i, word in topic:
+            concepts = {m.concept for m in f.mentions if i in m.positions}
+            used = self._book.uses(ticker, word) if ticker else self._book.says(word)
+            if used and self._book.plainness.get(word, 1.0) == 1.0:
+                said += 1
+            elif concepts and not used \
+                    and not any(self._book.covers_concept(c, ticker) for c in concepts):
+                uncovered += 1
+        f.trace.append(f"subject: {said} word(s) {ticker or 'the book'} says as a term, "
+                       f"{uncovered} it has nothing on")
+        f.partly_covered = bool(uncovered)
+        if said or not uncovered:
+            return None
+        return " ".join(dict.fromkeys(f.reading.token_at(i).text for i, _ in topic))
 
     def _topic(self, f: _Findings) -> list[tuple[int, str]]:
         """(position, stem) of the words that say what the question is about: neither a
@@ -576,6 +650,8 @@ class Engine:
         card = intent if intent in SECTION_OF_CARD else CARD_OF_SECTION[best.section]
         margin = 1.0 if runner_up == 0 else min(1.0, (best_score - runner_up) / best_score * 2)
         confidence = min(intent_quality, 0.55 + 0.45 * margin, 0.6 + 0.4 * min(1, best_score))
+        if f.partly_covered:
+            confidence = min(confidence, th.PARTLY_COVERED)
         for target, score in ranked[1:3]:
             if score >= th.RUNNER_UP * best_score:
                 alt_card = card if intent in SECTION_OF_CARD else CARD_OF_SECTION[target.section]
@@ -590,11 +666,20 @@ class Engine:
                       confidence=round(confidence, 3), alternatives=tuple(alternatives),
                       covered=self.covered)
 
-    def _not_in_thesis(self, question: str, ticker: str) -> Answer:
-        alternatives = tuple(Alternative(ticker, card)
-                             for card in ("overview", "bull", "risk", "catalyst"))
-        return Answer(question, "unknown", confidence=0.2, alternatives=alternatives,
-                      covered=self.covered, reason="not in thesis")
+    def _not_in_thesis(self, question: str, ticker: str, subject: str = "",
+                       f: _Findings | None = None) -> Answer:
+        """The thesis does not say: offered instead, its points nearest the question (when
+        any word of it reaches one), then its cards."""
+        nearest = [t for t, _ in self._book.ranked(f.scores, ticker)[:2]] if f else []
+        thesis = self.theses[ticker]
+        alternatives = [Alternative(ticker, CARD_OF_SECTION[t.section], t.point,
+                                    title=found[1].title)
+                        for t in nearest if (found := thesis.point(t.point)) is not None]
+        alternatives += [Alternative(ticker, card)
+                         for card in ("overview", "bull", "risk", "catalyst")]
+        return Answer(question, "unknown", confidence=0.2,
+                      alternatives=tuple(alternatives[:th.WHICH_CHOICES]),
+                      covered=self.covered, reason="not in thesis", topic=subject)
 
     def _unknown(self, question: str, subject: str | None = None, reason: str = "") -> Answer:
         alternatives = tuple(

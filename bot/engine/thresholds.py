@@ -39,6 +39,18 @@ FIGURE_BY_VALUE = 2.0
 # A round number ("10%", "300", "$2 billion") is quoted by many texts: weak evidence alone.
 ROUND_FIGURE = 0.5
 
+# -- the language of the trade (concepts.py) -------------------------------------------------
+# A concept's words weigh this much in a point (title 3, one-liner 2, text 1 per mention)
+# before the point is fully about it: a title word, or two mentions in the text.
+CONCEPT_FULL_WEIGHT = 2.0
+# A point fully about a concept the question names gets this much evidence: above POINT (a
+# question in the asker's own words, "is it cheap?", finds the valuation point), below one
+# distinctive word of the point's own (its own words still decide between its points).
+CONCEPT = 0.8
+# A concept in most points of a thesis ("growth" in a growth story) tells its points apart
+# less: it weighs at least this share, as a widespread word does.
+WIDESPREAD_CONCEPT = 0.3
+
 # -- choosing a thesis when the question names none ------------------------------------------
 # The best thesis wins when the runner-up's evidence is below this share of its own; above it,
 # the question fits several about equally and the bot asks "which?".
@@ -68,6 +80,11 @@ INTENT_YIELDS_TO_POINT = 1.0
 RUNNER_UP = 0.75
 # An intent this close to the strongest is offered as "Did you mean".
 INTENT_RUNNER_UP = 0.6
+
+# An answer to a question whose subject holds a word the thesis has nothing on ("the yield on
+# its convertible notes" of a thesis that speaks of fab yield) is offered, not asserted: in
+# the "Did you mean" band.
+PARTLY_COVERED = 0.7
 
 # -- confidence bands the Slack layer acts on ------------------------------------------------
 # At or above SURE: answer. Between: answer with "Did you mean …". Below UNSURE: say so.

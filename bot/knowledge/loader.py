@@ -20,11 +20,12 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from bot.knowledge.checks import check_thesis
-from bot.knowledge.models import INTENTS, IntentSpec, Thesis, Vocabulary
+from bot.knowledge.models import INTENTS, Concept, Concepts, IntentSpec, Thesis, Vocabulary
 from bot.knowledge.yaml_lines import DuplicateKey, Path_, Refused, line_of, load_with_lines
 
 M = TypeVar("M", bound=BaseModel)
 VOCABULARY_FILE = "vocabulary.yaml"
+CONCEPTS_FILE = "concepts.yaml"
 MAX_FILE_BYTES = 1_000_000  # a thesis is ~20 kB; anything this big is a mistake or an attack
 
 
@@ -44,6 +45,7 @@ class Knowledge:
     theses: dict[str, Thesis] = field(default_factory=dict)
     intents: dict[str, IntentSpec] = field(default_factory=dict)
     vocabulary: Vocabulary | None = None
+    concepts: dict[str, Concept] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     # ticker -> (file, path -> line): where each loaded thesis was written, for advice (no
     # lines for a file taken from `known`, see load_all).
@@ -267,6 +269,10 @@ def load_intents(folder: Path, knowledge: Knowledge | None = None, known: Known 
     for path in yaml_files(folder):
         if path.name == VOCABULARY_FILE:
             knowledge.vocabulary, _ = _read(path, Vocabulary, knowledge.problems, known)
+            continue
+        if path.name == CONCEPTS_FILE:
+            concepts, _ = _read(path, Concepts, knowledge.problems, known)
+            knowledge.concepts = concepts.root if concepts is not None else {}
             continue
         spec, lines = _read(path, IntentSpec, knowledge.problems, known)
         if spec is None:

@@ -16,6 +16,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    RootModel,
     StringConstraints,
     WithJsonSchema,
     model_validator,
@@ -339,3 +340,34 @@ class Vocabulary(_Strict):
 
     def words(self) -> list[str]:
         return self.common_words.split()
+
+
+class FalseFriend(_Strict):
+    """A phrase in which one of a concept's terms means something else ("cheap power")."""
+
+    text: Text
+    term: Text
+
+
+class Concept(_Strict):
+    """An idea investment theses talk about (valuation, buybacks, export controls …), with the
+    words people use for it. A question reaches a point through a concept its text carries."""
+
+    about: Text
+    terms: list[Text] = Field(min_length=1)
+    false_friends: list[FalseFriend] = []
+    examples: list[Text] = []
+
+    @model_validator(mode="after")
+    def _false_friends_use_terms(self) -> Concept:
+        terms = set(self.terms)
+        for friend in self.false_friends:
+            if friend.term not in terms:
+                raise ValueError(f"false friend {friend.text!r}: {friend.term!r} is not one of "
+                                 "this concept's terms")
+        return self
+
+
+class Concepts(RootModel[dict[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")],
+                              Concept]]):
+    """concepts.yaml: the language of the trade, shared by every thesis."""

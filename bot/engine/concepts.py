@@ -1,0 +1,84 @@
+"""The language of the trade: the ideas theses talk about, found in a question's words and in a
+point's text alike (`bot/intents/concepts.yaml`).
+
+People ask in their own words, not the write-up's: "is it cheap?" is about valuation, "who is
+gaining ground?" about competition, "what's left of the capital return?" about buybacks. A
+point carries the concepts its own text carries (weighted by where the words stand), and a
+question reaches it through a shared concept as well as through shared words. A false friend
+("cheap power", "stretched balance sheet") is a phrase in which a term does not mean its
+concept: inside it, the term is not read as that concept.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from bot.engine import thresholds as th
+from bot.engine.vocabulary import Key, PhraseTable, non_overlapping, term_key
+from bot.knowledge.models import Concept
+
+# Where a concept's word stands in a point says how much the point is about it.
+FIELD_WEIGHT = {"title": 3.0, "summary": 2.0, "keywords": 2.0, "detail": 1.0, "figure": 1.0}
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A concept named in a text: which, and at which of its word positions."""
+
+    concept: str
+    positions: tuple[int, ...]
+
+
+class ConceptTable:
+    """Every concept's terms and false friends, as phrases over stemmed words."""
+
+    def __init__(self, concepts: Mapping[str, Concept]) -> None:
+        self.names = tuple(concepts)
+        self._terms: PhraseTable[tuple[str, ...]] = PhraseTable()
+        owners: dict[Key, list[str]] = defaultdict(list)
+        for name, concept in concepts.items():
+            for term in concept.terms:
+                if (key := term_key(term)) and name not in owners[key]:
+                    owners[key].append(name)
+        for key, names in owners.items():
+            self._terms.add(key, tuple(names), gaps=False)
+        # A false friend, by its own words: which concepts it is not, through which terms.
+        friends: dict[Key, list[tuple[str, Key]]] = defaultdict(list)
+        for name, concept in concepts.items():
+            for friend in concept.false_friends:
+                friends[term_key(friend.text)].append((name, term_key(friend.term)))
+        self._false: PhraseTable[tuple[tuple[str, Key], ...]] = PhraseTable()
+        for key, pairs in friends.items():
+            self._false.add(key, tuple(pairs), gaps=False)
+        self.words = {word for key in owners for word in key}
+
+    def find(self, stems: Sequence[str], skip: Iterable[int] = ()) -> list[Mention]:
+        """The concepts the words name, longest phrase first, none inside a false friend of
+        that concept; words at `skip` (a company's name) name none."""
+        if not self.words.intersection(stems):
+            return []
+        quality = [1.0] * len(stems)
+        hits = non_overlapping(self._terms.hits(stems, quality), set(skip))
+        false = [(set(h.positions), pair) for h in self._false.hits(stems, quality)
+                 for pair in h.value]
+        found = []
+        for hit in hits:
+            key = tuple(stems[p] for p in hit.positions)
+            for concept in hit.value:
+                if not any(name == concept and term == key and set(hit.positions) <= span
+                           for span, (name, term) in false):
+                    found.append(Mention(concept, hit.positions))
+        return found
+
+    def carried(self, fields: Mapping[str, Sequence[Sequence[str]]]) -> dict[str, float]:
+        """The concepts a point's text carries and how strongly, from 0 to 1: a concept in
+        its title, or named twice in its text, is what the point is about; named once in
+        passing ("if management accelerates the pace"), it is half that."""
+        weight: dict[str, float] = defaultdict(float)
+        for field, texts in fields.items():
+            for stems in texts:
+                for mention in self.find(stems):
+                    weight[mention.concept] += FIELD_WEIGHT[field]
+        return {name: min(1.0, w / th.CONCEPT_FULL_WEIGHT) for name, w in weight.items()}
