@@ -16,11 +16,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.engine import thresholds as th
-from bot.engine.vocabulary import Key, PhraseTable, non_overlapping, term_key
+from bot.engine.vocabulary import Key, PhraseTable, non_overlapping, term_key, term_words
 from bot.knowledge.models import Concept
 
 # Where a concept's word stands in a point says how much the point is about it.
-FIELD_WEIGHT = {"title": 3.0, "summary": 2.0, "keywords": 2.0, "detail": 1.0, "figure": 1.0}
+# Only the text counts: an analyst's `keywords` are hints for matching, not what the point says.
+FIELD_WEIGHT = {"title": 3.0, "summary": 2.0, "detail": 1.0, "figure": 1.0}
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +54,9 @@ class ConceptTable:
         for key, pairs in friends.items():
             self._false.add(key, tuple(pairs), gaps=False)
         self.words = {word for key in owners for word in key}
+        # Every form of every term: words the speller knows, never "corrects" into others.
+        self.forms = {form for concept in concepts.values() for term in concept.terms
+                      for form in term_words(term)}
 
     def find(self, stems: Sequence[str], skip: Iterable[int] = ()) -> list[Mention]:
         """The concepts the words name, longest phrase first, none inside a false friend of

@@ -168,6 +168,7 @@ class ThesisText:
     spread: dict[str, float]
     subject_words: frozenset[str]
     concepts: tuple[tuple[tuple[str, float], ...], ...] = ()  # per point: (concept, strength)
+    title_words: frozenset[str] = frozenset()  # stems of its points' titles
 
 
 def stop_words(common: AbstractSet[str]) -> set[str]:
@@ -227,7 +228,6 @@ def thesis_text(thesis: Thesis, skip: AbstractSet[str], stop: AbstractSet[str],
         documents.append(counts)
         if concepts is not None:
             fields = _point_fields(thesis, point, figures, [])
-            fields["keywords"] = list(point.keywords)
             about = concepts.carried({name: [term_key(text) for text in texts]
                                       for name, texts in fields.items() if name != "glossary"})
             carried.append(tuple(about.items()))
@@ -239,7 +239,8 @@ def thesis_text(thesis: Thesis, skip: AbstractSet[str], stop: AbstractSet[str],
         tuple(spoken), frozenset((nouns | coined) - skip),
         frozenset((coined | coined_nouns) - skip), frozenset(acronyms(thesis)),
         tuple((value_key(f.magnitude), f.id) for f in thesis.figures), frozenset(plain),
-        spread, frozenset(subject_words), tuple(carried))
+        spread, frozenset(subject_words), tuple(carried),
+        frozenset(w for _, p in thesis.points() for w in term_key(p.title)))
 
 
 def _spread(documents: Sequence[dict[str, float]]) -> tuple[dict[str, float], set[str]]:
@@ -284,6 +285,7 @@ class BookIndex:
         # concept -> (target, how much the point is about it, how telling in its thesis)
         self.concept_targets: dict[str, list[tuple[int, float]]] = defaultdict(list)
         self.concepts_of: dict[str, dict[str, float]] = {}  # ticker -> concept -> strength
+        self.title_words: dict[str, frozenset[str]] = {}  # ticker -> its points' title words
         # Postings gather raw term frequencies thesis by thesis; BM25 weights follow once the
         # whole book's lengths and frequencies are known.
         postings: dict[str, tuple[array[int], array[float]]] = {}
@@ -308,6 +310,7 @@ class BookIndex:
             self.spread[ticker] = text.spread
             self.subject_words |= text.subject_words
             self._add_concepts(ticker, first, text.concepts)
+            self.title_words[ticker] = text.title_words
             vocabulary = text.vocabulary
             for order, (stems, tfs) in enumerate(text.documents):
                 lengths.append(sum(tfs))
@@ -337,11 +340,12 @@ class BookIndex:
                 mine[concept] = max(strength, mine.get(concept, 0.0))
         self.concepts_of[ticker] = mine
 
-    def covers_concept(self, concept: str, ticker: str | None = None) -> bool:
-        """Whether a point of the thesis (of any thesis, without `ticker`) speaks of it."""
-        if ticker is not None:
-            return concept in self.concepts_of.get(ticker, {})
-        return any(concept in mine for mine in self.concepts_of.values())
+    def covers_concept(self, concept: str, ticker: str | None = None,
+                       strength: float = 1.0) -> bool:
+        """Whether a point of the thesis (of any thesis, without `ticker`) is about it, or
+        with a lower `strength`, speaks of it at all."""
+        theses = [self.concepts_of.get(ticker, {})] if ticker else self.concepts_of.values()
+        return any(mine.get(concept, 0.0) >= strength for mine in theses)
 
     def parts(self) -> list[object]:
         """Its containers, inner ones first (see Engine.parts)."""
@@ -479,6 +483,11 @@ class BookIndex:
         if any(self.targets[t].ticker == ticker for t in self.postings.get(word, ((),))[0]):
             return True
         return any(self.targets[int(t)].ticker == ticker for t in self.terms.targets_of(word))
+
+    def titles(self, ticker: str | None, word: str) -> bool:
+        """Whether a point of the thesis (of any, without `ticker`) has the word in its title."""
+        return any(word in self.title_words.get(t, ()) for t in
+                   ([ticker] if ticker else self.title_words))
 
     def says(self, word: str) -> bool:
         """Whether any thesis says this word in its points or terms."""

@@ -158,7 +158,8 @@ class Engine:
         self._indexes: Mapping[str, ThesisIndex] = {
             thesis.ticker: self._thesis_index(thesis, previous)
             for thesis in _paced(self.theses.values(), pause)}
-        self.speller = Speller(english=english_words())
+        # A concept's words are the trade's own: never "corrected" (inexpensive is not expensive).
+        self.speller = Speller(english=english_words() | self._concepts.forms)
         self.speller.add(w for text in common_words for w in term_words(text))
         for spec in knowledge.intents.values():
             self.speller.add(w for text in [*spec.terms, *spec.hints] for w in term_words(text))
@@ -237,7 +238,7 @@ class Engine:
         concept named only by ordinary words ("earnings", "growth"), nor, in a question naming
         no thesis, by one everyday word ("order", "forecast"), which may mean anything."""
         if any(not reading.known[i] and stem.isalpha() and i not in taken
-               for i, stem in enumerate(reading.stems)):
+               and stem not in self._concepts.words for i, stem in enumerate(reading.stems)):
             return {}
         english = english_words()
         weights: dict[str, float] = {}
@@ -495,18 +496,24 @@ class Engine:
         said = uncovered = 0
         for i, word in topic:
             concepts = {m.concept for m in f.mentions if i in m.positions}
+            phrase = any(i in m.positions and len(m.positions) > 1 for m in f.mentions)
             used = self._book.uses(ticker, word) if ticker else self._book.says(word)
-            if used and self._book.plainness.get(word, 1.0) == 1.0:
+            spoken = any(self._book.covers_concept(c, ticker, th.CONCEPT_SPOKEN_OF)
+                         for c in concepts)
+            term = used and (self._book.plainness.get(word, 1.0) == 1.0
+                             or self._book.titles(ticker, word))
+            if term or (used and spoken and not phrase):
                 said += 1
-            elif concepts and not used \
-                    and not any(self._book.covers_concept(c, ticker) for c in concepts):
+            elif (phrase and not spoken) or (  # "dividend yield" of a thesis on fab yields
+                    concepts and not used
+                    and not any(self._book.covers_concept(c, ticker) for c in concepts)):
                 uncovered += 1
         f.trace.append(f"subject: {said} word(s) {ticker or 'the book'} says as a term, "
                        f"{uncovered} it has nothing on")
         f.partly_covered = bool(uncovered)
         if said or not uncovered:
             return None
-        return " ".join(dict.fromkeys(f.reading.token_at(i).text for i, _ in topic))
+        return " ".join(dict.fromkeys(f.reading.token_at(i).original for i, _ in topic))
 
     def _topic(self, f: _Findings) -> list[tuple[int, str]]:
         """(position, stem) of the words that say what the question is about: neither a

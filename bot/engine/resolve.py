@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 
 from bot.engine.classify import IntentValue
+from bot.engine.english import dictionary_words
 from bot.engine.reading import Reading
 from bot.engine.vocabulary import PhraseTable, non_overlapping, term_key, term_words
 from bot.knowledge.models import Thesis
@@ -17,6 +18,19 @@ from bot.knowledge.models import Thesis
 _DOMAIN_LIKE = re.compile(r"[a-z0-9]+\.[a-z]{1,4}")  # jd.com, 0700.hk
 _ASKING_FOR_A_VIEW = ({"thesis", "view", "take", "overview", "opinion", "summary"},
                       {"on", "of", "for", "about"})  # "our thesis on X", "your view of X"
+
+
+def spoken_names(thesis: Thesis) -> list[str]:
+    """Everything a question may call the thesis by: its names, and the company's name as
+    people shorten it: a leading part of two words or more ("Kestrel Grid" of "Kestrel Grid
+    Systems"), or a leading word no dictionary has ("Ruyun" of "Ruyun Digital Media Group";
+    never "China" of "China Merchants Bank")."""
+    parts = thesis.company.split()
+    shortened = [" ".join(parts[:k]) for k in range(2, len(parts))]
+    lead = parts[0].strip(".,").lower() if parts else ""
+    if len(parts) > 1 and len(lead) >= 3 and lead.isalpha() and lead not in dictionary_words():
+        shortened.append(parts[0].strip(".,"))
+    return list(dict.fromkeys([*thesis.names(), *shortened]))
 
 
 class Names:
@@ -34,7 +48,7 @@ class Names:
         self._others: PhraseTable[str] = PhraseTable()  # companies mentioned, not covered
         self.words: set[str] = set()
         for thesis in theses:
-            for alias in thesis.names():
+            for alias in spoken_names(thesis):
                 key = term_key(alias)
                 # A name of several words only as written: "alibaba ai cloud" is Alibaba,
                 # not a gapped "Alibaba Cloud" that would hide "alibaba".
@@ -55,7 +69,7 @@ class Names:
     def name_words(thesis: Thesis) -> set[str]:
         """The one-word names of a thesis ("alibaba", "baba"): naming it is not evidence
         for any of its points."""
-        return {key[0] for alias in thesis.names() if len(key := term_key(alias)) == 1}
+        return {key[0] for alias in spoken_names(thesis) if len(key := term_key(alias)) == 1}
 
     def single_words(self, ticker: str) -> set[str]:
         return set(self._single_of.get(ticker, ()))

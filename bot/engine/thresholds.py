@@ -47,6 +47,10 @@ CONCEPT_FULL_WEIGHT = 2.0
 # question in the asker's own words, "is it cheap?", finds the valuation point), below one
 # distinctive word of the point's own (its own words still decide between its points).
 CONCEPT = 0.8
+# A thesis speaks of a concept from this strength on (one mention in a point's text); it is
+# about it at 1.0. An everyday word it uses ("chip") is a term of its own when it carries the
+# word's concept at all; a word it never uses is covered only by a concept it is about.
+CONCEPT_SPOKEN_OF = 0.5
 # A concept in most points of a thesis ("growth" in a growth story) tells its points apart
 # less: it weighs at least this share, as a widespread word does.
 WIDESPREAD_CONCEPT = 0.3

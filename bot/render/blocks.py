@@ -315,7 +315,10 @@ def render_unknown(answer: Answer, today: dt.date) -> Body:
     elif answer.unknown_subject:
         text = messages.no_thesis_on(limits.echo(answer.unknown_subject, 60), covered)
     elif answer.reason == "not in thesis" and answer.alternatives:
-        text = messages.not_in_thesis(escape(answer.alternatives[0].thesis or ""))
+        text = messages.not_in_thesis(escape(answer.alternatives[0].thesis or ""),
+                                      limits.echo(answer.topic, 60))
+    elif answer.reason == "not in book" and answer.topic:
+        text = messages.not_in_book(limits.echo(answer.topic, 60), covered)
     else:
         text = messages.cannot_answer(covered)
     blocks = limits.sections(text)

@@ -107,9 +107,16 @@ def covered_elsewhere(ticker: str, topic: str, other: str) -> str:
     return f"The {ticker} thesis doesn't cover {topic}. {other}'s does:"
 
 
-def not_in_thesis(ticker: str) -> str:
+def not_in_thesis(ticker: str, topic: str = "") -> str:
+    """`topic` must already be escaped where it goes to Slack (bot.render.limits.echo)."""
+    if topic:
+        return f"The {ticker} thesis doesn't cover {topic}. Nearest in it:"
     return (f"The {ticker} thesis doesn't say: it covers the bull and bear case, risks, "
             "catalysts and their figures, nothing more.")
+
+
+def not_in_book(topic: str, covered: str) -> str:
+    return f"No thesis in the book covers {topic}. Theses I cover: {covered}."
 
 
 def cannot_answer(covered: str) -> str:

@@ -214,7 +214,10 @@ def render_unknown(answer: Answer, today: dt.date) -> list[str]:
     if answer.unknown_subject:
         return [messages.no_thesis_on(answer.unknown_subject, covered), suggestions]
     if answer.reason == "not in thesis" and answer.alternatives:
-        return [messages.not_in_thesis(answer.alternatives[0].thesis or ""), suggestions]
+        return [messages.not_in_thesis(answer.alternatives[0].thesis or "", answer.topic),
+                suggestions]
+    if answer.reason == "not in book" and answer.topic:
+        return [messages.not_in_book(answer.topic, covered), suggestions]
     return [messages.cannot_answer(covered)]
 
 
