@@ -20,7 +20,11 @@ from tests.eval.evaluate import (  # noqa: E402
     BABA_SETS,
     BOOK,
     BOOK_SETS,
+    BANDS,
+    COLLIDING,
     HELD_OUT,
+    OWN_DEV,
+    OWN_HELD_OUT,
     Report,
     evaluate,
     load_cases,
@@ -65,8 +69,19 @@ def line(label: str, report: Report) -> str:
     return f"{label:<44}{right:>6}{total:>6}{report.accuracy():>9.1%}"
 
 
+def reliability(report: Report) -> str:
+    """Accuracy by confidence band: how often each band is right."""
+    bands = [name for _, name in BANDS] + ["which thesis", "don't know"]
+    return "    " + "  ".join(
+        f"{name} {report.band_right[name]}/{report.band_total[name]}"
+        f" ({report.band_right[name] / report.band_total[name]:.0%})"
+        for name in bands if report.band_total[name])
+
+
 def show(label: str, report: Report, misses: bool, categories: bool) -> None:
     print(line(label, report))
+    if "--bands" in sys.argv:
+        print(reliability(report))
     if categories:
         for category in sorted(report.total):
             print(f"    {category:<40}{report.right[category]:>6}{report.total[category]:>6}"
@@ -106,6 +121,20 @@ def main() -> None:
         show(f"{name} (BABA + its thesis)", evaluate(engine_over(*baba, *held_out[name]), cases),
              False, categories)
         show(f"{name} (book of {len(whole.covered)})", evaluate(whole, cases), False, categories)
+    colliding = [f for folder in COLLIDING for f in sorted(folder.glob("*.yaml"))]
+    wider = engine_over(*book_files, *(f for files in held_out.values() for f in files),
+                        *colliding)
+    alone = {"baba": baba, "book": book_files}
+    for path in (*OWN_DEV, *OWN_HELD_OUT):  # in the asker's own words
+        held = path in OWN_HELD_OUT
+        cases = load_cases(path)
+        name = f"{path.parent.name}/{path.name}" + (" held out" if held else "")
+        mine = alone.get(path.stem.split("_")[0]) or \
+            [*baba, *sorted((path.parent / "theses").glob("*.yaml"))]
+        show(f"{name} ({'BABA' if mine is baba else len(mine)})", evaluate(engine_over(*mine),
+             cases), misses and not held, categories)
+        show(f"{name} (book of {len(wider.covered)})", evaluate(wider, cases),
+             misses and not held, categories)
 
 
 if __name__ == "__main__":

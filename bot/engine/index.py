@@ -319,6 +319,7 @@ class BookIndex:
                     found[0].append(first + order)
                     found[1].append(tf)
         self._weigh(postings, lengths)
+        self.target_ids = {target: n for n, target in enumerate(self.targets)}
         self.phrases: PhraseTable[Key] = self.terms.phrases
 
     def _add_concepts(self, ticker: str, first: int,

@@ -367,6 +367,11 @@ class Engine:
         if "search" in asks and (topic or section):
             return self._search(f, section)
         others = asks - set(_BOOK_INTENTS) - {"help"}
+        subject = self._uncovered(f, None) if not topic else None
+        if subject is not None:  # "which of our names has an underfunded pension plan?"
+            answer = dataclasses.replace(self._unknown(f.question, reason="not in book"),
+                                         topic=subject)
+            return self._done(f, answer, f"no thesis has anything on {subject!r}")
         if ("list" in asks or "search" in asks) and not topic and not others:
             matches = tuple(Match(self.theses[t], "overview") for t in self.covered)
             return self._done(f, Answer(f.question, "list", confidence=1.0, matches=matches,
@@ -656,7 +661,11 @@ class Engine:
 
         card = intent if intent in SECTION_OF_CARD else CARD_OF_SECTION[best.section]
         margin = 1.0 if runner_up == 0 else min(1.0, (best_score - runner_up) / best_score * 2)
-        confidence = min(intent_quality, 0.55 + 0.45 * margin, 0.6 + 0.4 * min(1, best_score))
+        # How sure: the intent's strength, the lead over the runner-up, and what the point's
+        # own text says (a point reached through a shared concept alone is offered, not
+        # asserted).
+        said = f.literal.points.get(self._book.target_ids[best], 0.0)
+        confidence = min(intent_quality, 0.55 + 0.45 * margin, 0.6 + 0.4 * min(1, said))
         if f.partly_covered:
             confidence = min(confidence, th.PARTLY_COVERED)
         for target, score in ranked[1:3]:
