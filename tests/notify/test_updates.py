@@ -80,13 +80,13 @@ def test_racing_processes_post_each_update_exactly_once(
 
 
 def digest_marks(fake: FakeSlack) -> list[list[str]]:
-    """For each digest posted, the 'updated since' lines it shows."""
+    """For each digest posted, the 'thesis updated' lines it lists as new."""
     out = []
     for call in fake.calls_to("chat.postMessage"):
         if (call.params.get("metadata") or {}).get("event_type") != "thesis_digest":
             continue
-        out.append([e["text"] for b in call.params["blocks"] if b["type"] == "context"
-                    for e in b["elements"] if "Updated since the last digest" in e["text"]])
+        out.append([line for b in call.params["blocks"] if b["type"] == "section"
+                    for line in b["text"]["text"].splitlines() if "thesis updated" in line])
     return out
 
 
@@ -109,7 +109,7 @@ def test_the_next_digest_in_a_channel_marks_a_thesis_updated_since_its_last_dige
     run_due(store, client, new, at + dt.timedelta(days=2))  # Fri: marked
     run_due(store, client, new, at + dt.timedelta(days=3))  # Sat: old news
     assert digest_marks(fake_slack) == [
-        [], ["🆕 Updated since the last digest: 26 Feb 2026 (was 27 Nov 2025)"], []]
+        [], ["• *BABA* 🆕 thesis updated 26 Feb 2026 (was 27 Nov 2025)"], []]
 
 
 def test_a_digest_marks_an_update_no_process_has_announced_yet(
@@ -120,7 +120,7 @@ def test_a_digest_marks_an_update_no_process_has_announced_yet(
     folder = setup(store, tmp_path)  # BABA recorded as first seen; revised on disk
     run_due(store, client_for(fake_slack), load_theses(folder).theses.values(), NOW)
     assert digest_marks(fake_slack) == [  # each channel's first digest, 11:00 in Hong Kong
-        ["🆕 Updated since the last digest: 26 Feb 2026 (was 27 Nov 2025)"]] * len(CHANNELS)
+        ["• *BABA* 🆕 thesis updated 26 Feb 2026 (was 27 Nov 2025)"]] * len(CHANNELS)
 
 
 def update_ledger(store: Engine) -> list[tuple[str, str, int]]:
