@@ -21,6 +21,24 @@ def knowledge_dir_unreadable(reason: str) -> UserError:
     )
 
 
+def knowledge_passing_fault(reason: str, edition: int) -> str:
+    return (f"cannot read the knowledge folders just now ({reason}); not an edit: still serving "
+            f"edition {edition} and looking again each poll. If it lasts, raise the open-file "
+            "limit (ulimit -n) or find what holds so many files open.")
+
+
+def connections_capped(cap: int, limit: int) -> str:
+    return (f"{cap} connections are open, the most this process keeps below its limit of "
+            f"{limit} open files: further connections are closed at once until some end "
+            "(said at most once a minute). Run more processes, or raise the hard limit "
+            "(ulimit -Hn).")
+
+
+def accept_out_of_resources(reason: str) -> str:
+    return (f"cannot accept connections ({reason}): the process is out of file descriptors; "
+            "they are accepted again when some are freed (said at most once a minute).")
+
+
 DATABASE_UNAVAILABLE = (
     "the database (DATABASE_URL) is unavailable. Questions are still answered; until it is "
     "back, /thesis digest on/off/status and 👍/👎 votes fail, and each event, command and "

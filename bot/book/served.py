@@ -17,6 +17,10 @@ problem is logged as `file:line: field: message` (and kept in `Edition.problems`
 A broken file with no last good version is read once more, when the edition is assembled, for
 the ticker and owners it names (`Edition.declared_owners`), so its owners hear of it without
 anything reading YAML per request.
+
+A folder that cannot be read for want of a resource (too many open files: a PassingFault) is
+not an edit: no reload follows, the current edition keeps serving, and the condition is logged
+at most once a minute.
 """
 
 from __future__ import annotations
@@ -38,12 +42,14 @@ from typing import TYPE_CHECKING, TypeVar
 
 from pydantic import BaseModel
 
+from bot import errors
 from bot.engine.matcher import Engine
 from bot.knowledge.loader import (
     VOCABULARY_FILE,
     Knowledge,
     KnowledgeDirError,
     Known,
+    PassingFault,
     Problem,
     declared_owners,
     load_all,
@@ -58,6 +64,7 @@ logger = logging.getLogger(__name__)
 
 POLL_SECONDS = 1.0
 SETTLE_SECONDS = 0.2  # an editor's save is often several writes: wait for the files to settle
+FAULT_LOG_SECONDS = 60.0  # a passing fault (too many open files) is logged this often at most
 BUILD_SWITCH_INTERVAL = 0.0005  # while building, hand the GIL to request threads sooner
 FULL_COLLECTIONS_HELD_OFF = 1 << 30  # as a collector threshold: none while building
 CHILD_TIMEOUT = 600  # seconds a child process may take to build the book
@@ -248,6 +255,7 @@ class Book:
         self._wake = threading.Event()
         self._forced = False
         self._stop = threading.Event()
+        self._fault_said = float("-inf")  # when a passing fault was last logged
         self._thread: threading.Thread | None = None
         self._signature: Signature = ()
         self._retired: list[tuple[float, Edition]] = []  # swapped out at time.monotonic()
@@ -400,12 +408,16 @@ class Book:
         """Build a new edition now and swap it in; None when the folders cannot be read (the
         current edition keeps serving)."""
         with self._build_lock:
-            before, self._signature = self._signature, signature(self.knowledge_dir,
-                                                                 self.intents_dir)
-            changed = {path for path, *_ in set(self._signature) - set(before)}
+            before = self._signature
             previous = self._edition
             try:
+                self._signature = signature(self.knowledge_dir, self.intents_dir)
+                changed = {path for path, *_ in set(self._signature) - set(before)}
                 edition = self._build(previous, changed)
+            except PassingFault as exc:
+                self._signature = before  # nothing was read: the next look tries again
+                self.passing_fault(exc)
+                return None
             except KnowledgeDirError as exc:
                 logger.error("reload (%s) failed, still serving edition %d: %s", reason,
                              previous.number, exc)
@@ -474,8 +486,20 @@ class Book:
                     if signature(self.knowledge_dir, self.intents_dir) != before:
                         continue  # still being written: look again on the next poll
                 self.reload("SIGHUP" if forced else "files changed")
+            except PassingFault as exc:
+                self._forced = self._forced or forced  # a SIGHUP still due is not lost
+                self.passing_fault(exc)
             except Exception:
                 logger.exception("the knowledge watcher failed; it goes on")
+
+    def passing_fault(self, exc: PassingFault) -> None:
+        """The folders could not be read for want of a resource (too many open files): not an
+        edit. Said at most once a minute while it lasts; the current edition keeps serving."""
+        now = time.monotonic()
+        if now - self._fault_said < FAULT_LOG_SECONDS:
+            return
+        self._fault_said = now
+        logger.warning(errors.knowledge_passing_fault(str(exc), self._edition.number))
 
     def start(self) -> Book:
         """Watch the folders in a daemon thread. Idempotent."""
@@ -505,8 +529,6 @@ class Book:
 def open_book(settings: Settings, knowledge_dir: Path | None = None) -> Book:
     """The book of a long-running command (`serve`, `clock`): broken files reported on stderr,
     a missing folder a one-line error (exit 2). Not started: call `start()` to watch."""
-    from bot import errors
-
     folder = knowledge_dir or settings.knowledge_dir
     try:
         book = Book(folder, settings.intents_dir)

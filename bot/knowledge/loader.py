@@ -7,6 +7,7 @@ At run time a broken file is reported and skipped, so one bad thesis never takes
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import re
 import stat
@@ -61,6 +62,21 @@ class KnowledgeDirError(Exception):
     """The folder itself is missing or unreadable: nothing can be answered."""
 
 
+class PassingFault(Exception):
+    """The system is out of a resource the read needs (too many open files): nothing is wrong
+    with the folder or its files, and the same read succeeds once the condition passes. Never
+    a problem of a file, never a reason to reload."""
+
+
+# Out of file descriptors (this process's, or the system's) or of kernel memory for them.
+_PASSING = frozenset({errno.EMFILE, errno.ENFILE, errno.ENOMEM, errno.ENOBUFS})
+
+
+def _raise_if_passing(exc: OSError) -> None:
+    if exc.errno in _PASSING:
+        raise PassingFault(exc.strerror or str(exc)) from exc
+
+
 def yaml_files(folder: Path) -> list[Path]:
     """Every *.yaml / *.yml name in `folder`, whatever it is: one that is not a readable
     regular file is reported by the loader, never silently skipped."""
@@ -70,6 +86,7 @@ def yaml_files(folder: Path) -> list[Path]:
         return sorted((p for p in folder.iterdir() if p.suffix in (".yaml", ".yml")),
                       key=lambda p: p.name)  # as Path's own order, without its cost
     except OSError as exc:
+        _raise_if_passing(exc)
         raise KnowledgeDirError(f"{folder} cannot be read ({exc.strerror})") from exc
 
 
@@ -88,11 +105,13 @@ def read_yaml_file(path: Path, limit: int = MAX_FILE_BYTES) -> str:
         raise Unreadable("is a link to a file that does not exist; remove it or fix the link"
                          ) from None
     except OSError as exc:
+        _raise_if_passing(exc)
         raise Unreadable(f"cannot be read ({exc.strerror})") from None
     _check_regular(info, limit)
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
+        _raise_if_passing(exc)
         raise Unreadable(f"cannot be read ({exc.strerror})") from None
     with os.fdopen(fd, "rb") as handle:
         _check_regular(os.fstat(fd), limit)  # it may have been swapped since the stat

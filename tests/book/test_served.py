@@ -368,3 +368,67 @@ def test_an_unchanged_file_that_a_new_file_clashes_with_is_reported_at_its_line(
         "ticker: BABA") + 1
     assert (Path(problem.file).name, problem.line, problem.field) == ("baba.yaml", line, "ticker")
     assert "BABA is already defined by" in problem.message
+
+
+# Run in a process of its own: it uses up every file descriptor it may open.
+OUT_OF_FILES = r'''
+import logging, os, resource, sys, time
+from pathlib import Path
+
+from bot.book.served import Book
+
+records = []
+handler = logging.Handler()
+handler.emit = records.append
+logging.getLogger("bot").addHandler(handler)
+logging.getLogger("bot").setLevel(logging.INFO)
+
+book = Book(Path(sys.argv[1]), Path(sys.argv[2]), poll=0.02)
+looks = []
+changed = book.changed
+book.changed = lambda: looks.append(1) or changed()
+book.start()
+
+def after_looks(count):
+    """Until the watcher has looked `count` more times (and finished what they started)."""
+    target = len(looks) + count
+    deadline = time.monotonic() + 60
+    while len(looks) < target and time.monotonic() < deadline:
+        time.sleep(0.01)
+    with book._build_lock:
+        pass
+
+soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+resource.setrlimit(resource.RLIMIT_NOFILE, (min(soft, 256), hard))
+held = []
+try:
+    while True:
+        held.append(os.open(os.devnull, os.O_RDONLY))
+except OSError:
+    pass
+after_looks(5)  # the watcher looks while no file can be opened
+for fd in held:
+    os.close(fd)
+after_looks(5)  # and after, as the files are readable again
+book.stop()
+for record in records:
+    print(record.levelname, record.getMessage())
+print("EDITION", book.edition.number, len(book.engine.theses))
+'''
+
+
+def test_too_many_open_files_is_a_passing_fault_not_an_edit(knowledge_copy: Path,
+                                                            intents_copy: Path) -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-c", OUT_OF_FILES, str(knowledge_copy),
+                             str(intents_copy)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[-1] == "EDITION 1 1"  # never reloaded: nothing was edited
+    assert lines[:-1] == [
+        "WARNING cannot read the knowledge folders just now (Too many open files); not an "
+        "edit: still serving edition 1 and looking again each poll. If it lasts, raise the "
+        "open-file limit (ulimit -n) or find what holds so many files open."]
+    assert "Traceback" not in result.stderr
