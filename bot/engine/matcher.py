@@ -367,7 +367,7 @@ class Engine:
         if "search" in asks and (topic or section):
             return self._search(f, section)
         others = asks - set(_BOOK_INTENTS) - {"help"}
-        subject = self._uncovered(f, None) if not topic else None
+        subject = self._uncovered(f, None)
         if subject is not None:  # "which of our names has an underfunded pension plan?"
             answer = dataclasses.replace(self._unknown(f.question, reason="not in book"),
                                          topic=subject)
@@ -471,8 +471,9 @@ class Engine:
         regulators are not an antitrust fine)."""
         said = self._book.best_by_thesis(f.literal.points)
         if dict(said).get(ticker, 0.0) >= th.POINT or not said \
-                or said[0][1] < th.COVERED_ELSEWHERE:
-            return None
+                or said[0][1] < th.COVERED_ELSEWHERE \
+                or f.evidence_for(ticker) >= th.ELSEWHERE_MARGIN * said[0][1]:
+            return None  # its own text, or a concept it carries nearly as well, answers
         if f.intents.hinted == "figures" or any(n == "help" for n, _ in f.strong):
             return None
         others = [(t, s) for t, s in said if t != ticker and s >= th.COVERED_ELSEWHERE]
