@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from bot.engine import thresholds as th
 from bot.engine.reading import Reading
 from bot.engine.vocabulary import (
     Hit,
@@ -17,10 +18,6 @@ from bot.engine.vocabulary import (
     term_key,
 )
 from bot.knowledge.models import IntentSpec
-
-HINT_STRENGTH = 0.4
-STRONG = 0.7
-GAPPED = 0.85  # "why should I own" is a little less sure than "why own"
 
 # What an intent phrase stands for: (intent, strength); (None, 0) for an ordinary phrase.
 IntentValue = tuple[str | None, float]
@@ -37,7 +34,7 @@ class Intents:
 
     @property
     def strong(self) -> list[tuple[str, float]]:
-        return [(n, s) for n, s in self.scores if s >= STRONG]
+        return [(n, s) for n, s in self.scores if s >= th.INTENT_STRONG]
 
     @property
     def hinted(self) -> str | None:
@@ -53,7 +50,7 @@ def intent_table(specs: dict[str, IntentSpec], common: set[str],
     for text in ordinary:
         table.add(term_key(text), (None, 0.0), gaps=False)
     for name, spec in specs.items():
-        for texts, strength in ((spec.terms, 1.0), (spec.hints, HINT_STRENGTH)):
+        for texts, strength in ((spec.terms, 1.0), (spec.hints, th.HINT_STRENGTH)):
             for text in texts:
                 key = term_key(text)
                 gaps = len(key) > 2 or any(w not in common for w in key)
@@ -88,6 +85,6 @@ def _scores(hits: list[Hit[IntentValue]]) -> list[tuple[str, float]]:
         if name is None:
             continue
         weight = strength * length_weight(("",) * hit.size) * hit.quality
-        scores[name] = scores.get(name, 0.0) + weight * (GAPPED if hit.gapped else 1.0)
+        scores[name] = scores.get(name, 0.0) + weight * (th.GAPPED_PHRASE if hit.gapped else 1.0)
         first[name] = min(first.get(name, hit.positions[0]), hit.positions[0])
     return sorted(scores.items(), key=lambda kv: (-kv[1], first[kv[0]]))

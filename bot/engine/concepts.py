@@ -19,10 +19,6 @@ from bot.engine import thresholds as th
 from bot.engine.vocabulary import Key, PhraseTable, non_overlapping, term_key, term_words
 from bot.knowledge.models import Concept
 
-# Where a concept's word stands in a point says how much the point is about it.
-# Only the text counts: an analyst's `keywords` are hints for matching, not what the point says.
-FIELD_WEIGHT = {"title": 3.0, "summary": 2.0, "detail": 1.0, "figure": 1.0}
-
 
 @dataclass(frozen=True, slots=True)
 class Mention:
@@ -84,5 +80,5 @@ class ConceptTable:
         for field, texts in fields.items():
             for stems in texts:
                 for mention in self.find(stems):
-                    weight[mention.concept] += FIELD_WEIGHT[field]
+                    weight[mention.concept] += th.CONCEPT_FIELD_WEIGHT[field]
         return {name: min(1.0, w / th.CONCEPT_FULL_WEIGHT) for name, w in weight.items()}

@@ -35,10 +35,6 @@ _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9&]{1,6}s?\b")
 # Shorter words no dictionary has are mostly acronyms and fragments, not names.
 _LONG_WORD = re.compile(r"[A-Za-z]{5,}")
 
-# Where a word stands in a point says how much it tells: a title word more than a body word.
-_FIELD_WEIGHT = {"title": 3.0, "summary": 2.0, "detail": 1.0, "figure": 1.0, "glossary": 1.0}
-_K1 = 1.2  # BM25's usual term-frequency saturation
-_B = 0.5  # and a gentle length normalisation: points are paragraphs of similar size
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,7 +217,7 @@ def thesis_text(thesis: Thesis, skip: AbstractSet[str], stop: AbstractSet[str],
                 for word in words(text):
                     stemmed = stem(word)
                     if stemmed not in stop and stemmed not in skip and _wordlike(stemmed):
-                        counts[stemmed] += _FIELD_WEIGHT[name]
+                        counts[stemmed] += th.FIELD_WEIGHT[name]
                         stems.setdefault(stemmed, len(stems))
                         if word in english:
                             plain.add(stemmed)
@@ -243,6 +239,12 @@ def thesis_text(thesis: Thesis, skip: AbstractSet[str], stop: AbstractSet[str],
         frozenset(w for _, p in thesis.points() for w in term_key(p.title)))
 
 
+def bm25_idf(total: int, df: int) -> float:
+    """BM25's IDF of a word in `df` of `total` documents, log(1 + (N - df + ½) / (df + ½)), the
+    form Lucene uses (never negative), written in halves."""
+    return math.log(1 + (2 * (total - df) + 1) / (2 * df + 1))
+
+
 def _spread(documents: Sequence[dict[str, float]]) -> tuple[dict[str, float], set[str]]:
     """How much a word tells apart the points of its own thesis: "cloud" in most of BABA's
     points tells little there, "bytedance" in one tells a lot (only words below 1.0, those in
@@ -252,12 +254,12 @@ def _spread(documents: Sequence[dict[str, float]]) -> tuple[dict[str, float], se
     for document in documents:
         for word in document:
             frequency[word] += 1
-    single = math.log(1 + (n - 0.5) / 1.5)
+    single = bm25_idf(n, 1)
     spread = {}
     subject: set[str] = set()
     for word, df in frequency.items():
         if df > 1:
-            idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+            idf = bm25_idf(n, df)
             spread[word] = max(th.WIDESPREAD_WORD, idf / single)
         if df * 2 >= n >= 4:
             subject.add(word)
@@ -331,11 +333,11 @@ class BookIndex:
         for point in carried:
             for concept, _ in point:
                 df[concept] += 1
-        single = math.log(1 + (n - 0.5) / 1.5) if n > 1 else 1.0
+        single = bm25_idf(n, 1) if n > 1 else 1.0
         mine: dict[str, float] = {}
         for order, point in enumerate(carried):
             for concept, strength in point:
-                idf = math.log(1 + (n - df[concept] + 0.5) / (df[concept] + 0.5))
+                idf = bm25_idf(n, df[concept])
                 telling = max(th.WIDESPREAD_CONCEPT, idf / single) if df[concept] > 1 else 1.0
                 self.concept_targets[concept].append((first + order, strength ** 2 * telling))
                 mine[concept] = max(strength, mine.get(concept, 0.0))
@@ -362,11 +364,11 @@ class BookIndex:
         book holds half a million."""
         total = len(lengths) or 1
         average = sum(lengths) / total or 1.0
-        self.idf = {word: math.log(1 + (total - len(found[0]) + 0.5) / (len(found[0]) + 0.5))
-                    for word, found in postings.items()}
-        norms = [_K1 * (1 - _B + _B * length / average) for length in lengths]
+        self.idf = {word: bm25_idf(total, len(found[0])) for word, found in postings.items()}
+        norms = [th.BM25_K1 * (1 - th.BM25_B + th.BM25_B * length / average)
+                 for length in lengths]
         self.postings = {
-            word: (targets, array("f", [tf * (_K1 + 1) / (tf + norms[target])
+            word: (targets, array("f", [tf * (th.BM25_K1 + 1) / (tf + norms[target])
                                         for target, tf in zip(targets, tfs, strict=True)]))
             for word, (targets, tfs) in postings.items()}
         self._unseen_idf = max(self.idf.values(), default=1.0)  # a word the book never uses

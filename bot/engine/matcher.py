@@ -389,7 +389,7 @@ class Engine:
             point_card = card if point is None or card in SECTION_OF_CARD else \
                 CARD_OF_SECTION[ranked[0][0].section]
             matches.append(Match(self.theses[ticker], point_card, point))
-        answer = Answer(f.question, "compare", confidence=0.9, matches=tuple(matches),
+        answer = Answer(f.question, "compare", confidence=th.BOOK_CARD, matches=tuple(matches),
                         covered=self.covered)
         return self._done(f, answer, f"{len(f.named)} theses named")
 
@@ -404,7 +404,8 @@ class Engine:
                                         ts[0].ticker, ts[0].order))
         matches = tuple(Match(self.theses[t.ticker], CARD_OF_SECTION[t.section], t.point,
                               round(s, 3)) for t, s in ranked[: th.SEARCH_RESULTS])
-        answer = Answer(f.question, "search", confidence=0.9 if matches else 0.5,
+        answer = Answer(f.question, "search",
+                        confidence=th.BOOK_CARD if matches else th.UNSURE,
                         matches=matches, covered=self.covered)
         return self._done(f, answer, "a search across the book")
 
@@ -484,7 +485,7 @@ class Engine:
         if sections and len(topic) == 1 and self._book.plainness.get(topic[0][1], 1.0) < 1.0:
             return None  # "the key risk factors for Alibaba": a section, in everyday words
         alternatives = tuple(self._point_choice(f, t) for t, _ in others[: th.WHICH_CHOICES])
-        answer = Answer(f.question, "unknown", confidence=0.2, alternatives=alternatives,
+        answer = Answer(f.question, "unknown", confidence=th.DECLINED, alternatives=alternatives,
                         covered=self.covered, reason="covered elsewhere",
                         unknown_subject=ticker,
                         topic=" ".join(dict.fromkeys(f.reading.token_at(i).text
@@ -553,7 +554,7 @@ class Engine:
                    and s >= th.POINT] or list(self.covered)
         alternatives = tuple(self._point_choice(f, t, card)
                              for t in fitting[: th.WHICH_CHOICES])
-        answer = Answer(f.question, "unknown", confidence=0.3, alternatives=alternatives,
+        answer = Answer(f.question, "unknown", confidence=th.WHICH, alternatives=alternatives,
                         covered=self.covered, reason="which thesis")
         return self._done(f, answer, "several theses fit")
 
@@ -578,7 +579,7 @@ class Engine:
         if self._book.anchors & set(content):  # "Qwen", "orforglipron": not everyday words
             return False
         content += ["(ordinary phrase)"] if f.intents.ordinary else []  # "the stock price"
-        matched = sum(1.0 if reading.quality[i] == 1.0 and stem not in plain else 0.5
+        matched = sum(1.0 if reading.quality[i] == 1.0 and stem not in plain else th.HALF_KNOWN
                       for i, stem in enumerate(reading.stems)
                       if reading.known[i] and (i in taken or stem not in self._common))
         if not f.strong:
@@ -645,7 +646,7 @@ class Engine:
             else:
                 best = None  # "the sources behind every number": the figures card
 
-        intent_quality = min(1.0, strong[0][1]) if strong else 0.85
+        intent_quality = min(1.0, strong[0][1]) if strong else th.NO_INTENT
         alternatives: list[Alternative] = list(others)
         for name, score in strong[1:3]:
             if score >= th.INTENT_RUNNER_UP * strong[0][1] and name != intent \
@@ -654,7 +655,7 @@ class Engine:
 
         if best is None or intent == "help":
             card = intent if intent is not None else "overview"
-            confidence = intent_quality if intent else 0.9
+            confidence = intent_quality if intent else th.WHOLE_CARD
             horizon = _horizon(f.reading) if card == "catalyst" else None
             return Answer(f.question, card, thesis, horizon=horizon,  # type: ignore[arg-type]
                           confidence=round(confidence, 3), alternatives=tuple(alternatives),
@@ -666,7 +667,8 @@ class Engine:
         # own text says (a point reached through a shared concept alone is offered, not
         # asserted).
         said = f.literal.points.get(self._book.target_ids[best], 0.0)
-        confidence = min(intent_quality, 0.55 + 0.45 * margin, 0.6 + 0.4 * min(1, said))
+        confidence = min(intent_quality, th.MARGIN_FLOOR + (1 - th.MARGIN_FLOOR) * margin,
+                         th.TEXT_FLOOR + (1 - th.TEXT_FLOOR) * min(1, said))
         if f.partly_covered:
             confidence = min(confidence, th.PARTLY_COVERED)
         for target, score in ranked[1:3]:
@@ -694,7 +696,7 @@ class Engine:
                         for t in nearest if (found := thesis.point(t.point)) is not None]
         alternatives += [Alternative(ticker, card)
                          for card in ("overview", "bull", "risk", "catalyst")]
-        return Answer(question, "unknown", confidence=0.2,
+        return Answer(question, "unknown", confidence=th.DECLINED,
                       alternatives=tuple(alternatives[:th.WHICH_CHOICES]),
                       covered=self.covered, reason="not in thesis", topic=subject)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.engine import thresholds as th
 from bot.engine.clean import Token, tokenize
 from bot.engine.vocabulary import Key, Speller
 
@@ -16,7 +17,8 @@ _NUMBER = re.compile(
     r"(?<![\w.,])(\$)?(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*"
     r"(%|x|bn|b|billion|mn|m|million|k)?(?![\w])", re.I
 )
-_SCALE = {"k": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6, "b": 1e9, "bn": 1e9, "billion": 1e9}
+_SCALE = {"k": 10**3, "m": 10**6, "mn": 10**6, "million": 10**6, "b": 10**9, "bn": 10**9,
+          "billion": 10**9}
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +61,7 @@ def read(text: str, speller: Speller, abbreviations: dict[str, Key]) -> Reading:
             push([corrected[0]], corrected[1], True, i)
             word = corrected[2] if corrected[1] < 1.0 else word
         elif (parts := speller.split(token)) is not None:
-            push(parts, 0.9, True, i)
+            push(parts, th.SPLIT_WORD, True, i)
         else:
             push([token.stem], 1.0, False, i)
         as_read.append(word)

@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 
+from bot.engine import thresholds as th
 from bot.engine.classify import IntentValue
 from bot.engine.english import dictionary_words
 from bot.engine.reading import Reading
@@ -84,7 +85,7 @@ class Names:
                 found.append(ticker)
 
         for hit in non_overlapping(self._aliases.hits(reading.stems, reading.quality)):
-            if not hit.gapped and hit.quality >= 0.7:
+            if not hit.gapped and hit.quality >= th.NAME_TYPO:
                 positions.update(hit.positions)
                 note(hit.value)
         for i, stem in enumerate(reading.stems):
@@ -106,7 +107,7 @@ class Names:
         name as typed)."""
         found: dict[int, tuple[int, str]] = {}
         for hit in non_overlapping(self._others.hits(reading.stems, reading.quality)):
-            if not hit.gapped and hit.quality >= 0.7:
+            if not hit.gapped and hit.quality >= th.NAME_TYPO:
                 at = sorted(hit.positions)
                 found[at[-1]] = (at[0], " ".join(dict.fromkeys(reading.token_at(i).original
                                                                 for i in at)))

@@ -5,7 +5,33 @@ question whose informative words all stand in a point's own text. They were set 
 development question sets (tests/eval), never on the frozen set.
 """
 
+# -- reading the question ---------------------------------------------------------------------
+# A run-together pair of known words ("bullcase") is read as the two, a little less surely.
+SPLIT_WORD = 0.9
+# A name typed with a typo still names its thesis down to this quality ("alibba").
+NAME_TYPO = 0.7
+
+# -- intents (classify.py) ----------------------------------------------------------------------
+# A hint ("numbers", "thesis") weighs this share of a term: it tips a question, never decides.
+HINT_STRENGTH = 0.4
+# An intent decides from this score on: one term, or hints adding up.
+INTENT_STRONG = 0.7
+# "why should I own" (a phrase with a word between) is a little less sure than "why own".
+GAPPED_PHRASE = 0.85
+
 # -- evidence for a point ----------------------------------------------------------------------
+# Where a word stands in a point says how much it tells: a title word more than a body word.
+FIELD_WEIGHT = {"title": 3.0, "summary": 2.0, "detail": 1.0, "figure": 1.0, "glossary": 1.0}
+# BM25's usual term-frequency saturation, and a gentle length normalisation: points are
+# paragraphs of similar size.
+BM25_K1 = 1.2
+BM25_B = 0.5
+# A hand-written term of several words weighs one more word for each extra word's half...
+PHRASE_WORD = 0.5
+# ... and an ordinary word in it ("market", "ai") this much, against 1.0 for a telling one.
+ORDINARY_TERM_WORD = 0.3
+# Each further term a point matches adds this share of its weight to the best one's.
+FURTHER_TERM = 0.1
 # A point is what the question is about from this score on: one distinctive term weighs 1.0,
 # an ordinary word 0.3, so two ordinary words alone ("cloud growth") are just below.
 POINT = 0.45
@@ -40,6 +66,9 @@ FIGURE_BY_VALUE = 2.0
 ROUND_FIGURE = 0.5
 
 # -- the language of the trade (concepts.py) -------------------------------------------------
+# Where a concept's word stands in a point says how much the point is about it; only the text
+# counts (an analyst's `keywords` are matching hints, not what the point says).
+CONCEPT_FIELD_WEIGHT = {"title": 3.0, "summary": 2.0, "detail": 1.0, "figure": 1.0}
 # A concept's words weigh this much in a point (title 3, one-liner 2, text 1 per mention)
 # before the point is fully about it: a title word, or two mentions in the text.
 CONCEPT_FULL_WEIGHT = 2.0
@@ -93,6 +122,23 @@ INTENT_RUNNER_UP = 0.6
 # its convertible notes" of a thesis that speaks of fab yield) is offered, not asserted: in
 # the "Did you mean" band.
 PARTLY_COVERED = 0.7
+
+# -- confidence of each kind of answer ---------------------------------------------------------
+# A card of the book (compare, a search that found points): the theses are named or found.
+BOOK_CARD = 0.9
+# A whole card asked with no intent word ("BABA?"): its overview.
+WHOLE_CARD = 0.9
+# A question with no intent at all, answered with a point.
+NO_INTENT = 0.85
+# A point's confidence falls with its lead over the runner-up down to MARGIN_FLOOR, and with
+# how little its own text says (a concept alone) down to TEXT_FLOOR: both "Did you mean".
+MARGIN_FLOOR = 0.55
+TEXT_FLOOR = 0.6
+# "Which thesis?" and "that thesis doesn't cover it": answers, though not cards.
+WHICH = 0.3
+DECLINED = 0.2
+# A word the speller corrected, or an everyday one, counts half towards "on topic".
+HALF_KNOWN = 0.5
 
 # -- confidence bands the Slack layer acts on ------------------------------------------------
 # At or above SURE: answer. Between: answer with "Did you mean …". Below UNSURE: say so.

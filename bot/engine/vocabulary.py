@@ -11,6 +11,7 @@ from typing import Any, Generic, TypeVar
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from bot.engine import thresholds as th
 from bot.engine.clean import Token, stem, words
 
 Key = tuple[str, ...]
@@ -29,7 +30,7 @@ def term_words(text: str) -> set[str]:
 
 def length_weight(key: Key) -> float:
     """Longer phrases are stronger evidence than single words."""
-    return 1.0 + 0.5 * (len(key) - 1)
+    return 1.0 + th.PHRASE_WORD * (len(key) - 1)
 
 
 def _max_edits(word: str) -> int:
@@ -227,7 +228,7 @@ class BagIndex:
 
     def _weight(self, key: Key, target: str,
                 informative: Callable[[str, str], float] | None) -> float:
-        return sum(0.3 if w in self._common else
+        return sum(th.ORDINARY_TERM_WORD if w in self._common else
                    informative(w, target) if informative else 1.0 for w in key)
 
     def score(self, stems: Sequence[str], quality: dict[str, float],
@@ -246,10 +247,10 @@ class BagIndex:
                 for target in targets:
                     weight = self._weight(key, target, informative) * sure
                     if weight > best.get(target, 0.0):
-                        extra[target] += 0.1 * best.get(target, 0.0)
+                        extra[target] += th.FURTHER_TERM * best.get(target, 0.0)
                         best[target] = weight
                     else:
-                        extra[target] += 0.1 * weight
+                        extra[target] += th.FURTHER_TERM * weight
         return {target: best[target] + extra[target] for target in best}
 
     def targets_of(self, word: str) -> set[str]:
