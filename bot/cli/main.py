@@ -53,6 +53,9 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("--intents", type=Path, metavar="DIR", help="intents folder to check")
     validate.add_argument("--strict", action="store_true",
                           help="exit 1 on warnings too (numbers no figure records, …)")
+    validate.add_argument("--quiet", "-q", action="store_true",
+                          help="print only the problems (and, with --strict, the warnings); "
+                               "no summary")
 
     new = sub.add_parser(
         "new",

@@ -28,12 +28,25 @@ def thesis_file_written(path: str) -> str:
             "docs/thesis-schema.md), then run thesis validate.")
 
 
-def validate_warnings(count: int, strict: bool) -> str:
-    """After `thesis validate` lists warnings: what they mean for the exit code."""
-    noun = f"{count} warning{'s' * (count != 1)}"
-    if strict:
-        return f"{noun} (--strict): fix them, or run without --strict to accept them."
-    return f"{noun}: the theses load; check each against its write-up (--strict fails on them)."
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'s' * (number != 1)}"
+
+
+def validate_summary(*, files: int, intents: int, problems: int, warnings: int,
+                     unreviewed: int, strict: bool) -> str:
+    """The last line of `thesis validate`: the verdict its exit code gives ("Valid" for 0,
+    "Not valid" for 1), then the run's counts and what to do."""
+    counts = (f"{_count(problems, 'problem')}, {_count(warnings, 'warning')} in "
+              f"{_count(files, 'thesis file')} ({_count(unreviewed, 'unreviewed figure')})")
+    if problems:
+        return f"Not valid: {counts}. Fix the problems and run thesis validate again."
+    if strict and warnings:
+        return (f"Not valid (--strict): {counts}. Fix the warnings, or run without --strict to "
+                "accept them.")
+    if warnings:
+        return (f"Valid: {counts}, {_count(intents, 'intent')}. Check each warning against the "
+                "write-up (--strict fails on them).")
+    return f"Valid: {counts}, {_count(intents, 'intent')}."
 
 
 # -- Digest: thesis digest … and thesis clock (terminal) -------------------------------------------

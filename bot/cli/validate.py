@@ -1,5 +1,6 @@
 """`thesis validate`: every problem in the knowledge and intent files, as file:line: field: msg,
-then warnings (a thesis that may not say what its write-up says); warnings fail only --strict."""
+then warnings (a thesis that may not say what its write-up says); warnings fail only --strict.
+The last line says the verdict the exit code gives, with the counts of the run."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import argparse
 from bot import errors
 from bot.cli import messages
 from bot.knowledge.advice import advise
-from bot.knowledge.loader import KnowledgeDirError, load_all
+from bot.knowledge.loader import KnowledgeDirError, load_all, yaml_files
 from bot.settings import Settings
 
 
@@ -18,20 +19,19 @@ def run(args: argparse.Namespace) -> int:
     intents_dir = args.intents or settings.intents_dir
     try:
         knowledge = load_all(knowledge_dir, intents_dir)
+        files = len(yaml_files(knowledge_dir))
     except KnowledgeDirError as exc:
         raise errors.knowledge_dir_unreadable(str(exc)) from None
     for problem in knowledge.problems:
         print(problem)
     warnings = advise(knowledge)
-    for warning in warnings:
-        print(f"{warning.file}:{warning.line}: {warning.field}: warning: {warning.message}")
-    if knowledge.problems:
-        count = len(knowledge.problems)
-        print(f"{count} problem{'s' * (count != 1)} found; fix them and run thesis validate again.")
-        return 1
-    print(f"OK: {len(knowledge.theses)} thesis file(s) in {knowledge_dir}, "
-          f"{len(knowledge.intents)} intents in {intents_dir}.")
-    if warnings:
-        print(messages.validate_warnings(len(warnings), args.strict))
-        return 1 if args.strict else 0
-    return 0
+    if not args.quiet or args.strict:  # under --strict a warning is a problem
+        for warning in warnings:
+            print(f"{warning.file}:{warning.line}: {warning.field}: warning: {warning.message}")
+    failed = bool(knowledge.problems) or (args.strict and bool(warnings))
+    if not args.quiet:
+        unreviewed = sum(len(thesis.unreviewed()) for thesis in knowledge.theses.values())
+        print(messages.validate_summary(
+            files=files, intents=len(knowledge.intents), problems=len(knowledge.problems),
+            warnings=len(warnings), unreviewed=unreviewed, strict=args.strict))
+    return 1 if failed else 0

@@ -15,7 +15,9 @@ import calendar
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 
+from bot.knowledge import units
 from bot.knowledge.bidi import bidi_names
 from bot.knowledge.loader import Knowledge, Problem, _field
 from bot.knowledge.models import Catalyst, Figure, Thesis
@@ -48,21 +50,62 @@ def _said(part: str, whole: str) -> bool:
     return _key(part) in _key(whole)
 
 
-def numbers_in(text: str) -> list[tuple[str, set[float]]]:
+# A number that is part of a name, not a quantity: "Phase 3", "Tier 1", "GLP-1", "COVID-19".
+_NAMING_WORDS = ("phase", "tier", "class", "stage", "series", "level", "grade", "type", "gen",
+                 "generation", "version", "round", "form", "article", "section", "chapter", "no")
+_NAMED = re.compile(rf"(?:\b(?:{'|'.join(_NAMING_WORDS)})\.?\s+|[A-Za-z]-)$", re.IGNORECASE)
+# A number joined to the noun it counts, as one adjective: "20-year contracts", "312-patient".
+_MODIFIER = re.compile(r"-([A-Za-z]+)")
+
+
+@dataclass(frozen=True, slots=True)
+class Number:
+    """A number as a text writes it, with the plain values it may stand for."""
+
+    written: str
+    values: set[float]
+    kind: str  # "percent", "money", "multiple" or "" (a bare number)
+    counts: str | None  # the noun it is joined to ("year" in "20-year"): it describes a thing
+
+
+def numbers_in(text: str) -> list[Number]:
     """Each number the text writes, with the plain values it may stand for: "$19.1 billion" →
     {19.1, 1.91e10}, "180k" → {180, 180000}. Years (2025), days (2026-11-20, 20 Nov),
-    quarters (Q3) and halves (H2) are dates, not numbers."""
+    quarters (Q3) and halves (H2) are dates, and numbers in names (Phase 3, GLP-1) are names,
+    not numbers."""
     found = []
-    for match in _NUMBER.finditer(_DATES.sub(" ", text)):
+    text = _DATES.sub(" ", text)
+    for match in _NUMBER.finditer(text):
         n = float(match["n"].replace(",", "") + (match["frac"] or ""))
         scale, unit = match["scale"], match["unit"]
         if not (match["money"] or scale or unit or match["frac"]) and 1900 <= n <= 2100:
             continue  # a year
+        if not (match["money"] or unit) and _NAMED.search(text[:match.start()]):
+            continue
         values = {n}
         if scale:
             values.add(n * _SCALES[scale.lower()])
-        found.append((match.group(0).strip(), values))
+        kind = ("percent" if unit and "%" in unit else "multiple" if unit else
+                "money" if match["money"] else "")
+        joined = _MODIFIER.match(text, match.end())
+        counts = joined.group(1) if joined and not (unit or scale) else None
+        found.append(Number(match.group(0).strip(), values, kind, counts))
     return found
+
+
+def _same_kind(figure: Figure, number: Number) -> bool:
+    """Whether the text may write `figure` as `number`: a percentage as "%", money with its
+    sign; a bare number is neither, and one joined to a noun ("20-year") counts that noun."""
+    if number.counts:
+        return figure.unit.casefold().rstrip("s") == number.counts.casefold().rstrip("s")
+    shown = units.display(figure.value, figure.unit)
+    percent = "%" in shown
+    money = any(sign in shown for sign in "$€£¥") or shown[:3].isupper()
+    if number.kind == "percent":
+        return percent
+    if number.kind == "money":
+        return money
+    return not (percent or money)
 
 
 def _matches(figure: Figure, values: set[float]) -> bool:
@@ -81,22 +124,27 @@ def _texts(thesis: Thesis) -> Iterator[tuple[tuple[str | int, ...], str, list[st
 
 
 def numbers_without_figures(thesis: Thesis) -> Iterator[Advice]:
+    """A number a text writes that no figure of its point records. A number joined to what it
+    counts ("20-year contracts") describes a thing, and is said only when a figure of the same
+    kind has its value elsewhere."""
     by_id = {f.id: f for f in thesis.figures}
     for path, text, cited in _texts(thesis):
-        for written, values in numbers_in(text):
-            if any(_matches(by_id[f], values) for f in cited if f in by_id):
+        for number in numbers_in(text):
+            if any(_matches(by_id[f], number.values) for f in cited if f in by_id):
                 continue
-            elsewhere = next((f.id for f in thesis.figures if _matches(f, values)), None)
+            elsewhere = next((f.id for f in thesis.figures if _matches(f, number.values)
+                              and _same_kind(f, number)), None)
             if elsewhere:
-                yield (thesis.ticker, path, f"{written!r} is figure {elsewhere!r}; list it under "
-                       "this point's figures")
-            else:
-                yield (thesis.ticker, path, f"{written!r} matches no figure; add it under "
+                yield (thesis.ticker, path, f"{number.written!r} is figure {elsewhere!r}; list "
+                       "it under this point's figures")
+            elif not number.counts:
+                yield (thesis.ticker, path, f"{number.written!r} matches no figure; add it under "
                        "figures (value, unit, subject, measure) and list it here")
 
 
 def figures_no_text_quotes(thesis: Thesis) -> Iterator[Advice]:
-    values: list[set[float]] = [v for _, text, _ in _texts(thesis) for _, v in numbers_in(text)]
+    values: list[set[float]] = [n.values for _, text, _ in _texts(thesis)
+                                 for n in numbers_in(text)]
     words = {w for _, text, _ in _texts(thesis) for w in re.findall(r"[a-z]+", text.lower())}
     values += [{float(_WORDS[w])} for w in words if w in _WORDS]
     for index, figure in enumerate(thesis.figures):

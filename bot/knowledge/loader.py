@@ -7,6 +7,7 @@ At run time a broken file is reported and skipped, so one bad thesis never takes
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import errno
 import os
 import re
@@ -15,7 +16,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_args
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -25,6 +26,7 @@ from bot.knowledge.models import INTENTS, Concept, Concepts, IntentSpec, Thesis,
 from bot.knowledge.yaml_lines import DuplicateKey, Path_, Refused, line_of, load_with_lines
 
 M = TypeVar("M", bound=BaseModel)
+Loc = tuple[Any, ...]  # pydantic's location of an error: field names, list indexes, labels
 VOCABULARY_FILE = "vocabulary.yaml"
 CONCEPTS_FILE = "concepts.yaml"
 MAX_FILE_BYTES = 1_000_000  # a thesis is ~20 kB; anything this big is a mistake or an attack
@@ -212,15 +214,78 @@ def parse_text(text: str, name: str, model: type[M], problems: list[Problem]
     try:
         return model.model_validate(data), lines
     except ValidationError as exc:
-        for error in exc.errors():
+        errors = exc.errors()
+        misspelt = _misspelt(model, errors)
+        found = []
+        for error in errors:
             loc = _loc_path(error["loc"], lines)
             value = error.get("input")
             message = error["msg"]
-            if error["type"] != "missing" and isinstance(value, str | int | float | dt.date):
+            if error["type"] == "missing" and tuple(error["loc"]) in misspelt.values():
+                continue  # said once, at the misspelt name
+            if error["type"] == "extra_forbidden":
+                message = _unknown_field(model, error["loc"])
+            elif error["type"] != "missing" and isinstance(value, str | int | float | dt.date):
                 shown = repr(value)
                 message += f" (got {shown if len(shown) <= 80 else shown[:79] + '…'})"
-            problems.append(Problem(name, line_of(lines, loc), _field(loc), message))
+            found.append(Problem(name, line_of(lines, loc), _field(loc), message))
+        problems += sorted(found, key=lambda p: p.line)
         return None, lines
+
+
+def _model_at(model: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
+    """The model whose fields sit at `loc` (pydantic's, list indexes and union labels
+    included): Catalyst at ("catalysts", 0)."""
+    current: type[BaseModel] | None = model
+    for part in loc:
+        if current is None:
+            return None
+        if isinstance(part, str) and part in current.model_fields:
+            current = _inner_model(current.model_fields[part].annotation)
+    return current
+
+
+def _inner_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for argument in get_args(annotation):
+        found = _inner_model(argument)
+        if found is not None:
+            return found
+    return None
+
+
+def _misspelt(model: type[BaseModel], errors: list[Any]) -> dict[Loc, Loc]:
+    """Each unknown field that is near a known one (`horizen`) → the loc of that known field,
+    when it is missing: the two errors are one mistake."""
+    missing = {tuple(e["loc"]) for e in errors if e["type"] == "missing"}
+    found = {}
+    for error in errors:
+        loc = tuple(error["loc"])
+        if error["type"] != "extra_forbidden" or not isinstance(loc[-1], str):
+            continue
+        near = _nearest(model, loc)
+        if near is not None and (*loc[:-1], near) in missing:
+            found[loc] = (*loc[:-1], near)
+    return found
+
+
+def _nearest(model: type[BaseModel], loc: Loc) -> str | None:
+    owner = _model_at(model, loc[:-1])
+    if owner is None:
+        return None
+    names = [name for name in owner.model_fields if name != loc[-1]]
+    near = difflib.get_close_matches(str(loc[-1]).casefold(), names, n=1, cutoff=0.6)
+    return near[0] if near else None
+
+
+def _unknown_field(model: type[BaseModel], loc: Loc) -> str:
+    near = _nearest(model, tuple(loc))
+    if near is not None:
+        return f"`{loc[-1]}` is not a field here; did you mean `{near}`?"
+    owner = _model_at(model, tuple(loc)[:-1])
+    fields = ", ".join(owner.model_fields) if owner else ""
+    return f"`{loc[-1]}` is not a field here; the fields are: {fields}"
 
 
 def _alias_key(text: str) -> str:

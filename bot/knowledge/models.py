@@ -18,6 +18,8 @@ from pydantic import (
     PlainSerializer,
     RootModel,
     StringConstraints,
+    TypeAdapter,
+    ValidationError,
     WithJsonSchema,
     model_validator,
 )
@@ -273,18 +275,20 @@ class Thesis(_Strict):
     @classmethod
     def _figure_defaults(cls, data: Any) -> Any:
         """A figure without `as_of` is as of the thesis's date; without `source`, it is the
-        write-up's own (the first source)."""
+        write-up's own (the first source). Only a valid date or id is handed on: a mistake in
+        `updated` is one problem, not one more for every figure."""
         if not isinstance(data, dict) or not isinstance(data.get("figures"), list):
             return data
         sources = data.get("sources")
         first = sources[0] if isinstance(sources, list) and sources else None
-        document = first.get("id") if isinstance(first, dict) else None
+        document = _valid(_ID, first.get("id")) if isinstance(first, dict) else None
+        updated = _valid(_DATE, data.get("updated"))
         figures = []
         for figure in data["figures"]:
             if isinstance(figure, dict):
                 figure = dict(figure)
-                if figure.get("as_of") is None and data.get("updated") is not None:
-                    figure["as_of"] = data["updated"]
+                if figure.get("as_of") is None and updated is not None:
+                    figure["as_of"] = updated
                 if figure.get("source") is None and document is not None:
                     figure["source"] = document
             figures.append(figure)
@@ -315,6 +319,20 @@ class Thesis(_Strict):
         """The figures still marked `review: true`: read from the prose by `thesis import` and
         not yet checked by an analyst, so never shown as plain sourced facts."""
         return [f for f in self.figures if f.review]
+
+
+_ID: TypeAdapter[str] = TypeAdapter(Id)
+_DATE: TypeAdapter[dt.date] = TypeAdapter(dt.date)
+
+
+def _valid(adapter: TypeAdapter[Any], value: Any) -> Any:
+    """`value` as `adapter` reads it, or None if it does not."""
+    if value is None:
+        return None
+    try:
+        return adapter.validate_python(value)
+    except ValidationError:
+        return None
 
 
 class IntentSpec(_Strict):

@@ -268,3 +268,15 @@ def test_a_draft_the_loader_would_refuse_is_never_written(tmp_path: Path) -> Non
     written = thesis("import", str(path), "--ticker", "NWPR", "-o", str(out))
     assert one_line_error(written) == f"thesis: {refusal}"
     assert not out.exists()
+
+
+@pytest.mark.parametrize("writeup", ["meridian-therapeutics.md", "northwind-power.txt"])
+def test_an_imported_thesis_draws_no_warning_but_its_review_count(tmp_path: Path,
+                                                                  writeup: str) -> None:
+    """Numbers in names (Phase 3, GLP-1) and compound words (3,000-patient, 20-year) are not
+    figures the analyst left out."""
+    assert thesis("import", str(WRITEUPS / writeup), "--ticker", "ACME",
+                  "-o", str(tmp_path / "acme.yaml")).returncode == 0
+    validate = thesis("validate", str(tmp_path))
+    warnings = [line for line in validate.stdout.splitlines() if ": warning: " in line]
+    assert len(warnings) == 1 and "unreviewed, imported" in warnings[0], validate.stdout

@@ -128,7 +128,8 @@ def test_validate_lists_every_hostile_file_and_exits_1(hostile) -> None:
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     _assert_reported(result.stdout.splitlines(), folder, expected)
-    assert result.stdout.splitlines()[-1].startswith(f"{len(expected)} problems found")
+    assert result.stdout.splitlines()[-1].startswith(
+        f"Not valid: {len(expected)} problems, ")
 
 
 def test_run_due_posts_the_digest_of_the_good_thesis(hostile, tmp_path: Path) -> None:

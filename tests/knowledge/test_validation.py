@@ -129,12 +129,15 @@ def _thesis_cli(*args: str) -> subprocess.CompletedProcess[str]:
 def test_validate_command_exit_codes(knowledge_copy: Path) -> None:
     ok = _thesis_cli("validate")
     assert ok.returncode == 0, ok.stdout + ok.stderr
-    assert ok.stdout.startswith("OK: 1 thesis file(s)")
+    assert ok.stdout.splitlines() == [
+        "Valid: 0 problems, 0 warnings in 1 thesis file (0 unreviewed figures), 9 intents."]
     _break(knowledge_copy, "unit: quarters", "unit: 9 quarters")
     bad = _thesis_cli("validate", str(knowledge_copy))
     assert bad.returncode == 1
     assert "figures[2].unit: Value error, '9 quarters' is not a unit a card can print" in bad.stdout
-    assert "1 problem found" in bad.stdout
+    assert bad.stdout.splitlines()[-1] == (
+        "Not valid: 1 problem, 0 warnings in 1 thesis file (0 unreviewed figures). Fix the "
+        "problems and run thesis validate again.")
 
 
 @pytest.mark.parametrize("folder", ["/nonexistent/knowledge", "/etc/hostname"])
@@ -179,3 +182,75 @@ def test_a_bidirectional_control_is_a_warning_where_it_is_and_never_shown(
     assert _thesis_cli("validate", "--strict", str(knowledge_copy)).returncode == 1
     card = _thesis_cli("--knowledge", str(knowledge_copy), "ask", "BABA bear case")
     assert "Chip Restrictions elacS timiL" in card.stdout and "\u202e" not in card.stdout
+
+
+# -- One mistake, one problem ---------------------------------------------------------------
+
+
+def test_an_impossible_updated_date_is_one_problem_not_one_per_figure(knowledge_copy: Path
+                                                                      ) -> None:
+    path = _break(knowledge_copy, "updated: 2025-11-27", "updated: 2026-13-03")
+    assert _problems(knowledge_copy) == [
+        f"{path}:{_line_of(path, 'updated:')}: updated: Input should be a valid date or "
+        "datetime, month value is outside expected range of 1-12 (got '2026-13-03')"]
+
+
+def test_a_bad_first_source_id_is_one_problem_not_one_per_figure(knowledge_copy: Path) -> None:
+    _break(knowledge_copy, "  - id: thesis-document", "  - id: Thesis Document")
+    (problem,) = _problems(knowledge_copy)
+    assert ": sources[0].id: String should match pattern" in problem
+
+
+@pytest.mark.parametrize(("old", "new", "field", "message"), [
+    ("    horizon: near", "    horizen: near", "catalysts[0].horizen",
+     "`horizen` is not a field here; did you mean `horizon`?"),
+    ("summary: Alibaba builds", "Summary: Alibaba builds", "Summary",
+     "`Summary` is not a field here; did you mean `summary`?"),
+    ("    period: Q3 2025", "    perod: Q3 2025", "figures[1].perod",
+     "`perod` is not a field here; did you mean `period`?"),
+    ("    horizon: near", "    horizon: near\n    colour: red", "catalysts[0].colour",
+     "`colour` is not a field here; the fields are: id, title, detail, figures, sources, "
+     "keywords, horizon, summary, condition, timing, watch, analyst_watch, status"),
+])
+def test_an_unknown_field_is_one_problem_naming_the_nearest_known_one(
+        knowledge_copy: Path, old: str, new: str, field: str, message: str) -> None:
+    path = _break(knowledge_copy, old, new)
+    line = _line_of(path, new.split("\n")[-1])
+    assert _problems(knowledge_copy) == [f"{path}:{line}: {field}: {message}"]
+
+
+# -- What validate prints --------------------------------------------------------------------
+
+
+def test_the_last_line_says_what_the_exit_code_says_with_the_counts(knowledge_copy: Path
+                                                                    ) -> None:
+    _break(knowledge_copy, "remaining in its buyback authorization",
+           "remaining ($99 billion) in its buyback authorization")
+    _break(knowledge_copy, "    value: 19.1\n", "    value: 19.1\n    review: true\n")
+    lenient = _thesis_cli("validate", str(knowledge_copy))
+    assert lenient.returncode == 0
+    assert lenient.stdout.splitlines()[-1] == (
+        "Valid: 0 problems, 2 warnings in 1 thesis file (1 unreviewed figure), 9 intents. "
+        "Check each warning against the write-up (--strict fails on them).")
+    strict = _thesis_cli("validate", "--strict", str(knowledge_copy))
+    assert strict.returncode == 1
+    assert strict.stdout.splitlines()[-1] == (
+        "Not valid (--strict): 0 problems, 2 warnings in 1 thesis file (1 unreviewed figure). "
+        "Fix the warnings, or run without --strict to accept them.")
+
+
+def test_quiet_prints_only_the_problems(knowledge_copy: Path) -> None:
+    _break(knowledge_copy, "remaining in its buyback authorization",
+           "remaining ($99 billion) in its buyback authorization")
+    warned = _thesis_cli("validate", "--quiet", str(knowledge_copy))
+    assert (warned.returncode, warned.stdout) == (0, "")
+    strict = _thesis_cli("validate", "--quiet", "--strict", str(knowledge_copy))
+    assert strict.returncode == 1
+    assert [line.split(": ", 2)[1] for line in strict.stdout.splitlines()] == \
+        ["catalysts[0].detail"]
+    path = _break(knowledge_copy, "updated: 2025-11-27", "updated: 2026-13-03")
+    broken = _thesis_cli("validate", "-q", str(knowledge_copy))
+    assert broken.returncode == 1
+    assert broken.stdout == (f"{path}:{_line_of(path, 'updated:')}: updated: Input should be a "
+                             "valid date or datetime, month value is outside expected range of "
+                             "1-12 (got '2026-13-03')\n")
