@@ -204,7 +204,7 @@ def _window(source: list[str], line: int, path: Path_, catalyst: dict[str, Any]
         return (_replace(source, line, "window", lines),
                 Edit("condition", line, path, label, f"condition: {condition}"))
     when = _with_text_bound(date, text)
-    what = _what(label, written)
+    what = _what(label, written, text)
     value = _scalar(when.text) if what is None else \
         f"{{when: {_scalar(when.text)}, what: {_scalar(what)}}}"
     return (_replace(source, line, "window", [f"timing: {value}"]),
@@ -249,10 +249,12 @@ def _with_text_bound(date: PartialDate, text: str) -> PartialDate:
     return date
 
 
-def _what(label: str, written: str) -> str | None:
-    """The label without its date: what the date belongs to ("authorization runs")."""
+def _what(label: str, written: str, text: str) -> str | None:
+    """The label without its date ("authorization" of "authorization through March 2027"),
+    when the text says those words: a label the team wrote is not the write-up's."""
     rest = " ".join(label.replace(written, " ", 1).split()).strip(" ,.;:-()")
-    return rest or None
+    said = rest and " ".join(rest.casefold().split()) in " ".join(text.casefold().split())
+    return rest if said else None
 
 
 def _block(key: str, value: str, column: int) -> list[str]:
