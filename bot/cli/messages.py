@@ -266,6 +266,10 @@ def upgrade_edit(path: str, line: int, field: str, edit: Edit) -> str:
         return f"{where} window {edit.old!r} removed: the catalyst already has its date"
     if edit.kind == "status_removed":
         return f"{where} `status: {edit.old}` removed (a catalyst nobody judged shows no status)"
+    if edit.kind == "by_hand":
+        return (f"{where} not upgraded: its catalysts are not written one field a line; "
+                "rewrite `window:` as `timing:` (or `condition:`) and drop `status: pending` "
+                "by hand")
     return (f"{where} `status: {edit.old}` left as it is: say who judged it and when, "
             f"`status: {{value: {edit.old}, by: NAME, date: YYYY-MM-DD}}`")
 

@@ -32,6 +32,7 @@ EditKind = Literal[
     "window_redundant",  # window removed: the catalyst already has a timing or condition
     "status_removed",  # status: pending removed (no status is shown as none)
     "status_left",     # a bare hit/missed: only a person can say who judged it and when
+    "by_hand",         # a layout the line edits cannot rewrite safely (a catalyst in {…})
 ]
 WIDTH = 100  # the longest line the upgrade writes, when it can choose
 
@@ -54,11 +55,15 @@ class Upgraded:
 
     @property
     def done(self) -> list[Edit]:
-        return [e for e in self.edits if e.kind != "status_left"]
+        return [e for e in self.edits if e.kind not in _LEFT]
 
     @property
     def left(self) -> list[Edit]:
-        return [e for e in self.edits if e.kind == "status_left"]
+        return [e for e in self.edits if e.kind in _LEFT]
+
+
+_LEFT = ("status_left", "by_hand")
+_OLD_FIELDS = ("window", "status", "timing", "condition")
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +82,40 @@ def upgrade_text(text: str) -> Upgraded:
     catalysts = data.get("catalysts") if isinstance(data, dict) else None
     if not isinstance(catalysts, list):
         return Upgraded(text)
+    try:
+        upgraded = _rewrite(text, catalysts, lines)
+    except ValueError:
+        upgraded = None
+    if upgraded is None or not _same_but_upgraded(data, upgraded):
+        first = min((line for path, line in lines.items()
+                     if len(path) == 3 and path[0] == "catalysts" and path[2] == "window"),
+                    default=lines.get(("catalysts",), 1))
+        return Upgraded(text, [Edit("by_hand", first, ("catalysts",), "")])
+    return upgraded
+
+
+def _same_but_upgraded(data: dict[str, Any], upgraded: Upgraded) -> bool:
+    """Whether the rewritten text reads as `data` but for the old fields of its catalysts: the
+    line edits can never lose or garble anything else."""
+    try:
+        after, _ = load_with_lines(upgraded.text)
+    except (yaml.YAMLError, ValueError):
+        return False
+
+    def rest(document: Any) -> Any:
+        if not isinstance(document, dict):
+            return document
+        catalysts = [
+            {k: v for k, v in c.items() if k not in _OLD_FIELDS} if isinstance(c, dict) else c
+            for c in document.get("catalysts") or []]
+        return {**document, "catalysts": catalysts}
+
+    old_forms = [c for c in (after.get("catalysts") or []) if isinstance(c, dict) and (
+        "window" in c or str(c.get("status", "")).strip().lower() == "pending")]
+    return not old_forms and bool(rest(after) == rest(data))
+
+
+def _rewrite(text: str, catalysts: list[Any], lines: dict[Path_, int]) -> Upgraded:
     source = text.splitlines(keepends=True)
     splices: list[_Splice] = []
     edits: list[Edit] = []

@@ -152,3 +152,16 @@ def test_a_file_that_is_not_yaml_is_named_and_skipped(
     assert capsys.readouterr().out.splitlines()[0] == (
         f"{tmp_path / 'bad.yaml'}:1: (file): not upgraded: is not valid YAML; run thesis "
         "validate on it, fix it, then upgrade it")
+
+
+def test_a_catalyst_written_in_braces_is_left_whole_and_named(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = ("catalysts:\n"
+            "  - {id: x, window: {end: 2030-12-31, label: by 2030}, status: pending}\n")
+    path = tmp_path / "acme.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert main(["upgrade", str(path)]) == 1
+    assert path.read_text(encoding="utf-8") == text
+    assert capsys.readouterr().out.splitlines()[0] == (
+        f"{path}:2: catalysts: not upgraded: its catalysts are not written one field a line; "
+        "rewrite `window:` as `timing:` (or `condition:`) and drop `status: pending` by hand")
