@@ -9,7 +9,8 @@ the signature is checked on the raw bytes before anything is parsed (an unsigned
 or one whose timestamp is not a plain number, is 401 without reaching Bolt, which would log
 a forged body whole), a signed body that does not parse to a JSON object or form is 400, a
 body must arrive within BODY_TIMEOUT (408), and a connection must finish its headers within
-HEADER_TIMEOUT (`GuardedH11`: uvicorn itself only times out idle keep-alive connections).
+HEADER_TIMEOUT (`GuardedH11`: uvicorn itself only times out idle keep-alive connections), and
+connections beyond a cap below the open-file limit are closed at once (`connection_cap`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import asyncio
 import json
 import logging
 import re
+import threading
+import time
 from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any
@@ -26,6 +29,7 @@ from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk.signature import SignatureVerifier
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from bot import errors
 from bot.slack import outcomes
 from bot.slack.shapes import shape_problem
 
@@ -35,6 +39,12 @@ MAX_BODY = 1_000_000  # Slack's payloads are a few kB
 HEADER_TIMEOUT = 10.0  # seconds a connection has to send a request's headers
 BODY_TIMEOUT = 10.0  # seconds a request has to send its body
 _TIMESTAMP = re.compile(r"[0-9]{1,12}")
+# asyncio accepts up to `backlog` connections at each wake-up (uvicorn's default is 2,048), and
+# those over the cap are closed only a wake-up or two later: so a burst can hold about three
+# backlogs of descriptors beyond the cap, and RESERVED_FILES keeps room for that and the rest.
+ACCEPT_BACKLOG = 64
+RESERVED_FILES = 256  # descriptors kept for all but client connections (see connection_cap)
+MIN_CONNECTIONS = 16  # however low the open-file limit
 
 logger = logging.getLogger("bot.slack")
 
@@ -121,16 +131,51 @@ def _bad_request(why: str) -> BoltResponse:
     return BoltResponse(status=400, body={"error": "bad request"})
 
 
+class EveryMinute:
+    """For a condition that lasts (connections at the cap, accept() out of descriptors): True
+    at most once per `seconds`, so its log line is written once a minute, not per event."""
+
+    def __init__(self, seconds: float = 60.0) -> None:
+        self.seconds = seconds
+        self._last = float("-inf")
+        self._lock = threading.Lock()
+
+    def due(self) -> bool:
+        with self._lock:
+            now = time.monotonic()
+            if now - self._last < self.seconds:
+                return False
+            self._last = now
+            return True
+
+
+def connection_cap(file_limit: int) -> int:
+    """How many client connections to keep open under a limit of `file_limit` open files:
+    RESERVED_FILES stay for a burst of connections about to be closed and for everything else
+    (the database, the knowledge files, Slack's Web API, a reload's child process), so accept()
+    never runs out of descriptors."""
+    return max(MIN_CONNECTIONS, file_limit - RESERVED_FILES)
+
+
 class GuardedH11(H11Protocol):
     """uvicorn's h11 protocol, closing a connection that has not finished a request's headers
-    within `header_timeout` seconds of connecting, or of starting the next request."""
+    within `header_timeout` seconds of connecting, or of starting the next request; and,
+    beyond `connection_cap` open connections, closing each new one at once (logged once a
+    minute), so idle connections cannot use up the process's file descriptors."""
 
     header_timeout = HEADER_TIMEOUT
+    connection_cap: int | None = None
+    file_limit = 0
     _headers_due: asyncio.TimerHandle | None = None
 
     # uvicorn's H11Protocol narrows BaseProtocol's BaseTransport to Transport, as we do.
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
+        if self.connection_cap is not None and len(self.connections) > self.connection_cap:
+            transport.close()
+            if _CAPPED.due():
+                logger.warning(errors.connections_capped(self.connection_cap, self.file_limit))
+            return
         self._await_headers()
 
     def data_received(self, data: bytes) -> None:
@@ -163,9 +208,35 @@ class GuardedH11(H11Protocol):
             self.transport.close()
 
 
-def guarded_protocol(header_timeout: float = HEADER_TIMEOUT) -> type[H11Protocol]:
-    """GuardedH11 with another header timeout (tests use a short one)."""
-    return type("GuardedH11", (GuardedH11,), {"header_timeout": header_timeout})
+def guarded_protocol(header_timeout: float = HEADER_TIMEOUT, *, file_limit: int | None = None
+                     ) -> type[H11Protocol]:
+    """GuardedH11 with another header timeout (tests use a short one) and, given the
+    process's open-file limit, a connection cap below it."""
+    attributes: dict[str, object] = {"header_timeout": header_timeout}
+    if file_limit:
+        attributes.update(connection_cap=connection_cap(file_limit), file_limit=file_limit)
+    return type("GuardedH11", (GuardedH11,), attributes)
+
+
+class AcceptOutOfFiles(logging.Filter):
+    """asyncio's "socket.accept() out of system resource", which it logs with a traceback
+    each time it tries again (tens of thousands of lines a minute): one line, once a minute."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not str(record.msg).startswith("socket.accept() out of system resource"):
+            return True
+        if not _ACCEPT_FAILING.due():
+            return False
+        exc = record.exc_info[1] if record.exc_info else None
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "no descriptors"
+        record.msg, record.args, record.exc_info, record.exc_text = \
+            errors.accept_out_of_resources(reason), None, None, None
+        record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
+_CAPPED = EveryMinute()
+_ACCEPT_FAILING = EveryMinute()
 
 
 async def _read_body(receive: Receive) -> bytes | None:

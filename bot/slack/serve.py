@@ -28,6 +28,7 @@ def run(args: argparse.Namespace) -> int:
     _require(settings, "slack_app_token" if socket_mode else "slack_signing_secret")
     require_shared_database(settings)
     configure_logging()
+    file_limit = raise_file_limit()
 
     from slack_bolt.error import BoltError
 
@@ -56,15 +57,45 @@ def run(args: argparse.Namespace) -> int:
 
     import uvicorn
 
-    from bot.slack.http import GuardedH11, SlackHttp
+    from bot.slack.http import (
+        ACCEPT_BACKLOG,
+        AcceptOutOfFiles,
+        SlackHttp,
+        connection_cap,
+        guarded_protocol,
+    )
 
     port = args.port or settings.port
     assert settings.slack_signing_secret is not None
     http = SlackHttp(app, health=lambda: {**_health(engine), **app.health()},
                      signing_secret=settings.slack_signing_secret.get_secret_value())
+    logging.getLogger("asyncio").addFilter(AcceptOutOfFiles())
+    if file_limit:
+        logging.getLogger("bot.slack").info(
+            "open-file limit %d: at most %d connections at once", file_limit,
+            connection_cap(file_limit))
     uvicorn.run(http, host=args.host, port=port, access_log=False, log_config=None,
-                http=GuardedH11, timeout_keep_alive=5, timeout_graceful_shutdown=10)
+                http=guarded_protocol(file_limit=file_limit), backlog=ACCEPT_BACKLOG,
+                timeout_keep_alive=5, timeout_graceful_shutdown=10)
     return 0
+
+
+def raise_file_limit() -> int:
+    """Raise this process's soft limit on open files to its hard limit (a server holds a
+    descriptor per connection, and 1,024, a common soft default, runs out); the soft limit now
+    in force, or 0 where there is none to raise (Windows) or it is unlimited."""
+    try:
+        import resource
+    except ImportError:
+        return 0
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and soft != hard:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+            soft = hard
+        except (ValueError, OSError):  # refused (a container's own ceiling): keep the soft one
+            pass
+    return 0 if soft == resource.RLIM_INFINITY else soft
 
 
 def _announce_updates(book: Any, app: Any, settings: Settings) -> None:

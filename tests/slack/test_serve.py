@@ -180,3 +180,70 @@ def test_the_production_server_answers_a_signed_command(
     assert "request command /thesis" in output and "outcome=acked" in output
     assert "xoxb-subprocess-token" not in output and SECRET not in output
     assert "development server" not in output
+
+
+def healthy(sender: SlackSender, timeout: float = 20.0) -> bool:
+    """Whether /healthz answers 200 within `timeout` (connections refused meanwhile)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if sender.request("GET", "/healthz").status == 200:
+                return True
+        except OSError:
+            time.sleep(0.05)
+    return False
+
+
+def test_idle_connections_beyond_the_cap_are_closed_and_logged_once(tmp_path: Path) -> None:
+    """600 idle connections against a soft limit of 300 open files (hard 512): the soft limit
+    is raised to the hard one, connections beyond 256 are closed at once with one log line,
+    accept() never runs out of descriptors, and a real request is answered after."""
+    import resource
+    import socket
+    import threading
+
+    def low_limits() -> None:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (300, 512))
+
+    with FakeSlack() as fake:
+        sock = free_socket()
+        port = sock.getsockname()[1]
+        sock.close()
+        environ = {k: v for k, v in os.environ.items()
+                   if not k.startswith("SLACK_") and k not in ("DATABASE_URL", "PORT")}
+        environ.update(SLACK_BOT_TOKEN="xoxb-subprocess-token", SLACK_SIGNING_SECRET=SECRET,
+                       SLACK_API_URL=fake.url, DATABASE_URL=f"sqlite:///{tmp_path / 'b.db'}")
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot.cli.main", "serve", "--http", "--port", str(port),
+             "--host", "127.0.0.1"], cwd=ROOT, env=environ, stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT, text=True, preexec_fn=low_limits)
+        output: list[str] = []
+        reader = threading.Thread(target=lambda: output.extend(process.stdout or []),
+                                  daemon=True)
+        reader.start()
+        sender = SlackSender(f"http://127.0.0.1:{port}")
+        idle: list[socket.socket] = []
+        try:
+            assert healthy(sender), "the server did not start"
+            idle = [socket.create_connection(("127.0.0.1", port)) for _ in range(600)]
+            capped = "256 connections are open, the most this process keeps below its limit"
+            deadline = time.monotonic() + 20
+            while not any(capped in line for line in output) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            for connection in idle:
+                connection.close()
+            assert healthy(sender), "the server did not come back after the idle connections"
+            reply = sender.command("BABA risks", fake.response_url())
+            assert reply.status == 200
+            [call] = fake.wait_for("response_url")
+            assert call.params["blocks"][0]["text"]["text"] == "BABA · Key risks"
+        finally:
+            for connection in idle:
+                connection.close()
+            process.terminate()
+            process.wait(timeout=10)
+            reader.join(timeout=10)
+    text = "".join(output)
+    assert "open-file limit 512: at most 256 connections at once" in text
+    assert len([line for line in output if capped in line]) == 1, text[-2000:]
+    assert "Traceback" not in text and "out of system resource" not in text
