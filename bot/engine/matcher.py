@@ -99,6 +99,7 @@ class _Findings:
     literal: Evidence  # the question's own words alone, without concepts: what a text says
     following: bool = False  # `named` is the conversation's thesis, not the question's
     partly_covered: bool = False  # a word of the subject the chosen thesis has nothing on
+    telling: bool = False  # the subject holds a term of art or of a concept
     trace: list[str] = field(default_factory=list)
 
     @property
@@ -500,7 +501,8 @@ class Engine:
         earnings it discusses); an everyday word it happens to use (the "policy" of "policy
         shifts") is evidence of nothing, either way."""
         topic = self._topic(f)
-        said = uncovered = 0
+        said = 0
+        missing: list[int] = []
         for i, word in topic:
             concepts = {m.concept for m in f.mentions if i in m.positions}
             phrase = any(i in m.positions and len(m.positions) > 1 for m in f.mentions)
@@ -514,13 +516,14 @@ class Engine:
             elif (phrase and not spoken) or (  # "dividend yield" of a thesis on fab yields
                     concepts and not used
                     and not any(self._book.covers_concept(c, ticker) for c in concepts)):
-                uncovered += 1
+                missing.append(i)
         f.trace.append(f"subject: {said} word(s) {ticker or 'the book'} says as a term, "
-                       f"{uncovered} it has nothing on")
-        f.partly_covered = bool(uncovered)
-        if said or not uncovered:
+                       f"{len(missing)} it has nothing on")
+        f.partly_covered = bool(missing)
+        f.telling = said > 0 or bool(missing)
+        if len(missing) <= said:  # "patent lawsuits against its GPU unit": more it lacks
             return None
-        return " ".join(dict.fromkeys(f.reading.token_at(i).original for i, _ in topic))
+        return " ".join(dict.fromkeys(f.reading.token_at(i).original for i in missing))
 
     def _topic(self, f: _Findings) -> list[tuple[int, str]]:
         """(position, stem) of the words that say what the question is about: neither a
@@ -656,6 +659,8 @@ class Engine:
         if best is None or intent == "help":
             card = intent if intent is not None else "overview"
             confidence = intent_quality if intent else th.WHOLE_CARD
+            if f.telling and intent != "help":  # "does it hedge its FX exposure?": no point
+                confidence = min(confidence, th.PARTLY_COVERED)
             horizon = _horizon(f.reading) if card == "catalyst" else None
             return Answer(f.question, card, thesis, horizon=horizon,  # type: ignore[arg-type]
                           confidence=round(confidence, 3), alternatives=tuple(alternatives),
