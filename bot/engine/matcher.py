@@ -100,6 +100,7 @@ class _Findings:
     following: bool = False  # `named` is the conversation's thesis, not the question's
     partly_covered: bool = False  # a word of the subject the chosen thesis has nothing on
     telling: bool = False  # the subject holds a term of art or of a concept
+    guessed: bool = False  # a thesis chosen by its words alone, in a book of several
     trace: list[str] = field(default_factory=list)
 
     @property
@@ -369,7 +370,11 @@ class Engine:
             return self._search(f, section)
         others = asks - set(_BOOK_INTENTS) - {"help"}
         subject = self._uncovered(f, None)
-        if subject is not None:  # "which of our names has an underfunded pension plan?"
+        unsaid = [i for i, word in self._topic(f) if not self._book.says(word)]
+        if subject is None and not topic and unsaid and \
+                len(unsaid) == len(self._topic(f)):  # "…has an underfunded pension plan?"
+            subject = " ".join(f.reading.token_at(i).original for i in unsaid)
+        if subject is not None:
             answer = dataclasses.replace(self._unknown(f.question, reason="not in book"),
                                          topic=subject)
             return self._done(f, answer, f"no thesis has anything on {subject!r}")
@@ -405,8 +410,10 @@ class Engine:
                                         ts[0].ticker, ts[0].order))
         matches = tuple(Match(self.theses[t.ticker], CARD_OF_SECTION[t.section], t.point,
                               round(s, 3)) for t, s in ranked[: th.SEARCH_RESULTS])
+        sure = bool(ranked) and ranked[0][1] >= th.COVERED_ELSEWHERE
         answer = Answer(f.question, "search",
-                        confidence=th.BOOK_CARD if matches else th.UNSURE,
+                        confidence=th.BOOK_CARD if sure else th.PARTLY_COVERED if matches
+                        else th.UNSURE,
                         matches=matches, covered=self.covered)
         return self._done(f, answer, "a search across the book")
 
@@ -459,6 +466,8 @@ class Engine:
             f.trace.append(f"{best} and {f.by_thesis[1][0]} fit about equally: which thesis?")
             return None
         f.trace.append(f"{best} wins on evidence")
+        f.guessed = not (f.found.phrase or f.found.terms >= th.MULTIWORD
+                         or self._book.owners_of_names(f.reading.stems) == {best})
         return best
 
     def _words_held(self, f: _Findings, ticker: str) -> int:
@@ -674,7 +683,8 @@ class Engine:
         said = f.literal.points.get(self._book.target_ids[best], 0.0)
         confidence = min(intent_quality, th.MARGIN_FLOOR + (1 - th.MARGIN_FLOOR) * margin,
                          th.TEXT_FLOOR + (1 - th.TEXT_FLOOR) * min(1, said))
-        if f.partly_covered:
+        if f.partly_covered or f.guessed or (f.found.terms < th.SURE_TERMS
+                                             and f.found.coverage < th.SURE_COVERAGE):
             confidence = min(confidence, th.PARTLY_COVERED)
         for target, score in ranked[1:3]:
             if score >= th.RUNNER_UP * best_score:

@@ -122,6 +122,11 @@ INTENT_RUNNER_UP = 0.6
 # its convertible notes" of a thesis that speaks of fab yield) is offered, not asserted: in
 # the "Did you mean" band.
 PARTLY_COVERED = 0.7
+# So is a point matched by neither a term of its own (one distinctive word weighs 1.0) nor
+# half of the question's words in its text: on the development sets, a quarter of such
+# answers were wrong.
+SURE_TERMS = 1.0
+SURE_COVERAGE = 0.5
 
 # -- confidence of each kind of answer ---------------------------------------------------------
 # A card of the book (compare, a search that found points): the theses are named or found.
