@@ -97,7 +97,7 @@ COVERED_ELSEWHERE = 1.0
 # ... unless the named thesis's own evidence (through a concept it carries, say) is at least
 # this share of the other's: "Norgrid's revenue locked in" is its backlog, though another
 # thesis says "revenue" more.
-ELSEWHERE_MARGIN = 0.5
+ELSEWHERE_MARGIN = 0.25
 # Theses offered as "which?" buttons, at most (Slack shows a row of five).
 WHICH_CHOICES = 5
 # Postings of a word in more than this many points, and in over half the book, are not

@@ -43,9 +43,11 @@ HELD_OUT = (("FROZEN", FROZEN), ("UNSEEN2", EVAL / "unseen2"), ("UNSEEN3", EVAL 
 # theses whose words collide with BABA's (China, cloud, chips, regulators, buybacks), the second
 # imported from its write-up with no hand edits. Development sets, then held-out ones.
 OWN = EVAL / "own"
-OWN_DEV = (OWN / "baba_dev.yaml", OWN / "book_dev.yaml", EVAL / "collide1" / "questions.yaml")
+OWN_DEV = (OWN / "baba_dev.yaml", OWN / "book_dev.yaml", EVAL / "collide1" / "questions.yaml",
+           EVAL / "collide3" / "questions.yaml")
 OWN_HELD_OUT = (OWN / "baba_heldout.yaml", EVAL / "collide2" / "questions.yaml")
-COLLIDING = (EVAL / "collide1" / "theses", EVAL / "collide2" / "theses")
+COLLIDING = (EVAL / "collide1" / "theses", EVAL / "collide2" / "theses",
+             EVAL / "collide3" / "theses")
 # Confidence bands the Slack layer acts on (bot/engine/thresholds.py): answer, "Did you mean",
 # say so.
 BANDS = ((0.8, "sure"), (0.5, "did you mean"), (0.0, "unsure"))
