@@ -18,9 +18,9 @@ from bot.engine.matcher import Engine  # noqa: E402
 from tests.eval.evaluate import (  # noqa: E402
     BABA_ONLY,
     BABA_SETS,
+    BANDS,
     BOOK,
     BOOK_SETS,
-    BANDS,
     COLLIDING,
     HELD_OUT,
     OWN_DEV,
