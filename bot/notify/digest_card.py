@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.knowledge.bidi import strip_bidi
 from bot.knowledge.models import HORIZONS, Catalyst, Thesis
 from bot.notify import messages
 from bot.render import messages as render_messages
@@ -337,6 +338,7 @@ def _fallback_text(digest: Digest) -> str:
 
 
 def digest_text(digest: Digest) -> str:
+    """The digest as plain text for the terminal, without bidirectional controls."""
     lines = [digest.title, digest.summary]
     for heading, items in digest.listings():
         lines += ["", heading, *(f"  • {i.ticker} {i.text}" for i in items)]
@@ -354,5 +356,5 @@ def digest_text(digest: Digest) -> str:
         if not thesis.catalysts and not thesis.listed:
             lines.append(f"  {messages.DIGEST_NO_CATALYSTS}")
         lines.append(f"  {messages.digest_details(thesis.details_command)}")
-    return "\n".join(lines)
+    return strip_bidi("\n".join(lines))
 

@@ -303,8 +303,9 @@ def test_a_right_to_left_override_in_thesis_text_never_reaches_the_digest(baba: 
     acme = thesis_like(baba, "ACME", [catalyst("a", f"Launch {rlo}hcnual\u202c", when="July 2026",
                                                watch=f"Orders {rlo}sredro")],
                        company=f"Acme {rlo}emca", title="Title \u2067isolated\u2069")
-    text, blocks = digest_blocks(build_digest([acme, baba], D(2026, 6, 10)))
-    raw = _mrkdwn(blocks) + text
+    digest = build_digest([acme, baba], D(2026, 6, 10))
+    text, blocks = digest_blocks(digest)
+    raw = _mrkdwn(blocks) + text + digest_text(digest)
     for control in "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069":
         assert control not in raw
     assert "Launch hcnual" in raw and "Acme emca" in raw
