@@ -17,7 +17,7 @@ from tests.slack.signed import mention
 def test_engine_failure_on_a_mention_answers_sorry_in_the_thread(
         served: Served, monkeypatch: pytest.MonkeyPatch,
         caplog: pytest.LogCaptureFixture) -> None:
-    def broken(self: Engine, question: str) -> None:
+    def broken(self: Engine, question: str, about: str | None = None) -> None:
         raise ValueError("internal detail 42")
 
     monkeypatch.setattr(Engine, "answer", broken)

@@ -22,7 +22,10 @@ def recorded(served: Served) -> list[tuple[str, str, str, str]]:
 
 def test_unknown_dm_and_command_are_recorded_answered_ones_not(served: Served) -> None:
     before = recorded(served)
-    served.slack.event(direct_message("who won the football match"))
+    # A DM of its own: in one that answered about BABA within the hour, this would follow up
+    # on BABA ("the BABA thesis doesn't say").
+    served.slack.event(direct_message("who won the football match", user="U0FOOTBALL",
+                                      channel="D0FOOTBALL"))
     served.slack.command("BABA risks", served.response_url("answered"))
     served.slack.command("what's the weather in paris", served.response_url("unknown"))
     served.replies("chat.postMessage")
