@@ -19,9 +19,12 @@ from typing import Any
 _OBJECT_OR_ID = ("enterprise", "team", "user", "channel")
 # Fields that, when present, are objects.
 _OBJECTS = ("view", "container", "message", "previous_message", "state")
-# An event's fields our listeners read as text.
-_EVENT_TEXT = ("type", "subtype", "user", "bot_id", "channel", "channel_type", "text", "ts",
-               "thread_ts", "event_ts", "tab", "user_team", "team")
+# An event's fields our listeners read as text (its user, channel and team are ids, or objects
+# with one in events such as channel_created and team_join).
+_EVENT_TEXT = ("type", "subtype", "bot_id", "channel_type", "text", "ts", "thread_ts",
+               "event_ts", "tab", "user_team")
+# Events we answer, whose user and channel are always ids.
+_ANSWERED_EVENTS = frozenset({"app_mention", "message", "app_home_opened"})
 # A slash command's fields (a form: every value is text).
 _COMMAND_TEXT = ("command", "text", "user_id", "channel_id", "response_url", "trigger_id")
 # An action's fields, as text.
@@ -81,8 +84,11 @@ def _event(event: object) -> str | None:
         return "event is not an object"
     if not isinstance(event.get("type"), str):
         return "event.type is not text"
-    return _texts(event, _EVENT_TEXT, "event.") or _objects(
-        {k: v for k, v in event.items() if k not in ("user", "channel", "team")}, "event.")
+    if event["type"] in _ANSWERED_EVENTS:
+        problem = _texts(event, ("user", "channel"), "event.")
+        if problem:
+            return problem
+    return _texts(event, _EVENT_TEXT, "event.") or _objects(event, "event.")
 
 
 def _actions(actions: object) -> str | None:
