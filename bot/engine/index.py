@@ -496,6 +496,11 @@ class BookIndex:
         """Whether any thesis says this word in its points or terms."""
         return word in self.postings or bool(self.terms.targets_of(word))
 
+    def anchored(self, stems: Iterable[str]) -> set[str]:
+        """Theses whose names no dictionary has (Qwen, cobot, Xuanwu) the question uses."""
+        return {ticker for word in stems if word in self.anchors
+                for ticker in self.names.get(word, ())}
+
     def owners_of_names(self, stems: Iterable[str]) -> set[str]:
         """Theses whose proper nouns (Qwen, ByteDance, Pentagon) the question uses."""
         return {ticker for word in stems for ticker in self.names.get(word, ())}
