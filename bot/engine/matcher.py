@@ -56,6 +56,8 @@ _HORIZON_WORDS = {"near": "near", "short": "near", "medium": "medium", "mid": "m
                   "long": "long"}
 _SECTION_CARDS = ("bull", "bear", "risk", "catalyst")
 _BOOK_INTENTS = ("list", "search")
+# Words that point back at the thesis a conversation is about: "what about its valuation?"
+_POINTING = frozenset({"it", "its", "they", "their", "them", "company", "stock", "name"})
 T = TypeVar("T")
 
 
@@ -232,6 +234,18 @@ class Engine:
             answer = dataclasses.replace(answer, read_as=" ".join(reading.corrected))
         return answer
 
+    def _evidence(self, reading: Reading, found: Intents, name_positions: set[int],
+                  named: list[str]) -> tuple[Evidence, Evidence, list[Mention]]:
+        """The points' evidence from the question's own words alone, and with the concepts
+        they name; and those concepts."""
+        taken = found.positions | name_positions
+        mentions = self._concepts.find(reading.stems, taken)
+        concepts = self._concept_weights(reading, mentions, taken, named)
+        literal = self._book.score(reading, taken, self._synonyms, named=bool(named))
+        evidence = self._book.score(reading, taken, self._synonyms, named=bool(named),
+                                    concepts=concepts) if concepts else literal
+        return literal, evidence, mentions
+
     def _concept_weights(self, reading: Reading, mentions: list[Mention],
                          taken: set[int], named: list[str]) -> dict[str, float]:
         """The concepts that count as evidence, each fully. None when the question holds a
@@ -285,16 +299,20 @@ class Engine:
               about: str | None = None) -> _Findings:
         named, name_positions = self._names.resolve(text, reading)
         found = classify(reading, self._intents, self._book.phrases, name_positions)
+        asks = {n for n, _ in found.strong}
         following = about is not None and not named and about in self.theses \
-            and not {n for n, _ in found.strong} & set(_BOOK_INTENTS)
+            and not asks & set(_BOOK_INTENTS)
+        literal, evidence, mentions = self._evidence(reading, found, name_positions,
+                                                     [about] if following and about else named)
+        pointing = bool(_POINTING & {token.text for token in reading.tokens})
+        if following and not asks - {"help"} and not pointing and about is not None and \
+                max((s for t, s in evidence.points.items()
+                     if self._book.targets[t].ticker == about), default=0.0) < th.POINT:
+            # "thanks!", "what's the weather": not about the conversation's thesis
+            following = False
+            literal, evidence, mentions = self._evidence(reading, found, name_positions, named)
         if following and about is not None:
             named = [about]
-        mentions = self._concepts.find(reading.stems, name_positions | found.positions)
-        taken = found.positions | name_positions
-        concepts = self._concept_weights(reading, mentions, taken, named)
-        literal = self._book.score(reading, taken, self._synonyms, named=bool(named))
-        evidence = self._book.score(reading, taken, self._synonyms, named=bool(named),
-                                    concepts=concepts) if concepts else literal
         scores = evidence.points
         by_thesis = self._book.best_by_thesis(scores)
         findings = _Findings(question, reading, named, name_positions, found,
