@@ -60,7 +60,9 @@ def _parser() -> argparse.ArgumentParser:
     new = sub.add_parser(
         "new",
         help="write a commented starter thesis file to fill in",
-        description="Write knowledge/<ticker>.yaml: a commented starter thesis that validates.",
+        description="Write knowledge/<ticker>.yaml (creating knowledge/ if need be): a "
+                    "commented starter thesis that validates, a draft until its TODOs are "
+                    "replaced.",
         epilog='Example: thesis new ACME "Acme Corp"',
     )
     new.add_argument("ticker", help="the listing symbol, e.g. ACME")

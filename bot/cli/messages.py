@@ -23,9 +23,18 @@ def thesis_file_exists(path: str) -> str:
     return f"{path} already exists. Edit it, or use --force to start it again."
 
 
+def folder_created(folder: str) -> str:
+    return f"Created {folder}/, the folder the bot reads theses from."
+
+
+def cannot_create_folder(folder: str, reason: str) -> str:
+    return f"cannot create the knowledge folder {folder} ({reason}). Pass --knowledge DIR."
+
+
 def thesis_file_written(path: str) -> str:
-    return (f"Wrote {path}. Replace every TODO with the write-up's words (see "
-            "docs/thesis-schema.md), then run thesis validate.")
+    return (f"Wrote {path}, a draft: the bot answers \"it is a draft\" until every TODO is "
+            "replaced with the write-up's words (see docs/thesis-schema.md). Then run thesis "
+            "validate --strict.")
 
 
 def _count(number: int, noun: str) -> str:

@@ -69,7 +69,8 @@ catalysts:
 
 
 def starter(ticker: str, company: str, today: dt.date) -> str:
-    """The starter file's text; it loads, validates and has no warnings."""
+    """The starter file's text: it loads and validates, and is a draft (its TODOs) until they
+    are all replaced, so `validate --strict` fails and nothing is answered from it."""
     return STARTER.format(ticker=ticker, company=json.dumps(company, ensure_ascii=False),
                           today=today.isoformat())
 
@@ -82,11 +83,21 @@ def run(args: argparse.Namespace) -> int:
     if not company:
         raise errors.UserError(messages.NEW_NEEDS_COMPANY)
     folder = args.knowledge or Settings().knowledge_dir
+    created = not folder.exists()
+    if created:  # the first step of a new team: its knowledge folder comes with it
+        try:
+            folder.mkdir(parents=True)
+        except OSError as exc:
+            raise errors.UserError(messages.cannot_create_folder(str(folder),
+                                                                 exc.strerror or str(exc))
+                                   ) from None
     if not folder.is_dir():
         raise errors.knowledge_dir_unreadable(f"{folder} is not a readable folder")
     path = folder / f"{ticker.lower()}.yaml"
     if path.exists() and not args.force:
         raise errors.UserError(messages.thesis_file_exists(str(path)))
     path.write_text(starter(ticker, company, dt.date.today()), encoding="utf-8")
+    if created:
+        print(messages.folder_created(str(folder)))
     print(messages.thesis_file_written(str(path)))
     return 0

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from bot.knowledge import units
 from bot.knowledge.bidi import bidi_names
+from bot.knowledge.drafts import draft_of
 from bot.knowledge.loader import Knowledge, Problem, _field
 from bot.knowledge.models import Catalyst, Figure, Thesis
 from bot.knowledge.yaml_lines import line_of
@@ -209,6 +210,27 @@ def figures_to_review(thesis: Thesis) -> Iterator[Advice]:
            "and period against the write-up and delete its `review: true`")
 
 
+def drafts_are_not_served(thesis: Thesis) -> Iterator[Advice]:
+    """A draft loads, but answers nothing: said once, where it is marked or first holds a
+    placeholder, so `--strict` fails until it is finished."""
+    found = draft_of(thesis)
+    if found is None:
+        return
+    if found.placeholders:
+        where = ", ".join(found.fields[:3])
+        more = ", …" if len(found.placeholders) > 3 else ""
+        yield (thesis.ticker, found.placeholders[0],
+               f"{thesis.ticker} is a draft, not served as an answer: "
+               f"{len(found.placeholders)} TODO placeholder"
+               f"{'s' * (len(found.placeholders) != 1)} left ({where}{more}); replace each "
+               "with the write-up's words" + (", then delete `draft: true`" if found.marked
+                                              else ""))
+    else:
+        yield (thesis.ticker, ("draft",),
+               f"{thesis.ticker} is a draft, not served as an answer; delete `draft: true` "
+               "when it is ready")
+
+
 def catalysts_say_what_the_text_says(thesis: Thesis) -> Iterator[Advice]:
     for index, catalyst in enumerate(thesis.catalysts):
         yield from _catalyst_words(thesis, index, catalyst)
@@ -296,6 +318,7 @@ def advise(knowledge: Knowledge) -> list[Problem]:
         found += figures_no_text_quotes(thesis)
         found += periods_said_twice(thesis)
         found += figures_to_review(thesis)
+        found += drafts_are_not_served(thesis)
         found += catalysts_say_what_the_text_says(thesis)
         found += aliases_that_are_intent_words(thesis, intent_words)
         found += other_companies_that_name_a_thesis(thesis, owners)

@@ -255,6 +255,11 @@ class Thesis(_Strict):
     review_every: Annotated[int, Field(ge=1, le=3650)] | None = None
     """Days between reviews of this thesis: older than this, the thesis (or a figure in it) is
     shown as possibly out of date and is due for review (instead of THESIS_STALE_AFTER_DAYS)."""
+    draft: bool = False
+    """`true` while the thesis is being written: it loads and validates, but is not served as
+    an answer (the bot says it is a draft and names its owners) and fails `thesis validate
+    --strict`. A thesis still holding `thesis new`'s TODO placeholders is a draft too. Delete
+    the line when the thesis is ready; `thesis import` never sets it."""
     overview: Text | None = None
     """An overview paragraph, only if the write-up has one."""
     sources: list[Source] = Field(min_length=1)

@@ -46,6 +46,7 @@ EXAMPLES: dict[str, Any] = {
     "Thesis.glossary": {"ITC": "investment tax credit"},
     "Thesis.owners": ["U0123ABCD"],
     "Thesis.review_every": 90,
+    "Thesis.draft": True,
     "Thesis.title": "Alibaba group: China's AI Bet Through Cloud Computing Power",
     "Thesis.summary": "Alibaba builds AI infrastructure at scale as cloud revenue accelerates.",
     "Thesis.sector": "Technology",

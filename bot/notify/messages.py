@@ -223,6 +223,7 @@ OWNER_HOME_TITLE = "Your theses"
 OWNER_DUE_HEADING = "Due for review"
 OWNER_BROKEN_HEADING = "Edits that do not load"
 OWNER_QUESTIONS_HEADING = "Questions I could not answer well (past 7 days)"
+OWNER_DRAFTS_HEADING = "Drafts: not answered from until finished"
 OWNER_BROKEN_KEPT = "its last good version still answers"
 OWNER_BROKEN_NOT_SERVED = "not answering until fixed"
 
@@ -233,6 +234,17 @@ def owner_broken_line(where: str, ticker: str | None, kept: bool, more: int = 0)
     about = f"{ticker}: " if ticker else ""
     also = f" and {more} more problem{'s' if more != 1 else ''}" if more else ""
     return f"{where}{also} ({about}{state}). Fix the file, then `thesis validate`."
+
+
+def owner_draft_line(ticker: str, marked: bool, placeholders: list[str]) -> str:
+    """A draft the owner answers for: why it is one (`placeholders` are field paths)."""
+    if placeholders:
+        shown = ", ".join(placeholders[:3]) + (", …" if len(placeholders) > 3 else "")
+        left = (f"{len(placeholders)} TODO placeholder{'s' if len(placeholders) != 1 else ''} "
+                f"left ({shown})")
+        return (f"{ticker}: {left}. Replace each with the write-up's words"
+                + (", then delete `draft: true`." if marked else "."))
+    return f"{ticker}: marked `draft: true`. Delete the line when it is ready."
 
 
 def owner_question_line(question: str, count: int, card: str, ticker: str | None,
@@ -250,12 +262,13 @@ def owner_report_hint(tickers: list[str]) -> str:
 
 
 def owner_all_clear(tickers: list[str]) -> str:
-    return (f"{', '.join(tickers)}: nothing due for review, every file loads, no unanswered "
-            "questions this week.")
+    return (f"{', '.join(tickers)}: nothing due for review, no draft, every file loads, no "
+            "unanswered questions this week.")
 
 
-def owner_note_fallback(due: int, broken: int, questions: int) -> str:
+def owner_note_fallback(due: int, broken: int, questions: int, drafts: int = 0) -> str:
     parts = [f"{due} due for review" if due else "",
+             f"{drafts} draft{'s' if drafts != 1 else ''}" if drafts else "",
              f"{broken} edit{'s' if broken != 1 else ''} that do not load" if broken else "",
              f"{questions} unanswered question{'s' if questions != 1 else ''}"
              if questions else ""]

@@ -23,6 +23,11 @@ def owner_blocks(news: OwnerNews) -> list[Block]:
     if news.due:
         blocks += _bullets(messages.OWNER_DUE_HEADING,
                            [escape(s.sentence()) for s in news.due])
+    if news.drafts:
+        blocks += _bullets(messages.OWNER_DRAFTS_HEADING,
+                           [escape(messages.owner_draft_line(
+                               d.ticker, d.marked, d.fields))
+                            for d in news.drafts])
     if news.broken:
         blocks += _bullets(messages.OWNER_BROKEN_HEADING,
                            [escape(messages.owner_broken_line(b.where, b.ticker, b.kept, b.more))
@@ -39,7 +44,8 @@ def owner_blocks(news: OwnerNews) -> list[Block]:
 def owner_note(news: OwnerNews) -> tuple[str, list[Block]]:
     """(notification text, blocks) of the weekly DM, cut to one message if need be."""
     blocks = [limits.header(messages.OWNER_NOTE_TITLE), *owner_blocks(news)]
-    text = messages.owner_note_fallback(len(news.due), len(news.broken), len(news.questions))
+    text = messages.owner_note_fallback(len(news.due), len(news.broken), len(news.questions),
+                                        len(news.drafts))
     fitted, _ = limits.fit_groups(blocks[:1], [[b] for b in blocks[1:]],
                                   lambda _i: limits.context(["…"]))
     return limits.fallback(escape(text)), fitted

@@ -34,6 +34,7 @@ from zoneinfo import ZoneInfo
 from slack_sdk import WebClient
 from sqlalchemy import Engine, select
 
+from bot.knowledge.drafts import Draft, draft_of
 from bot.knowledge.loader import Knowledge, Problem, declared_owners
 from bot.knowledge.models import Thesis
 from bot.notify.ledger import FAILED, POSTED, UNKNOWN, Ledger, post_once
@@ -80,10 +81,11 @@ class OwnerNews:
     due: tuple[Staleness, ...] = ()
     broken: tuple[BrokenEdit, ...] = ()
     questions: tuple[Group, ...] = ()
+    drafts: tuple[Draft, ...] = ()  # theses of theirs not answered from until finished
 
     @property
     def empty(self) -> bool:
-        return not (self.due or self.broken or self.questions)
+        return not (self.due or self.broken or self.questions or self.drafts)
 
 
 def declared_by_broken_files(problems: Iterable[Problem], thesis_of_file: Mapping[str, Thesis]
@@ -135,8 +137,9 @@ def owner_news(theses: Iterable[Thesis], problems: Iterable[Problem],
         tickers = {t.ticker for t in mine}
         due = tuple(s for t in mine if (s := stale_dates(t, today, stale_after_days)))
         groups = group_questions([a for a in asked if a.ticker in tickers]) if tickers else []
+        drafts = tuple(d for t in mine if (d := draft_of(t)) is not None)
         news[owner] = OwnerNews(owner, tuple(t.ticker for t in mine), due,
-                                tuple(broken.get(owner, [])), tuple(groups[:top]))
+                                tuple(broken.get(owner, [])), tuple(groups[:top]), drafts)
     return news
 
 

@@ -438,10 +438,14 @@ def _read_as(answer: Answer) -> list[Block]:
 def render_card(answer: Answer, options: Options, kind: str | None = None) -> Message:
     """The whole message for an Answer. `kind` overrides the card kind (e.g. "sources")."""
     kind = kind or answer.card
+    if facts.book_is_empty(answer):
+        return render_notice(messages.NO_THESES_SLACK)
     if answer.card in BOOK_CARDS:
         return _render_book(answer, options)
     if answer.thesis is None:
         return _render_without_thesis(answer, options, kind)
+    if (draft := facts.draft_notice(answer.thesis)) is not None:
+        return _render_draft(answer, options, draft)
     if answer.confidence < UNSURE:
         return _render_unsure(answer, options)
     text, body = RENDERERS[kind](answer, options.today)
@@ -523,6 +527,17 @@ def _render_without_thesis(answer: Answer, options: Options, kind: str) -> Messa
     return Message(text, fitted)
 
 
+def _render_draft(answer: Answer, options: Options, notice: str) -> Message:
+    """A thesis still being written: said so, its owners named as plain text (never a
+    mention: nobody is pinged), none of its content shown."""
+    title = f"{answer.ticker} · {messages.DRAFT_TITLE}"
+    blocks = [limits.header(title), *_attribution(options.shared_by),
+              *limits.sections(escape(notice)), *_read_as(answer),
+              *limits.actions([limits.button(messages.BUTTON_HELP, HELP, {"c": "help"})])]
+    fitted, _ = limits.paginate([], blocks, [], 0, None)
+    return Message(limits.fallback(escape(f"{title}: {notice}")), fitted)
+
+
 def _render_unsure(answer: Answer, options: Options) -> Message:
     """Confidence below UNSURE: say so, offer the best guess and the alternatives, and help."""
     question = limits.echo(answer.question)
@@ -544,6 +559,9 @@ def render_notice(text: str) -> Message:
 
 
 def _thesis_line(thesis: Thesis, today: dt.date, stale_after_days: int) -> str:
+    if facts.draft_notice(thesis) is not None:
+        return (f"*{escape(thesis.ticker)}* · {escape(thesis.company)}\n"
+                f"_{messages.DRAFT_MARK}_")
     stale = facts.staleness(thesis, today, stale_after_days)
     mark = " · ⚠️ may be out of date" if stale else ""
     return (f"*{escape(thesis.ticker)}* · {escape(thesis.company)}\n{escape(thesis.summary)}\n"

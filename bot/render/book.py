@@ -23,11 +23,22 @@ def one_thesis(answer: Answer, match: Match) -> Answer:
 
 
 def one_liner(thesis: Thesis, point_id: str | None) -> str:
+    """A match's line: its point's one-liner, else the thesis's; a draft's notice instead."""
+    draft = facts.draft_notice(thesis)
+    if draft is not None:
+        return draft
     found = thesis.point(point_id) if point_id else None
     if found is None:
         return thesis.summary
     point = found[1]
     return getattr(point, "summary", None) or point.title
+
+
+def heading(single: Answer) -> str:
+    """A match's title; a draft's never quotes its (placeholder) content."""
+    if single.thesis is not None and facts.draft_notice(single.thesis) is not None:
+        return f"{single.thesis.ticker} · {messages.DRAFT_TITLE}"
+    return facts.card_title(single)
 
 
 def title(answer: Answer) -> str:
@@ -47,14 +58,15 @@ def render_book_text(answer: Answer, renderers: dict[str, Callable[[Answer, dt.d
     if answer.card == "compare":
         for match in answer.matches:
             single = one_thesis(answer, match)
-            lines += [f"── {facts.card_title(single)} ──", *renderers[match.card](single, today),
-                      ""]
+            draft = facts.draft_notice(match.thesis)
+            part = [draft] if draft is not None else renderers[match.card](single, today)
+            lines += [f"── {heading(single)} ──", *part, ""]
         return lines
     if not answer.matches:
         return [*lines, messages.NOTHING_ACROSS_THE_BOOK]
     for match in answer.matches:
         single = one_thesis(answer, match)
-        lines.append(f"• {facts.card_title(single)}: {one_liner(match.thesis, match.point)}")
+        lines.append(f"• {heading(single)}: {one_liner(match.thesis, match.point)}")
     return lines
 
 
@@ -71,9 +83,11 @@ def render_book_blocks(answer: Answer, renderers: dict[str, Callable[[Answer, dt
         share_text = (limits.MESSAGE_TEXT_BUDGET - 1500) // max(1, len(answer.matches))
         for n, match in enumerate(answer.matches):
             single = one_thesis(answer, match)
-            _, part = renderers[match.card](single, today)
+            draft = facts.draft_notice(match.thesis)
+            part = limits.sections(escape(draft)) if draft is not None else \
+                renderers[match.card](single, today)[1]
             shown, more = limits.leading(part, share_blocks, share_text)
-            body.append(limits.section(f"*{escape(facts.card_title(single))}*",
+            body.append(limits.section(f"*{escape(heading(single))}*",
                                        accessory=button(single, n)))
             body.extend(shown)
             if more:
@@ -84,9 +98,9 @@ def render_book_blocks(answer: Answer, renderers: dict[str, Callable[[Answer, dt
     else:
         for n, match in enumerate(answer.matches):
             single = one_thesis(answer, match)
-            text = (f"*{escape(facts.card_title(single))}*\n"
+            text = (f"*{escape(heading(single))}*\n"
                     f"{limits.cut(escape(one_liner(match.thesis, match.point)), ONE_LINER)}")
             body.append(limits.section(text, accessory=button(single, n)))
     fallback = title(answer) + ": " + ", ".join(
-        facts.card_title(one_thesis(answer, m)) for m in answer.matches)
+        heading(one_thesis(answer, m)) for m in answer.matches)
     return limits.fallback(escape(fallback)), head, body

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from bot.engine.answer import Answer
 from bot.knowledge import units
+from bot.knowledge.drafts import draft_of
 from bot.knowledge.models import CasePoint, Catalyst, Figure, Point, StatusMark, Thesis, Timing
 from bot.render import messages
 
@@ -137,6 +138,20 @@ def staleness(thesis: Thesis, today: dt.date, max_age_days: int) -> str | None:
     age (see `stale_dates`), else None."""
     found = stale_dates(thesis, today, max_age_days)
     return found.sentence() if found else None
+
+
+def draft_notice(thesis: Thesis) -> str | None:
+    """What a card says in place of a draft thesis's content (`draft: true`, or `thesis new`'s
+    placeholders left), else None. Owners are named by their Slack ids as plain text: a
+    notice about a draft pings nobody."""
+    found = draft_of(thesis)
+    return messages.draft_thesis(thesis.ticker, list(found.owners)) if found else None
+
+
+def book_is_empty(answer: Answer) -> bool:
+    """Whether the answer comes from a book with no thesis in it: every question then gets how
+    to add the first one."""
+    return answer.thesis is None and not answer.covered and not answer.matches
 
 
 def card_title(answer: Answer) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.engine.answer import Alternative
+from bot.knowledge.drafts import is_placeholder
 
 # -- Card titles, on cards and on the buttons that open them --------------------------------------
 
@@ -22,8 +23,10 @@ def card_label(ticker: str, card: str, point_title: str | None = None) -> str:
 
 
 def alternative_label(alternative: Alternative) -> str:
-    """A "Did you mean …" choice, worded as the button or line that offers it."""
-    return card_label(alternative.thesis or "", alternative.card, alternative.title or None)
+    """A "Did you mean …" choice, worded as the button or line that offers it (a draft's
+    placeholder title is never quoted)."""
+    title = alternative.title if not is_placeholder(alternative.title) else None
+    return card_label(alternative.thesis or "", alternative.card, title or None)
 
 
 def compared(tickers: list[str], card: str | None) -> str:
@@ -73,7 +76,11 @@ WHICH_THESIS = "Which company do you mean? I cover:"
 TRY_INSTEAD = "Try:"
 CONTINUED = "(continued)"
 COVERED_TITLE = "Theses I cover"
-NO_THESES_SLACK = "I don't cover any thesis yet: the team adds them as YAML files under knowledge/."
+NO_THESES_SLACK = (
+    "There is no thesis in the book yet. Add the first with `thesis new TICKER \"Company "
+    "name\"` (a starter file to fill in) or `thesis import WRITEUP.md` (a write-up turned into a "
+    "thesis), in the folder the bot reads theses from, then run `thesis validate`.")
+EMPTY_BOOK = NO_THESES_SLACK  # the same words in the terminal
 HOME_INTRO = "I answer questions about the team's investment theses."
 HOME_MORE = "More theses than fit here: type `/thesis list` to see them all."
 
@@ -167,6 +174,19 @@ def thesis_may_be_stale(ticker: str, updated: str, days: int, oldest_figure: str
     if oldest_figure is None:
         return lead + "its figures may be out of date."
     return lead + f"figures as old as {oldest_figure} may be out of date."
+
+
+DRAFT_TITLE = "Draft"
+DRAFT_MARK = "draft, not answered from yet"
+
+
+def draft_thesis(ticker: str, owners: list[str]) -> str:
+    """A thesis still being written (`draft: true`, or `thesis new`'s TODOs left): not
+    answered from. Its owners are named as plain text, so nobody is pinged."""
+    who = (f"Ask its owner{'s' * (len(owners) != 1)}: {', '.join(owners)}." if owners
+           else "It names no owners yet.")
+    return (f"The {ticker} thesis is a draft, still being written, so I don't answer from it "
+            f"yet. {who}")
 
 
 def stale_warning(warning: str) -> str:

@@ -241,6 +241,13 @@ def render_text(answer: Answer, today: dt.date | None = None, stale_after_days: 
 
 def _card_text(answer: Answer, today: dt.date, stale_after_days: int) -> str:
     read_as = [messages.read_as(answer.read_as)] if answer.read_as else []
+    if facts.book_is_empty(answer):
+        intro = [messages.HOME_INTRO, ""] if answer.card == "help" else []
+        return "\n".join([*intro, _wrap(messages.EMPTY_BOOK)])
+    if answer.card not in BOOK_CARDS and answer.thesis is not None and \
+            (draft := facts.draft_notice(answer.thesis)) is not None:
+        title = f"{answer.thesis.ticker} · {messages.DRAFT_TITLE}"
+        return "\n".join([title, "=" * len(title), *read_as, "", _wrap(draft)])
     if answer.card in BOOK_CARDS:
         title, *rest = render_book_text(answer, RENDERERS, today)
         return "\n".join([title, *read_as, *rest])

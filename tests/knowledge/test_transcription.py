@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -308,23 +309,67 @@ def _thesis_cli(*args: str) -> subprocess.CompletedProcess[str]:
                           text=True, timeout=60)
 
 
-def test_thesis_new_writes_a_starter_that_validates_strictly(tmp_path: Path) -> None:
+def test_thesis_new_writes_a_draft_that_validates_and_fails_strict_until_filled_in(
+        tmp_path: Path) -> None:
     folder = tmp_path / "knowledge"
     shutil.copytree(KNOWLEDGE, folder)
     made = _thesis_cli("--knowledge", str(folder), "new", "acme", "Acme Power")
     assert made.returncode == 0, made.stderr
     path = folder / "acme.yaml"
-    assert f"Wrote {path}." in made.stdout
+    assert made.stdout.startswith(f"Wrote {path}, a draft")
     text = path.read_text(encoding="utf-8")
     assert text.startswith("# ACME thesis") and "docs/thesis-schema.md" in text
-    checked = _thesis_cli("validate", "--strict", str(folder))
+    checked = _thesis_cli("validate", str(folder))
     assert checked.returncode == 0, checked.stdout
     assert checked.stdout.splitlines()[-1].startswith(
-        "Valid: 0 problems, 0 warnings in 2 thesis files")
+        "Valid: 0 problems, 1 warning in 2 thesis files")
+    strict = _thesis_cli("validate", "--strict", str(folder))
+    assert strict.returncode == 1, strict.stdout
+    [draft] = [line for line in strict.stdout.splitlines() if "is a draft" in line]
+    assert draft.startswith(f"{path}:12: title: warning: ACME is a draft, not served as an "
+                            "answer: 9 TODO placeholders left (title, summary, ")
+    # The analyst replaces every placeholder: no longer a draft.
+    path.write_text(text.replace('"TODO: ', '"'), encoding="utf-8")
+    filled = _thesis_cli("validate", "--strict", str(folder))
+    assert filled.returncode == 0, filled.stdout
+    # Marked a draft by hand: a draft again.
+    path.write_text(text.replace('"TODO: ', '"') + "draft: true\n", encoding="utf-8")
+    marked = _thesis_cli("validate", "--strict", str(folder))
+    assert marked.returncode == 1 and "ACME is a draft" in marked.stdout
     again = _thesis_cli("--knowledge", str(folder), "new", "ACME", "Acme Power")
     assert again.returncode == 1 and "already exists. Edit it, or use --force" in again.stderr
     bad = _thesis_cli("--knowledge", str(folder), "new", "no ticker!", "Acme")
     assert bad.returncode == 1 and "is not a ticker" in bad.stderr
+
+
+def test_thesis_new_in_a_bare_folder_creates_knowledge(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "THESIS_KNOWLEDGE_DIR"}
+    made = subprocess.run([sys.executable, "-m", "bot.cli.main", "new", "ACME", "Acme Power"],
+                          capture_output=True, text=True, timeout=60, cwd=tmp_path,
+                          env={**env, "PYTHONPATH": str(ROOT)})
+    assert made.returncode == 0, made.stderr
+    assert (tmp_path / "knowledge" / "acme.yaml").is_file()
+    assert made.stdout.splitlines()[0] == (f"Created {tmp_path / 'knowledge'}/, the folder the "
+                                           "bot reads theses from.")
+    for question in ("ACME bull case", "ACME risks", "when is the launch?"):
+        asked = subprocess.run([sys.executable, "-m", "bot.cli.main", "ask", question],
+                               capture_output=True, text=True, timeout=60, cwd=tmp_path,
+                               env={**env, "THESIS_CACHE_DIR": "off"})
+        assert asked.returncode == 0, asked.stderr
+        assert asked.stdout.startswith("ACME · Draft\n"), asked.stdout
+        said = " ".join(asked.stdout.split())
+        assert "TODO" not in said and "It names no owners yet." in said
+
+
+def test_an_empty_book_says_in_the_terminal_how_to_add_the_first_thesis(
+        tmp_path: Path) -> None:
+    (tmp_path / "knowledge").mkdir()
+    for question in ("BABA risks", "help", "list", "what are the risks?"):
+        asked = _thesis_cli("--knowledge", str(tmp_path / "knowledge"), "ask", question)
+        assert asked.returncode == 0, asked.stderr
+        said = " ".join(asked.stdout.split())
+        assert "There is no thesis in the book yet. Add the first with `thesis new TICKER " \
+               "\"Company name\"`" in said and "`thesis import WRITEUP.md`" in said, said
 
 
 def _warnings(folder: Path) -> list[str]:

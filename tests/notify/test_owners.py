@@ -357,3 +357,26 @@ def test_an_owner_whose_time_zone_slack_does_not_give_hears_in_utc_working_hours
 
     assert run(dt.datetime(2026, 2, 27, 8, 30, tzinfo=dt.UTC)) == []
     assert run(dt.datetime(2026, 2, 27, 9, 0, tzinfo=dt.UTC)) == [BOB]
+
+
+def test_an_owner_hears_of_their_draft_in_the_weekly_note(
+        database_url: str, fake_slack: FakeSlack, tmp_path: Path) -> None:
+    """A draft answers nothing, so its owner is told, with what is left to fill in."""
+    from bot.cli.new import starter
+
+    folder = owned_knowledge(tmp_path, owners=f"[{BOB}]", review_every=365, broken=False)
+    draft = starter("ACME", "Acme Power", dt.date(2026, 2, 20)).replace(
+        "other_companies: []", f"other_companies: []\nowners: [{ALICE}]")
+    (folder / "acme.yaml").write_text(draft, encoding="utf-8")
+    knowledge = load_theses(folder)
+    assert not knowledge.problems
+    sent = notify_owners(setup_store(database_url), client_for(fake_slack),
+                         knowledge.theses.values(), knowledge.problems, files_of(knowledge),
+                         NOW, 180)
+    assert ALICE in sent
+    [dm] = [c for c in owner_dms(fake_slack) if c.params["channel"] == ALICE]
+    assert "ACME" not in "".join(shown(c) for c in owner_dms(fake_slack) if c is not dm)
+    assert ("*Drafts: not answered from until finished*\n• ACME: 9 TODO placeholders left "
+            "(title, summary, sources[0].title, …). Replace each with the write-up's words.") \
+        in shown(dm)
+    assert dm.params["text"] == "Your theses this week: 1 draft."

@@ -85,8 +85,8 @@ def test_an_owner_with_nothing_due_sees_an_all_clear(tmp_path: Path) -> None:
         served.slack.event(home_opened())
         [call] = served.replies("views.publish")
     shown = json.dumps(call.params["view"]["blocks"], ensure_ascii=False)
-    assert ("BABA: nothing due for review, every file loads, no unanswered questions this "
-            "week.") in shown
+    assert ("BABA: nothing due for review, no draft, every file loads, no unanswered "
+            "questions this week.") in shown
 
 
 def test_opening_home_reads_no_yaml_the_broken_files_owners_were_read_with_the_book(
