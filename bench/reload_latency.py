@@ -8,12 +8,11 @@ baseline), then the same bursts back to back while the server rebuilds its book 
 and SIGHUP, until /healthz reports the new edition. A sampler reads the server's RSS every
 20 ms.
 
-The edit (`--edit`): a figure of one thesis (an analyst's edit, rebuilt in place from the
-other theses' work), or the vocabulary (every thesis read again, in a child process).
+The edit (`--edit`): a figure of one thesis (an analyst's edit), or the vocabulary; either
+way the server builds the whole book again in its watcher thread and swaps it in.
 
-`--pin`: the server (and the child it builds in) on the last CPU, this load generator and the
-fake Slack on the others, as in production, where Slack's requests cost the server's machine
-nothing (Linux only).
+`--pin`: the server on the last CPU, this load generator and the fake Slack on the others, as
+in production, where Slack's requests cost the server's machine nothing (Linux only).
 
 Usage: .venv/bin/python bench/reload_latency.py [--theses 1000] [--requests 50] [--reloads 3]
        [--edit thesis|vocabulary] [--pin]

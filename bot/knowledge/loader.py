@@ -13,7 +13,7 @@ import os
 import re
 import stat
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar, get_args
@@ -50,14 +50,8 @@ class Knowledge:
     vocabulary: Vocabulary | None = None
     concepts: dict[str, Concept] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
-    # ticker -> (file, path -> line): where each loaded thesis was written, for advice (no
-    # lines for a file taken from `known`, see load_all).
+    # ticker -> (file, path -> line): where each loaded thesis was written, for advice.
     files: dict[str, tuple[str, dict[Path_, int]]] = field(default_factory=dict)
-
-
-# File -> what it held when last read, for files unchanged since: taken as it is, not read
-# again (a reload of a 1,000-thesis book re-reads only the files that changed).
-Known = Mapping[str, BaseModel]
 
 
 class KnowledgeDirError(Exception):
@@ -292,36 +286,15 @@ def _alias_key(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold().strip()
 
 
-def _read(path: Path, model: type[M], problems: list[Problem], known: Known | None
-          ) -> tuple[M | None, dict[Path_, int] | None]:
-    """`_parse`, or what `known` holds for the file (then no lines: see `_lines`)."""
-    found = known.get(str(path)) if known else None
-    if isinstance(found, model):
-        return found, None
-    return _parse(path, model, problems)
-
-
-def _lines(path: Path, model: type[BaseModel], lines: dict[Path_, int] | None
-           ) -> dict[Path_, int]:
-    """Where each field of a file is written: read again only for a file taken from `known`
-    that now has a problem (another file took its ticker, say)."""
-    return lines if lines is not None else _parse(path, model, [])[1]
-
-
-def load_theses(folder: Path, today: dt.date | None = None, known: Known | None = None,
-                pause: Callable[[], None] = lambda: None) -> Knowledge:
-    """Every valid thesis under `folder`; the invalid ones only as problems. `pause` is
-    called after each file (see bot.engine.Engine)."""
+def load_theses(folder: Path, today: dt.date | None = None) -> Knowledge:
+    """Every valid thesis under `folder`; the invalid ones only as problems."""
     knowledge = Knowledge()
     owners: dict[str, str] = {}
     for path in yaml_files(folder):
-        pause()
-        thesis, lines = _read(path, Thesis, knowledge.problems, known)
+        thesis, lines = _parse(path, Thesis, knowledge.problems)
         if thesis is None:
             continue
-        # A thesis taken from `known` passed these checks then, and none can fail later: a
-        # date in the past stays in the past.
-        found = list(check_thesis(thesis, today)) if lines is not None else []
+        found = list(check_thesis(thesis, today))
         if thesis.ticker in knowledge.theses:
             first = knowledge.files[thesis.ticker][0]
             found.append((("ticker",), f"{thesis.ticker} is already defined by {first}; "
@@ -334,36 +307,34 @@ def load_theses(folder: Path, today: dt.date | None = None, known: Known | None 
                 found.append((loc, f"{alias!r} already names {owner}; "
                                    "an alias must name one thesis"))
         if found:
-            lines = _lines(path, Thesis, lines)
             knowledge.problems += [Problem(str(path), line_of(lines, loc), _field(loc), message)
                                    for loc, message in found]
             continue
         knowledge.theses[thesis.ticker] = thesis
-        knowledge.files[thesis.ticker] = (str(path), lines or {})
+        knowledge.files[thesis.ticker] = (str(path), lines)
         for alias in [thesis.ticker, thesis.company, *thesis.aliases]:
             owners[_alias_key(alias)] = thesis.ticker
     return knowledge
 
 
-def load_intents(folder: Path, knowledge: Knowledge | None = None, known: Known | None = None
-                 ) -> Knowledge:
+def load_intents(folder: Path, knowledge: Knowledge | None = None) -> Knowledge:
     """Intent vocabularies (one file per intent) and the common-words list, into `knowledge`."""
     knowledge = knowledge if knowledge is not None else Knowledge()
     term_owner: dict[str, str] = {}
     for path in yaml_files(folder):
         if path.name == VOCABULARY_FILE:
-            knowledge.vocabulary, _ = _read(path, Vocabulary, knowledge.problems, known)
+            knowledge.vocabulary, _ = _parse(path, Vocabulary, knowledge.problems)
             continue
         if path.name == CONCEPTS_FILE:
-            concepts, _ = _read(path, Concepts, knowledge.problems, known)
+            concepts, _ = _parse(path, Concepts, knowledge.problems)
             knowledge.concepts = concepts.root if concepts is not None else {}
             continue
-        spec, lines = _read(path, IntentSpec, knowledge.problems, known)
+        spec, lines = _parse(path, IntentSpec, knowledge.problems)
         if spec is None:
             continue
         if spec.intent in knowledge.intents:
             knowledge.problems.append(
-                Problem(str(path), line_of(_lines(path, IntentSpec, lines), ("intent",)), "intent",
+                Problem(str(path), line_of(lines, ("intent",)), "intent",
                         f"intent {spec.intent!r} is already defined by another file")
             )
             continue
@@ -375,7 +346,7 @@ def load_intents(folder: Path, knowledge: Knowledge | None = None, known: Known 
                 if owner and owner != spec.intent:
                     clash = True
                     knowledge.problems.append(
-                        Problem(str(path), line_of(_lines(path, IntentSpec, lines), (kind, index)),
+                        Problem(str(path), line_of(lines, (kind, index)),
                                 f"{kind}[{index}]",
                                 f"{term!r} is already a term of intent {owner!r}; "
                                 "a phrase must point to one intent")
@@ -427,8 +398,7 @@ def load_vocabulary(folder: Path) -> tuple[Vocabulary | None, list[Problem]]:
     return vocabulary, problems
 
 
-def load_all(knowledge_dir: Path, intents_dir: Path, today: dt.date | None = None,
-             known: Known | None = None, pause: Callable[[], None] = lambda: None
+def load_all(knowledge_dir: Path, intents_dir: Path, today: dt.date | None = None
              ) -> Knowledge:
-    """Both folders; files in `known` are taken as they were (see `Known`), the others read."""
-    return load_intents(intents_dir, load_theses(knowledge_dir, today, known, pause), known)
+    """Both folders, every file read."""
+    return load_intents(intents_dir, load_theses(knowledge_dir, today))

@@ -45,7 +45,6 @@ def run(args: argparse.Namespace) -> int:
         raise errors.slack_unreachable(str(getattr(exc, "reason", exc))) from None
 
     _announce_updates(book, app, settings)
-    book.give_way_to(app.ack_first.wait_turn)
     book.start()
     book.reload_on_sighup()
     if socket_mode:

@@ -40,7 +40,7 @@ def bump(path: Path) -> None:
 
 
 def wait_for(check: Callable[[], bool], timeout: float = 30.0) -> bool:
-    return eventually(check, timeout)  # a reload builds in a child process
+    return eventually(check, timeout)
 
 
 @pytest.fixture
@@ -48,28 +48,6 @@ def intents_copy(tmp_path: Path) -> Path:
     target = tmp_path / "intents"
     shutil.copytree(INTENTS, target)
     return target
-
-
-@pytest.fixture
-def in_child(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every reload built in a child process, however few files changed."""
-    monkeypatch.setattr("bot.book.served.IN_PLACE_FILES", -1)
-
-
-@pytest.fixture
-def children(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
-    """The child processes started, each by its arguments."""
-    import subprocess
-
-    started: list[list[str]] = []
-    real_run = subprocess.run
-
-    def run(args: list[str], **kwargs: object) -> subprocess.CompletedProcess[bytes]:
-        started.append(args)
-        return real_run(args, **kwargs)  # type: ignore[call-overload, no-any-return]
-
-    monkeypatch.setattr(subprocess, "run", run)
-    return started
 
 
 @pytest.fixture
@@ -175,40 +153,10 @@ def test_swap_listeners_hear_old_and_new(book: Book, knowledge_copy: Path) -> No
     assert heard == [(1, 2)]
 
 
-@pytest.mark.usefixtures("in_child")
-def test_a_reload_is_built_in_a_child_process(
-        book: Book, knowledge_copy: Path, children: list[list[str]]) -> None:
-    edit(knowledge_copy / "baba.yaml", "value: 19.1", "value: 23.4")
-    edition = book.reload()
-    assert [args[1:] for args in children] == [["-m", "bot.book.build"]]
-    assert edition is not None and buyback_value(book) == 23.4
-
-
 BOOK_QUESTIONS = [QUESTION, "BABA risks", "what are the catalysts?", "tencent bull case",
                   "compare BABA and TCEHY risks", "list theses", "alibba clod growth",
                   "which theses mention AI?", "what's the weather", "ecosystem lock-in",
                   "how is the cloud business doing?"]
-
-
-def test_a_small_edit_is_built_here_from_the_theses_that_did_not_change(
-        two_theses: Path, intents_copy: Path, children: list[list[str]]) -> None:
-    """One file of a large book edited: only that file is read again and the other theses'
-    work is taken over (a fraction of a second for 1,000 theses, where a full build takes
-    several: bench/reload_latency.py). The book answers exactly as one built afresh, though
-    the edit changed how rare each word is across the book."""
-    served = Book(two_theses, intents_copy)
-    before = served.engine
-    edit(two_theses / "baba.yaml", "value: 19.1", "value: 23.4")
-    edit(two_theses / "baba.yaml", "title: Ecosystem Lock-In Through Models",
-         "title: Ecosystem Lock-In Through Open Models and Cloud Cloud Cloud")
-    assert served.reload() is not None
-    assert children == []
-    assert served.engine.theses["TCEHY"] is before.theses["TCEHY"]
-    assert served.engine.theses["BABA"] is not before.theses["BABA"]
-    fresh = Book(two_theses, intents_copy)
-    for question in BOOK_QUESTIONS:
-        assert served.engine.answer(question) == fresh.engine.answer(question), question
-    assert buyback_value(served) == 23.4
 
 
 @pytest.mark.parametrize(("file", "old", "new"), [
@@ -225,64 +173,6 @@ def test_an_edited_intent_or_vocabulary_answers_as_a_book_built_afresh(
         assert served.engine.answer(question) == fresh.engine.answer(question), question
 
 
-@pytest.mark.usefixtures("in_child")
-def test_a_child_that_fails_leaves_the_build_to_this_process(
-        book: Book, knowledge_copy: Path, monkeypatch: pytest.MonkeyPatch,
-        caplog: pytest.LogCaptureFixture) -> None:
-    import subprocess
-
-    def crash(args: list[str], **kwargs: object) -> subprocess.CompletedProcess[bytes]:
-        return subprocess.CompletedProcess(args, -9, b"", b"Killed\n")
-
-    monkeypatch.setattr(subprocess, "run", crash)
-    edit(knowledge_copy / "baba.yaml", "value: 19.1", "value: 23.4")
-    with caplog.at_level(logging.WARNING, logger="bot.book.served"):
-        edition = book.reload()
-    assert edition is not None and buyback_value(book) == 23.4
-    assert "building the book in a child process failed (exit -9: Killed); building here" in \
-        caplog.text
-
-
-@pytest.mark.usefixtures("in_child")
-def test_a_child_whose_output_is_not_its_answer_leaves_the_build_to_this_process(
-        book: Book, knowledge_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        caplog: pytest.LogCaptureFixture) -> None:
-    """Something else in the child (a sitecustomize, a library) writes to its stdout before
-    the pickled book: the reload still happens, built here."""
-    import sys
-
-    noisy = tmp_path / "noisy-python"
-    noisy.write_text(f'#!/bin/sh\necho "hello from sitecustomize"\nexec "{sys.executable}" "$@"\n',
-                     encoding="utf-8")
-    noisy.chmod(0o755)
-    monkeypatch.setattr(sys, "executable", str(noisy))
-    edit(knowledge_copy / "baba.yaml", "value: 19.1", "value: 23.4")
-    with caplog.at_level(logging.WARNING, logger="bot.book.served"):
-        edition = book.reload()
-    assert edition is not None and buyback_value(book) == 23.4
-    [said] = [r.getMessage() for r in caplog.records
-              if r.getMessage().startswith("building the book in a child process failed")]
-    assert "'hello from sitecustomize" in said and said.endswith("; building here")
-
-
-@pytest.mark.usefixtures("in_child")
-def test_a_book_from_the_child_answers_as_one_built_here(
-        two_theses: Path, intents_copy: Path) -> None:
-    """The child hands the engine over a part at a time; nothing may be lost or unshared."""
-    served = Book(two_theses, intents_copy)
-    edit(two_theses / "baba.yaml", "value: 19.1", "value: 23.4")
-    assert served.reload() is not None
-    here = Book(two_theses, intents_copy)  # a first build is always built in this process
-    questions = [QUESTION, "BABA risks", "what are the catalysts?", "tencent bull case",
-                 "compare BABA and TCEHY risks", "list theses", "alibba clod growth",
-                 "which theses mention AI?", "what's the weather"]
-    for question in questions:
-        assert served.engine.answer(question) == here.engine.answer(question), question
-    assert served.edition.theses_by_file.keys() == here.edition.theses_by_file.keys()
-    assert served.engine.theses["BABA"] is served.edition.theses_by_file[
-        str(two_theses / "baba.yaml")]
-
-
 def test_an_old_book_is_freed_once_swapped_out(book: Book, knowledge_copy: Path) -> None:
     """Each reload frees the book it replaced (a server reloading all day keeps one book)."""
     old = weakref.ref(book.engine)
@@ -292,71 +182,10 @@ def test_an_old_book_is_freed_once_swapped_out(book: Book, knowledge_copy: Path)
     assert wait_for(lambda: old() is None)
 
 
-@pytest.mark.usefixtures("in_child")
-def test_reading_a_built_book_gives_way_between_its_parts(
-        book: Book, knowledge_copy: Path) -> None:
-    """Between the parts of the book read back from the child, the reload waits for requests
-    being acknowledged (`thesis serve` passes AckFirst.wait_turn)."""
-    from bot.slack.app import AckFirst
-
-    ack_first = AckFirst()
-    waits: list[float] = []
-
-    def wait(seconds: float) -> None:
-        waits.append(seconds)
-        ack_first.wait_turn(seconds)
-
-    book.give_way_to(wait)
-    edit(knowledge_copy / "baba.yaml", "value: 19.1", "value: 23.4")
-    assert book.reload() is not None and buyback_value(book) == 23.4
-    assert len(waits) == len(book.engine.parts()) and all(0 < w <= 5.0 for w in waits)
-
-
-@pytest.mark.parametrize("where", ["in place", "in a child"])
-def test_garbage_that_requests_leave_during_a_reload_is_still_collected(
-        book: Book, knowledge_copy: Path, monkeypatch: pytest.MonkeyPatch, where: str) -> None:
-    """Requests served while a book is built (or read back from a child) leave garbage in
-    cycles; freezing the new book out of future collections must not keep that garbage for
-    good (a server grew by 7 MB per reload)."""
-    import gc
-
-    if where == "in a child":
-        monkeypatch.setattr("bot.book.served.IN_PLACE_FILES", -1)
-
-    class Request:
-        me: object = None
-
-    left: list[weakref.ref[Request]] = []
-
-    def serve_a_request(_seconds: float) -> None:
-        if not left:
-            request = Request()
-            request.me = request
-            left.append(weakref.ref(request))
-
-    book.give_way_to(serve_a_request)
-    edit(knowledge_copy / "baba.yaml", "value: 19.1", "value: 23.4")
-    assert book.reload() is not None and left
-    gc.collect()
-    assert left[0]() is None
-
-
-def test_a_reload_built_in_place_gives_way_between_theses(
-        two_theses: Path, intents_copy: Path) -> None:
-    """Built beside the server, a reload waits for requests being acknowledged at every
-    step of every thesis, so a request never waits for a whole book to be merged."""
-    served = Book(two_theses, intents_copy)
-    waits: list[float] = []
-    served.give_way_to(waits.append)
-    edit(two_theses / "baba.yaml", "value: 19.1", "value: 23.4")
-    assert served.reload() is not None and buyback_value(served) == 23.4
-    assert len(waits) >= 4 * len(served.engine.theses) and all(0 < w <= 5.0 for w in waits)
-
-
 def test_an_unchanged_file_that_a_new_file_clashes_with_is_reported_at_its_line(
         two_theses: Path, intents_copy: Path) -> None:
-    """A reload in place takes an unchanged file as it was, without reading it; when a new
-    file takes its ticker, its problem still names the line the ticker is on."""
+    """When a new file takes an unchanged file's ticker, the unchanged file's problem names
+    the line its ticker is on."""
     served = Book(two_theses, intents_copy)
     other = SECOND_THESIS.replace("ticker: TCEHY", "ticker: BABA").replace(
         'aliases: [Tencent, "0700.HK"]', "aliases: [Other]").replace("Tencent", "Other")

@@ -94,7 +94,7 @@ def test_one_failing_clock_job_never_stops_the_others(
         raise RuntimeError("a bug")
 
     store = open_store(database_url)
-    book = Book(owned_knowledge(tmp_path), INTENTS, in_child=False)
+    book = Book(owned_knowledge(tmp_path), INTENTS)
     monkeypatch.setattr(bot.notify.delivery, "run_due", broken)
     monkeypatch.setattr(bot.notify.updates, "announce_updates", broken)
     tick = make_tick(store, client_for(fake_slack), book,
@@ -141,7 +141,7 @@ def test_a_minute_in_which_nothing_changed_reads_three_rows_not_some_per_thesis(
 
     store = open_store(database_url)
     subscribe(store, "CQUIET", dt.time(23, 30), "Asia/Hong_Kong", now=BEFORE)  # not due
-    book = Book(book_of(tmp_path), INTENTS, in_child=False)
+    book = Book(book_of(tmp_path), INTENTS)
     assert len(book.edition.theses) > 1
     now = [NOW]
     tick = make_tick(store, client_for(fake_slack), book,
