@@ -32,7 +32,7 @@ from bot.render.blocks import SOURCES, Options, render_card, render_home, render
 from bot.render.text import render_text
 from tests.conftest import INTENTS, KNOWLEDGE
 from tests.eval.evaluate import BOOK
-from tests.slack.block_rules import block_problems, message_problems
+from tests.render.block_rules import block_problems, message_problems
 
 SECTION_CARDS: tuple[Card, ...] = ("bull", "bear", "risk", "catalyst")
 THESIS_CARDS: tuple[Card, ...] = (*SECTION_CARDS, "overview", "figures")

@@ -199,7 +199,7 @@ def test_the_update_post_is_a_card_of_bot_render_within_slack_limits() -> None:
     from bot.notify import messages
     from bot.notify.update_card import update_message
     from bot.notify.updates import Update
-    from tests.slack.block_rules import block_problems
+    from tests.render.block_rules import block_problems
 
     many = Update("BABA", "Alibaba Group", dt.date(2025, 11, 27), dt.date(2026, 2, 26),
                   [f"Figure {n} moved from *1* to <2> & more: " + "x" * 300 for n in range(60)],

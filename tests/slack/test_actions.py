@@ -12,7 +12,7 @@ from bot.render import messages
 from bot.render.blocks import CardRef
 from bot.render.limits import encode_value
 from tests.conftest import eventually
-from tests.slack.block_rules import displayed, message_problems
+from tests.render.block_rules import displayed, message_problems
 from tests.slack.conftest import Served, calls_after_sentinel
 from tests.slack.signed import CHANNEL, USER
 

@@ -13,7 +13,7 @@ from bot.engine.matcher import Engine
 from tests.conftest import INTENTS
 from tests.eval.evaluate import BOOK
 from tests.fake_slack import FakeSlack
-from tests.slack.block_rules import displayed, message_problems
+from tests.render.block_rules import displayed, message_problems
 from tests.slack.conftest import Served, make_settings, serving
 
 

@@ -19,7 +19,7 @@ from bot.render.blocks import Options, render_card
 from tests.conftest import INTENTS
 from tests.eval.evaluate import BOOK
 from tests.fake_slack import FakeSlack
-from tests.slack.block_rules import message_problems
+from tests.render.block_rules import message_problems
 from tests.slack.conftest import Served, make_settings, serving
 from tests.slack.signed import DM, direct_message
 

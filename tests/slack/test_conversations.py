@@ -19,7 +19,7 @@ from bot.slack.conversations import FOLLOW_FOR, Conversations, dm_key, thread_ke
 from bot.slack.records import Database
 from bot.store import create_engine_for
 from tests.fake_slack import FakeSlack
-from tests.slack.block_rules import message_problems
+from tests.render.block_rules import message_problems
 from tests.slack.conftest import Served, make_settings, serving
 from tests.slack.signed import direct_message, mention, message_ts
 

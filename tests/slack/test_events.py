@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.slack.block_rules import displayed, message_problems
+from tests.render.block_rules import displayed, message_problems
 from tests.slack.conftest import Served, calls_after_sentinel
 from tests.slack.signed import DM, direct_message, mention
 

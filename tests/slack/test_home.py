@@ -13,7 +13,7 @@ from bot.questions import Questions
 from bot.store import open_store
 from tests.conftest import INTENTS
 from tests.fake_slack import FakeSlack
-from tests.slack.block_rules import block_problems
+from tests.render.block_rules import block_problems
 from tests.slack.conftest import Served, calls_after_sentinel, make_settings, serving
 from tests.slack.signed import USER
 

@@ -9,7 +9,7 @@ import pytest
 
 from bot.notify import messages
 from bot.render import messages as render_messages
-from tests.slack.block_rules import displayed, message_problems
+from tests.render.block_rules import displayed, message_problems
 from tests.slack.conftest import Served
 from tests.slack.signed import CHANNEL
 

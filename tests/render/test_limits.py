@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from bot.engine.matcher import Engine
 from bot.render import limits
 from bot.render.blocks import Options, render_card
-from tests.slack.block_rules import message_problems, mrkdwn_problems
+from tests.render.block_rules import message_problems, mrkdwn_problems
 
 PINGS = ["<!channel>", "<!here>", "<!everyone>", "<!subteam^S0123|@analysts>", "<@U0123ABC>",
          "<#C0123|general>", "&lt;!channel&gt;", "@here", "@channel"]

@@ -17,7 +17,7 @@ from bot.render import blocks as cards
 from bot.render import limits
 from bot.render.blocks import MORE, SOURCES, CardRef, Options, render_card
 from bot.render.text import render_text
-from tests.slack.block_rules import block_problems, message_problems
+from tests.render.block_rules import block_problems, message_problems
 
 TODAY = dt.date(2026, 1, 12)
 NASTY = ("AT&T <!channel> <@U999> <!subteam^S1|@team> a > b & c < d *bold* `code` _it_ "
