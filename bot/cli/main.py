@@ -220,7 +220,7 @@ def _main(argv: Sequence[str] | None) -> int:
         elif args.command == "digest":
             from bot.cli.digest import run
         else:
-            from bot.notify.clock import run
+            from bot.cli.clock import run
         return run(args)
     except KeyboardInterrupt:
         return 130

@@ -1,4 +1,5 @@
-"""`thesis clock`: run `digest run-due` every minute, in the foreground (a Procfile `clock:`).
+"""The clock's minute: `digest run-due`, owner notes and update posts, every minute
+(`thesis clock`, bot/cli/clock.py, runs it in the foreground as a Procfile `clock:`).
 
 Several clocks may run at once (a deploy overlapping the old dyno, say): the ledger makes the
 extra ones harmless. The first run is immediate, so a restart catches up on what it missed.
@@ -6,7 +7,6 @@ extra ones harmless. The first run is immediate, so a restart catches up on what
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import logging
 from collections.abc import Callable
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 
-from bot.settings import Settings, require_shared_database
+from bot.settings import Settings
 
 if TYPE_CHECKING:
     from slack_sdk import WebClient
@@ -87,24 +87,3 @@ def make_tick(store: Engine, client: WebClient, book: Book, settings: Settings,
                                  "again next minute", name)
 
     return tick
-
-
-def run(args: argparse.Namespace) -> int:
-    from bot.book.served import open_book
-    from bot.slack.client import web_client
-    from bot.store import open_store
-
-    logging.basicConfig(level=logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    settings = Settings()
-    require_shared_database(settings)
-    client = web_client(settings)  # a missing token stops us here, once, not every minute
-    store = open_store(settings.database_url)
-    # Edited YAML goes live without a restart; a broken edit keeps the file's last good version.
-    book = open_book(settings, getattr(args, "knowledge", None)).start()
-    book.reload_on_sighup()
-    tick = make_tick(store, client, book, settings)
-    logger.info("thesis clock: digest run-due every minute; Ctrl-C to stop")
-    build_scheduler(tick).start()  # until Ctrl-C (exit 130) or SIGTERM
-    return 0

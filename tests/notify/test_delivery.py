@@ -274,7 +274,7 @@ def test_the_digest_posts_without_loading_bolt() -> None:
     import subprocess
     import sys
 
-    code = ("import sys, bot.notify.clock, bot.cli.digest, bot.notify.delivery, "
+    code = ("import sys, bot.cli.clock, bot.cli.digest, bot.notify.delivery, "
             "bot.slack.client; assert 'slack_bolt' not in sys.modules, 'Bolt was imported'")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
