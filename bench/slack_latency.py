@@ -63,7 +63,7 @@ def start_server(api_url: str, database: Path, log: str, cpus: set[int] | None =
         stderr=open(log, "w"), text=True,  # noqa: SIM115 - the child owns it
         preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if cpus else None)
     sender = SlackSender(f"http://127.0.0.1:{port}")
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120  # a 1,000-thesis book on a busy machine
     while time.monotonic() < deadline:
         try:
             if sender.request("GET", "/healthz").status == 200:
