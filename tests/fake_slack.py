@@ -65,7 +65,10 @@ class FakeSlack:
         self._drops: dict[str, int] = defaultdict(int)
         self._server = _Server(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # serve_forever notices shutdown() once per poll: its default 0.5 s was paid by every
+        # test that ends a fake.
+        self._thread = threading.Thread(target=self._server.serve_forever,
+                                        kwargs={"poll_interval": 0.01}, daemon=True)
 
     # -- lifecycle --------------------------------------------------------------------------
 
