@@ -1,31 +1,24 @@
-"""`thesis import` end to end: real write-ups, real files, the CLI in real subprocesses."""
+"""`thesis import` end to end: real write-ups, real files, the `thesis` command (run in this
+process: tests/thesis_command.py)."""
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
 from bench.import_roundtrip import compare
+from tests.thesis_command import thesis
 
 ROOT = Path(__file__).resolve().parents[2]
 WRITEUPS = ROOT / "tests" / "fixtures" / "writeups"
 BROKEN = WRITEUPS / "broken"
 HAND = ROOT / "tests" / "fixtures" / "knowledge" / "baba.yaml"
 SEED = ROOT.parent / "shared" / "seeds" / "alibaba-ai-cloud-thesis.txt"
-
-
-def thesis(*args: str, stdin: str = "", env: dict[str, str] | None = None
-           ) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "THESIS_CACHE_DIR": "off", **(env or {})}
-    return subprocess.run([sys.executable, "-m", "bot.cli.main", *args], capture_output=True,
-                          text=True, timeout=120, input=stdin, env=env, cwd=ROOT)
 
 
 def one_line_error(result: subprocess.CompletedProcess[str]) -> str:

@@ -26,6 +26,7 @@ from bot.notify.digest_card import build_digest, digest_blocks, digest_text
 from bot.render.blocks import Options, render_card
 from bot.render.text import render_text
 from tests.conftest import INTENTS, KNOWLEDGE, ROOT
+from tests.thesis_command import thesis
 
 D = dt.date
 SCHEMA = ROOT / "tests" / "fixtures" / "schema"
@@ -304,41 +305,36 @@ def test_schema_page_is_generated_from_the_models() -> None:
         assert f"- **`{field}`** — " in page
 
 
-def _thesis_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "bot.cli.main", *args], capture_output=True,
-                          text=True, timeout=60)
-
-
 def test_thesis_new_writes_a_draft_that_validates_and_fails_strict_until_filled_in(
         tmp_path: Path) -> None:
     folder = tmp_path / "knowledge"
     shutil.copytree(KNOWLEDGE, folder)
-    made = _thesis_cli("--knowledge", str(folder), "new", "acme", "Acme Power")
+    made = thesis("--knowledge", str(folder), "new", "acme", "Acme Power")
     assert made.returncode == 0, made.stderr
     path = folder / "acme.yaml"
     assert made.stdout.startswith(f"Wrote {path}, a draft")
     text = path.read_text(encoding="utf-8")
     assert text.startswith("# ACME thesis") and "docs/thesis-schema.md" in text
-    checked = _thesis_cli("validate", str(folder))
+    checked = thesis("validate", str(folder))
     assert checked.returncode == 0, checked.stdout
     assert checked.stdout.splitlines()[-1].startswith(
         "Valid: 0 problems, 1 warning in 2 thesis files")
-    strict = _thesis_cli("validate", "--strict", str(folder))
+    strict = thesis("validate", "--strict", str(folder))
     assert strict.returncode == 1, strict.stdout
     [draft] = [line for line in strict.stdout.splitlines() if "is a draft" in line]
     assert draft.startswith(f"{path}:12: title: warning: ACME is a draft, not served as an "
                             "answer: 9 TODO placeholders left (title, summary, ")
     # The analyst replaces every placeholder: no longer a draft.
     path.write_text(text.replace('"TODO: ', '"'), encoding="utf-8")
-    filled = _thesis_cli("validate", "--strict", str(folder))
+    filled = thesis("validate", "--strict", str(folder))
     assert filled.returncode == 0, filled.stdout
     # Marked a draft by hand: a draft again.
     path.write_text(text.replace('"TODO: ', '"') + "draft: true\n", encoding="utf-8")
-    marked = _thesis_cli("validate", "--strict", str(folder))
+    marked = thesis("validate", "--strict", str(folder))
     assert marked.returncode == 1 and "ACME is a draft" in marked.stdout
-    again = _thesis_cli("--knowledge", str(folder), "new", "ACME", "Acme Power")
+    again = thesis("--knowledge", str(folder), "new", "ACME", "Acme Power")
     assert again.returncode == 1 and "already exists. Edit it, or use --force" in again.stderr
-    bad = _thesis_cli("--knowledge", str(folder), "new", "no ticker!", "Acme")
+    bad = thesis("--knowledge", str(folder), "new", "no ticker!", "Acme")
     assert bad.returncode == 1 and "is not a ticker" in bad.stderr
 
 
@@ -365,7 +361,7 @@ def test_an_empty_book_says_in_the_terminal_how_to_add_the_first_thesis(
         tmp_path: Path) -> None:
     (tmp_path / "knowledge").mkdir()
     for question in ("BABA risks", "help", "list", "what are the risks?"):
-        asked = _thesis_cli("--knowledge", str(tmp_path / "knowledge"), "ask", question)
+        asked = thesis("--knowledge", str(tmp_path / "knowledge"), "ask", question)
         assert asked.returncode == 0, asked.stderr
         said = " ".join(asked.stdout.split())
         assert "There is no thesis in the book yet. Add the first with `thesis new TICKER " \
@@ -407,11 +403,11 @@ def test_validate_warns_about_what_the_write_up_does_not_say(knowledge_copy: Pat
     assert "aliases[10]: alias 'risks' is a word of intent 'risk'" in warnings
     line = next(i for i, text in enumerate(path.read_text().splitlines(), 1) if "- risks" in text)
     assert f"{path}:{line}: aliases[10]: alias 'risks'" in warnings
-    result = _thesis_cli("validate", str(knowledge_copy))
+    result = thesis("validate", str(knowledge_copy))
     assert result.returncode == 0 and ": warning: " in result.stdout
     assert result.stdout.splitlines()[-1].endswith(
         "Check each warning against the write-up (--strict fails on them).")
-    strict = _thesis_cli("validate", "--strict", str(knowledge_copy))
+    strict = thesis("validate", "--strict", str(knowledge_copy))
     assert strict.returncode == 1
     assert strict.stdout.splitlines()[-1].startswith("Not valid (--strict): 0 problems, ")
 

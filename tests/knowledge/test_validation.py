@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -11,6 +9,7 @@ import pytest
 from bot.engine.matcher import Engine
 from bot.knowledge.loader import load_all, load_theses
 from tests.conftest import INTENTS, KNOWLEDGE
+from tests.thesis_command import thesis
 
 
 def _thesis(path: Path) -> str:
@@ -121,18 +120,13 @@ def test_alias_claimed_by_two_theses_is_a_problem(knowledge_copy: Path) -> None:
     assert any("'Alibaba' already names BABA" in str(p) for p in knowledge.problems)
 
 
-def _thesis_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "bot.cli.main", *args], capture_output=True,
-                          text=True, timeout=60)
-
-
 def test_validate_command_exit_codes(knowledge_copy: Path) -> None:
-    ok = _thesis_cli("validate")
+    ok = thesis("validate")
     assert ok.returncode == 0, ok.stdout + ok.stderr
     assert ok.stdout.splitlines() == [
         "Valid: 0 problems, 0 warnings in 1 thesis file (0 unreviewed figures), 9 intents."]
     _break(knowledge_copy, "unit: quarters", "unit: 9 quarters")
-    bad = _thesis_cli("validate", str(knowledge_copy))
+    bad = thesis("validate", str(knowledge_copy))
     assert bad.returncode == 1
     assert "figures[2].unit: Value error, '9 quarters' is not a unit a card can print" in bad.stdout
     assert bad.stdout.splitlines()[-1] == (
@@ -143,7 +137,7 @@ def test_validate_command_exit_codes(knowledge_copy: Path) -> None:
 @pytest.mark.parametrize("folder", ["/nonexistent/knowledge", "/etc/hostname"])
 def test_missing_knowledge_folder_is_one_line_exit_2(folder: str) -> None:
     for args in (["--knowledge", folder, "ask", "risks"], ["ask", "--knowledge", folder, "x"]):
-        result = _thesis_cli(*args)
+        result = thesis(*args)
         assert result.returncode == 2
         assert result.stdout == ""
         assert result.stderr.count("\n") == 1
@@ -174,13 +168,13 @@ def test_a_bidirectional_control_is_a_warning_where_it_is_and_never_shown(
     path = _break(knowledge_copy, "title: Chip Restrictions Limit Scale",
                   "title: Chip Restrictions \u202eelacS timiL")
     line = _line_of(path, "elacS timiL")
-    result = _thesis_cli("validate", str(knowledge_copy))
+    result = thesis("validate", str(knowledge_copy))
     assert result.returncode == 0, result.stdout
     assert (f"{path}:{line}: bear[0].title: warning: holds U+202E RIGHT-TO-LEFT OVERRIDE, which "
             "can make text read other than as written; Slack and the terminal show it without: "
             "delete it") in result.stdout.splitlines()
-    assert _thesis_cli("validate", "--strict", str(knowledge_copy)).returncode == 1
-    card = _thesis_cli("--knowledge", str(knowledge_copy), "ask", "BABA bear case")
+    assert thesis("validate", "--strict", str(knowledge_copy)).returncode == 1
+    card = thesis("--knowledge", str(knowledge_copy), "ask", "BABA bear case")
     assert "Chip Restrictions elacS timiL" in card.stdout and "\u202e" not in card.stdout
 
 
@@ -227,12 +221,12 @@ def test_the_last_line_says_what_the_exit_code_says_with_the_counts(knowledge_co
     _break(knowledge_copy, "remaining in its buyback authorization",
            "remaining ($99 billion) in its buyback authorization")
     _break(knowledge_copy, "    value: 19.1\n", "    value: 19.1\n    review: true\n")
-    lenient = _thesis_cli("validate", str(knowledge_copy))
+    lenient = thesis("validate", str(knowledge_copy))
     assert lenient.returncode == 0
     assert lenient.stdout.splitlines()[-1] == (
         "Valid: 0 problems, 2 warnings in 1 thesis file (1 unreviewed figure), 9 intents. "
         "Check each warning against the write-up (--strict fails on them).")
-    strict = _thesis_cli("validate", "--strict", str(knowledge_copy))
+    strict = thesis("validate", "--strict", str(knowledge_copy))
     assert strict.returncode == 1
     assert strict.stdout.splitlines()[-1] == (
         "Not valid (--strict): 0 problems, 2 warnings in 1 thesis file (1 unreviewed figure). "
@@ -242,14 +236,14 @@ def test_the_last_line_says_what_the_exit_code_says_with_the_counts(knowledge_co
 def test_quiet_prints_only_the_problems(knowledge_copy: Path) -> None:
     _break(knowledge_copy, "remaining in its buyback authorization",
            "remaining ($99 billion) in its buyback authorization")
-    warned = _thesis_cli("validate", "--quiet", str(knowledge_copy))
+    warned = thesis("validate", "--quiet", str(knowledge_copy))
     assert (warned.returncode, warned.stdout) == (0, "")
-    strict = _thesis_cli("validate", "--quiet", "--strict", str(knowledge_copy))
+    strict = thesis("validate", "--quiet", "--strict", str(knowledge_copy))
     assert strict.returncode == 1
     assert [line.split(": ", 2)[1] for line in strict.stdout.splitlines()] == \
         ["catalysts[0].detail"]
     path = _break(knowledge_copy, "updated: 2025-11-27", "updated: 2026-13-03")
-    broken = _thesis_cli("validate", "-q", str(knowledge_copy))
+    broken = thesis("validate", "-q", str(knowledge_copy))
     assert broken.returncode == 1
     assert broken.stdout == (f"{path}:{_line_of(path, 'updated:')}: updated: Input should be a "
                              "valid date or datetime, month value is outside expected range of "
