@@ -52,6 +52,7 @@ def site(tmp_path: Path) -> Path:
     return tmp_path
 
 
+@pytest.mark.slow
 def test_installed_package_answers_from_the_working_directorys_knowledge(
         installed: Path, site: Path) -> None:
     where = _run(installed, site, "--version")
@@ -69,6 +70,7 @@ def test_installed_package_answers_from_the_working_directorys_knowledge(
     assert str(site / "knowledge") in valid.stdout
 
 
+@pytest.mark.slow
 def test_the_default_database_is_in_the_users_data_folder(installed: Path, site: Path) -> None:
     assert _run(installed, site, "digest", "subscribe", "C1").returncode == 0
     listed = _run(installed, site / "knowledge", "digest", "list",  # another working folder
@@ -82,6 +84,7 @@ def test_the_default_database_is_in_the_users_data_folder(installed: Path, site:
     assert (xdg / "thesis-bot" / "thesis-bot.db").is_file()
 
 
+@pytest.mark.slow
 def test_without_knowledge_in_the_working_directory_it_says_where_it_looked(
         installed: Path, tmp_path: Path) -> None:
     result = _run(installed, tmp_path, "ask", "BABA risks")
@@ -90,6 +93,7 @@ def test_without_knowledge_in_the_working_directory_it_says_where_it_looked(
     assert result.stderr == f"thesis: {errors.knowledge_dir_unreadable(reason)}\n"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", [["clock"], ["serve", "--http"]])
 def test_separate_process_types_refuse_the_default_database_on_a_platform(
         installed: Path, site: Path, command: list[str]) -> None:

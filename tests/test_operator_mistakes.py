@@ -31,6 +31,7 @@ def _thesis(*args: str, **env: str) -> subprocess.CompletedProcess[bytes]:
                           env={**environ, **env}, capture_output=True, timeout=120)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("encoding", ["latin-1", "ascii"])
 def test_a_terminal_that_cannot_show_the_card_gets_it_with_question_marks(encoding: str) -> None:
     result = _thesis("ask", "what are BABA's risks?", PYTHONIOENCODING=encoding)
@@ -40,6 +41,7 @@ def test_a_terminal_that_cannot_show_the_card_gets_it_with_question_marks(encodi
     assert result.stderr.decode(encoding) == errors.output_not_encodable(encoding) + "\n"
 
 
+@pytest.mark.slow
 def test_json_stays_exact_on_a_latin1_terminal() -> None:
     utf8 = _thesis("ask", "--json", "what are BABA's risks?", PYTHONIOENCODING="utf-8")
     latin = _thesis("ask", "--json", "what are BABA's risks?", PYTHONIOENCODING="latin-1")
@@ -47,6 +49,7 @@ def test_json_stays_exact_on_a_latin1_terminal() -> None:
     assert json.loads(latin.stdout.decode("latin-1")) == json.loads(utf8.stdout.decode())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("url", "message"), [
     ("postgresql://bot:hunter2@127.0.0.1:abc/db",
      errors.database_url_invalid("its port is not a number")),
@@ -71,6 +74,7 @@ def fake() -> Iterator[FakeSlack]:
         yield fake
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("script", "answer"), [
     (lambda fake: fake.fail("auth.test", "internal_error", times=5, status=500),
      "HTTP 500, internal_error"),
@@ -88,6 +92,7 @@ def test_slack_failing_auth_test_on_its_side_is_not_blamed_on_the_token(
     assert "Traceback" not in stderr and "SLACK_BOT_TOKEN (" not in stderr
 
 
+@pytest.mark.slow
 def test_a_token_slack_refuses_is_still_named(fake: FakeSlack, tmp_path: Path) -> None:
     fake.fail("auth.test", "invalid_auth")
     result = _thesis("serve", "--http", "--port", "0", SLACK_BOT_TOKEN="xoxb-t",
@@ -138,6 +143,7 @@ def test_run_due_when_slack_never_answers_is_one_line_per_failure_and_exit_1(
     assert "TimeoutError" in err
 
 
+@pytest.mark.slow
 def test_run_due_exits_0_when_every_due_digest_was_posted(
         fake: FakeSlack, tmp_path: Path) -> None:
     database = f"sqlite:///{tmp_path / 'run.db'}"

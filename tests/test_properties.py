@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -23,6 +24,7 @@ fixtures_ok = settings(suppress_health_check=[HealthCheck.function_scoped_fixtur
                                               HealthCheck.too_slow])
 
 
+@pytest.mark.slow
 @fixtures_ok
 @given(prop.questions(), prop.options())
 def test_any_question_to_the_one_thesis_gets_a_card_within_limits(
@@ -30,6 +32,7 @@ def test_any_question_to_the_one_thesis_gets_a_card_within_limits(
     prop.check_engine(engine, question, opts)
 
 
+@pytest.mark.slow
 @fixtures_ok
 @given(prop.questions(), prop.options())
 def test_any_question_to_the_book_gets_a_card_within_limits(
@@ -37,6 +40,7 @@ def test_any_question_to_the_book_gets_a_card_within_limits(
     prop.check_engine(book_engine, question, opts)
 
 
+@pytest.mark.slow
 @fixtures_ok
 @given(prop.thesis_answers(), prop.options())
 def test_every_card_of_a_thesis_full_of_odd_text_fits(
@@ -45,12 +49,14 @@ def test_every_card_of_a_thesis_full_of_odd_text_fits(
     prop.check_card(answer, opts, kind)
 
 
+@pytest.mark.slow
 @fixtures_ok
 @given(prop.book_answers(), prop.options())
 def test_list_compare_and_search_cards_of_odd_theses_fit(answer: Answer, opts: Options) -> None:
     prop.check_card(answer, opts)
 
 
+@pytest.mark.slow
 @fixtures_ok
 @given(prop.thesisless_answers(), prop.options())
 def test_help_and_i_dont_know_fit_for_any_question_and_book(answer: Answer,
@@ -58,12 +64,14 @@ def test_help_and_i_dont_know_fit_for_any_question_and_book(answer: Answer,
     prop.check_card(answer, opts)
 
 
+@pytest.mark.slow
 @fixtures_ok
 @given(prop.odd_theses(), prop.options())
 def test_the_list_and_app_home_fit_for_any_book(theses: list[Thesis], opts: Options) -> None:
     prop.check_list_and_home(theses, opts)
 
 
+@pytest.mark.slow
 @fixtures_ok
 @given(prop.odd_theses(), st.dates(dt.date(1995, 1, 1), dt.date(2099, 12, 31)),
        st.none() | st.integers(1, 400), st.integers(1, 4000))

@@ -8,6 +8,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 
 def _ask(knowledge: Path, cache: Path | str, question: str, cwd: Path | None = None) -> str:
     env = {**os.environ, "THESIS_CACHE_DIR": str(cache)}
@@ -18,6 +20,7 @@ def _ask(knowledge: Path, cache: Path | str, question: str, cwd: Path | None = N
     return result.stdout
 
 
+@pytest.mark.slow
 def test_edited_thesis_is_answered_fresh_not_from_the_cache(
     knowledge_copy: Path, tmp_path: Path
 ) -> None:
@@ -42,6 +45,7 @@ def test_edited_thesis_is_answered_fresh_not_from_the_cache(
     assert (cache / "engine-room").is_dir()
 
 
+@pytest.mark.slow
 def test_empty_cache_setting_means_the_default_not_the_working_folder(
     knowledge_copy: Path, tmp_path: Path
 ) -> None:
@@ -56,12 +60,14 @@ def test_empty_cache_setting_means_the_default_not_the_working_folder(
     assert list((env_home / "thesis-bot").glob("engine-*/catalog.pickle"))
 
 
+@pytest.mark.slow
 def test_unwritable_cache_folder_only_costs_speed(knowledge_copy: Path, tmp_path: Path) -> None:
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("")
     assert "Key risks" in _ask(knowledge_copy, blocker / "cache", "BABA risks")
 
 
+@pytest.mark.slow
 def test_cached_engine_loads_the_thesis_each_question_names(two_theses: Path,
                                                              tmp_path: Path) -> None:
     cache = tmp_path / "cache"

@@ -32,6 +32,7 @@ def _ask(knowledge: Path, cache: Path, question: str) -> subprocess.CompletedPro
         env={**os.environ, "THESIS_CACHE_DIR": str(cache)})
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("what", "poison"), [
     ("TypeError", _Raises(int, "1", "2", "3")),
     ("KeyError", _Raises(dict.__getitem__, {}, "missing")),

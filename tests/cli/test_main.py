@@ -17,6 +17,7 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, *args], capture_output=True, text=True, timeout=60)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_has_help_with_an_example_and_is_in_the_readme(command: str) -> None:
     result = _run("-m", "bot.cli.main", command, "--help")
@@ -25,6 +26,7 @@ def test_every_command_has_help_with_an_example_and_is_in_the_readme(command: st
     assert f"thesis {command}" in (ROOT / "README.md").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_ask_never_imports_slack_or_the_database() -> None:
     code = (
         "import sys; from bot.cli.main import main; main(['ask', 'BABA risks']);"
@@ -37,6 +39,7 @@ def test_ask_never_imports_slack_or_the_database() -> None:
     assert result.stdout.strip().endswith("HEAVY []")
 
 
+@pytest.mark.slow
 def test_unknown_command_is_a_short_usage_error() -> None:
     result = _run("-m", "bot.cli.main", "frobnicate")
     assert result.returncode == 2
@@ -44,6 +47,7 @@ def test_unknown_command_is_a_short_usage_error() -> None:
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("variable", "value", "command"),
     [
@@ -64,6 +68,7 @@ def test_a_bad_setting_is_one_line_naming_it_without_its_value(
     assert "hunter2" not in result.stderr and "abc" not in result.stderr
 
 
+@pytest.mark.slow
 def test_ask_from_a_closed_stdin_is_one_line_and_exit_2() -> None:
     """`thesis ask --json - <&-`: standard input closed by the shell, not merely empty."""
     result = subprocess.run(["sh", "-c", 'exec "$0" -m bot.cli.main ask --json - <&-',

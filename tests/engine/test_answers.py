@@ -111,6 +111,7 @@ def test_every_card_of_every_point_renders_every_figure_with_source_and_date(
         assert text.count("as of 27 Nov 2025") == len(point.figures)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=400))
 def test_any_text_gets_a_card_and_never_raises(engine: Engine, text: str) -> None:
@@ -125,6 +126,7 @@ def _ask(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[
                           capture_output=True, timeout=60)
 
 
+@pytest.mark.slow
 def test_ask_json_contract() -> None:
     result = _ask("--json", "what are BABA's risks?")
     assert result.returncode == 0
@@ -135,6 +137,7 @@ def test_ask_json_contract() -> None:
     assert data["text"].startswith("BABA · Key risks")
 
 
+@pytest.mark.slow
 def test_ask_stdin_answers_each_line_in_order_from_one_process() -> None:
     questions = ["bull", "TSLA bull case", "", "how much buyback is left?", "hello"]
     result = _ask("--json", "-", stdin="\n".join(questions).encode())
@@ -143,6 +146,7 @@ def test_ask_stdin_answers_each_line_in_order_from_one_process() -> None:
     assert [line["card"] for line in lines] == ["bull", "unknown", "help", "catalyst", "help"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "junk",
     [b"a" * 100_000, bytes(range(256)) * 50, "🚀📈🔥".encode() * 1000,

@@ -106,6 +106,7 @@ def test_list_compare_and_search_are_cards_of_their_own(book: Engine) -> None:
     assert len(buttons) == len(found.matches)
 
 
+@pytest.mark.slow
 def test_explain_says_why_a_question_got_its_card() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "bot.cli.main", "--knowledge", str(BOOK), "ask", "--explain",
@@ -196,6 +197,7 @@ for question in {questions!r}:
 """
 
 
+@pytest.mark.slow
 def test_the_same_question_gets_the_same_card_in_every_process() -> None:
     """Python orders a set of words differently in each process (its hash seed): a figure
     chosen among equals, or a score summed, must not depend on that order."""

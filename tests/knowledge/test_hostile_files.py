@@ -106,6 +106,7 @@ def _cli(args: list[str], env: dict[str, str] | None = None) -> subprocess.Compl
         env={**os.environ, **(env or {}), "THESIS_CACHE_DIR": "off"})
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", [
     ["ask", "what are BABA's risks?"],
     ["digest", "preview", "--date", "2026-01-05"],
@@ -122,6 +123,7 @@ def test_ask_and_preview_answer_from_the_good_thesis_and_report_the_rest(hostile
                      expected)
 
 
+@pytest.mark.slow
 def test_validate_lists_every_hostile_file_and_exits_1(hostile) -> None:
     folder, expected = hostile
     result = _cli(["validate", str(folder)])
@@ -132,6 +134,7 @@ def test_validate_lists_every_hostile_file_and_exits_1(hostile) -> None:
         f"Not valid: {len(expected)} problems, ")
 
 
+@pytest.mark.slow
 def test_run_due_posts_the_digest_of_the_good_thesis(hostile, tmp_path: Path) -> None:
     folder, expected = hostile
     env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'run.db'}", "SLACK_BOT_TOKEN": "xoxb-test"}
@@ -155,6 +158,7 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+@pytest.mark.slow
 def test_serve_starts_and_answers_health_with_the_good_thesis(hostile, tmp_path: Path) -> None:
     folder, expected = hostile
     port = _free_port()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -396,6 +397,7 @@ def test_a_few_theses_get_compact_cards_before_any_is_left_out(baba: Thesis) -> 
     assert "more theses" not in _mrkdwn(blocks)
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None)
 @given(
     count=st.integers(0, 70),

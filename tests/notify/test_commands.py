@@ -132,6 +132,7 @@ def test_clock_runs_run_due_every_minute_under_one_job_id() -> None:
     assert (job.coalesce, job.max_instances) == (True, 1)
 
 
+@pytest.mark.slow
 def test_clock_process_posts_a_due_digest_on_start(sqlite_url: str,
                                                   fake_slack: FakeSlack) -> None:
     store = open_store(sqlite_url)
@@ -146,6 +147,7 @@ def test_clock_process_posts_a_due_digest_on_start(sqlite_url: str,
     assert [c.params["channel"] for c in calls] == ["CCLOCK"]
 
 
+@pytest.mark.slow
 def test_clock_without_a_token_stops_at_once(sqlite_url: str, fake_slack: FakeSlack) -> None:
     env = process_env(sqlite_url, fake_slack)
     del env["SLACK_BOT_TOKEN"]

@@ -43,6 +43,7 @@ def _subscribe_all_due(store: Engine) -> list[str]:
     return channels
 
 
+@pytest.mark.slow
 def test_parallel_run_due_processes_post_each_channel_exactly_once(
         store: Engine, database_url: str, fake_slack: FakeSlack) -> None:
     channels = _subscribe_all_due(store)
@@ -65,6 +66,7 @@ def test_parallel_run_due_processes_post_each_channel_exactly_once(
     assert len(posts(fake_slack)) == len(channels)
 
 
+@pytest.mark.slow
 def test_process_killed_between_claim_and_post_is_recovered_after_the_timeout(
         store: Engine, database_url: str, fake_slack: FakeSlack) -> None:
     subscribe(store, "CCRASH", dt.time(8, 30), "Europe/London", now=YESTERDAY)
@@ -270,6 +272,7 @@ def test_unsubscribed_channel_gets_nothing(
     assert not posts(fake_slack)
 
 
+@pytest.mark.slow
 def test_the_digest_posts_without_loading_bolt() -> None:
     import subprocess
     import sys

@@ -16,6 +16,7 @@ from tests.notify.helpers import posted_days
 from tests.notify.month import CHANNELS, simulate
 
 
+@pytest.mark.slow
 def test_a_month_with_crashes_posts_each_due_digest_exactly_once(
         store: Engine, fake_slack: FakeSlack, baba: Thesis,
         caplog: pytest.LogCaptureFixture) -> None:

@@ -95,6 +95,7 @@ def test_a_timed_out_post_slack_never_kept_is_posted_on_the_retry(
     assert slack.calls_to("conversations.history")
 
 
+@pytest.mark.slow
 def test_process_killed_after_slack_accepted_the_post_is_not_posted_again(
         store: Engine, database_url: str, slack: FakeSlack) -> None:
     subscribe(store, "CKILL", dt.time(8, 30), "Europe/London", now=YESTERDAY)

@@ -200,6 +200,7 @@ def test_a_note_slack_refused_is_sent_on_a_later_run_once(
     assert iso_week(NOW) == "2026-W09"
 
 
+@pytest.mark.slow
 def test_racing_run_due_processes_send_each_owner_one_note(
         database_url: str, fake_slack: FakeSlack, tmp_path: Path) -> None:
     setup_store(database_url)
@@ -214,6 +215,7 @@ def test_racing_run_due_processes_send_each_owner_one_note(
     assert sorted(said) == [f"sent this week's owner note to {o}" for o in (ALICE, BOB)]
 
 
+@pytest.mark.slow
 def test_clock_process_tells_the_owner_of_a_file_that_does_not_load(
         sqlite_url: str, fake_slack: FakeSlack, tmp_path: Path) -> None:
     folder = tmp_path / "knowledge"

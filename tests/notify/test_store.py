@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from sqlalchemy import (
     Boolean,
     Column,
@@ -112,6 +113,7 @@ def test_the_slack_apps_tables_are_upgraded_by_the_same_schema_step(database_url
     engine.dispose()
 
 
+@pytest.mark.slow
 def test_processes_starting_together_on_an_empty_database_all_start(
         database_url: str) -> None:
     from tests.notify.helpers import thesis_process

@@ -65,6 +65,7 @@ def test_first_sight_of_a_thesis_announces_nothing(database_url: str,
     assert update_posts(fake_slack) == []
 
 
+@pytest.mark.slow
 def test_racing_processes_post_each_update_exactly_once(
         database_url: str, fake_slack: FakeSlack, tmp_path: Path) -> None:
     store = open_store(database_url)

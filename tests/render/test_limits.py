@@ -7,6 +7,7 @@ import datetime as dt
 import html
 import re
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -38,6 +39,7 @@ def test_echo_decodes_slack_entities_once_then_escapes() -> None:
     assert limits.echo("xxxxxxxxxx@channel00", limit=19) == "xxxxxxxxxx@\u2060channel…"
 
 
+@pytest.mark.slow
 @given(slack_text)
 def test_echo_never_leaves_markup_or_a_broadcast(text: str) -> None:
     safe = limits.echo(text)
@@ -46,6 +48,7 @@ def test_echo_never_leaves_markup_or_a_broadcast(text: str) -> None:
                          re.IGNORECASE)
 
 
+@pytest.mark.slow
 @given(st.text(alphabet=st.sampled_from(list("ab &<>.\n")), max_size=3000),
        st.integers(min_value=20, max_value=400))
 def test_split_chunks_fit_and_never_break_an_entity(raw: str, limit: int) -> None:
@@ -137,6 +140,7 @@ def test_fit_groups_keeps_whole_groups_and_names_the_rest_within_one_message() -
     assert shown == 3 and limits.text_length(blocks) <= limits.MESSAGE_TEXT_BUDGET
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(slack_text)

@@ -207,6 +207,7 @@ def test_a_slow_upload_does_not_hold_up_answers(engine: Engine, fake: FakeSlack,
         slow.close()
 
 
+@pytest.mark.slow
 def test_the_served_process_logs_no_body_and_no_response_url(tmp_path: Path) -> None:
     """`thesis serve --http` as the Procfile runs it: forged and hostile requests, and an
     answer whose response_url cannot be reached (slack_sdk retries it), leave one line each

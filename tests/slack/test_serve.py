@@ -168,6 +168,7 @@ def real_server(tmp_path: Path) -> Iterator[tuple[SlackSender, FakeSlack, subpro
             process.wait(timeout=10)
 
 
+@pytest.mark.slow
 def test_the_production_server_answers_a_signed_command(
         real_server: tuple[SlackSender, FakeSlack, subprocess.Popen]) -> None:
     sender, fake, process = real_server
