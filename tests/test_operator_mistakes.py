@@ -103,6 +103,7 @@ def test_a_token_slack_refuses_is_still_named(fake: FakeSlack, tmp_path: Path) -
         f"thesis: {errors.slack_token_rejected('invalid_auth')}"
 
 
+@pytest.mark.slow
 def test_run_due_when_slack_never_answers_is_one_line_per_failure_and_exit_1(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capfd: pytest.CaptureFixture[str]) -> None:

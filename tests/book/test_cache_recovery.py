@@ -53,6 +53,7 @@ def test_an_unreadable_cache_is_rebuilt_and_the_question_answered(
     assert again.stderr == ""
 
 
+@pytest.mark.slow
 def test_another_library_version_builds_a_new_cache(
         knowledge_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import rapidfuzz

@@ -31,6 +31,7 @@ def test_out_of_scope_questions_answered_unknown(engine: Engine) -> None:
     assert report.accuracy() >= 0.95, _misses(report)
 
 
+@pytest.mark.slow
 def test_baba_questions_stay_right_with_the_whole_book_loaded() -> None:
     """Three keyword-less theses beside BABA: "which thesis?" counts only for questions that
     name no company and fit any thesis (the target from the book issue: 95%)."""

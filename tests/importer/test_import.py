@@ -246,6 +246,7 @@ def test_a_400_digit_figure_is_a_note_not_a_crash(tmp_path: Path) -> None:
     assert thesis("validate", str(tmp_path)).returncode == 0
 
 
+@pytest.mark.slow
 def test_a_draft_the_loader_would_refuse_is_never_written(tmp_path: Path) -> None:
     """2,500 bull points make a draft over the loader's 1 MB limit: one line, no file."""
     path, out = tmp_path / "writeup.txt", tmp_path / "nwpr.yaml"

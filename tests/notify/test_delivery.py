@@ -104,6 +104,7 @@ def test_crash_in_process_leaves_the_claim_to_the_next_run(
     assert len(posts(fake_slack)) == 1
 
 
+@pytest.mark.slow
 def test_rate_limited_post_waits_for_retry_after_then_posts(
         sqlite_url: str, baba: Thesis, fake_slack: FakeSlack) -> None:
     from bot.store import open_store

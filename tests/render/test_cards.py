@@ -116,6 +116,7 @@ def test_every_card_of_every_thesis_fits_slack(engine: Engine) -> None:
     assert rendered >= 7 * 11 * 3 * 2  # BABA: 7 kinds × (10 points + none) × 3 bands × 2
 
 
+@pytest.mark.slow
 def test_an_oversized_thesis_is_split_into_pages_that_all_fit() -> None:
     thesis = huge_thesis()
     longest = 0
@@ -126,6 +127,7 @@ def test_an_oversized_thesis_is_split_into_pages_that_all_fit() -> None:
     assert longest > 3  # the oversized cards really did need "Show more"
 
 
+@pytest.mark.slow
 def test_oversized_text_is_cut_with_an_ellipsis_and_continued_on_the_next_page() -> None:
     thesis = huge_thesis()
     answer = Answer("HUGE risks", "risk", thesis, confidence=1.0, covered=("HUGE",))

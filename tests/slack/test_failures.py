@@ -43,6 +43,7 @@ def test_slack_refusing_the_post_is_logged_and_the_apology_tried(
     assert any("channel_not_found" in str(r.exc_info[1]) for r in caplog.records if r.exc_info)
 
 
+@pytest.mark.slow
 def test_rate_limited_post_waits_for_retry_after_then_succeeds(served: Served) -> None:
     served.fake.rate_limit("chat.postMessage", retry_after=1)
     served.slack.event(mention("<@UBOT> BABA bear"))

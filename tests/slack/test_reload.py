@@ -76,6 +76,7 @@ def answers(fake: FakeSlack) -> dict[str, str]:
             for c in fake.calls_to("response_url")}
 
 
+@pytest.mark.slow
 def test_edit_mid_run_under_concurrent_requests(live_book: Book, knowledge_copy: Path,
                                                 tmp_path: Path) -> None:
     baba = knowledge_copy / "baba.yaml"

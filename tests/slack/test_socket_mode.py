@@ -81,6 +81,7 @@ def every_kind_is_acked_and_answered(fake: FakeSlack, server: FakeSocketMode,
     return seconds
 
 
+@pytest.mark.slow
 def test_every_kind_of_envelope_is_acked_and_answered_over_socket_mode(socket_app) -> None:
     fake, server, _ = socket_app
     link = server.wait_links(1)
@@ -88,6 +89,7 @@ def test_every_kind_of_envelope_is_acked_and_answered_over_socket_mode(socket_ap
     assert {a.connection for a in server.acks} == {1}
 
 
+@pytest.mark.slow
 def test_after_a_refresh_the_new_socket_acks_at_once_and_answers(socket_app) -> None:
     fake, server, _ = socket_app
     first = server.wait_links(1)
