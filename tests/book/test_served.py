@@ -246,6 +246,7 @@ print("EDITION", book.edition.number, len(book.engine.theses))
 '''
 
 
+@pytest.mark.slow
 def test_too_many_open_files_is_a_passing_fault_not_an_edit(knowledge_copy: Path,
                                                             intents_copy: Path) -> None:
     import subprocess
