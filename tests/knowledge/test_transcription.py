@@ -338,6 +338,7 @@ def test_thesis_new_writes_a_draft_that_validates_and_fails_strict_until_filled_
     assert bad.returncode == 1 and "is not a ticker" in bad.stderr
 
 
+@pytest.mark.slow
 def test_thesis_new_in_a_bare_folder_creates_knowledge(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "THESIS_KNOWLEDGE_DIR"}
     made = subprocess.run([sys.executable, "-m", "bot.cli.main", "new", "ACME", "Acme Power"],

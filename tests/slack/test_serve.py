@@ -195,6 +195,7 @@ def healthy(sender: SlackSender, timeout: float = 20.0) -> bool:
     return False
 
 
+@pytest.mark.slow
 def test_idle_connections_beyond_the_cap_are_closed_and_logged_once(tmp_path: Path) -> None:
     """600 idle connections against a soft limit of 300 open files (hard 512): the soft limit
     is raised to the hard one, connections beyond 256 are closed at once with one log line,
