@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.knowledge.bidi import strip_bidi
+from bot.knowledge.drafts import is_draft
 from bot.knowledge.models import HORIZONS, Catalyst, Thesis
 from bot.notify import messages
 from bot.render import messages as render_messages
@@ -136,6 +137,8 @@ def build_digest(
     lists: dict[Place, list[DigestItem]] = {"overdue": [], "due": [], "new": []}
     groups: list[ThesisDigest] = []
     for thesis in theses:
+        if is_draft(thesis):  # still being written: nothing of it is posted
+            continue
         placed = [(c, place(c, today, since)) for c in thesis.catalysts]
         for c, where in placed:
             if where != "rest":

@@ -33,6 +33,7 @@ from pydantic import ValidationError
 from slack_sdk import WebClient
 from sqlalchemy import Connection, Engine, select
 
+from bot.knowledge.drafts import is_draft
 from bot.knowledge.models import Thesis
 from bot.notify.ledger import FAILED, POSTED, UNKNOWN, History, Ledger, look_for_earlier, post_once
 from bot.notify.subscriptions import INTERNAL_ERROR, active_subscriptions
@@ -174,8 +175,8 @@ def announce_updates(store: Engine, client: WebClient, theses: Iterable[Thesis],
     memory = memory if memory is not None else Announcements()
     theses = list(theses)
     mark = fingerprint(theses)
-    if mark != memory.fingerprint:
-        memory.updates = record_versions(store, theses, now)
+    if mark != memory.fingerprint:  # a draft is not announced: its first version once ready
+        memory.updates = record_versions(store, [t for t in theses if not is_draft(t)], now)
         memory.fingerprint, memory.done_for = mark, None
     updates = memory.updates
     if not updates:

@@ -424,3 +424,10 @@ def test_a_thesis_with_unreviewed_figures_says_so_and_a_reviewed_one_does_not(
     _, blocks = digest_blocks(build_digest([imported], D(2025, 11, 25)))
     assert said in _mrkdwn(blocks)
     assert "unreviewed" not in digest_text(build_digest([baba], D(2025, 11, 25)))
+
+
+def test_a_draft_is_left_out_of_the_digest(baba: Thesis) -> None:
+    draft = baba.model_copy(update={"ticker": "ACME", "draft": True})
+    digest = build_digest([baba, draft], D(2025, 11, 25))
+    assert [t.ticker for t in digest.theses] == ["BABA"]
+    assert "ACME" not in digest_text(digest)

@@ -217,3 +217,18 @@ def test_the_update_post_is_a_card_of_bot_render_within_slack_limits() -> None:
     _, dateless = update_message(Update("BABA", "Alibaba Group", dt.date(2025, 11, 27),
                                         dt.date(2026, 2, 26), [], NOW))
     assert dateless[2]["text"]["text"] == messages.THESIS_UPDATED_NO_DETAIL
+
+
+def test_a_thesis_marked_draft_while_reworked_is_not_announced(
+        database_url: str, fake_slack: FakeSlack, tmp_path: Path) -> None:
+    """A draft answers nothing, so its edits are not news; once ready, its changes are."""
+    store = open_store(database_url)
+    folder = setup(store, tmp_path)
+    path = folder / "baba.yaml"
+    path.write_text("draft: true\n" + revised(), encoding="utf-8")
+    client = client_for(fake_slack)
+    assert announce_updates(store, client, load_theses(folder).theses.values(), NOW) == []
+    path.write_text(revised(), encoding="utf-8")
+    ready = announce_updates(store, client, load_theses(folder).theses.values(),
+                             NOW + dt.timedelta(minutes=1))
+    assert sorted(ready) == [(c, "BABA") for c in CHANNELS]
