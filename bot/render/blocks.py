@@ -16,10 +16,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.engine.answer import BOOK_CARDS, Answer
+from bot.engine.answer import BOOK_CARDS, CARD_OF_SECTION, Answer
 from bot.engine.matcher import SURE, UNSURE
 from bot.knowledge.models import CasePoint, Catalyst, Point, Thesis
-from bot.render import facts, limits, messages
+from bot.render import facts, lead, limits, messages
 from bot.render.book import render_book_blocks
 from bot.render.facts import HORIZON_TITLES, format_date
 from bot.render.limits import Block, escape
@@ -118,14 +118,27 @@ class CardRef:
 # -- shared pieces ----------------------------------------------------------------------------
 
 
-def fact_lines(found: Iterable[facts.FigureFact]) -> list[str]:
-    """Figures with their source and as-of date, one context element each."""
-    return [f"▸ {escape(fact.claim)} · _{escape(fact.provenance)}_" for fact in found]
+def fact_lines(found: Iterable[facts.FigureFact], shared: str | None = None) -> list[str]:
+    """Figures, one context element each, with their source and as-of date unless it is the
+    `shared` one the card names once."""
+    return [f"▸ {escape(fact.claim)}" + ("" if fact.provenance == shared
+                                         else f" · _{escape(fact.provenance)}_")
+            for fact in found]
+
+
+def sourced_lines(found: list[facts.FigureFact], shared: str | None = None) -> list[str]:
+    """A group of figures; a source two or more of them share (other than the card's `shared`
+    one) is named once, after them."""
+    inner = facts.common_provenance([f for f in found if f.provenance != shared])
+    lines = [f"▸ {escape(fact.claim)}" + ("" if fact.provenance in (shared, inner)
+                                          else f" · _{escape(fact.provenance)}_")
+             for fact in found]
+    return [*lines, *([f"_{escape(inner)}_"] if inner else [])]
 
 
 def figure_lines(thesis: Thesis, point: Point, first: str | None = None) -> list[str]:
     """Every figure a point cites, the asked-about one first."""
-    return fact_lines(facts.point_facts(thesis, point, first))
+    return sourced_lines(facts.point_facts(thesis, point, first))
 
 
 def _source_line(thesis: Thesis, source_id: str) -> str | None:
@@ -162,13 +175,15 @@ def _case(answer: Answer, use_detail: bool) -> Body:
     assert thesis is not None
     section = {"bull": thesis.bull, "bear": thesis.bear, "risk": thesis.bear}[answer.card]
     blocks: list[Block] = []
+    found = {p.id: (facts.point_facts(thesis, p) if use_detail else facts.cited_facts(thesis, p))
+             for p in section}  # the one-liner goes beside the figures it quotes
+    shared = facts.common_provenance([f for group in found.values() for f in group])
     for point in section:
-        if use_detail:
-            body, lines = point.detail, figure_lines(thesis, point)
-        else:  # the one-liner, beside the figures it quotes
-            body, lines = point.summary, fact_lines(facts.cited_facts(thesis, point))
+        body = point.detail if use_detail else point.summary
         blocks.extend(limits.sections(f"*{escape(point.title)}*\n{escape(body)}"))
-        blocks.extend(limits.context(lines))
+        blocks.extend(limits.context(fact_lines(found[point.id], shared)))
+    if shared:
+        blocks.extend(limits.context([escape(messages.shared_source(shared))]))
     return _fallback(answer, _titles(section)), blocks
 
 
@@ -189,7 +204,10 @@ def _single_point(answer: Answer, today: dt.date) -> Body:
     blocks = [*limits.sections("\n".join(lines)), *limits.sections(escape(point.detail))]
     if isinstance(point, Catalyst):
         blocks.extend(limits.context(_catalyst_extras(point, today)))
-    blocks.extend(limits.context(figure_lines(thesis, point, answer.figure)))
+    opened = lead.lead(answer, today)
+    shown = opened.figure_id if opened else None
+    blocks.extend(limits.context(sourced_lines(
+        [f for f in facts.point_facts(thesis, point, answer.figure) if f.figure_id != shown])))
     sources = [line for sid in point.sources if (line := _source_line(thesis, sid))]
     if sources:
         blocks.extend(limits.context(["*Sources*\n" + "\n".join(sources)]))
@@ -223,13 +241,30 @@ def render_catalyst(answer: Answer, today: dt.date) -> Body:
         if not items:
             continue
         shown.extend(items)
-        blocks.extend(limits.sections(f"*{title}*"))
-        for catalyst in items:
-            blocks.extend(limits.sections(f"• *{escape(catalyst.title)}*: "
-                                          f"{escape(catalyst.detail)}"))
-            blocks.extend(limits.context([*_catalyst_extras(catalyst, today),
-                                          *figure_lines(thesis, catalyst)]))
+        blocks.extend(limits.context([f"*{title}*"]))
+        for catalyst in items:  # one line each; the paragraph is behind its button
+            blocks.append(limits.section(_catalyst_line(catalyst, today),
+                                         accessory=_point_button(thesis, catalyst, len(shown))))
+    if shown:
+        blocks.extend(limits.context([messages.CATALYST_DETAIL_HINT]))
     return _fallback(answer, _titles(shown)), blocks
+
+
+def _catalyst_line(catalyst: Catalyst, today: dt.date) -> str:
+    """"*Share Buybacks* · through March 2027 — in 14 months" and the condition in a few
+    words, in italics, below."""
+    when, hinge = facts.catalyst_glance(catalyst, today)
+    status = f" · {escape(facts.status_text(catalyst.status))}" if catalyst.status else ""
+    line = f"*{escape(catalyst.title)}*" + (f" · {escape(when)}" if when else "") + status
+    return line + (f"\n_{escape(hinge)}_" if hinge else "")
+
+
+def _point_button(thesis: Thesis, point: Point, n: int) -> Block:
+    """The button that opens one point's own card."""
+    found = thesis.point(point.id)
+    card = CARD_OF_SECTION[found[0]] if found else "overview"
+    label = messages.open_label(thesis.ticker, card, point.title)
+    return limits.button(label, f"{NAV}:point:{n}", CardRef(card, thesis.ticker, point.id).value())
 
 
 def render_overview(answer: Answer, today: dt.date) -> Body:
@@ -253,8 +288,8 @@ def render_overview(answer: Answer, today: dt.date) -> Body:
         blocks.extend(limits.sections("*Catalysts*\n" + "\n".join(
             f"• {escape(c.title)} ({HORIZON_TITLES[c.horizon].lower()})"
             for c in thesis.catalysts)))
-    quoted = fact_lines(f for p in [*thesis.bull, *thesis.bear]
-                        for f in facts.cited_facts(thesis, p))
+    quoted = sourced_lines([f for p in [*thesis.bull, *thesis.bear]
+                            for f in facts.cited_facts(thesis, p)])
     if quoted:
         blocks.extend(limits.context(["*Figures quoted above*", *quoted]))
     return _fallback(answer, thesis.summary), blocks
@@ -265,7 +300,7 @@ def render_figures(answer: Answer, today: dt.date) -> Body:
     thesis = answer.thesis
     assert thesis is not None
     points = [p for _, p in thesis.points() if not answer.point or p.id == answer.point]
-    blocks: list[Block] = []
+    groups: list[tuple[str, list[facts.FigureFact]]] = []
     seen: set[str] = set()
     for point in points:
         ids = sorted((f for f in point.figures if f not in seen), key=lambda f: f != answer.figure)
@@ -273,15 +308,21 @@ def render_figures(answer: Answer, today: dt.date) -> Body:
         if not figures:
             continue
         seen.update(f.id for f in figures)
-        blocks.extend(limits.sections(f"*{escape(point.title)}*"))
-        blocks.extend(limits.context(fact_lines(facts.figure_fact(thesis, f) for f in figures)))
+        groups.append((point.title, [facts.figure_fact(thesis, f) for f in figures]))
     others = [f for f in thesis.figures if f.id not in seen] if not answer.point else []
     if others:
-        blocks.extend(limits.sections("*Other figures*"))
-        blocks.extend(limits.context(fact_lines(facts.figure_fact(thesis, f) for f in others)))
+        groups.append((messages.OTHER_FIGURES, [facts.figure_fact(thesis, f) for f in others]))
+    # The source most figures share is named once, on top; a figure from elsewhere says so.
+    shared = facts.common_provenance([f for _, group in groups for f in group])
+    blocks: list[Block] = []
+    if shared:
+        blocks.extend(limits.context([escape(messages.shared_source(shared))]))
+    for heading, group in groups:
+        blocks.extend(limits.sections(f"*{escape(heading)}*"))
+        blocks.extend(limits.context(sourced_lines(group, shared)))
     sources = [line for s in thesis.sources if (line := _source_line(thesis, s.id))]
     blocks.extend(limits.sections("*Sources*\n" + "\n".join(sources)))
-    count = len(seen) + len(others)
+    count = sum(len(group) for _, group in groups)
     return _fallback(answer, f"{count} figures with their sources"), blocks
 
 
@@ -354,12 +395,16 @@ def _choices(answer: Answer, include_guess: bool) -> list[Block]:
         refs.append((messages.alternative_label(alt),
                      CardRef(alt.card, alt.thesis, alt.point)))
     seen: set[CardRef] = set()
+    labels: set[str] = set()
     buttons: list[Block] = []
     for label, ref in refs:
-        if ref in seen:
+        shown = limits.cut_plain(label, limits.MAX_BUTTON_TEXT)
+        if ref in seen or shown in labels:  # two buttons that read the same are one too many
             continue
         seen.add(ref)
-        buttons.append(limits.button(label, f"{PICK}:{len(buttons)}", ref.value()))
+        labels.add(shown)
+        buttons.append(limits.button(label, f"{PICK}:{len(buttons)}", ref.value(),
+                                     label=messages.open_choice(label)))
     return buttons
 
 
@@ -384,18 +429,30 @@ def _other_theses(answer: Answer) -> tuple[list[Block], list[Block]]:
     menu = limits.select(messages.more_theses(len(rest)), f"{PICK}:menu", choices)
     left = len(rest) - len(choices)
     return [menu], limits.context([messages.more_in_list(left)]) if left else []
+# Cards that list their sources already: a Sources button there would repeat them.
+_LISTS_SOURCES = ("figures", SOURCES)
+# Cards showing the same points: Bear gives the one-liners, Risks the full text; one button.
+_SAME_POINTS = {"bear": "risk", "risk": "bear"}
 
 
 def _navigation(answer: Answer, kind: str) -> list[Block]:
-    """A button per section of the thesis; the card on screen has none, unless only one of its
-    points is shown (then its button shows them all)."""
+    """A button per other card of the thesis: the card on screen has none, unless only one of
+    its points is shown (then its button shows them all); no Sources button where the sources
+    are listed, and one button for the bear points (Risks)."""
     assert answer.ticker is not None
+    lists_sources = kind in _LISTS_SOURCES or answer.point is not None
     buttons = []
     for card in ("overview", *NAV_CARDS):
         if card == kind and (not answer.point or kind == SOURCES):
             continue
+        if card == "bear" or (card == _SAME_POINTS.get(kind) and not answer.point):
+            continue
+        if card == SOURCES and lists_sources:
+            continue
         ref = CardRef(card, answer.ticker, answer.point if card == SOURCES else None)
-        buttons.append(limits.button(messages.NAV_LABELS[card], f"{NAV}:{card}", ref.value()))
+        spoken = messages.open_label(answer.ticker, card)
+        buttons.append(limits.button(messages.NAV_LABELS[card], f"{NAV}:{card}", ref.value(),
+                                     label=spoken))
     return buttons
 
 
@@ -410,13 +467,29 @@ def _feedback(answer: Answer, kind: str) -> list[Block]:
     ref = dataclasses.replace(CardRef.of(answer, kind),
                               question=_question_for_value(answer.question),
                               confidence=answer.confidence)
-    return [limits.button(messages.BUTTON_UP, f"{FEEDBACK}:up", ref.value()),
-            limits.button(messages.BUTTON_DOWN, f"{FEEDBACK}:down", ref.value())]
+    return [limits.button(messages.BUTTON_UP, f"{FEEDBACK}:up", ref.value(),
+                          label=messages.SPOKEN_UP),
+            limits.button(messages.BUTTON_DOWN, f"{FEEDBACK}:down", ref.value(),
+                          label=messages.SPOKEN_DOWN)]
 
 
 def _share(answer: Answer, kind: str, page: int) -> Block:
     ref = dataclasses.replace(CardRef.of(answer, kind), page=page)
-    return limits.button(messages.BUTTON_SHARE, SHARE, ref.value(), style="primary")
+    return limits.button(messages.BUTTON_SHARE, SHARE, ref.value(), style="primary",
+                         label=messages.SPOKEN_SHARE)
+
+
+def _lead(answer: Answer, today: dt.date) -> list[Block]:
+    """The asked-for number or date, first after the header (see bot.render.lead)."""
+    found = lead.lead(answer, today)
+    if found is None:
+        return []
+    lines = [f"*{escape(found.value)}*{escape(found.rest)}"]
+    if found.support:
+        lines.append(f"“{escape(found.support)}”")
+    if found.provenance:
+        lines.append(f"_{escape(found.provenance)}_")
+    return [limits.section("\n".join(lines))]
 
 
 def _back(ref: CardRef) -> Block:
@@ -455,6 +528,8 @@ def render_card(answer: Answer, options: Options, kind: str | None = None) -> Me
         title = messages.following_up(title)
     head: list[Block] = [limits.header(title if page == 0 else
                                        f"{title} {messages.CONTINUED}")]
+    if page == 0:
+        head.extend(_lead(answer, options.today))
     head.extend(_attribution(options.shared_by))
     if page == 0:
         warning = facts.staleness(answer.thesis, options.today, options.stale_after_days)
@@ -465,15 +540,13 @@ def render_card(answer: Answer, options: Options, kind: str | None = None) -> Me
             if choices:
                 head.extend(limits.context([messages.DID_YOU_MEAN]))
                 head.extend(limits.actions(choices))
-    foot: list[Block] = [*_read_as(answer), limits.divider(),
-                         *limits.actions(_navigation(answer, kind))]
-    closing = _feedback(answer, kind)
-    if options.shareable:
-        closing.insert(0, _share(answer, kind, page))
-    if options.back is not None:
-        closing.insert(0, _back(options.back))
-    foot.extend(limits.actions(closing))
-    more = limits.button(messages.BUTTON_MORE, MORE, CardRef.of(answer, kind).value())
+    # One row: back (when opened from a list), share (when private), the other cards, 👍/👎.
+    row = [*([_back(options.back)] if options.back is not None else []),
+           *([_share(answer, kind, page)] if options.shareable else []),
+           *_navigation(answer, kind), *_feedback(answer, kind)]
+    foot: list[Block] = [*_read_as(answer), limits.divider(), *limits.actions(row)]
+    more = limits.button(messages.BUTTON_MORE, MORE, CardRef.of(answer, kind).value(),
+                         label=messages.SPOKEN_MORE)
     blocks, _ = limits.paginate(head, body, foot, page, more)
     return Message(text, blocks)
 
@@ -487,7 +560,8 @@ def _render_book(answer: Answer, options: Options) -> Message:
 
     def opener(single: Answer, n: int) -> Block:
         ref = dataclasses.replace(CardRef.of(single), question=question, via=answer.card)
-        return limits.button(messages.BUTTON_OPEN, f"{PICK}:{n}", ref.value())
+        return limits.button(messages.open_choice(facts.card_title(single)), f"{PICK}:{n}",
+                             ref.value())
 
     text, head, body = render_book_blocks(answer, RENDERERS, options.today, opener)
     head = [*head, *_attribution(options.shared_by)]
@@ -495,7 +569,7 @@ def _render_book(answer: Answer, options: Options) -> Message:
     if options.shareable:
         closing.insert(0, limits.button(messages.BUTTON_SHARE, SHARE,
                                         CardRef(answer.card, question=question).value(),
-                                        style="primary"))
+                                        style="primary", label=messages.SPOKEN_SHARE))
     foot = [*_read_as(answer), *limits.actions(closing)]
     blocks, _ = limits.paginate(head, body, foot, 0, None)
     return Message(text, blocks)
@@ -518,11 +592,14 @@ def _render_without_thesis(answer: Answer, options: Options, kind: str) -> Messa
         blocks.extend(limits.actions(_feedback(answer, kind)))
     else:
         blocks.extend(limits.actions(
-            [limits.button(f"{t} overview", f"{PICK}:{i}", CardRef("overview", t).value())
+            [limits.button(messages.card_label(t, "overview"), f"{PICK}:{i}",
+                           CardRef("overview", t).value(),
+                           label=messages.open_label(t, "overview"))
              for i, t in enumerate(answer.covered[: limits.MAX_ACTIONS_ELEMENTS])]))
         if options.shareable:
             blocks.extend(limits.actions([limits.button(
-                messages.BUTTON_SHARE, SHARE, CardRef(HELP).value(), style="primary")]))
+                messages.BUTTON_SHARE, SHARE, CardRef(HELP).value(), style="primary",
+                label=messages.SPOKEN_SHARE)]))
     fitted, _ = limits.paginate([], blocks, [], 0, None)
     return Message(text, fitted)
 
@@ -577,14 +654,16 @@ def render_list(theses: Sequence[Thesis], options: Options) -> Message:
                           f"{messages.COVERED_TITLE} {messages.CONTINUED}"),
             *_attribution(options.shared_by)]
     body = [limits.section(_thesis_line(t, options.today, options.stale_after_days),
-                           accessory=limits.button(messages.BUTTON_OPEN, f"{NAV}:overview",
+                           accessory=limits.button(messages.open_label(t.ticker, "overview"),
+                                                   f"{NAV}:overview",
                                                    CardRef("overview", t.ticker, via=LIST,
                                                            via_page=options.page).value()))
             for t in theses]
-    more = limits.button(messages.BUTTON_MORE, MORE, {"c": LIST})
+    more = limits.button(messages.BUTTON_MORE, MORE, {"c": LIST}, label=messages.SPOKEN_MORE)
     foot = limits.actions([limits.button(messages.BUTTON_SHARE, SHARE,
                                          CardRef(LIST, page=options.page).value(),
-                                         style="primary")]) if options.shareable else []
+                                         style="primary", label=messages.SPOKEN_SHARE)]) \
+        if options.shareable else []
     blocks, _ = limits.paginate(head, body, foot, options.page, more)
     text = f"{messages.COVERED_TITLE}: " + ", ".join(t.ticker for t in theses)
     return Message(limits.fallback(escape(text)), blocks)

@@ -22,6 +22,19 @@ def one_thesis(answer: Answer, match: Match) -> Answer:
                                matches=(), alternatives=(), confidence=1.0)
 
 
+def distinct(answer: Answer) -> Answer:
+    """The answer with each thesis's point (or card, without a point) once: the same card twice
+    would be two identical buttons."""
+    seen: set[tuple[str, str]] = set()
+    kept = []
+    for match in answer.matches:
+        key = (match.thesis.ticker, match.point or match.card)
+        if key not in seen:
+            seen.add(key)
+            kept.append(match)
+    return dataclasses.replace(answer, matches=tuple(kept))
+
+
 def one_liner(thesis: Thesis, point_id: str | None) -> str:
     """A match's line: its point's one-liner, else the thesis's; a draft's notice instead."""
     draft = facts.draft_notice(thesis)
@@ -54,6 +67,7 @@ def title(answer: Answer) -> str:
 def render_book_text(answer: Answer, renderers: dict[str, Callable[[Answer, dt.date],
                                                                      list[str]]],
                      today: dt.date) -> list[str]:
+    answer = distinct(answer)
     lines = [title(answer), ""]
     if answer.card == "compare":
         for match in answer.matches:
@@ -75,6 +89,7 @@ def render_book_blocks(answer: Answer, renderers: dict[str, Callable[[Answer, dt
                        today: dt.date, button: Callable[[Answer, int], Block]) -> \
         tuple[str, list[Block], list[Block]]:
     """(fallback text, head, body) of a book card; `button(single, n)` opens one match."""
+    answer = distinct(answer)
     head = [limits.header(title(answer))]
     body: list[Block] = []
     if answer.card == "compare":

@@ -72,6 +72,16 @@ def figure_fact(thesis: Thesis, figure: Figure) -> FigureFact:
     return FigureFact(claim, provenance, figure.id, figure.review)
 
 
+def common_provenance(found: list[FigureFact]) -> str | None:
+    """The source and date most of these figures share, when two or more share one: a card
+    names it once instead of under every figure."""
+    counts: dict[str, int] = {}
+    for fact in found:
+        counts[fact.provenance] = counts.get(fact.provenance, 0) + 1
+    best = max(counts, key=lambda p: counts[p], default=None)
+    return best if best is not None and counts[best] >= 2 else None
+
+
 def point_facts(thesis: Thesis, point: Point, first: str | None = None) -> list[FigureFact]:
     """The figures a point cites, the asked-about one first."""
     ids = sorted(point.figures, key=lambda fid: fid != first)
@@ -192,6 +202,22 @@ class CatalystNote:
     label: str
     text: str
     analyst: bool = False  # the analyst's words, not the write-up's
+
+
+def few_words(text: str, most: int = 8) -> str:
+    """The first `most` words of `text`, with "…" when cut: a condition at a glance."""
+    words = text.split()
+    return " ".join(words[:most]) + ("…" if len(words) > most else "")
+
+
+def catalyst_glance(catalyst: Catalyst, today: dt.date) -> tuple[str | None, str | None]:
+    """(when, what it depends on) in a few words, for the one line a catalyst gets on the
+    catalysts card: "through March 2027 — in 14 months", "If management accelerates the pace…".
+    Without a condition, what the text says to watch stands in."""
+    when = timing_text(catalyst.timing, today) if catalyst.timing else None
+    hinge = catalyst.condition or (f"{messages.WHAT_TO_WATCH} {catalyst.watch}"
+                                   if catalyst.watch else None)
+    return when, few_words(hinge, 10) if hinge else None
 
 
 def catalyst_notes(catalyst: Catalyst, today: dt.date) -> list[CatalystNote]:

@@ -35,6 +35,7 @@ MAX_OPTIONS = 100  # in a static select menu
 MAX_OPTION_TEXT = 75
 MAX_OPTION_VALUE = 150
 MAX_PLACEHOLDER_TEXT = 150
+MAX_ACCESSIBILITY_LABEL = 75  # what a screen reader says for a button
 MAX_ACTION_ID = 255
 MAX_VALUE = 2000
 MAX_URL = 3000
@@ -249,11 +250,16 @@ def encode_value(data: dict[str, Any]) -> str:
 
 
 def button(text: str, action_id: str, value: dict[str, Any] | None = None,
-           style: str | None = None, url: str | None = None) -> Block:
+           style: str | None = None, url: str | None = None,
+           label: str | None = None) -> Block:
+    """A button; `label` is what a screen reader says (the visible text when not given), so
+    "Bull" can be read as "Open BABA · Bull case"."""
     if len(action_id) > MAX_ACTION_ID:
         raise ValueError(f"action_id of {len(action_id)} characters exceeds {MAX_ACTION_ID}")
+    spoken = " ".join(_CONTROL.sub("", label or text).split())
     element: Block = {"type": "button", "text": plain(text, MAX_BUTTON_TEXT),
-                      "action_id": action_id}
+                      "action_id": action_id,
+                      "accessibility_label": cut_plain(spoken, MAX_ACCESSIBILITY_LABEL) or " "}
     if value is not None:
         element["value"] = encode_value(value)
     if style in ("primary", "danger"):

@@ -67,6 +67,37 @@ NAV_LABELS = {
     "sources": "Sources",
 }
 
+# What a screen reader says for a button whose text alone would be ambiguous (75 characters).
+SPOKEN_SHARE = "Share this card in the channel"
+SPOKEN_MORE = "Show the next page of this card"
+SPOKEN_UP = "This answer was helpful"
+SPOKEN_DOWN = "This answer was not helpful"
+
+
+def open_label(ticker: str, card: str, point_title: str | None = None) -> str:
+    """"Open BABA · Chip Restrictions": a button that opens one card, told apart from the rest."""
+    return f"Open {card_label(ticker, card, point_title)}"
+
+
+def open_choice(label: str) -> str:
+    """What a screen reader says for a "Did you mean …" choice."""
+    return f"Open {label}"
+
+
+def shared_source(provenance: str) -> str:
+    """Named once above figures that all come from one place ("Source: Thesis document, as of
+    27 Nov 2025")."""
+    return f"{provenance}, unless a figure says otherwise"
+
+
+OTHER_FIGURES = "Other figures"
+CATALYST_DETAIL_HINT = "Open one for its full text, figures and sources."
+
+
+def catalyst_detail_hint(ticker: str, example: str) -> str:
+    """Under the catalysts card in the terminal, where there is no button to open one."""
+    return f"Ask about one for its full text, figures and sources, e.g. “{ticker} {example}”."
+
 SLACK_SORRY = (
     "Sorry, something went wrong on my side while answering that. "
     "Please try again in a minute; if it keeps happening, tell the team that runs me."

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from bot.engine.answer import BOOK_CARDS, Answer
 from bot.knowledge.bidi import strip_bidi
 from bot.knowledge.models import CasePoint, Catalyst, Point, Thesis
-from bot.render import facts, messages
+from bot.render import facts, lead, messages
 from bot.render.book import render_book_text
 from bot.render.facts import HORIZON_TITLES, format_date
 
@@ -24,11 +24,18 @@ def _figures(thesis: Thesis, point: Point, first: str | None, indent: str = "   
     return _fact_lines(facts.point_facts(thesis, point, first), indent)
 
 
-def _fact_lines(found: list[facts.FigureFact], indent: str = "    ") -> list[str]:
+def _fact_lines(found: list[facts.FigureFact], indent: str = "    ",
+               shared: str | None = None) -> list[str]:
+    """Figures, each with its source and date unless the card names it once (`shared`), or
+    two or more of them share it (then it is said once, after them)."""
+    inner = facts.common_provenance([f for f in found if f.provenance != shared])
     lines = []
     for fact in found:
         lines.append(_wrap(f"▸ {fact.claim}", indent))
-        lines.append(_wrap(f"  {fact.provenance}", indent))
+        if fact.provenance not in (shared, inner):
+            lines.append(_wrap(f"  {fact.provenance}", indent))
+    if inner:
+        lines.append(_wrap(f"  {inner}", indent))
     return lines
 
 
@@ -37,6 +44,14 @@ def _header(answer: Answer, today: dt.date, stale_after_days: int) -> list[str]:
     assert thesis is not None
     title = facts.card_title(answer)
     lines = [title, "=" * min(len(title), WIDTH)]
+    opened = lead.lead(answer, today)
+    if opened is not None:
+        lines.append(_wrap(f"» {opened.value}{opened.rest}"))
+        if opened.support:
+            lines.append(_wrap(f"“{opened.support}”", "  "))
+        if opened.provenance:
+            lines.append(_wrap(opened.provenance, "  "))
+        lines.append("")
     warning = facts.staleness(thesis, today, stale_after_days)
     if warning:
         lines.append(_wrap(f"⚠ {warning}"))
@@ -57,15 +72,16 @@ def _case(answer: Answer, use_detail: bool) -> list[str]:
     assert thesis is not None
     section = {"bull": thesis.bull, "bear": thesis.bear, "risk": thesis.bear}[answer.card]
     lines: list[str] = []
+    found = {p.id: (facts.point_facts(thesis, p) if use_detail else facts.cited_facts(thesis, p))
+             for p in section}
+    shared = facts.common_provenance([f for group in found.values() for f in group])
     for point in section:
         lines.append("")
         lines.append(_wrap(f"• {point.title}"))
-        if use_detail:
-            lines.append(_wrap(point.detail, "  "))
-            lines.extend(_figures(thesis, point, None))
-        else:
-            lines.append(_wrap(point.summary, "  "))
-            lines.extend(_fact_lines(facts.cited_facts(thesis, point)))
+        lines.append(_wrap(point.detail if use_detail else point.summary, "  "))
+        lines.extend(_fact_lines(found[point.id], shared=shared))
+    if shared:
+        lines += ["", _wrap(messages.shared_source(shared))]
     return lines
 
 
@@ -85,10 +101,13 @@ def _single_point(answer: Answer, today: dt.date) -> list[str]:
         lines.append("")
     lines.append(_wrap(point.detail))
     lines.extend(_catalyst_extras(point, today))
-    if point.figures:
+    opened = lead.lead(answer, today)
+    cited = [f for f in facts.point_facts(thesis, point, answer.figure)
+             if not opened or f.figure_id != opened.figure_id]
+    if cited:
         lines.append("")
         lines.append("Figures")
-        lines.extend(_figures(thesis, point, answer.figure, "  "))
+        lines.extend(_fact_lines(cited, "  "))
     lines.append("")
     lines.append("Sources: " + "; ".join(_source_names(thesis, point.sources)))
     return lines
@@ -137,10 +156,16 @@ def render_catalyst(answer: Answer, today: dt.date) -> list[str]:
             continue
         lines.append("")
         lines.append(title)
-        for catalyst in items:
-            lines.append(_wrap(f"• {catalyst.title}: {catalyst.detail}", "  "))
-            lines.extend(_catalyst_extras(catalyst, today))
-            lines.extend(_figures(thesis, catalyst, None))
+        for catalyst in items:  # one line each; the point card has the paragraph
+            when, hinge = facts.catalyst_glance(catalyst, today)
+            status = f" · {facts.status_text(catalyst.status)}" if catalyst.status else ""
+            lines.append(_wrap(f"• {catalyst.title}" + (f" · {when}" if when else "") + status,
+                               "  "))
+            if hinge:
+                lines.append(_wrap(hinge, "    "))
+    if lines:
+        lines += ["", _wrap(messages.catalyst_detail_hint(thesis.ticker,
+                                                          thesis.catalysts[0].title))]
     return lines
 
 
@@ -176,7 +201,7 @@ def render_figures(answer: Answer, today: dt.date) -> list[str]:
     thesis = answer.thesis
     assert thesis is not None
     points = [p for _, p in thesis.points() if not answer.point or p.id == answer.point]
-    lines: list[str] = []
+    groups: list[tuple[str, list[facts.FigureFact]]] = []
     shown: set[str] = set()
     for point in points:
         found = [f for f in facts.point_facts(thesis, point, answer.figure)
@@ -184,9 +209,17 @@ def render_figures(answer: Answer, today: dt.date) -> list[str]:
         if not found:
             continue
         shown.update(f.figure_id for f in found)  # each figure once, under its first point
+        groups.append((point.title, found))
+    others = [facts.figure_fact(thesis, f) for f in thesis.figures
+              if f.id not in shown] if not answer.point else []
+    if others:
+        groups.append((messages.OTHER_FIGURES, others))
+    shared = facts.common_provenance([f for _, group in groups for f in group])
+    lines: list[str] = [_wrap(messages.shared_source(shared))] if shared else []
+    for heading, group in groups:
         lines.append("")
-        lines.append(point.title)
-        lines.extend(_fact_lines(found, "  "))
+        lines.append(heading)
+        lines.extend(_fact_lines(group, "  ", shared))
     lines.append("")
     lines.append("Sources")
     for source in thesis.sources:

@@ -65,6 +65,9 @@ def _text_object(obj: Any, where: str, limit: int, mentions: tuple[str, ...],
 
 def _button(element: dict[str, Any], where: str) -> list[str]:
     problems = _text_object(element.get("text"), f"{where}.text", 75, (), "plain_text")
+    spoken = element.get("accessibility_label")
+    if not isinstance(spoken, str) or not spoken.strip() or len(spoken) > 75:
+        problems.append(f"{where}: accessibility_label missing, empty or > 75: {spoken!r:.90}")
     action_id = element.get("action_id", "")
     if not action_id or len(action_id) > 255:
         problems.append(f"{where}: action_id {action_id!r:.40} missing or > 255")

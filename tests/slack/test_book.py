@@ -79,8 +79,9 @@ def test_search_across_the_book_lists_points_with_an_open_button_each(
         book_served: Served) -> None:
     params = ask(book_served, "which theses are exposed to tariffs?")
     assert params["blocks"][0]["text"]["text"] == "Across the book"
-    opens = [b for b in buttons(params) if b["text"]["text"] == "Open"]
+    opens = [b for b in buttons(params) if b["text"]["text"].startswith("Open ")]
     assert len(opens) == 2
+    assert len({b["text"]["text"] for b in opens}) == 2  # "Open NRGX · …", told apart
     opened = press(book_served, opens[0]["action_id"], opens[0]["value"])
     assert opened["blocks"][0]["text"]["text"].startswith(("NRGX · ", "KSTR · "))
 

@@ -48,14 +48,14 @@ def test_list_shows_each_covered_thesis_with_summary_and_date(served: Served) ->
     assert params["blocks"][0]["text"]["text"] == "Theses I cover"
     body = shown(params)
     assert "*BABA* · Alibaba Group" in body and "Updated 27 Nov 2025" in body
-    assert buttons(params) == {"nav:overview": "Open", "share": "Share in channel"}
+    assert buttons(params) == {"nav:overview": "Open BABA · Overview", "share": "Share in channel"}
 
 
 def test_ticker_alone_gets_overview_with_a_button_per_section(served: Served) -> None:
     params = ask(served, "BABA")
     assert params["blocks"][0]["text"]["text"] == "BABA · Overview"
     assert buttons(params) == {
-        "nav:bull": "Bull", "nav:bear": "Bear", "nav:catalyst": "Catalysts",
+        "nav:bull": "Bull", "nav:catalyst": "Catalysts",
         "nav:risk": "Risks", "nav:figures": "Figures", "nav:sources": "Sources",
         "share": "Share in channel", "feedback:up": "👍 Helpful",
         "feedback:down": "👎 Not helpful",
