@@ -77,6 +77,8 @@ def common_provenance(found: list[FigureFact]) -> str | None:
     names it once instead of under every figure."""
     counts: dict[str, int] = {}
     for fact in found:
+        if fact.unreviewed:  # an unchecked figure says so on its own line, always
+            continue
         counts[fact.provenance] = counts.get(fact.provenance, 0) + 1
     best = max(counts, key=lambda p: counts[p], default=None)
     return best if best is not None and counts[best] >= 2 else None
