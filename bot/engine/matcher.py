@@ -164,6 +164,9 @@ class Engine:
             for thesis in _paced(self.theses.values(), pause)}
         # A concept's words are the trade's own: never "corrected" (inexpensive is not expensive).
         self.speller = Speller(english=english_words() | self._concepts.forms)
+        # Concept words that are everyday English too ("order", "cheap"): kept apart, so that
+        # answering never loads the dictionary (`thesis ask` from the cache).
+        self._everyday_concept_words = self._concepts.forms & english_words()
         self.speller.add(w for text in common_words for w in term_words(text))
         for spec in knowledge.intents.values():
             self.speller.add(w for text in [*spec.terms, *spec.hints] for w in term_words(text))
@@ -256,14 +259,13 @@ class Engine:
         if any(not reading.known[i] and stem.isalpha() and i not in taken
                and stem not in self._concepts.words for i, stem in enumerate(reading.stems)):
             return {}
-        english = english_words()
         weights: dict[str, float] = {}
         for mention in mentions:
             stems = [reading.stems[i] for i in mention.positions]
             if all(s in self._common for s in stems):
                 continue
             if not named and len(stems) == 1 and \
-                    reading.token_at(mention.positions[0]).text in english:
+                    reading.token_at(mention.positions[0]).text in self._everyday_concept_words:
                 continue
             weights[mention.concept] = 1.0
         return weights
