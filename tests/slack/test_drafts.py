@@ -12,7 +12,7 @@ from bot.book.served import Book
 from bot.cli.new import starter
 from tests.conftest import INTENTS, KNOWLEDGE
 from tests.fake_slack import FakeSlack
-from tests.slack.block_rules import message_problems
+from tests.render.block_rules import message_problems
 from tests.slack.conftest import make_settings, serving
 
 OWNERS = ("U0ANALYST", "W0SECOND")
