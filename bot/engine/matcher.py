@@ -696,6 +696,8 @@ class Engine:
             confidence = intent_quality if intent else th.WHOLE_CARD
             if f.telling and intent != "help":  # "does it hedge its FX exposure?": no point
                 confidence = min(confidence, th.PARTLY_COVERED)
+            f.trace.append(f"card: the whole {card} card (no point reaches "
+                           f"{th.POINT}); confidence {confidence:.2f}")
             horizon = _horizon(f.reading) if card == "catalyst" else None
             return Answer(f.question, card, thesis, horizon=horizon,  # type: ignore[arg-type]
                           confidence=round(confidence, 3), alternatives=tuple(alternatives),
@@ -709,9 +711,19 @@ class Engine:
         said = f.literal.points.get(self._book.target_ids[best], 0.0)
         confidence = min(intent_quality, th.MARGIN_FLOOR + (1 - th.MARGIN_FLOOR) * margin,
                          th.TEXT_FLOOR + (1 - th.TEXT_FLOOR) * min(1, said))
-        if f.partly_covered or f.guessed or (f.found.terms < th.SURE_TERMS
-                                             and f.found.coverage < th.SURE_COVERAGE):
+        weak = f.found.terms < th.SURE_TERMS and f.found.coverage < th.SURE_COVERAGE
+        second = f"{ranked[1][0].point} {runner_up:.2f}" if len(ranked) > 1 else "none"
+        f.trace.append(f"card: {best.point} {best_score:.2f} over {second}; confidence = "
+                       f"least of intent {intent_quality:.2f}, lead {margin:.2f}, own text "
+                       f"{said:.2f} -> {confidence:.2f}")
+        offered = [why for why, flag in (("part of the subject not covered", f.partly_covered),
+                                         ("thesis chosen by its words alone", f.guessed),
+                                         ("no term of its own, little of the text", weak))
+                   if flag]
+        if offered:
             confidence = min(confidence, th.PARTLY_COVERED)
+            f.trace.append(f"offered, not asserted ({'; '.join(offered)}): "
+                           f"{confidence:.2f}")
         for target, score in ranked[1:3]:
             if score >= th.RUNNER_UP * best_score:
                 alt_card = card if intent in SECTION_OF_CARD else CARD_OF_SECTION[target.section]
