@@ -19,7 +19,7 @@ from typing import Any
 from bot.engine.answer import BOOK_CARDS, CARD_OF_SECTION, Answer
 from bot.engine.matcher import SURE, UNSURE
 from bot.knowledge.models import CasePoint, Catalyst, Point, Thesis
-from bot.render import facts, lead, limits, messages
+from bot.render import compare, facts, lead, limits, messages
 from bot.render.book import render_book_blocks
 from bot.render.facts import HORIZON_TITLES, format_date
 from bot.render.limits import Block, escape
@@ -519,6 +519,8 @@ def render_card(answer: Answer, options: Options, kind: str | None = None) -> Me
         return _render_without_thesis(answer, options, kind)
     if (draft := facts.draft_notice(answer.thesis)) is not None:
         return _render_draft(answer, options, draft)
+    if compare.asks_with_which(answer):
+        return _render_with_which(answer, options)
     if answer.confidence < UNSURE:
         return _render_unsure(answer, options)
     text, body = RENDERERS[kind](answer, options.today)
@@ -613,6 +615,17 @@ def _render_draft(answer: Answer, options: Options, notice: str) -> Message:
               *limits.actions([limits.button(messages.BUTTON_HELP, HELP, {"c": "help"})])]
     fitted, _ = limits.paginate([], blocks, [], 0, None)
     return Message(limits.fallback(escape(f"{title}: {notice}")), fitted)
+
+
+def _render_with_which(answer: Answer, options: Options) -> Message:
+    """"compare BABA": one thesis named, so ask which to set beside it."""
+    ticker = answer.ticker or ""
+    text = messages.with_which(ticker, [t for t in answer.covered if t != ticker])
+    title = messages.compared([ticker, "…"], None)
+    blocks = [limits.header(title), *limits.sections(escape(text)), *_read_as(answer),
+              *limits.actions(_feedback(answer, "compare"))]
+    fitted, _ = limits.paginate([], blocks, [], 0, None)
+    return Message(limits.fallback(escape(text)), fitted)
 
 
 def _render_unsure(answer: Answer, options: Options) -> Message:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from bot.engine.answer import Answer, Match
 from bot.knowledge.models import Thesis
-from bot.render import facts, limits, messages
+from bot.render import compare, facts, limits, messages
 from bot.render.limits import Block, escape
 
 ONE_LINER = 300  # characters of a point's one-liner in a search result
@@ -54,6 +54,11 @@ def heading(single: Answer) -> str:
     return facts.card_title(single)
 
 
+def _columns(answer: Answer, today: dt.date) -> compare.Columns:
+    return compare.columns(answer, today, {m.thesis.ticker: heading(one_thesis(answer, m))
+                                           for m in answer.matches})
+
+
 def title(answer: Answer) -> str:
     if answer.card == "list":
         return messages.COVERED_TITLE
@@ -66,16 +71,11 @@ def title(answer: Answer) -> str:
 
 def render_book_text(answer: Answer, renderers: dict[str, Callable[[Answer, dt.date],
                                                                      list[str]]],
-                     today: dt.date) -> list[str]:
+                     today: dt.date, width: int = 92) -> list[str]:
     answer = distinct(answer)
     lines = [title(answer), ""]
     if answer.card == "compare":
-        for match in answer.matches:
-            single = one_thesis(answer, match)
-            draft = facts.draft_notice(match.thesis)
-            part = [draft] if draft is not None else renderers[match.card](single, today)
-            lines += [f"── {heading(single)} ──", *part, ""]
-        return lines
+        return [*lines, *compare.text_lines(_columns(answer, today), width)]
     if not answer.matches:
         return [*lines, messages.NOTHING_ACROSS_THE_BOOK]
     for match in answer.matches:
@@ -93,21 +93,10 @@ def render_book_blocks(answer: Answer, renderers: dict[str, Callable[[Answer, dt
     head = [limits.header(title(answer))]
     body: list[Block] = []
     if answer.card == "compare":
-        # Each thesis gets an equal share of one message; its button opens the whole card.
-        share_blocks = (limits.MAX_BLOCKS - 8) // max(1, len(answer.matches)) - 2
-        share_text = (limits.MESSAGE_TEXT_BUDGET - 1500) // max(1, len(answer.matches))
-        for n, match in enumerate(answer.matches):
-            single = one_thesis(answer, match)
-            draft = facts.draft_notice(match.thesis)
-            part = limits.sections(escape(draft)) if draft is not None else \
-                renderers[match.card](single, today)[1]
-            shown, more = limits.leading(part, share_blocks, share_text)
-            body.append(limits.section(f"*{escape(heading(single))}*",
-                                       accessory=button(single, n)))
-            body.extend(shown)
-            if more:
-                body.extend(limits.context([messages.MORE_IN_FULL_CARD]))
-            body.append(limits.divider())
+        # Side by side; each thesis's button below opens its whole card.
+        body.extend(compare.blocks(_columns(answer, today)))
+        body.extend(limits.actions([button(one_thesis(answer, m), n)
+                                    for n, m in enumerate(answer.matches)]))
     elif not answer.matches:
         body.extend(limits.sections(messages.NOTHING_ACROSS_THE_BOOK))
     else:

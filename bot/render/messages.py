@@ -135,6 +135,16 @@ def no_thesis_on(subject: str, covered: str) -> str:
     return f"I don't have a thesis on {subject}. Theses I cover: {covered}."
 
 
+COMPARE_UPDATED = "Updated"
+
+
+def with_which(ticker: str, others: list[str]) -> str:
+    """"compare BABA" names one thesis: ask for the other."""
+    example = f" For example: “compare {ticker} {others[0]} risks”." if others else ""
+    listed = ", ".join(others) or "no other thesis yet"
+    return f"Compare {ticker} with which thesis? I also cover: {listed}.{example}"
+
+
 SEARCH_TITLE = "Across the book"
 MORE_IN_FULL_CARD = "More in the full card: Open."
 NOTHING_ACROSS_THE_BOOK = "No thesis in the book speaks to that."

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from bot.engine.answer import BOOK_CARDS, Answer
 from bot.knowledge.bidi import strip_bidi
 from bot.knowledge.models import CasePoint, Catalyst, Point, Thesis
-from bot.render import facts, lead, messages
+from bot.render import compare, facts, lead, messages
 from bot.render.book import render_book_text
 from bot.render.facts import HORIZON_TITLES, format_date
 
@@ -277,12 +277,16 @@ def _card_text(answer: Answer, today: dt.date, stale_after_days: int) -> str:
     if facts.book_is_empty(answer):
         intro = [messages.HOME_INTRO, ""] if answer.card == "help" else []
         return "\n".join([*intro, _wrap(messages.EMPTY_BOOK)])
+    if compare.asks_with_which(answer):
+        ticker = answer.ticker or ""
+        return "\n".join([*read_as, _wrap(messages.with_which(
+            ticker, [t for t in answer.covered if t != ticker]))])
     if answer.card not in BOOK_CARDS and answer.thesis is not None and \
             (draft := facts.draft_notice(answer.thesis)) is not None:
         title = f"{answer.thesis.ticker} · {messages.DRAFT_TITLE}"
         return "\n".join([title, "=" * len(title), *read_as, "", _wrap(draft)])
     if answer.card in BOOK_CARDS:
-        title, *rest = render_book_text(answer, RENDERERS, today)
+        title, *rest = render_book_text(answer, RENDERERS, today, WIDTH)
         return "\n".join([title, *read_as, *rest])
     body = RENDERERS[answer.card](answer, today)
     if answer.thesis is None:

@@ -106,6 +106,26 @@ def _select(element: dict[str, Any], where: str) -> list[str]:
     return problems
 
 
+def _table(block: dict[str, Any], where: str) -> list[str]:
+    """A table block: 1 to 100 rows of 1 to 20 raw_text cells, every row as wide
+    (docs.slack.dev/reference/block-kit/blocks/table-block)."""
+    rows = block.get("rows")
+    if not isinstance(rows, list) or not 1 <= len(rows) <= 100:
+        return [f"{where}: rows missing or more than 100"]
+    problems = []
+    if len({len(r) for r in rows}) != 1:
+        problems.append(f"{where}: rows of different widths")
+    for i, row in enumerate(rows):
+        if not 1 <= len(row) <= 20:
+            problems.append(f"{where}: row {i} has {len(row)} cells, not 1 to 20")
+        for cell in row:
+            if cell.get("type") != "raw_text" or not str(cell.get("text", "")).strip():
+                problems.append(f"{where}: row {i}: empty or not raw_text: {cell!r:.60}")
+    if len(block.get("column_settings", [])) > 20:
+        problems.append(f"{where}: more than 20 column_settings")
+    return problems
+
+
 def block_problems(blocks: list[dict[str, Any]], *, view: bool = False,
                    mentions: tuple[str, ...] = ()) -> list[str]:
     """Everything Slack would reject (or that could ping someone) in `blocks`."""
@@ -160,6 +180,8 @@ def block_problems(blocks: list[dict[str, Any]], *, view: bool = False,
                 if element.get("type") != "button":
                     problems.append(f"{where}.elements[{j}]: not a button or a menu")
                 problems += _button(element, f"{where}.elements[{j}]")
+        elif kind == "table":
+            problems += _table(block, where)
         elif kind != "divider":
             problems.append(f"{where}: unexpected block type")
     return problems

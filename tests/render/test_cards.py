@@ -363,11 +363,13 @@ def test_a_comparison_marks_an_unreviewed_figure_as_its_own_card_does(
     answer = dataclasses.replace(answer, matches=tuple(
         Match(imported, m.card, m.point) if m.thesis.ticker == "BABA" else m
         for m in answer.matches))
-    lines = _figure_lines(render_card(answer, Options(TODAY)))
-    marked = [line for line in lines if "unreviewed, imported" in line]
-    assert marked and all("Source:" not in line for line in marked)
-    assert len(marked) < len(lines)  # NRGX's reviewed figures keep their source
-    text = render_text(answer, TODAY)
-    baba, nrgx = text.split("── NRGX")
-    assert "⚠ unreviewed, imported" in baba and "Source:" not in baba
-    assert "unreviewed" not in nrgx and "Source:" in nrgx
+    blocks = render_card(answer, Options(TODAY)).blocks
+    cells = [f["text"] for b in blocks for f in b.get("fields", [])]
+    baba, nrgx = cells[0::2], cells[1::2]  # side by side: BABA's column, NRGX's column
+    assert baba[0].startswith("*BABA") and nrgx[0].startswith("*NRGX")
+    figures = [c for c in baba[1:] if any(ch.isdigit() for ch in c.split("\n")[0])]
+    assert figures and all("⚠ unreviewed, imported" in c for c in figures)
+    assert not any("unreviewed" in c for c in nrgx)  # NRGX's reviewed figures are not marked
+    rows = [line.split("│") for line in render_text(answer, TODAY).splitlines() if "│" in line]
+    assert any("unreviewed" in left for left, _ in rows)
+    assert not any("unreviewed" in right for _, right in rows)
