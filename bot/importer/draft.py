@@ -23,6 +23,7 @@ from rapidfuzz import fuzz
 
 from bot.importer.figures import Found, known_names, read_figures
 from bot.importer.layout import SECTION_TITLES, ImportError_, Item, WriteUp
+from bot.importer.names import other_companies
 from bot.knowledge import dates
 from bot.knowledge.checks import check_thesis
 from bot.knowledge.models import Thesis, Vocabulary
@@ -270,6 +271,8 @@ def build(writeup: WriteUp, ticker: str, name: str,
                if a and a.casefold() != company.casefold()]
     if aliases:
         data["aliases"] = aliases
+    if others := other_companies(written, company):
+        data["other_companies"] = others
     data |= {"title": writeup.title, "summary": writeup.summary}
     if writeup.sector:
         data["sector"] = writeup.sector

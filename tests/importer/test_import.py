@@ -274,3 +274,27 @@ def test_an_imported_thesis_draws_no_warning_but_its_review_count(tmp_path: Path
     validate = thesis("validate", str(tmp_path))
     warnings = [line for line in validate.stdout.splitlines() if ": warning: " in line]
     assert len(warnings) == 1 and "unreviewed, imported" in warnings[0], validate.stdout
+
+
+def test_the_rivals_a_writeup_names_are_proposed_as_other_companies_not_its_own_products(
+        ) -> None:
+    from bot.importer.names import other_companies
+
+    text = ("Ruyun Digital Media Group\n\nIts Xuanwu chip runs two generations behind Nvidia, "
+            "per Bloomberg, and Douyin leads livestream commerce ahead of Kuaishou and "
+            "Taobao Live, while Ruyun's Kandian app grows faster than rivals.")
+    assert other_companies([text], "Ruyun Digital Media Group") == [
+        "Nvidia", "Douyin", "Kuaishou", "Taobao Live"]
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="the seed write-up lives beside the checkout")
+def test_a_rival_named_by_an_imported_writeup_is_not_taken_for_the_thesis(
+        tmp_path: Path) -> None:
+    out = tmp_path / "knowledge" / "baba.yaml"
+    out.parent.mkdir()
+    thesis("import", str(SEED), "--ticker", "BABA", "-o", str(out))
+    data = yaml.safe_load(out.read_text(encoding="utf-8"))
+    assert {"ByteDance", "Huawei", "Tencent"} <= set(data["other_companies"])
+    assert "Qwen" not in data["other_companies"]
+    answer = thesis("--knowledge", str(out.parent), "ask", "tencent bull case")
+    assert "I don't have a thesis on" in answer.stdout

@@ -1,0 +1,50 @@
+"""The companies a write-up names beside its own: its rivals and peers, proposed as the draft's
+`other_companies`, so that "tencent bull case" is not taken for a question about this thesis."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from bot.engine.english import dictionary_words
+
+# A sentence that sets companies against each other names rivals and peers in it.
+_COMPARING = re.compile(r"\b(vs\.?|versus|against|behind|ahead of|rivals?|competitors?|"
+                        r"compete[sd]?|competing|peers?|than|leads?|leader|outspends?|"
+                        r"challeng\w*)\b", re.IGNORECASE)
+_NAME = re.compile(r"\b([A-Z][\w&.\-]*(?:[ \t]+[A-Z][\w&.\-]*)*)")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+_PROSE = 8  # words: shorter lines are headings and titles
+
+
+def other_companies(texts: Iterable[str], company: str) -> list[str]:
+    """Names the texts set against the company, in order: not its own (named with "its" or
+    "<Company>'s", or starting like its name), not a source ("per Bloomberg"), not an
+    everyday word, acronym or unit."""
+    texts = list(texts)
+    whole = "\n".join(texts)
+    own = company.split()[0] if company.split() else ""
+    owned = set(re.findall(r"(?:\bits|\bour|\b" + re.escape(own) + r"'s)\s+"
+                           r"(?:own\s+|in-house\s+)?([A-Z][\w\-]*)", whole))
+    cited = set(re.findall(r"\b(?:per|according to|by|from)\s+([A-Z][\w&.\-]*)", whole))
+    dictionary = dictionary_words()
+    found: list[str] = []
+    for text in texts:
+        for line in text.splitlines():
+            if len(line.split()) < _PROSE:
+                continue
+            for sentence in _SENTENCE.split(line):
+                if not _COMPARING.search(sentence):
+                    continue
+                for match in _NAME.finditer(sentence):
+                    name = match.group(1).strip(".")
+                    words = name.split()
+                    if match.start() == 0 or words[0] in owned or words[0] in cited \
+                            or words[0].lower().startswith(own.lower()[:5]):
+                        continue
+                    parts = [p.lower() for w in words for p in w.split("-")]
+                    if all(p in dictionary for p in parts) or any(w.isupper() for w in words) \
+                            or re.search(r"[a-z][A-Z]", name) and len(name) <= 4:
+                        continue
+                    found.append(name)
+    return list(dict.fromkeys(found))
