@@ -41,21 +41,21 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'s' * (number != 1)}"
 
 
-def validate_summary(*, files: int, intents: int, problems: int, warnings: int,
-                     unreviewed: int, strict: bool) -> str:
+def validate_summary(*, files: int, knowledge_dir: str, intents: int, intents_dir: str,
+                     problems: int, warnings: int, unreviewed: int, strict: bool) -> str:
     """The last line of `thesis validate`: the verdict its exit code gives ("Valid" for 0,
-    "Not valid" for 1), then the run's counts and what to do."""
-    counts = (f"{_count(problems, 'problem')}, {_count(warnings, 'warning')} in "
-              f"{_count(files, 'thesis file')} ({_count(unreviewed, 'unreviewed figure')})")
+    "Not valid" for 1), what was read, the run's counts and what to do."""
+    counts = (f"{_count(files, 'thesis file')} in {knowledge_dir}, "
+              f"{_count(intents, 'intent')} in {intents_dir}; {_count(problems, 'problem')}, "
+              f"{_count(warnings, 'warning')}, {_count(unreviewed, 'unreviewed figure')}")
     if problems:
         return f"Not valid: {counts}. Fix the problems and run thesis validate again."
     if strict and warnings:
         return (f"Not valid (--strict): {counts}. Fix the warnings, or run without --strict to "
                 "accept them.")
     if warnings:
-        return (f"Valid: {counts}, {_count(intents, 'intent')}. Check each warning against the "
-                "write-up (--strict fails on them).")
-    return f"Valid: {counts}, {_count(intents, 'intent')}."
+        return f"Valid: {counts}. Check each warning against the write-up (--strict fails on them)."
+    return f"Valid: {counts}."
 
 
 # -- Digest: thesis digest … and thesis clock (terminal) -------------------------------------------

@@ -32,6 +32,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.quiet:
         unreviewed = sum(len(thesis.unreviewed()) for thesis in knowledge.theses.values())
         print(messages.validate_summary(
-            files=files, intents=len(knowledge.intents), problems=len(knowledge.problems),
+            files=files, knowledge_dir=str(knowledge_dir), intents=len(knowledge.intents),
+            intents_dir=str(intents_dir), problems=len(knowledge.problems),
             warnings=len(warnings), unreviewed=unreviewed, strict=args.strict))
     return 1 if failed else 0

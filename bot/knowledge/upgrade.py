@@ -168,9 +168,8 @@ def _extent(source: list[str], start: int, column: int) -> tuple[int, list[str]]
         if len(line) - len(line.lstrip(" ")) <= column:
             break
         last = index + 1
-    end = last
-    comments = [line for line in source[start + 1:end] if line.strip().startswith("#")]
-    return end, comments
+    comments = [line for line in source[start + 1:last] if line.strip().startswith("#")]
+    return last, comments
 
 
 def _newline(line: str) -> str:

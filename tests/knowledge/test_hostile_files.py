@@ -130,8 +130,8 @@ def test_validate_lists_every_hostile_file_and_exits_1(hostile) -> None:
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     _assert_reported(result.stdout.splitlines(), folder, expected)
-    assert result.stdout.splitlines()[-1].startswith(
-        f"Not valid: {len(expected)} problems, ")
+    last = result.stdout.splitlines()[-1]
+    assert last.startswith("Not valid: ") and f"; {len(expected)} problems, " in last
 
 
 @pytest.mark.slow

@@ -317,8 +317,8 @@ def test_thesis_new_writes_a_draft_that_validates_and_fails_strict_until_filled_
     assert text.startswith("# ACME thesis") and "docs/thesis-schema.md" in text
     checked = thesis("validate", str(folder))
     assert checked.returncode == 0, checked.stdout
-    assert checked.stdout.splitlines()[-1].startswith(
-        "Valid: 0 problems, 1 warning in 2 thesis files")
+    assert checked.stdout.splitlines()[-1].startswith(f"Valid: 2 thesis files in {folder}, ")
+    assert "; 0 problems, 1 warning, 0 unreviewed figures." in checked.stdout.splitlines()[-1]
     strict = thesis("validate", "--strict", str(folder))
     assert strict.returncode == 1, strict.stdout
     [draft] = [line for line in strict.stdout.splitlines() if "is a draft" in line]
@@ -410,7 +410,7 @@ def test_validate_warns_about_what_the_write_up_does_not_say(knowledge_copy: Pat
         "Check each warning against the write-up (--strict fails on them).")
     strict = thesis("validate", "--strict", str(knowledge_copy))
     assert strict.returncode == 1
-    assert strict.stdout.splitlines()[-1].startswith("Not valid (--strict): 0 problems, ")
+    assert strict.stdout.splitlines()[-1].startswith("Not valid (--strict): ")
 
 
 def test_a_month_written_as_its_last_day_is_caught(knowledge_copy: Path) -> None:

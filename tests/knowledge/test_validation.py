@@ -124,14 +124,15 @@ def test_validate_command_exit_codes(knowledge_copy: Path) -> None:
     ok = thesis("validate")
     assert ok.returncode == 0, ok.stdout + ok.stderr
     assert ok.stdout.splitlines() == [
-        "Valid: 0 problems, 0 warnings in 1 thesis file (0 unreviewed figures), 9 intents."]
+        f"Valid: 1 thesis file in {KNOWLEDGE}, 9 intents in {INTENTS}; 0 problems, 0 warnings, "
+        "0 unreviewed figures."]
     _break(knowledge_copy, "unit: quarters", "unit: 9 quarters")
     bad = thesis("validate", str(knowledge_copy))
     assert bad.returncode == 1
     assert "figures[2].unit: Value error, '9 quarters' is not a unit a card can print" in bad.stdout
     assert bad.stdout.splitlines()[-1] == (
-        "Not valid: 1 problem, 0 warnings in 1 thesis file (0 unreviewed figures). Fix the "
-        "problems and run thesis validate again.")
+        f"Not valid: 1 thesis file in {knowledge_copy}, 9 intents in {INTENTS}; 1 problem, "
+        "0 warnings, 0 unreviewed figures. Fix the problems and run thesis validate again.")
 
 
 @pytest.mark.parametrize("folder", ["/nonexistent/knowledge", "/etc/hostname"])
@@ -223,14 +224,15 @@ def test_the_last_line_says_what_the_exit_code_says_with_the_counts(knowledge_co
     _break(knowledge_copy, "    value: 19.1\n", "    value: 19.1\n    review: true\n")
     lenient = thesis("validate", str(knowledge_copy))
     assert lenient.returncode == 0
+    read = f"1 thesis file in {knowledge_copy}, 9 intents in {INTENTS}"
     assert lenient.stdout.splitlines()[-1] == (
-        "Valid: 0 problems, 2 warnings in 1 thesis file (1 unreviewed figure), 9 intents. "
-        "Check each warning against the write-up (--strict fails on them).")
+        f"Valid: {read}; 0 problems, 2 warnings, 1 unreviewed figure. Check each warning "
+        "against the write-up (--strict fails on them).")
     strict = thesis("validate", "--strict", str(knowledge_copy))
     assert strict.returncode == 1
     assert strict.stdout.splitlines()[-1] == (
-        "Not valid (--strict): 0 problems, 2 warnings in 1 thesis file (1 unreviewed figure). "
-        "Fix the warnings, or run without --strict to accept them.")
+        f"Not valid (--strict): {read}; 0 problems, 2 warnings, 1 unreviewed figure. Fix the "
+        "warnings, or run without --strict to accept them.")
 
 
 def test_quiet_prints_only_the_problems(knowledge_copy: Path) -> None:
