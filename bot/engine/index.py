@@ -144,10 +144,9 @@ def value_key(value: float) -> str:
 
 @dataclass(frozen=True, slots=True)
 class ThesisText:
-    """What one thesis adds to the book's index, worked out from that thesis alone. It is
-    kept with the engine, so a reload works out again only the theses that changed and then
-    merges (`BookIndex`): the words of a 1,000-thesis book take seconds to read, a merge a
-    fraction of that. Compact: each point's words are indices into the thesis's own list."""
+    """What one thesis adds to the book's index, worked out from that thesis alone, then merged
+    with the others' (`BookIndex`). Compact: each point's words are indices into the thesis's
+    own list."""
 
     ticker: str
     points: tuple[tuple[str, str], ...]  # (point id, section), in reading order
@@ -349,10 +348,6 @@ class BookIndex:
         with a lower `strength`, speaks of it at all."""
         theses = [self.concepts_of.get(ticker, {})] if ticker else self.concepts_of.values()
         return any(mine.get(concept, 0.0) >= strength for mine in theses)
-
-    def parts(self) -> list[object]:
-        """Its containers, inner ones first (see Engine.parts)."""
-        return [*vars(self.terms).values(), *vars(self).values()]
 
     def _informative(self, word: str, target: str) -> float:
         return self.spread[self.targets[int(target)].ticker].get(word, 1.0)

@@ -19,10 +19,9 @@ import copy
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
 
 from bot.engine import thresholds as th
 from bot.engine.answer import (
@@ -38,7 +37,7 @@ from bot.engine.classify import Intents, classify, intent_table
 from bot.engine.clean import clean_text
 from bot.engine.concepts import ConceptTable, Mention
 from bot.engine.english import english_words
-from bot.engine.index import BookIndex, Evidence, Target, ThesisText, stop_words, thesis_text
+from bot.engine.index import BookIndex, Evidence, Target, stop_words, thesis_text
 from bot.engine.reading import Reading, read
 from bot.engine.resolve import Names
 from bot.engine.retrieve import ThesisIndex
@@ -58,14 +57,6 @@ _SECTION_CARDS = ("bull", "bear", "risk", "catalyst")
 _BOOK_INTENTS = ("list", "search")
 # Words that point back at the thesis a conversation is about: "what about its valuation?"
 _POINTING = frozenset({"it", "its", "they", "their", "them", "company", "stock", "name"})
-T = TypeVar("T")
-
-
-def _paced(items: Iterable[T], pause: Callable[[], None]) -> Iterator[T]:
-    """The items, calling `pause` after each."""
-    for item in items:
-        yield item
-        pause()
 
 
 class _Theses(Mapping[str, Thesis]):
@@ -120,12 +111,7 @@ class _Findings:
 class Engine:
     """Answers questions about the loaded theses. Build once, call `answer` many times."""
 
-    def __init__(self, knowledge: Knowledge, previous: Engine | None = None,
-                 pause: Callable[[], None] = lambda: None) -> None:
-        """`previous`: an engine over an earlier version of the book, whose work on each
-        thesis left unchanged (the same object, with the same vocabulary) is taken over.
-        `pause` is called between theses, so that a build beside a server can give way to
-        its requests (bot/book/served.py)."""
+    def __init__(self, knowledge: Knowledge) -> None:
         self.theses: Mapping[str, Thesis] = dict(knowledge.theses)
         self.problems = list(knowledge.problems)
         vocabulary = self._vocabulary = knowledge.vocabulary
@@ -146,68 +132,39 @@ class Engine:
         self._unspaced = re.compile("|".join(map(re.escape, unspaced))) if unspaced else None
         self._intents = intent_table(knowledge.intents, self._common,
                                      vocabulary.ordinary_phrases if vocabulary else [])
-        self._concept_source = knowledge.concepts
         self._concepts = ConceptTable(knowledge.concepts)
-        if previous is not None and (previous._vocabulary is not vocabulary
-                                     or previous._concept_source is not knowledge.concepts):
-            previous = None  # the words it left out and expanded may differ
         stop = stop_words(self._common)
         shorthand = vocabulary.abbreviations if vocabulary else {}
-        self._texts: dict[str, ThesisText] = {
-            thesis.ticker: self._thesis_text(thesis, previous, stop, shorthand, self._concepts)
-            for thesis in _paced(self.theses.values(), pause)}
-        self._book = BookIndex(_paced(self._texts.values(), pause), self._common)
-        self._names = Names(_paced(self.theses.values(), pause), self._common, self._intents,
+        english = english_words()
+        self._book = BookIndex((thesis_text(thesis, Names.name_words(thesis), stop, shorthand,
+                                            english, self._concepts)
+                                for thesis in self.theses.values()), self._common)
+        self._names = Names(self.theses.values(), self._common, self._intents,
                             self._book.acronyms)
         self._indexes: Mapping[str, ThesisIndex] = {
-            thesis.ticker: self._thesis_index(thesis, previous)
-            for thesis in _paced(self.theses.values(), pause)}
+            thesis.ticker: ThesisIndex(thesis, self._names.single_words(thesis.ticker),
+                                       self._common)
+            for thesis in self.theses.values()}
         # A concept's words are the trade's own: never "corrected" (inexpensive is not expensive).
-        self.speller = Speller(english=english_words() | self._concepts.forms)
+        self.speller = Speller(english=english | self._concepts.forms)
         # Concept words that are everyday English too ("order", "cheap"): kept apart, so that
         # answering never loads the dictionary (`thesis ask` from the cache).
-        self._everyday_concept_words = self._concepts.forms & english_words()
+        self._everyday_concept_words = self._concepts.forms & english
         self.speller.add(w for text in common_words for w in term_words(text))
         for spec in knowledge.intents.values():
             self.speller.add(w for text in [*spec.terms, *spec.hints] for w in term_words(text))
         self.speller.add(self._names.words)
         self.speller.add(self._book.words)
 
-    @staticmethod
-    def _thesis_text(thesis: Thesis, previous: Engine | None, stop: set[str],
-                     shorthand: Mapping[str, str], concepts: ConceptTable) -> ThesisText:
-        done = previous._texts.get(thesis.ticker) if previous is not None else None
-        if done is not None and previous is not None and \
-                previous.theses.get(thesis.ticker) is thesis:
-            return done
-        return thesis_text(thesis, Names.name_words(thesis), stop, shorthand, english_words(),
-                           concepts)
-
-    def _thesis_index(self, thesis: Thesis, previous: Engine | None) -> ThesisIndex:
-        ignore = self._names.single_words(thesis.ticker)
-        done = previous.indexes.get(thesis.ticker) if previous is not None else None
-        if done is not None and done.thesis is thesis and done.ignore == ignore:
-            return done
-        return ThesisIndex(thesis, ignore, self._common)
-
     @property
     def indexes(self) -> Mapping[str, ThesisIndex]:
         return self._indexes
-
-    def parts(self) -> list[object]:
-        """Its large parts, each one object, inner ones before what holds them. A 1,000-thesis
-        engine is millions of objects: bot/book/served.py hands one over from the process that built
-        it, and frees an old one, a part at a time, so that no single step of C code holds the
-        GIL long enough to delay the threads answering Slack."""
-        return [*self._indexes.values(), *self._texts.values(), *self._book.parts(),
-                self._names, self.speller, self._intents]
 
     def with_indexes(self, indexes: Mapping[str, ThesisIndex]) -> Engine:
         """This engine over another store of per-thesis indexes (the on-disk cache's, which
         loads a thesis only when a question needs it)."""
         engine = copy.copy(self)
         engine._indexes = indexes
-        engine._texts = {}  # kept only to rebuild from
         engine.theses = _Theses(indexes)
         return engine
 
