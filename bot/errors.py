@@ -130,5 +130,11 @@ def slack_unreachable(reason: str) -> UserError:
     )
 
 
+def chart_scope_missing(error: str) -> str:
+    return (f"charts: Slack refused the upload ({error}): the app lacks the files:write scope. "
+            "Reinstall the app from manifest.yml (it asks for files:write) to post charts as "
+            "images; until then charts are shown as text bars.")
+
+
 def cli_skipped_thesis(problem: str) -> str:
     return f"thesis: skipped: {problem}"

@@ -2,6 +2,8 @@
 
 Point `WebClient(base_url=fake.url)` (or SLACK_API_URL) at it. It also accepts posts to
 `/response/<anything>`, for slash-command `response_url`s, recorded as method "response_url".
+Files uploaded with files_upload_v2 go through files.getUploadURLExternal, then their bytes to
+`/upload/<file id>` (method "upload_url", kept in `uploads`), then files.completeUploadExternal.
 
 Messages it accepts (chat.postMessage) are kept per channel and read back by
 conversations.history (newest first, `oldest`, `limit`, `cursor`; metadata only with
@@ -57,6 +59,7 @@ class FakeSlack:
         self.socket_url: Callable[[], str] | None = None  # apps.connections.open hands it out
         self.clock: Callable[[], float] = time.time  # seconds since the epoch, for message ts
         self.history: dict[str, list[dict[str, Any]]] = defaultdict(list)  # channel → messages
+        self.uploads: dict[str, bytes] = {}  # file id → the bytes sent to its upload URL
         self.public_channels: set[str] | None = None  # None: every C… channel is public
         self.members: set[str] = set()  # channels the bot is in (conversations.join adds)
         self.enforce_membership = False  # True: chat.postMessage to a channel not in members
@@ -188,6 +191,16 @@ class FakeSlack:
             return answer
         if method == "apps.connections.open" and self.socket_url is not None:
             return {"ok": True, "url": self.socket_url()}
+        if method == "files.getUploadURLExternal":  # files_upload_v2, step 1 of 3
+            file_id = f"F{next(self._ts):07d}"
+            host, port = self._server.server_address[:2]
+            return {"ok": True, "file_id": file_id,
+                    "upload_url": f"http://{host}:{port}/upload/{file_id}"}
+        if method == "files.completeUploadExternal":  # step 3: share it in the channel/thread
+            files = params.get("files")
+            files = files if isinstance(files, list) else []
+            return {"ok": True, "files": [{"id": f.get("id"), "title": f.get("title")}
+                                          for f in files if isinstance(f, dict)]}
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": ts}
         if method == "users.info":
@@ -234,11 +247,18 @@ class FakeSlack:
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
-                raw = self.rfile.read(length).decode("utf-8") if length else ""
-                if self.path.startswith("/response/"):
+                data = self.rfile.read(length) if length else b""
+                raw = ""
+                if self.path.startswith("/upload/"):  # files_upload_v2 step 2: the bytes
+                    method = "upload_url"
+                    with fake._lock:
+                        fake.uploads[self.path.rsplit("/", 1)[-1]] = data
+                elif self.path.startswith("/response/"):
                     method = "response_url"
+                    raw = data.decode("utf-8")
                 else:
                     method = self.path.split("/api/", 1)[-1].split("?")[0]
+                    raw = data.decode("utf-8")
                 params = _params(raw, self.headers.get("Content-Type", ""))
                 if "?" in self.path:  # a GET method's parameters (conversations.history)
                     query = self.path.split("?", 1)[1]
@@ -283,7 +303,7 @@ def _params(raw: str, content_type: str) -> dict[str, Any]:
     if "json" in content_type:
         return json.loads(raw)
     params: dict[str, Any] = {k: v[0] for k, v in parse_qs(raw).items()}
-    for key in ("blocks", "attachments", "view"):
+    for key in ("blocks", "attachments", "view", "files"):
         if isinstance(params.get(key), str):
             with contextlib.suppress(json.JSONDecodeError):
                 params[key] = json.loads(params[key])

@@ -19,7 +19,7 @@ from typing import Any
 from bot.engine.answer import BOOK_CARDS, CARD_OF_SECTION, Answer
 from bot.engine.matcher import SURE, UNSURE
 from bot.knowledge.models import CasePoint, Catalyst, Point, Thesis
-from bot.render import compare, facts, lead, limits, messages
+from bot.render import chart, compare, facts, lead, limits, messages
 from bot.render.book import render_book_blocks
 from bot.render.facts import HORIZON_TITLES, format_date
 from bot.render.limits import Block, escape
@@ -59,6 +59,9 @@ class Options:
     shared_by: str | None = None  # a Slack user id: the card was shared by them
     page: int = 0
     back: CardRef | None = None  # the list the card was opened from: a button back to it
+    # Figures that compare entities drawn as block-character bars in the card; off where the
+    # Slack layer uploads the chart as a PNG instead (a mention or a DM).
+    chart_bars: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -524,6 +527,8 @@ def render_card(answer: Answer, options: Options, kind: str | None = None) -> Me
     if answer.confidence < UNSURE:
         return _render_unsure(answer, options)
     text, body = RENDERERS[kind](answer, options.today)
+    if options.chart_bars and kind != SOURCES and (drawn := chart.series(answer)) is not None:
+        body = [*chart_blocks(drawn), *body]
     page = options.page
     title = facts.card_title(answer) if kind != SOURCES else f"{answer.ticker} · Sources"
     if answer.following:
@@ -638,6 +643,19 @@ def _render_unsure(answer: Answer, options: Options) -> Message:
               *limits.actions(_feedback(answer, "unsure"))]
     fitted, _ = limits.paginate([], blocks, [], 0, None)
     return Message(limits.fallback(text), fitted)
+
+
+def chart_blocks(found: chart.Series) -> list[Block]:
+    """The chart as bars of block characters (a code block keeps them aligned), its title
+    first and its source after."""
+    bars = "\n".join(escape(line) for line in chart.text_bars(found))
+    return [limits.section(f"*{escape(chart.title(found))}*\n```{bars}```"),
+            *limits.context([escape(found.provenance)])]
+
+
+def render_chart_bars(found: chart.Series) -> Message:
+    """The bars as a message of their own: where a PNG could not be uploaded."""
+    return Message(limits.fallback(escape(chart.alt_text(found))), chart_blocks(found))
 
 
 def render_notice(text: str) -> Message:

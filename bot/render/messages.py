@@ -137,6 +137,21 @@ def no_thesis_on(subject: str, covered: str) -> str:
 
 COMPARE_UPDATED = "Updated"
 
+# -- Charts ----------------------------------------------------------------------------------------
+
+CHART_FILENAME = "chart.png"
+
+
+def chart_title(measure: str) -> str:
+    """"Share of China's AI cloud market": the measure the bars compare."""
+    return measure[:1].upper() + measure[1:]
+
+
+def chart_alt(measure: str, values: list[tuple[str, str]]) -> str:
+    """The alt text of a chart: every value, in order."""
+    listed = ", ".join(f"{label} {value}" for label, value in values)
+    return f"Bar chart of {measure}: {listed}."
+
 
 def with_which(ticker: str, others: list[str]) -> str:
     """"compare BABA" names one thesis: ask for the other."""

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from bot.engine.answer import BOOK_CARDS, Answer
 from bot.knowledge.bidi import strip_bidi
 from bot.knowledge.models import CasePoint, Catalyst, Point, Thesis
-from bot.render import compare, facts, lead, messages
+from bot.render import chart, compare, facts, lead, messages
 from bot.render.book import render_book_text
 from bot.render.facts import HORIZON_TITLES, format_date
 
@@ -292,4 +292,13 @@ def _card_text(answer: Answer, today: dt.date, stale_after_days: int) -> str:
     if answer.thesis is None:
         return "\n".join([*body, *read_as])
     head = _header(answer, today, stale_after_days)
-    return "\n".join([*head[:2], *read_as, *head[2:], *body, *_footer(answer)])
+    return "\n".join([*head[:2], *read_as, *head[2:], *body, *_bars(answer), *_footer(answer)])
+
+
+def _bars(answer: Answer) -> list[str]:
+    """Figures that compare entities on one measure, as bars of block characters."""
+    found = chart.series(answer)
+    if found is None:
+        return []
+    return ["", chart.title(found), *(f"  {line}" for line in chart.text_bars(found)),
+            f"  {found.provenance}"]

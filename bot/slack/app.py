@@ -151,9 +151,10 @@ class Deps:
         self.answers.submit(when_acks_are_out)
 
     def options(self, *, shareable: bool = False, shared_by: str | None = None,
-                page: int = 0, back: CardRef | None = None) -> Options:
+                page: int = 0, back: CardRef | None = None, chart_bars: bool = True) -> Options:
         return Options(today=self.today(), stale_after_days=self.settings.stale_after_days,
-                       shareable=shareable, shared_by=shared_by, page=page, back=back)
+                       shareable=shareable, shared_by=shared_by, page=page, back=back,
+                       chart_bars=chart_bars)
 
 
 class ThesisApp(App):

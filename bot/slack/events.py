@@ -11,6 +11,7 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.render.blocks import render_card
+from bot.slack.charts import post_chart
 from bot.slack.conversations import dm_key, thread_key
 from bot.slack.outcomes import OUTCOME, answering
 
@@ -105,11 +106,12 @@ class MessageListeners:
                 return
             answer = self.deps.ask(question_of(event["text"], context.bot_user_id),
                                    conversation_of(event, thread_ts))
-            message = render_card(answer, self.deps.options())
+            message = render_card(answer, self.deps.options(chart_bars=False))
             report.card = answer.card
             client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=message.text,
                                     blocks=message.blocks, unfurl_links=False,
                                     unfurl_media=False)
+            post_chart(client, channel, thread_ts, answer)  # the card first: never delays it
             self.deps.note(answer, what, event.get("user"))  # after the reply: never delays it
 
 

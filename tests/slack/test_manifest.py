@@ -19,7 +19,10 @@ METHOD_SCOPES = {"chat.postMessage": {"chat:write"}, "users.info": {"users:read"
                  # a digest retried looks for its earlier post, in public and private channels
                  "conversations.history": {"channels:history", "groups:history"},
                  # /thesis digest on: join a public channel; in a private one, am I in it?
-                 "conversations.join": {"channels:join"}, "conversations.info": {"groups:read"}}
+                 "conversations.join": {"channels:join"}, "conversations.info": {"groups:read"},
+                 # a chart in the thread: files_upload_v2's three steps
+                 "files.getUploadURLExternal": {"files:write"}, "upload_url": set(),
+                 "files.completeUploadExternal": {"files:write"}}
 EVENT_SCOPES = {"app_mention": {"app_mentions:read"}, "message.im": {"im:history"},
                 "app_home_opened": set()}
 
@@ -49,6 +52,8 @@ def test_manifest_scopes_are_exactly_what_the_app_uses(served: Served) -> None:
     served.slack.event(mention("<@UBOT> BABA risks"))
     served.slack.event(direct_message("BABA bull"))
     served.replies("chat.postMessage", 2)
+    served.slack.event(mention("<@UBOT> China AI cloud market share by company"))
+    served.replies("files.completeUploadExternal")
     served.slack.event({"type": "app_home_opened", "user": "U0ASKER", "tab": "home"})
     served.replies("views.publish")
     served.slack.command("digest on 08:30", served.response_url())
