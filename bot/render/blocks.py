@@ -528,7 +528,8 @@ def render_card(answer: Answer, options: Options, kind: str | None = None) -> Me
         return _render_unsure(answer, options)
     text, body = RENDERERS[kind](answer, options.today)
     if options.chart_bars and kind != SOURCES and (drawn := chart.series(answer)) is not None:
-        body = [*chart_blocks(drawn), *body]
+        named = escape(drawn.provenance) in json.dumps(body, ensure_ascii=False)
+        body = [*chart_blocks(drawn, with_source=not named), *body]
     page = options.page
     title = facts.card_title(answer) if kind != SOURCES else f"{answer.ticker} · Sources"
     if answer.following:
@@ -645,12 +646,12 @@ def _render_unsure(answer: Answer, options: Options) -> Message:
     return Message(limits.fallback(text), fitted)
 
 
-def chart_blocks(found: chart.Series) -> list[Block]:
+def chart_blocks(found: chart.Series, with_source: bool = True) -> list[Block]:
     """The chart as bars of block characters (a code block keeps them aligned), its title
-    first and its source after."""
+    first and its source after (unless the card names it already)."""
     bars = "\n".join(escape(line) for line in chart.text_bars(found))
     return [limits.section(f"*{escape(chart.title(found))}*\n```{bars}```"),
-            *limits.context([escape(found.provenance)])]
+            *(limits.context([escape(found.provenance)]) if with_source else [])]
 
 
 def render_chart_bars(found: chart.Series) -> Message:

@@ -292,13 +292,15 @@ def _card_text(answer: Answer, today: dt.date, stale_after_days: int) -> str:
     if answer.thesis is None:
         return "\n".join([*body, *read_as])
     head = _header(answer, today, stale_after_days)
-    return "\n".join([*head[:2], *read_as, *head[2:], *body, *_bars(answer), *_footer(answer)])
+    bars = _bars(answer, "\n".join(body))
+    return "\n".join([*head[:2], *read_as, *head[2:], *body, *bars, *_footer(answer)])
 
 
-def _bars(answer: Answer) -> list[str]:
-    """Figures that compare entities on one measure, as bars of block characters."""
+def _bars(answer: Answer, shown: str) -> list[str]:
+    """Figures that compare entities on one measure, as bars of block characters; their source
+    unless the card already names it."""
     found = chart.series(answer)
     if found is None:
         return []
-    return ["", chart.title(found), *(f"  {line}" for line in chart.text_bars(found)),
-            f"  {found.provenance}"]
+    source = [] if found.provenance in shown else [f"  {found.provenance}"]
+    return ["", chart.title(found), *(f"  {line}" for line in chart.text_bars(found)), *source]
