@@ -324,8 +324,8 @@ def advise(knowledge: Knowledge) -> list[Problem]:
         found += other_companies_that_name_a_thesis(thesis, owners)
         found += bidirectional_controls(thesis)
     found += shared_keywords(theses)
-    advice = []
+    advice: dict[Problem, None] = {}  # a number a text writes twice is one warning
     for ticker, path, message in found:
         file, lines = knowledge.files.get(ticker, (ticker, {}))
-        advice.append(Problem(file, line_of(lines, path), _field(path), message))
-    return advice
+        advice.setdefault(Problem(file, line_of(lines, path), _field(path), message))
+    return list(advice)

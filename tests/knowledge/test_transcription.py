@@ -461,3 +461,9 @@ def test_numbers_in_names_and_in_compound_words_draw_no_warning_they_cannot_act_
           "plan runs 9-quarter cycles across Tier 2 cities.")
     (warning,) = [w for w in _warnings(knowledge_copy) if "catalysts[0].detail" in w]
     assert "catalysts[0].detail: '9' is figure 'ai-workload-growth-streak'" in warning
+
+
+def test_a_number_a_text_writes_twice_is_one_warning(knowledge_copy: Path) -> None:
+    _edit(knowledge_copy / "baba.yaml", "earnings compound.",
+          "earnings compound. It has 77 offices; 77 offices is a lot.")
+    assert len([w for w in _warnings(knowledge_copy) if "'77' matches no figure" in w]) == 1
