@@ -14,6 +14,7 @@ postings of the question's words: the cost grows with the question, not with the
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from array import array
@@ -386,7 +387,7 @@ class BookIndex:
 
     def score(self, reading: Reading, skip: set[int],
               synonyms: Mapping[str, Sequence[str]] | None = None,
-              named: bool = False, concepts: Mapping[str, float] | None = None) -> Evidence:
+              named: bool = False) -> Evidence:
         """Evidence for each point from the question's words not at `skip` (those name a
         thesis or an intent), their `synonyms`, and figures it quotes by value. In a question
         that names its thesis (`named`), one everyday word is evidence enough ("alibaba
@@ -412,11 +413,17 @@ class BookIndex:
             for target in self.figure_targets.get((ticker, fid), ()):
                 scores[target] = scores.get(target, 0.0) + weight
                 terms[target] = terms.get(target, 0.0) + weight
-        for concept, share in (concepts or {}).items():
-            for target, weight in self.concept_targets.get(concept, ()):
-                scores[target] = scores.get(target, 0.0) + th.CONCEPT * weight * share
         return Evidence(scores, max(terms.values(), default=0.0),
                         max(text.values(), default=0.0), self.terms.has_phrase(stems), words)
+
+    def with_concepts(self, evidence: Evidence, concepts: Mapping[str, float]) -> Evidence:
+        """The evidence, with what the concepts a question names add to the points that
+        carry them."""
+        scores = dict(evidence.points)
+        for concept, share in concepts.items():
+            for target, weight in self.concept_targets.get(concept, ()):
+                scores[target] = scores.get(target, 0.0) + th.CONCEPT * weight * share
+        return dataclasses.replace(evidence, points=scores)
 
     def _text_score(self, stems: Sequence[str], quality: dict[str, float],
                     alternatives: Mapping[str, Sequence[tuple[str, float]]],

@@ -202,8 +202,7 @@ class Engine:
         mentions = self._concepts.find(reading.stems, taken)
         concepts = self._concept_weights(reading, mentions, taken, named)
         literal = self._book.score(reading, taken, self._synonyms, named=bool(named))
-        evidence = self._book.score(reading, taken, self._synonyms, named=bool(named),
-                                    concepts=concepts) if concepts else literal
+        evidence = self._book.with_concepts(literal, concepts) if concepts else literal
         return literal, evidence, mentions
 
     def _concept_weights(self, reading: Reading, mentions: list[Mention],
