@@ -1,9 +1,11 @@
 """The database (SQLAlchemy Core): digest subscriptions and the digest post ledger, and the Slack
 app's feedback votes, answered events and the thesis each conversation is about.
 
-SQLite by default, PostgreSQL when DATABASE_URL says so. `ensure_schema` creates what is missing
-on start and only ever adds (tables, columns), so an upgrade never loses subscriptions or the
-ledger. Columns added after the first release must be nullable or carry a server default.
+SQLite by default, PostgreSQL when DATABASE_URL says so. `ensure_schema` brings any earlier
+database up to date on start: the Alembic revisions of bot/migrations for what changes existing
+tables (a key, rows to fold together), then whatever is still missing is added (tables,
+columns), so an upgrade never loses subscriptions or the ledger. Added columns must be nullable
+or carry a server default.
 """
 
 from __future__ import annotations
@@ -40,10 +42,14 @@ from sqlalchemy import (
 from sqlalchemy.schema import CreateColumn
 
 metadata = MetaData()
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 # Statuses of a ledger row. `failed` rows are retried while `final` is false; so are `unknown`
 # ones (a post Slack never answered: it may be there; bot/notify/delivery.py looks first).
 CLAIMED, POSTED, FAILED, UNKNOWN = "claimed", "posted", "failed", "unknown"
+# Digests not posted, recorded final (bot/notify/delivery.py): no run came in time (missed),
+# or another went out less than 12 hours before, after a move of the schedule (skipped).
+MISSED, SKIPPED = "missed", "skipped"
 
 # Any constant will do: it serialises concurrent `ensure_schema` calls on PostgreSQL.
 _SCHEMA_LOCK = 0x7468_6573_6973
@@ -130,6 +136,7 @@ digest_posts = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("channel_id", String(32), nullable=False),
+    Column("tz", String(64), nullable=False),  # the schedule's zone, of which local_date is a day
     Column("local_date", Date, nullable=False),
     Column("status", String(16), nullable=False),
     Column("claimed_at", UtcDateTime, nullable=False),
@@ -139,7 +146,7 @@ digest_posts = Table(
     Column("message_ts", String(32)),
     Column("posted_at", UtcDateTime),
     Column("error", Text),
-    UniqueConstraint("channel_id", "local_date", name="uq_digest_posts_channel_date"),
+    UniqueConstraint("channel_id", "tz", "local_date", name="uq_digest_posts_channel_zone_date"),
 )
 
 
@@ -311,20 +318,46 @@ def _set_wal(cursor: Any, attempts: int = 300) -> None:
 
 
 def ensure_schema(engine: Engine) -> None:
-    """Create missing tables and add missing columns; never drop or rewrite anything."""
+    """Bring the database up to this release, whatever release made it (or none): the Alembic
+    revisions in bot/migrations first (what changes existing tables), then every table and
+    column still missing is created. One transaction, one process at a time (an advisory lock
+    on PostgreSQL, BEGIN IMMEDIATE on SQLite); never drops data a revision does not fold."""
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SCHEMA_LOCK})
-        existing = set(inspect(conn).get_table_names())
-        metadata.create_all(conn, tables=[t for t in metadata.sorted_tables
-                                          if t.name not in existing])
-        for table in metadata.sorted_tables:
-            if table.name not in existing:
-                continue
-            have = {c["name"] for c in inspect(conn).get_columns(table.name)}
-            for column in table.columns:
-                if column.name not in have:
-                    _add_column(conn, table, column)
+        migrate(conn)
+        create_or_complete(conn, metadata.sorted_tables)
+
+
+def migrate(conn: Connection) -> None:
+    """Run the Alembic revisions `conn`'s database has not had, in `conn`'s transaction."""
+    from alembic.config import Config
+    from alembic.runtime.environment import EnvironmentContext
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    script = ScriptDirectory.from_config(config)
+
+    def upgrade(revision: Any, _context: Any) -> Any:
+        return script._upgrade_revs("head", revision)
+
+    with EnvironmentContext(config, script, fn=upgrade, destination_rev="head") as env:
+        env.configure(connection=conn, target_metadata=metadata)
+        env.run_migrations()
+
+
+def create_or_complete(conn: Connection, tables: list[Table]) -> None:
+    """Create the missing ones of `tables` and add the columns missing from the others."""
+    existing = set(inspect(conn).get_table_names())
+    for table in tables:
+        if table.name not in existing:
+            table.create(conn)
+            continue
+        have = {c["name"] for c in inspect(conn).get_columns(table.name)}
+        for column in table.columns:
+            if column.name not in have:
+                _add_column(conn, table, column)
 
 
 def _add_column(conn: Connection, table: Table, column: Column[Any]) -> None:

@@ -116,7 +116,7 @@ def test_run_due_when_slack_never_answers_is_one_line_per_failure_and_exit_1(
     silent.listen(16)
     database = f"sqlite:///{tmp_path / 'run.db'}"
     subscribe(open_store(database), "C1", dt.time(8, 30), "UTC",
-              now=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+              now=dt.datetime(2026, 1, 5, tzinfo=dt.UTC))
     for name in ("SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DATABASE_URL", database)
@@ -149,7 +149,7 @@ def test_run_due_exits_0_when_every_due_digest_was_posted(
         fake: FakeSlack, tmp_path: Path) -> None:
     database = f"sqlite:///{tmp_path / 'run.db'}"
     subscribe(open_store(database), "C1", dt.time(8, 30), "UTC",
-              now=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+              now=dt.datetime(2026, 1, 5, tzinfo=dt.UTC))
     env = {"DATABASE_URL": database, "SLACK_BOT_TOKEN": "xoxb-t", "SLACK_API_URL": fake.url}
     posted = _thesis("digest", "run-due", "--now", "2026-01-05T08:31:00+00:00", **env)
     assert (posted.returncode, posted.stdout) == (0, b"2026-01-05 08:31 UTC: 1 posted.\n")

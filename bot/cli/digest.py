@@ -26,7 +26,7 @@ from bot.notify.subscriptions import (
 )
 from bot.render.facts import format_date
 from bot.settings import Settings
-from bot.store import open_store
+from bot.store import MISSED, open_store
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +71,9 @@ def _list(store: Engine) -> None:
         elif latest and latest.status == "unknown" and not latest.final:
             line += "  " + messages.cli_failed(format_date(latest.local_date),
                                                messages.CLI_UNCONFIRMED)
+        elif latest and latest.status == MISSED:
+            line += "  " + messages.cli_failed(format_date(latest.local_date),
+                                               messages.CLI_MISSED)
         print(line)
 
 
@@ -109,7 +112,7 @@ def _run_due(args: argparse.Namespace, settings: Settings) -> int:
     for owner in noted:
         print(messages.cli_owner_noted(owner))
     # A scheduler or monitor sees a due digest that was not posted.
-    return 1 if report.failed or report.unconfirmed else 0
+    return 1 if report.failed or report.unconfirmed or report.missed else 0
 
 
 class _OneLine(logging.Handler):

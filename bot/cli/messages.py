@@ -76,6 +76,7 @@ CLI_NO_SUBSCRIPTIONS = ("No channel gets the digest yet. Add one with: "
                         "thesis digest subscribe C0123 --at 08:30 --tz Europe/London")
 CLI_NOTHING_POSTED = "nothing posted yet"
 CLI_UNCONFIRMED = "Slack did not confirm the post; it is looked for before any retry"
+CLI_MISSED = "missed: no run came within six hours of its time (is `thesis clock` running?)"
 
 
 def cli_last_posted(date: str) -> str:

@@ -25,7 +25,7 @@ import copy
 import datetime as dt
 import http.client
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -83,9 +83,11 @@ class Ledger:
     def claim(self, store: Engine, key: tuple[Any, ...], now: dt.datetime, token: str, *,
               claim_timeout: dt.timedelta | None = None,
               retry_delay: dt.timedelta | None = None,
-              max_attempts: int | None = None) -> int:
+              max_attempts: int | None = None,
+              guard: Callable[[Connection], bool] | None = None) -> int:
         """Take the row of `key` for this process: the attempt number it now holds (1 for the
-        first), for the one process that may post; 0 for every other."""
+        first), for the one process that may post; 0 for every other. `guard`, when given,
+        runs first in the claim's transaction: False takes nothing (0)."""
         c = self.table.c
         claim_timeout = self.claim_timeout if claim_timeout is None else claim_timeout
         retry_delay = self.retry_delay if retry_delay is None else retry_delay
@@ -99,6 +101,8 @@ class Ledger:
         if "final" in c:
             first["final"] = False
         with store.begin() as conn:
+            if guard is not None and not guard(conn):
+                return 0
             inserted = conn.execute(
                 insert_for(conn, self.table).values(**first)
                 .on_conflict_do_nothing(index_elements=list(self.key))

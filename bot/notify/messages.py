@@ -167,6 +167,19 @@ def digest_unconfirmed(date: str) -> str:
             "this channel shortly and post it only if it is not there.")
 
 
+def digest_missed(date: str) -> str:
+    return (f"⚠ The digest for {date} was not posted: nothing ran within six hours of its "
+            "time. Check that `thesis clock` (or a `thesis digest run-due` every minute) is "
+            "running.")
+
+
+def digest_missed_log(channel: str, date: str) -> str:
+    """Logged (one line on stderr from `digest run-due`) by the run that finds the miss."""
+    return (f"digest for {channel} on {date} missed: no run came within six hours of its time; "
+            "it is not posted late. Check that `thesis clock` or a per-minute `thesis digest "
+            "run-due` is running")
+
+
 def digest_history_scope_missing(scopes: str, kind: str = "digest") -> str:
     """Logged when a retried post (`kind`: a digest, a "thesis updated" post) cannot be looked
     for in the channel first."""
@@ -180,14 +193,22 @@ def digest_last_error(reason: str) -> str:
 
 
 def run_due_summary(when: str, posted: int, failed: list[tuple[str, str]], taken: int,
-                    unconfirmed: list[str] | tuple[str, ...] = ()) -> str:
+                    unconfirmed: list[str] | tuple[str, ...] = (),
+                    missed: list[tuple[str, str]] | tuple[tuple[str, str], ...] = (),
+                    skipped: int = 0) -> str:
     """What `thesis digest run-due` prints: `failed` holds (channel, error code) pairs;
-    `unconfirmed` the channels whose post Slack never answered."""
-    if not (posted or failed or taken or unconfirmed):
+    `unconfirmed` the channels whose post Slack never answered; `missed` (channel, date) pairs
+    of digests no run came in time for; `skipped` digests not posted because another went out
+    less than 12 hours before (a schedule moved)."""
+    if not (posted or failed or taken or unconfirmed or missed or skipped):
         return f"{when}: no digest due."
     parts = [f"{posted} posted", *(f"{channel} failed ({error})" for channel, error in failed),
              *(f"{channel} unconfirmed (Slack did not answer; checked before any retry)"
-               for channel in unconfirmed)]
+               for channel in unconfirmed),
+             *(f"{channel} missed {date} (no run within six hours of its time)"
+               for channel, date in missed)]
+    if skipped:
+        parts.append(f"{skipped} skipped (another digest went out less than 12 hours before)")
     if taken:
         parts.append(f"{taken} already posted or in progress elsewhere")
     return f"{when}: " + ", ".join(parts) + "."

@@ -44,7 +44,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Engine, and_, desc, select, update
+from sqlalchemy import Connection, Engine, and_, desc, func, or_, select, update
 
 from bot import errors
 from bot.knowledge.models import Thesis
@@ -53,7 +53,7 @@ from bot.notify.digest_card import build_digest, digest_blocks
 from bot.notify.schedule import Schedule, canonical_tz, parse_time
 from bot.render.facts import format_date
 from bot.render.limits import echo
-from bot.store import FAILED, POSTED, UNKNOWN, digest_posts, insert_for, subscriptions
+from bot.store import FAILED, MISSED, POSTED, UNKNOWN, digest_posts, insert_for, subscriptions
 
 if TYPE_CHECKING:
     from slack_sdk import WebClient
@@ -279,7 +279,8 @@ def list_statuses(store: Engine) -> list[ChannelStatus]:
 
 def _status(conn: Any, sub: Subscription) -> ChannelStatus:
     base = select(digest_posts).where(digest_posts.c.channel_id == sub.channel_id)
-    order = desc(digest_posts.c.local_date)
+    # Rows of several time zones (a channel that moved): the latest is the latest written.
+    order = desc(func.coalesce(digest_posts.c.posted_at, digest_posts.c.claimed_at))
     last_post = conn.execute(
         base.where(digest_posts.c.status == POSTED).order_by(order).limit(1)).first()
     latest = conn.execute(base.order_by(order).limit(1)).first()
@@ -287,12 +288,18 @@ def _status(conn: Any, sub: Subscription) -> ChannelStatus:
                          _entry(latest) if latest else None)
 
 
-def last_posted_date(conn: Any, channel_id: str, before: dt.date) -> dt.date | None:
+def last_posted_date(conn: Any, channel_id: str, before: tuple[str, str, dt.date]
+                     ) -> dt.date | None:
+    """The local date of the channel's latest digest posted before the one keyed `before`
+    (channel, zone, day): what the new digest reports changes since."""
+    c = digest_posts.c
+    when = func.coalesce(c.posted_at, c.claimed_at)
     return conn.execute(
-        select(digest_posts.c.local_date)
-        .where(and_(digest_posts.c.channel_id == channel_id, digest_posts.c.status == POSTED,
-                    digest_posts.c.local_date < before))
-        .order_by(desc(digest_posts.c.local_date)).limit(1)
+        select(c.local_date)
+        .where(and_(c.channel_id == channel_id, c.status == POSTED,
+                    ~and_(c.tz == before[1], c.local_date == before[2]),
+                    or_(c.tz != before[1], c.local_date < before[2])))
+        .order_by(desc(when)).limit(1)
     ).scalar()
 
 
@@ -325,6 +332,8 @@ def status_message(status: ChannelStatus | None) -> str:
                                             explain_error(latest.error), retry))
     elif latest and latest.status == UNKNOWN and not latest.final:
         lines.append(messages.digest_unconfirmed(format_date(latest.local_date)))
+    elif latest and latest.status == MISSED:
+        lines.append(messages.digest_missed(format_date(latest.local_date)))
     elif sub.last_error and (latest is None or latest.status != POSTED):
         lines.append(messages.digest_last_error(explain_error(sub.last_error)))
     return " ".join(lines)

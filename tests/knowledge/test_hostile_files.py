@@ -141,7 +141,7 @@ def test_run_due_posts_the_digest_of_the_good_thesis(hostile, tmp_path: Path) ->
     with FakeSlack() as fake:
         env["SLACK_API_URL"] = fake.url
         subscribe(open_store(env["DATABASE_URL"]), "C1", dt.time(8, 30), "UTC",
-                  now=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+                  now=dt.datetime(2026, 1, 5, tzinfo=dt.UTC))
         result = _cli(["--knowledge", str(folder), "digest", "run-due",
                        "--now", "2026-01-05T08:31:00+00:00"], env)
         assert result.returncode == 0, result.stderr

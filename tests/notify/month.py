@@ -124,17 +124,19 @@ class _Crasher:
 def expected_days(channels: Iterable[Channel], runs: Iterable[dt.datetime]
                   ) -> set[tuple[str, dt.date]]:
     """(channel, local date) pairs for which some run happened between the channel's local time
-    and local midnight, on a day it wants a digest."""
+    and six hours after it, on a day it wants a digest."""
     times = sorted(runs)
     due: set[tuple[str, dt.date]] = set()
     for ch in channels:
         zone = ZoneInfo(ch.tz)
         for t in times:
             local = t.astimezone(zone)
-            if ch.weekdays_only and local.weekday() >= 5:
-                continue
-            if local.time() >= ch.at:
-                due.add((ch.channel_id, local.date()))
+            for day in (local.date(), local.date() - dt.timedelta(days=1)):
+                if ch.weekdays_only and day.weekday() >= 5:
+                    continue
+                at = dt.datetime.combine(day, ch.at, zone)
+                if at <= t < at + dt.timedelta(hours=6):
+                    due.add((ch.channel_id, day))
     return due
 
 
@@ -218,4 +220,4 @@ def _ledger(store: Engine) -> dict[tuple[str, dt.date], dt.datetime]:
 def _early(pair: tuple[str, dt.date], posted_at: dt.datetime) -> bool:
     channel = next(ch for ch in CHANNELS if ch.channel_id == pair[0])
     local = posted_at.astimezone(ZoneInfo(channel.tz))
-    return local.date() != pair[1] or local.time() < channel.at
+    return local < dt.datetime.combine(pair[1], channel.at, ZoneInfo(channel.tz))

@@ -70,7 +70,8 @@ def test_digest_run_due_with_such_a_version_still_sends_the_owner_notes(
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     store = open_store(database_url)
     store_unreadable_version(store)
-    subscribe(store, "CUPD1", dt.time(8, 30), "Asia/Hong_Kong", now=BEFORE)
+    # 20:00 in Hong Kong, three hours before NOW; set that morning, so no earlier day is missed
+    subscribe(store, "CUPD1", dt.time(20, 0), "Asia/Hong_Kong", now=NOW - dt.timedelta(hours=12))
     for name in ("SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "THESIS_STALE_AFTER_DAYS"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DATABASE_URL", database_url)
@@ -151,8 +152,9 @@ def test_a_minute_in_which_nothing_changed_reads_three_rows_not_some_per_thesis(
         now[0] = NOW + dt.timedelta(minutes=minute)
         with statements(store) as said:
             tick()
-        # the subscriptions, this week's owner notes, the newest question's id
-        assert len(said) <= 3, [s[:60] for s in said]
+        # the subscriptions, the ledger row of each channel's last closed day (was it missed?),
+        # this week's owner notes, the newest question's id
+        assert len(said) <= 4, [s[:60] for s in said]
     assert fake_slack.calls_to("chat.postMessage") == []
     Questions(store).record(ask("what's the dividend policy", now[0]))  # news for BOB
     now[0] += dt.timedelta(minutes=1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import Engine
@@ -35,11 +36,12 @@ def minutes(n: float) -> dt.timedelta:
 
 
 def _subscribe_all_due(store: Engine) -> list[str]:
-    """Eight channels around the world, each due at NOW (local time 00:01, every day)."""
+    """Eight channels around the world, each due a minute before NOW (every day), subscribed
+    two hours before."""
     channels = [f"C{i:02d}" for i in range(len(ZONES))]
     for channel, tz in zip(channels, ZONES, strict=True):
-        subscribe(store, channel, dt.time(0, 1), tz, weekdays_only=False, now=YESTERDAY - minutes(
-            24 * 60))
+        at = (NOW - minutes(1)).astimezone(ZoneInfo(tz)).time().replace(second=0)
+        subscribe(store, channel, at, tz, weekdays_only=False, now=NOW - minutes(120))
     return channels
 
 
@@ -229,7 +231,7 @@ def test_posted_digest_is_the_card_with_its_local_date(
     from bot.store import open_store
 
     store = open_store(sqlite_url)
-    subscribe(store, "CHK", dt.time(8, 30), "Asia/Hong_Kong", now=YESTERDAY)
+    subscribe(store, "CHK", dt.time(16, 30), "Asia/Hong_Kong", now=YESTERDAY)
     run_due(store, client_for(fake_slack), [baba], NOW)  # 17:00 in Hong Kong
     [call] = posts(fake_slack)
     assert call.params["channel"] == "CHK"

@@ -20,9 +20,11 @@ from sqlalchemy import (
     select,
 )
 
+from bot.knowledge.models import Thesis
 from bot.notify.delivery import claim
 from bot.notify.subscriptions import active_subscriptions, subscribe
 from bot.store import UtcDateTime, create_engine_for, digest_posts, ensure_schema, open_store
+from tests.fake_slack import FakeSlack
 
 UTC = dt.UTC
 
@@ -85,7 +87,8 @@ def test_upgrade_adds_columns_and_keeps_every_row(database_url: str) -> None:
     # The upgraded tables take new rows.
     subscribe(engine, "C_NEW", dt.time(9, 0), "Asia/Tokyo")
     assert [s.channel_id for s in active_subscriptions(engine)] == ["C_NEW", "C_OLD"]
-    assert claim(engine, "C_OLD", dt.date(2026, 1, 6), jan5 + dt.timedelta(days=1), "tok2")
+    assert claim(engine, ("C_OLD", "Europe/London", dt.date(2026, 1, 6)),
+                 jan5 + dt.timedelta(days=1), "tok2")
     engine.dispose()
 
 
@@ -123,3 +126,45 @@ def test_processes_starting_together_on_an_empty_database_all_start(
     outputs = [p.communicate(timeout=300) for p in procs]
     assert [p.returncode for p in procs] == [0] * 5, outputs
     assert all(out.startswith("No channel gets the digest yet.") for out, _ in outputs)
+
+
+def test_a_database_made_before_alembic_upgrades_in_place_and_keeps_its_rows(
+        database_url: str, fake_slack: FakeSlack, baba: Thesis) -> None:
+    """From the tables the release before Alembic created, with Hong Kong's 10 March posted:
+    the ledger is re-keyed by time zone in place, every row kept, and after a move to New York,
+    New York's own 10 March is posted (the old key, (channel, date), refused it)."""
+    from sqlalchemy import text as sql
+
+    from bot.notify.delivery import run_due
+    from tests.notify.helpers import client_for
+    from tests.notify.schema_before_alembic import before
+
+    engine = create_engine_for(database_url)
+    hk_posted = dt.datetime(2027, 3, 10, 0, 30, tzinfo=UTC)  # 08:30 in Hong Kong
+    with engine.begin() as conn:
+        before.create_all(conn)
+        conn.execute(before.tables["subscriptions"].insert().values(
+            channel_id="CMOVED", local_time="08:30", tz="Asia/Hong_Kong", weekdays_only=True,
+            created_at=hk_posted - dt.timedelta(days=3), active=True))
+        conn.execute(before.tables["digest_posts"].insert().values(
+            channel_id="CMOVED", local_date=dt.date(2027, 3, 10), status="posted",
+            claimed_at=hk_posted, claim_token="t1", attempts=1, final=False,
+            message_ts="1.1", posted_at=hk_posted))
+        conn.execute(before.tables["feedback"].insert().values(
+            at=hk_posted, user_id="U1", helpful=0, card="risk", question="is it a fraud?"))
+
+    ensure_schema(engine)
+    ensure_schema(engine)  # a second start changes nothing
+
+    with engine.begin() as conn:
+        assert conn.execute(sql("SELECT version_num FROM alembic_version")).scalar() is not None
+        [row] = conn.execute(select(digest_posts)).all()
+    assert (row.channel_id, row.tz, row.local_date, row.status, row.message_ts) == (
+        "CMOVED", "Asia/Hong_Kong", dt.date(2027, 3, 10), "posted", "1.1")
+    subscribe(engine, "CMOVED", dt.time(20, 30), "America/New_York",
+              now=hk_posted + dt.timedelta(hours=2))
+    report = run_due(engine, client_for(fake_slack), [baba],
+                     dt.datetime(2027, 3, 11, 1, 31, tzinfo=UTC))  # 20:31 on 10 March in NY
+    assert [(o.local_date, o.result) for o in report.outcomes] == [
+        (dt.date(2027, 3, 10), "posted")]
+    engine.dispose()

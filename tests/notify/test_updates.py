@@ -33,7 +33,8 @@ def setup(store: Engine, tmp_path: Path) -> Path:
     """BABA seen as in the fixture before the channels subscribed; then revised on disk."""
     record_versions(store, load_theses(KNOWLEDGE).theses.values(), BEFORE)
     for channel in CHANNELS:
-        subscribe(store, channel, dt.time(8, 30), "Asia/Hong_Kong", now=BEFORE)
+        subscribe(store, channel, dt.time(8, 30), "Asia/Hong_Kong",
+                  now=NOW - dt.timedelta(hours=20))  # the afternoon before: today's is the first
     folder = tmp_path / "knowledge"
     folder.mkdir()
     (folder / "baba.yaml").write_text(revised(), encoding="utf-8")

@@ -111,9 +111,11 @@ def run_the_digest(served: Served, channel: str) -> list[Any]:
     from bot.store import open_store
 
     client = web_client(Settings(slack_bot_token="xoxb-test", slack_api_url=served.fake.url))
-    tomorrow = dt.datetime.now(dt.UTC) + dt.timedelta(days=1, hours=1)  # past 08:30 UTC
-    report = run_due(open_store(served.database_url), client, [], tomorrow.replace(
-        hour=9, minute=0))
+    now = dt.datetime.now(dt.UTC)  # the subscription was made at the real time
+    first = now.replace(hour=9, minute=0, second=0, microsecond=0)  # its first 08:30 UTC, +30 min
+    if first - dt.timedelta(minutes=30) < now:
+        first += dt.timedelta(days=1)
+    report = run_due(open_store(served.database_url), client, [], first)
     return [o for o in report.outcomes if o.channel_id == channel]
 
 
