@@ -200,7 +200,9 @@ def thesis_text(thesis: Thesis, skip: AbstractSet[str], stop: AbstractSet[str],
         texts = [point.title, slug, *point.keywords,
                  *(w for w in term_key(f"{point.title} {slug}") if not w.isdigit())]
         for fid in point.figures:
-            if (cited := thesis.figure(fid)) is not None:
+            # An unreviewed figure's subject and measure are the importer's reading of the
+            # words around a number ("at and Kuaishou"): text to search, not terms to trust.
+            if (cited := thesis.figure(fid)) is not None and not cited.review:
                 texts += [cited.subject, cited.measure, *cited.keywords]
         found: list[Key] = []
         for text in texts:
