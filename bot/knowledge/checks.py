@@ -6,7 +6,8 @@ One function per rule; each yields (path, message) so the loader can add the fil
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+import difflib
+from collections.abc import Iterable, Iterator
 
 from bot.knowledge.models import Thesis
 
@@ -49,31 +50,57 @@ def _references(thesis: Thesis) -> Iterator[Finding]:
         if figure.source not in sources:
             yield (
                 ("figures", index, "source"),
-                f"figure {figure.id!r} cites source {figure.source!r}, which is not under sources",
+                f"figure {figure.id!r} cites source {figure.source!r}, which is not under "
+                f"sources{_did_you_mean(figure.source or '', sources)}",
             )
-    used: set[str] = set()
+    used = {f for _, point in thesis.points() for f in point.figures}
+    unused = figures - used
+    # A point's reference near a figure no point uses: one misspelling, said once, at the figure.
+    misspelt: dict[str, list[str]] = {}
     for section in _SECTIONS:
         for index, point in enumerate(getattr(thesis, section)):
             for k, source in enumerate(point.sources):
                 if source not in sources:
                     yield (
                         (section, index, "sources", k),
-                        f"point {point.id!r} cites source {source!r}, which is not under sources",
+                        f"point {point.id!r} cites source {source!r}, which is not under "
+                        f"sources{_did_you_mean(source, sources)}",
                     )
             for k, figure in enumerate(point.figures):
-                used.add(figure)
-                if figure not in figures:
-                    yield (
-                        (section, index, "figures", k),
-                        f"point {point.id!r} refers to figure {figure!r}, "
-                        "which is not under figures",
-                    )
+                if figure in figures:
+                    continue
+                near = _nearest(figure, unused)
+                if near is not None:
+                    misspelt.setdefault(near, []).append(f"{point.id!r} refers to {figure!r}")
+                    continue
+                yield (
+                    (section, index, "figures", k),
+                    f"point {point.id!r} refers to figure {figure!r}, which is not under "
+                    f"figures{_did_you_mean(figure, figures)}",
+                )
     for index, figure in enumerate(thesis.figures):
-        if figure.id not in used:
+        if figure.id in misspelt:
+            yield (
+                ("figures", index, "id"),
+                f"figure {figure.id!r} belongs to no point, and point "
+                f"{', '.join(misspelt[figure.id])}, which is not under figures: one of the two "
+                "is misspelt",
+            )
+        elif figure.id not in used:
             yield (
                 ("figures", index, "id"),
                 f"figure {figure.id!r} belongs to no point; list it under a point's figures",
             )
+
+
+def _nearest(name: str, names: Iterable[str]) -> str | None:
+    found = difflib.get_close_matches(name, sorted(names), n=1, cutoff=0.8)
+    return found[0] if found else None
+
+
+def _did_you_mean(name: str, names: Iterable[str]) -> str:
+    near = _nearest(name, names)
+    return f"; did you mean {near!r}?" if near else ""
 
 
 def _dates_not_in_future(thesis: Thesis, today: dt.date) -> Iterator[Finding]:

@@ -250,3 +250,25 @@ def test_quiet_prints_only_the_problems(knowledge_copy: Path) -> None:
     assert broken.stdout == (f"{path}:{_line_of(path, 'updated:')}: updated: Input should be a "
                              "valid date or datetime, month value is outside expected range of "
                              "1-12 (got '2026-13-03')\n")
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ("  - id: buyback-remaining", "  - id: buyback-remainig"),  # the figure's id misspelt
+    ("figures: [buyback-remaining, ", "figures: [buyback-remainig, "),  # the point's reference
+])
+def test_a_misspelt_figure_id_is_one_problem_at_the_figure(knowledge_copy: Path, old: str,
+                                                          new: str) -> None:
+    path = _break(knowledge_copy, old, new)
+    (problem,) = _problems(knowledge_copy)
+    assert problem.startswith(f"{path}:{_line_of(path, '  - id: buyback-remain')}: "
+                              "figures[9].id: figure 'buyback-remain")
+    assert problem.endswith("belongs to no point, and point 'share-buybacks' refers to "
+                            f"'{'buyback-remaining' if '- id' in old else 'buyback-remainig'}', "
+                            "which is not under figures: one of the two is misspelt")
+
+
+def test_a_misspelt_source_reference_names_the_source_it_is_near(knowledge_copy: Path) -> None:
+    _break(knowledge_copy, "sources: [thesis-document]", "sources: [thesis-documnt]")
+    (problem,) = _problems(knowledge_copy)
+    assert problem.endswith("cites source 'thesis-documnt', which is not under sources; did you "
+                            "mean 'thesis-document'?")
