@@ -48,7 +48,7 @@ from bot.knowledge.loader import (
     load_all,
     yaml_files,
 )
-from bot.knowledge.models import IntentSpec, Thesis, Vocabulary
+from bot.knowledge.models import Concept, IntentSpec, Thesis, Vocabulary
 
 if TYPE_CHECKING:
     from bot.settings import Settings
@@ -79,6 +79,7 @@ class Edition:
     kept: dict[str, str] = field(default_factory=dict)  # broken file -> ticker/intent still served
     # broken thesis file serving no last good version -> (ticker, owners) as the file says them
     declared_owners: dict[str, tuple[str | None, tuple[str, ...]]] = field(default_factory=dict)
+    concepts: dict[str, Concept] = field(default_factory=dict)  # the language of the trade
 
     @property
     def theses(self) -> dict[str, Thesis]:
@@ -169,6 +170,9 @@ def assemble(knowledge_dir: Path, intents_dir: Path, previous: Edition | None,
         if vocabulary is None and previous.vocabulary is not None:
             vocabulary = knowledge.vocabulary = previous.vocabulary
             kept[str(intents_dir / VOCABULARY_FILE)] = "vocabulary"
+        if str(intents_dir / CONCEPTS_FILE) in broken and previous.concepts:
+            knowledge.concepts = previous.concepts
+            kept[str(intents_dir / CONCEPTS_FILE)] = "concepts"
     thesis_file_names = {str(path) for path in thesis_files}
     declared = {file: declared_owners(file) for file in dict.fromkeys(p.file for p in problems)
                 if file in thesis_file_names and file not in theses_by_file}
@@ -240,7 +244,7 @@ class Book:
                                else " (skipped)")
         return Edition(engine, number, time.monotonic(), seconds, edition.theses_by_file,
                        edition.intents_by_file, edition.vocabulary, edition.problems,
-                       edition.kept, edition.declared_owners)
+                       edition.kept, edition.declared_owners, knowledge.concepts)
 
     def reload(self, reason: str = "requested") -> Edition | None:
         """Build a new edition now and swap it in; None when the folders cannot be read (the

@@ -263,3 +263,15 @@ def test_too_many_open_files_is_a_passing_fault_not_an_edit(knowledge_copy: Path
         "edit: still serving edition 1 and looking again each poll. If it lasts, raise the "
         "open-file limit (ulimit -n) or find what holds so many files open."]
     assert "Traceback" not in result.stderr
+
+
+def test_broken_concepts_file_keeps_the_last_good_language_of_the_trade(
+        book: Book, intents_copy: Path) -> None:
+    asked = "does alibaba look inexpensive next to american big tech?"
+    before = book.engine.answer(asked)
+    (intents_copy / "concepts.yaml").write_text("valuation:\n  terms: [\n", encoding="utf-8")
+    edition = book.reload()
+    assert edition is not None
+    assert edition.kept == {str(intents_copy / "concepts.yaml"): "concepts"}
+    after = book.engine.answer(asked)
+    assert (after.card, after.point) == (before.card, before.point) == ("bull", "valuation-gap")
