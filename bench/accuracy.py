@@ -1,6 +1,9 @@
 """Prints the matcher's accuracy: BABA alone and in the book, each thesis of the book alone and
 together, and the frozen held-out set (whose misses are never printed: it is never tuned on).
 
+Under each set's headline, accuracy by confidence band (sure, did you mean, unsure, which
+thesis, don't know): a reliability table.
+
 Usage: .venv/bin/python bench/accuracy.py [--misses] [--categories]
 """
 
@@ -80,8 +83,7 @@ def reliability(report: Report) -> str:
 
 def show(label: str, report: Report, misses: bool, categories: bool) -> None:
     print(line(label, report))
-    if "--bands" in sys.argv:
-        print(reliability(report))
+    print(reliability(report))
     if categories:
         for category in sorted(report.total):
             print(f"    {category:<40}{report.right[category]:>6}{report.total[category]:>6}"
