@@ -50,6 +50,12 @@ class PromptRefreshClient(SocketModeClient):
             old.close = lambda: _close_promptly(old)  # type: ignore[method-assign]
         super().connect()
 
+    def disconnect(self) -> None:
+        """On close, as on a refresh: the session ends at once (the stock client waited out its
+        reader's read timeout, 3 s)."""
+        if self.current_session is not None:
+            _close_promptly(self.current_session)
+
 
 class SocketModeHandler(BoltSocketModeHandler):
     """Bolt's built-in Socket Mode handler, on PromptRefreshClient."""
