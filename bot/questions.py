@@ -24,7 +24,7 @@ from sqlalchemy import Engine, delete, func, insert, select
 
 from bot.engine.answer import Answer
 from bot.engine.matcher import UNSURE
-from bot.store import unanswered_questions
+from bot.store import insert_for, unanswered_questions, vote_key
 
 logger = logging.getLogger(__name__)
 
@@ -169,19 +169,36 @@ class Questions:
     def thumbs_down(self, question: str | None, card: str, ticker: str | None,
                     point: str | None, confidence: float | None, user_id: str | None = None,
                     now: dt.datetime | None = None) -> None:
+        """A 👎 on the card `card` got for `question`: one row per person and answer, however
+        often pressed or replayed (the latest press's time kept)."""
         self.record(Asked(now or dt.datetime.now(dt.UTC), "feedback", THUMBS_DOWN,
-                          question or "", card, ticker, point, confidence, user_id))
+                          question or "", card, ticker, point, confidence, user_id),
+                    vote=vote_key(user_id, card, question) if user_id else None)
 
-    def record(self, asked: Asked) -> None:
+    def thumbs_up(self, question: str | None, card: str, user_id: str | None) -> None:
+        """A 👍 after a 👎 by the same person on the same answer: the last vote counts, so the
+        question is no longer one the bot answered badly."""
+        if not user_id:
+            return
+        with self.store.begin() as conn:
+            conn.execute(delete(unanswered_questions).where(
+                unanswered_questions.c.vote == vote_key(user_id, card, question)))
+
+    def record(self, asked: Asked, vote: str | None = None) -> None:
+        """Write `asked` down; `vote`, for a 👎, replaces that person's earlier row for it."""
         with self._lock:
             self._inserts += 1
             prune = self._inserts % PRUNE_EVERY == 1
+        values = {"at": asked.at, "surface": asked.surface, "reason": asked.reason,
+                  "question": asked.question[:2000], "ticker": asked.ticker,
+                  "card": asked.card, "point": asked.point, "confidence": asked.confidence,
+                  "user_id": asked.user_id if self.log_users else None}
         with self.store.begin() as conn:
-            conn.execute(insert(unanswered_questions).values(
-                at=asked.at, surface=asked.surface, reason=asked.reason,
-                question=asked.question[:2000], ticker=asked.ticker, card=asked.card,
-                point=asked.point, confidence=asked.confidence,
-                user_id=asked.user_id if self.log_users else None))
+            if vote is None:
+                conn.execute(insert(unanswered_questions).values(**values))
+            else:
+                conn.execute(insert_for(conn, unanswered_questions).values(vote=vote, **values)
+                             .on_conflict_do_update(index_elements=["vote"], set_=values))
         if prune:
             self.prune(asked.at)
 

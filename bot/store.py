@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import sqlite3
 import time
 from pathlib import Path
@@ -164,6 +165,10 @@ feedback = Table(
     Column("point", CleanString(64)),
     Column("question", CleanText),
     Column("confidence", Float),
+    # One row per person and answer, the last vote kept (NULL where Slack named no user).
+    Column("vote", String(32)),  # vote_key(user, card, question)
+    Column("voter", String(32)),  # voter_key(user)
+    UniqueConstraint("vote", name="uq_feedback_vote"),
 )
 
 # Questions the bot could not answer well (bot/questions.py): "I don't know", an answer below
@@ -181,6 +186,8 @@ unanswered_questions = Table(
     Column("point", CleanString(64)),  # the point it most likely wanted, if any
     Column("confidence", Float),
     Column("user_id", CleanString(32)),
+    Column("vote", String(32)),  # a 👎's vote_key: one row per person and answer
+    UniqueConstraint("vote", name="uq_unanswered_questions_vote"),
 )
 
 # Every version of a thesis seen by any process, keyed by its `updated` date; `changes` (JSON
@@ -369,6 +376,18 @@ def _add_column(conn: Connection, table: Table, column: Column[Any]) -> None:
     ddl = CreateColumn(column).compile(dialect=conn.dialect)
     preparer = conn.dialect.identifier_preparer
     conn.exec_driver_sql(f"ALTER TABLE {preparer.format_table(table)} ADD COLUMN {ddl}")
+
+
+def voter_key(user_id: str) -> str:
+    """Who voted, as a one-way hash of the Slack user id: one vote per person per answer holds
+    without the user id being kept (it is, besides, only with THESIS_LOG_USERS)."""
+    return hashlib.sha256(f"thesis-bot voter\x00{user_id}".encode()).hexdigest()[:32]
+
+
+def vote_key(user_id: str, card: str, question: str | None) -> str:
+    """One person's vote on one answer (the question and the card it got), hashed."""
+    text = f"thesis-bot vote\x00{user_id}\x00{card}\x00{storable(question or '')[:2000]}"
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 def is_outage(exc: BaseException) -> bool:

@@ -182,8 +182,7 @@ class ActionListeners:
             vote = Vote(helpful, ref.card, ref.ticker, ref.point, ref.question,
                         _user_id(body), _channel_id(body), ref.confidence)
             self.deps.records.record_vote(vote)
-            if not helpful:
-                self.deps.thumbs_down(vote)
+            self.deps.thumbs(vote)
             logger.info("feedback helpful=%s ticker=%s card=%s point=%s confidence=%s user=%s "
                         "channel=%s", helpful, vote.ticker or "-", vote.card, vote.point or "-",
                         vote.confidence, vote.user_id or "-", vote.channel_id or "-")

@@ -129,13 +129,18 @@ class Deps:
         except Exception:
             logger.exception("could not record an unanswered question")
 
-    def thumbs_down(self, vote: Vote) -> None:
+    def thumbs(self, vote: Vote) -> None:
+        """A 👎 writes the question down (once per person and answer); a 👍 withdraws that
+        person's earlier 👎 on the same answer: the last vote counts."""
         if not self._may_write():
             return
         assert self.questions is not None
         try:
-            self.questions.thumbs_down(vote.question, vote.card, vote.ticker, vote.point,
-                                       vote.confidence, vote.user_id)
+            if vote.helpful:
+                self.questions.thumbs_up(vote.question, vote.card, vote.user_id)
+            else:
+                self.questions.thumbs_down(vote.question, vote.card, vote.ticker, vote.point,
+                                           vote.confidence, vote.user_id)
         except sqlalchemy.exc.DBAPIError as exc:
             self.records.database.failed(exc)
         except Exception:
@@ -194,7 +199,8 @@ def create_app(settings: Settings, engine: Engine | Book, client: WebClient | No
     database.start()
     questions = Questions(store, settings.question_retention_days, settings.log_users)
     book = engine if isinstance(engine, Book) else Book.fixed(engine)
-    deps = Deps(book, settings, Records(store, database=database), store, today,
+    deps = Deps(book, settings, Records(store, database=database, log_users=settings.log_users),
+                store, today,
                 questions=questions)
     secret = settings.slack_signing_secret.get_secret_value() \
         if settings.slack_signing_secret else ""

@@ -21,7 +21,15 @@ from sqlalchemy import Engine, delete, insert, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from bot import errors
-from bot.store import answered_events, ensure_schema, feedback, is_outage
+from bot.store import (
+    answered_events,
+    ensure_schema,
+    feedback,
+    insert_for,
+    is_outage,
+    vote_key,
+    voter_key,
+)
 
 logger = logging.getLogger(__name__)
 KEEP_EVENTS = dt.timedelta(days=2)  # Slack retries for minutes, not days
@@ -128,8 +136,9 @@ class Vote:
 
 class Records:
     def __init__(self, engine: Engine, memory: int = 10_000,
-                 database: Database | None = None) -> None:
+                 database: Database | None = None, log_users: bool = False) -> None:
         self.engine = engine  # from bot.store.open_store, or checked by `database`
+        self.log_users = log_users  # keep the voter's user id (else only its one-way hash)
         self.database = database or Database(engine)
         if database is None:
             self.database._schema = True  # open_store made it
@@ -139,19 +148,35 @@ class Records:
         self._claims = 0
 
     def record_vote(self, vote: Vote, now: dt.datetime | None = None) -> None:
+        """One row per person and answer (question and card): a second vote, or a replayed
+        one, replaces the first. The user id is kept only with THESIS_LOG_USERS; the row is
+        keyed by a one-way hash of it either way."""
         self.database.ready()
+        values = {"at": now or dt.datetime.now(dt.UTC),
+                  "user_id": vote.user_id if self.log_users else None,
+                  "channel_id": vote.channel_id, "helpful": int(vote.helpful),
+                  "ticker": vote.ticker, "card": vote.card, "point": vote.point,
+                  "question": vote.question, "confidence": vote.confidence}
         with self.engine.begin() as conn:
-            conn.execute(insert(feedback).values(
-                at=now or dt.datetime.now(dt.UTC), user_id=vote.user_id,
-                channel_id=vote.channel_id, helpful=int(vote.helpful), ticker=vote.ticker,
-                card=vote.card, point=vote.point, question=vote.question,
-                confidence=vote.confidence))
+            if not vote.user_id:
+                conn.execute(insert(feedback).values(**values))
+                return
+            key = vote_key(vote.user_id, vote.card, vote.question)
+            conn.execute(insert_for(conn, feedback)
+                         .values(vote=key, voter=voter_key(vote.user_id), **values)
+                         .on_conflict_do_update(index_elements=["vote"], set_=values))
 
     def votes(self) -> list[Vote]:
         with self.engine.begin() as conn:
             rows = conn.execute(select(feedback).order_by(feedback.c.id)).all()
         return [Vote(bool(r.helpful), r.card, r.ticker, r.point, r.question, r.user_id,
                      r.channel_id, r.confidence) for r in rows]
+
+    def voters(self) -> int:
+        """How many people voted (by their hashed ids)."""
+        with self.engine.begin() as conn:
+            return len(set(conn.execute(select(feedback.c.voter)
+                                        .where(feedback.c.voter.is_not(None))).scalars()))
 
     def claim_request(self, kind: str, *identity: str, now: dt.datetime | None = None) -> bool:
         """`claim_event` for a request Slack does not retry but an attacker could replay

@@ -130,9 +130,10 @@ def test_processes_starting_together_on_an_empty_database_all_start(
 
 def test_a_database_made_before_alembic_upgrades_in_place_and_keeps_its_rows(
         database_url: str, fake_slack: FakeSlack, baba: Thesis) -> None:
-    """From the tables the release before Alembic created, with Hong Kong's 10 March posted:
-    the ledger is re-keyed by time zone in place, every row kept, and after a move to New York,
-    New York's own 10 March is posted (the old key, (channel, date), refused it)."""
+    """From the tables the release before Alembic created, with Hong Kong's 10 March posted and
+    repeated votes: the ledger is re-keyed by time zone in place, every row kept, and after a
+    move to New York, New York's own 10 March is posted (the old key, (channel, date), refused
+    it); of one person's votes on one answer the latest is kept."""
     from sqlalchemy import text as sql
 
     from bot.notify.delivery import run_due
@@ -150,8 +151,14 @@ def test_a_database_made_before_alembic_upgrades_in_place_and_keeps_its_rows(
             channel_id="CMOVED", local_date=dt.date(2027, 3, 10), status="posted",
             claimed_at=hk_posted, claim_token="t1", attempts=1, final=False,
             message_ts="1.1", posted_at=hk_posted))
-        conn.execute(before.tables["feedback"].insert().values(
-            at=hk_posted, user_id="U1", helpful=0, card="risk", question="is it a fraud?"))
+        for minute, (user, helpful) in enumerate([("U1", 0), ("U1", 0), ("U2", 0), ("U1", 1)]):
+            conn.execute(before.tables["feedback"].insert().values(
+                at=hk_posted + dt.timedelta(minutes=minute), user_id=user, helpful=helpful,
+                card="risk", question="is it a fraud?"))
+        for user in ("U1", "U1", "U1", None, None):  # 👎 questions (with THESIS_LOG_USERS)
+            conn.execute(before.tables["unanswered_questions"].insert().values(
+                at=hk_posted, surface="feedback", reason="thumbs_down", user_id=user,
+                question="is it a fraud?", card="risk"))
 
     ensure_schema(engine)
     ensure_schema(engine)  # a second start changes nothing
@@ -161,6 +168,14 @@ def test_a_database_made_before_alembic_upgrades_in_place_and_keeps_its_rows(
         [row] = conn.execute(select(digest_posts)).all()
     assert (row.channel_id, row.tz, row.local_date, row.status, row.message_ts) == (
         "CMOVED", "Asia/Hong_Kong", dt.date(2027, 3, 10), "posted", "1.1")
+    # One vote per person per answer, the latest kept: U1's 👍 after two 👎, and U2's 👎.
+    from bot.slack.records import Records
+
+    assert sorted((v.user_id, v.helpful) for v in Records(engine).votes()) == [
+        ("U1", True), ("U2", False)]
+    from bot.questions import Questions
+
+    assert len(Questions(engine).since(hk_posted - dt.timedelta(days=1))) == 3
     subscribe(engine, "CMOVED", dt.time(20, 30), "America/New_York",
               now=hk_posted + dt.timedelta(hours=2))
     report = run_due(engine, client_for(fake_slack), [baba],

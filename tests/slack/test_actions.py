@@ -159,7 +159,7 @@ def test_feedback_is_recorded_and_acknowledged(served: Served) -> None:
     vote = votes[-1]
     assert (vote.helpful, vote.ticker, vote.card, vote.question, vote.user_id,
             vote.channel_id, vote.confidence) == (False, "BABA", "risk", "what are the risks?",
-                                                  USER, CHANNEL, 0.85)
+                                                  None, CHANNEL, 0.85)  # no THESIS_LOG_USERS
     served.fake.clear()
     [thanks] = press(served, "feedback:up", ref, ephemeral=False)
     assert thanks["text"] == messages.feedback_thanks(helpful=True)

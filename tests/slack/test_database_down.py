@@ -162,5 +162,5 @@ def test_with_the_database_known_down_no_answer_waits_to_write_its_question_down
         unknown = engine.answer("who won the football match")
         assert unknown.card == "unknown"
         deps.note(unknown, "direct message", "U0ASKER")
-        deps.thumbs_down(Vote(False, "risk", "BABA", question="is cloud growing?"))
+        deps.thumbs(Vote(False, "risk", "BABA", question="is cloud growing?"))
     assert tried == []  # not one connection attempt
