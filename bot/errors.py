@@ -45,6 +45,10 @@ DATABASE_UNAVAILABLE = (
     "button press is checked against this process's memory only (two processes could both "
     "answer a retried event or a replayed command), as is the "
     "thesis a thread or DM follows up on")
+DATABASE_DISK_FULL = (
+    "the database (DATABASE_URL) is full: its disk has no space left (or SQLite reached its "
+    "max_page_count). Nothing can be written (digest posts, subscriptions, votes) until space "
+    "is freed; questions are still answered. Free space on that disk and retry")
 DATABASE_BACK = "the database (DATABASE_URL) is back: digest settings, votes and the shared " \
     "duplicate check work again"
 

@@ -106,6 +106,11 @@ def describe_problem(exc: BaseException) -> str | None:
         first = exc.errors()[0]
         variable = str(first["loc"][0]).upper() if first["loc"] else "a setting"
         return f"{variable} is not valid: {first['msg']}. Fix it in the environment and retry."
+    from bot import errors
+    from bot.store import is_disk_full
+
+    if type(exc).__module__.startswith("sqlalchemy") and is_disk_full(exc):
+        return f"{errors.DATABASE_DISK_FULL}."
     if type(exc).__module__.startswith("sqlalchemy") and type(exc).__name__ in (
         "OperationalError", "ArgumentError", "NoSuchModuleError", "InterfaceError"
     ):

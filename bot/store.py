@@ -390,6 +390,16 @@ def vote_key(user_id: str, card: str, question: str | None) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
+def is_disk_full(exc: BaseException) -> bool:
+    """Whether a database error says its disk (or SQLite's size limit) is full: SQLite's
+    SQLITE_FULL, PostgreSQL's disk_full (53100)."""
+    orig = getattr(exc, "orig", exc)
+    if isinstance(orig, sqlite3.Error):
+        return getattr(orig, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL or \
+            "database or disk is full" in str(orig)
+    return getattr(orig, "sqlstate", None) == "53100"
+
+
 def is_outage(exc: BaseException) -> bool:
     """Whether a database error means the database cannot be used now (refused or lost
     connection, a server shutting down, a locked or full SQLite file), as opposed to one

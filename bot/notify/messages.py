@@ -133,6 +133,8 @@ DIGEST_INVITE_FIRST = ("I'm not in this private channel, so I could not post a d
                        "Invite me with /invite @thesis-bot, then run /thesis digest on again.")
 DIGEST_DATABASE_DOWN = ("The digest settings are unavailable right now (my database is down). "
                         "Questions still work; try this again in a few minutes.")
+DIGEST_DATABASE_FULL = ("The digest settings cannot be saved right now: my database is full. "
+                        "The team that runs me has been told; questions still work.")
 DIGEST_ARCHIVED = "This channel is archived: no digest can be posted here."
 
 

@@ -216,6 +216,14 @@ def feedback_thanks(helpful: bool) -> str:
     return "Thanks for the 👎, noted: the team reviews these to improve my answers."
 
 
+def feedback_not_saved(helpful: bool, disk_full: bool) -> str:
+    """A vote the database could not take (full, or down): thanks all the same, and why."""
+    why = ("my database is full (the team that runs me has been told)" if disk_full
+           else "my database is unavailable right now")
+    return (f"Thanks for the {'👍' if helpful else '👎'}. I could not save it: {why}. "
+            "Please try again later.")
+
+
 # -- Cards, in Slack and in the terminal --------------------------------------------------------
 
 

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
 from slack_bolt import Ack, App, BoltContext, Respond
+from sqlalchemy.exc import DBAPIError
 
 from bot.engine.answer import BOOK_CARDS, CARDS, Answer, Card
 from bot.render import messages
@@ -37,6 +38,7 @@ from bot.render.blocks import (
 from bot.slack.conversations import dm_key, thread_key
 from bot.slack.outcomes import answering, deliver
 from bot.slack.records import Vote
+from bot.store import is_disk_full, is_outage
 
 if TYPE_CHECKING:
     from bot.slack.app import Deps
@@ -181,7 +183,17 @@ class ActionListeners:
             helpful = str(action.get("action_id")).endswith(":up")
             vote = Vote(helpful, ref.card, ref.ticker, ref.point, ref.question,
                         _user_id(body), _channel_id(body), ref.confidence)
-            self.deps.records.record_vote(vote)
+            try:
+                self.deps.records.record_vote(vote)
+            except DBAPIError as exc:  # full or down: say so, not "something went wrong"
+                if not is_outage(exc):
+                    raise
+                self.deps.records.database.failed(exc)
+                report.outcome = "not recorded: database " + (
+                    "full" if is_disk_full(exc) else "unavailable")
+                self._reply(body, respond, render_notice(
+                    messages.feedback_not_saved(helpful, is_disk_full(exc))), False)
+                return
             self.deps.thumbs(vote)
             logger.info("feedback helpful=%s ticker=%s card=%s point=%s confidence=%s user=%s "
                         "channel=%s", helpful, vote.ticker or "-", vote.card, vote.point or "-",

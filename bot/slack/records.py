@@ -26,6 +26,7 @@ from bot.store import (
     ensure_schema,
     feedback,
     insert_for,
+    is_disk_full,
     is_outage,
     vote_key,
     voter_key,
@@ -96,8 +97,8 @@ class Database:
             self._checked = time.monotonic()
             was, self.available = self.available, False
         if was is not False:
-            logger.warning("%s (%s)", errors.DATABASE_UNAVAILABLE,
-                           str(exc).splitlines()[0][:200])
+            logger.warning("%s (%s)", errors.DATABASE_DISK_FULL if is_disk_full(exc)
+                           else errors.DATABASE_UNAVAILABLE, str(exc).splitlines()[0][:200])
 
     def state(self) -> str:
         """"ok", "unavailable" or "unknown", as last seen; starts a probe when that is old."""

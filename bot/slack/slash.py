@@ -16,7 +16,7 @@ from bot.render import limits
 from bot.render.blocks import Message, render_card, render_list, render_notice
 from bot.slack.conversations import dm_key
 from bot.slack.outcomes import answering, deliver
-from bot.store import is_outage
+from bot.store import is_disk_full, is_outage
 
 if TYPE_CHECKING:
     from bot.engine.answer import Answer
@@ -99,7 +99,8 @@ class CommandListeners:
             if not is_outage(exc):
                 raise
             self.deps.records.database.failed(exc)
-            return _sentence(messages.DIGEST_DATABASE_DOWN)
+            return _sentence(messages.DIGEST_DATABASE_FULL if is_disk_full(exc)
+                             else messages.DIGEST_DATABASE_DOWN)
 
     def _digest(self, text: str, command: dict[str, Any], client: WebClient) -> Message:
         from bot.notify import subscriptions as subs
