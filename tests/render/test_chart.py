@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bot.engine.matcher import Engine
 from bot.render import chart
 from bot.render.blocks import Options, render_card
@@ -69,6 +71,7 @@ def test_the_png_is_a_png(engine: Engine) -> None:
     assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 2000
 
 
+@pytest.mark.slow
 def test_thesis_ask_does_not_load_matplotlib() -> None:
     code = ("import sys; from bot.cli.main import main; "
             "main(['ask', '--knowledge', 'tests/fixtures/book', "
