@@ -60,7 +60,7 @@ _POINTING = frozenset({"it", "its", "they", "their", "them", "company", "stock",
 
 
 class _Theses(Mapping[str, Thesis]):
-    """The theses, read through their indexes (which may load lazily, see cache.py)."""
+    """The theses, read through their indexes (which may load lazily, see bot/book/cache.py)."""
 
     def __init__(self, indexes: Mapping[str, ThesisIndex]) -> None:
         self._indexes = indexes

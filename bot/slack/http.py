@@ -152,7 +152,7 @@ class EveryMinute:
 def connection_cap(file_limit: int) -> int:
     """How many client connections to keep open under a limit of `file_limit` open files:
     RESERVED_FILES stay for a burst of connections about to be closed and for everything else
-    (the database, the knowledge files, Slack's Web API, a reload's child process), so accept()
+    (the database, the knowledge files, Slack's Web API, a reload), so accept()
     never runs out of descriptors."""
     return max(MIN_CONNECTIONS, file_limit - RESERVED_FILES)
 
