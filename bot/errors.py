@@ -16,8 +16,11 @@ class UserError(Exception):
 
 
 def knowledge_dir_unreadable(reason: str) -> UserError:
+    """The folder of theses is missing or unreadable: where else to look, or how to start one."""
     return UserError(
-        f"cannot load theses: {reason}. Pass --knowledge DIR or set THESIS_KNOWLEDGE_DIR.", 2
+        f"cannot load theses: {reason}. Pass --knowledge DIR or set THESIS_KNOWLEDGE_DIR; to "
+        'start a new book here, run thesis new TICKER "Company name" (or thesis import '
+        "WRITEUP.md).", 2
     )
 
 
