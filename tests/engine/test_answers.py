@@ -44,10 +44,12 @@ def test_slack_text_typos_and_aliases_reach_the_right_card(
 def test_figure_question_highlights_the_figure_with_source_and_date(engine: Engine) -> None:
     answer = engine.answer("what's huawei cloud's market share?")
     assert answer.figure == "huawei-cloud-share"
-    text = render_text(answer)
-    first_figure = text.split("Figures\n", 1)[1].splitlines()[:2]
-    assert first_figure[0].strip() == "▸ 13.1%: Huawei Cloud, share of China's AI cloud market"
-    assert first_figure[1].strip() == "Source: Thesis document, as of 27 Nov 2025"
+    lines = render_text(answer).splitlines()
+    # the card leads with it, under the title: value, the text's sentence, source and date
+    assert lines[2] == "» 13.1%: Huawei Cloud, share of China's AI cloud market"
+    assert "Huawei Cloud captures" in lines[3]
+    assert "Source: Thesis document, as of 27 Nov 2025" in [line.strip() for line in lines[3:6]]
+    assert "▸ 13.1%" not in "\n".join(lines)  # not repeated among the point's figures
 
 
 def test_a_corrected_question_says_how_it_was_read_under_the_title(engine: Engine) -> None:
@@ -108,7 +110,9 @@ def test_every_card_of_every_point_renders_every_figure_with_source_and_date(
         for figure_id in point.figures:
             figure = thesis.figure(figure_id)
             assert figure is not None and figure.subject in text
-        assert text.count("as of 27 Nov 2025") == len(point.figures)
+        # every figure's source and date: said once when its figures share them
+        named = text.count("as of 27 Nov 2025")
+        assert (named >= 1) == bool(point.figures) and named <= len(point.figures)
 
 
 @pytest.mark.slow
