@@ -164,13 +164,15 @@ def test_each_date_precision_shows_as_written_with_its_own_countdown(acme_engine
              "Results: H2 2026 — this half-year",
              "When: through Q1 2027 — in 1 quarter",
              "When: by mid-2030 — in 4 years"]
-    text = _text(acme_engine, "catalyst")
+    text = _text(acme_engine, "catalyst")  # one line per catalyst: the date and countdown
     slack = _slack(acme_engine, "catalyst")
+    points = [(_text(acme_engine, "catalyst", c.id), _slack(acme_engine, "catalyst", c.id))
+              for c in acme.catalysts]  # each catalyst's own card: the labelled line
     digest = build_digest([acme], TODAY)
     for line in lines:
         label, rest = line.split(": ", 1)
-        assert line in text
-        assert f"_{label}:_ {rest}" in slack
+        assert rest in text and rest in slack
+        assert any(line in t and f"_{label}:_ {rest}" in s for t, s in points)
         assert line in digest_text(digest)
         assert f"_{label}:_ {rest}" in json.dumps(digest_blocks(digest)[1], ensure_ascii=False)
     for invented in ("31 Dec 2026", "31 Mar 2027", "31 Dec 2030", "days left"):
@@ -208,7 +210,8 @@ def test_status_shows_only_when_set_and_then_with_who_and_when(acme_engine: Engi
 def test_an_analysts_watch_line_is_marked_as_theirs(acme_engine: Engine, acme: Thesis) -> None:
     line = "What to watch (analyst's note, Jane Doe): the renewal price against the old one"
     assert line in _text(acme_engine, "catalyst", "contract-renewals")
-    assert "_What to watch (analyst's note, Jane Doe):_" in _slack(acme_engine, "catalyst")
+    assert "_What to watch (analyst's note, Jane Doe):_" in _slack(acme_engine, "catalyst",
+                                                                   "contract-renewals")
     assert line in digest_text(build_digest([acme], TODAY))
     assert "What to watch: whether margins hold" in _text(acme_engine, "catalyst", "results")
 
