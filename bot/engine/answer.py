@@ -38,6 +38,7 @@ class Match:
     card: Card
     point: str | None = None
     score: float = 0.0
+    count: int = 0  # in a search: how many of the thesis's points say the topic
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +55,7 @@ class Answer:
     unknown_subject: str | None = None
     reason: str = ""
     matches: tuple[Match, ...] = ()  # list, compare and search cards
+    more: int = 0  # a search's theses left out of `matches` by the cut
     topic: str = ""  # the words a named thesis lacks ("reason: covered elsewhere")
     trace: tuple[str, ...] = ()  # why this card: `thesis ask --explain`
     read_as: str = ""  # the question as read, when a typo in it was corrected

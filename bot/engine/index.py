@@ -165,6 +165,7 @@ class ThesisText:
     subject_words: frozenset[str]
     concepts: tuple[tuple[tuple[str, float], ...], ...] = ()  # per point: (concept, strength)
     title_words: frozenset[str] = frozenset()  # stems of its points' titles
+    prose_words: frozenset[str] = frozenset()  # stems of its own title, summary and overview
 
 
 def stop_words(common: AbstractSet[str]) -> set[str]:
@@ -238,7 +239,9 @@ def thesis_text(thesis: Thesis, skip: AbstractSet[str], stop: AbstractSet[str],
         frozenset((coined | coined_nouns) - skip), frozenset(acronyms(thesis)),
         tuple((value_key(f.magnitude), f.id) for f in thesis.figures), frozenset(plain),
         spread, frozenset(subject_words), tuple(carried),
-        frozenset(w for _, p in thesis.points() for w in term_key(p.title)))
+        frozenset(w for _, p in thesis.points() for w in term_key(p.title)),
+        frozenset(w for text in (thesis.title, thesis.summary, thesis.overview or "")
+                  for w in term_key(text)))
 
 
 def bm25_idf(total: int, df: int) -> float:
@@ -282,7 +285,7 @@ class BookIndex:
         self.values: dict[str, list[tuple[str, str]]] = defaultdict(list)  # value -> figures
         self.figure_targets: dict[tuple[str, str], list[int]] = defaultdict(list)
         self._common = common
-        self._stop = stop_words(common)
+        self.stop = stop_words(common)  # words that say nothing of a topic
         self.plainness: dict[str, float] = {}  # stem -> weight of an everyday English word
         self.spread: dict[str, dict[str, float]] = {}  # ticker -> word -> weight below 1.0
         self.subject_words: set[str] = set()  # in half a thesis's points: "cloud", "ai"
@@ -290,6 +293,7 @@ class BookIndex:
         self.concept_targets: dict[str, list[tuple[int, float]]] = defaultdict(list)
         self.concepts_of: dict[str, dict[str, float]] = {}  # ticker -> concept -> strength
         self.title_words: dict[str, frozenset[str]] = {}  # ticker -> its points' title words
+        self.prose_words: dict[str, frozenset[str]] = {}  # ticker -> its own title's, summary's
         # Postings gather raw term frequencies thesis by thesis; BM25 weights follow once the
         # whole book's lengths and frequencies are known.
         postings: dict[str, tuple[array[int], array[float]]] = {}
@@ -315,6 +319,7 @@ class BookIndex:
             self.subject_words |= text.subject_words
             self._add_concepts(ticker, first, text.concepts)
             self.title_words[ticker] = text.title_words
+            self.prose_words[ticker] = text.prose_words
             vocabulary = text.vocabulary
             for order, (stems, tfs) in enumerate(text.documents):
                 lengths.append(sum(tfs))
@@ -434,7 +439,7 @@ class BookIndex:
         weight plus a prior (`th.TEXT_PRIOR`): a point holding all of a question's rare words
         scores near 1, one everyday word of its text ("trading", "forecast") little. A word
         counts once, through itself or its best synonym in that point."""
-        asked = [s for s in dict.fromkeys(stems) if s not in self._stop and _wordlike(s)]
+        asked = [s for s in dict.fromkeys(stems) if s not in self.stop and _wordlike(s)]
         if not asked:
             return {}, {}
         unseen = self._unseen_idf
@@ -495,6 +500,10 @@ class BookIndex:
         """Whether a point of the thesis (of any, without `ticker`) has the word in its title."""
         return any(word in self.title_words.get(t, ()) for t in
                    ([ticker] if ticker else self.title_words))
+
+    def saying(self, word: str) -> set[int]:
+        """The points whose own text says the word."""
+        return set(self.postings[word][0]) if word in self.postings else set()
 
     def says(self, word: str) -> bool:
         """Whether any thesis says this word in its points or terms."""

@@ -19,6 +19,7 @@ import copy
 import dataclasses
 import datetime as dt
 import re
+from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,6 +56,14 @@ _HORIZON_WORDS = {"near": "near", "short": "near", "medium": "medium", "mid": "m
                   "long": "long"}
 _SECTION_CARDS = ("bull", "bear", "risk", "catalyst")
 _BOOK_INTENTS = ("list", "search")
+# Words asking what a text says, not what it is exposed to: "which theses mention China?"
+_MENTIONING = frozenset({"mention", "mentions", "mentioned", "mentioning", "say", "says",
+                         "said", "talk", "talks", "discuss", "discusses", "cite", "cites"})
+_EXPOSED = frozenset({"exposed", "exposure", "exposures"})
+_WHICH = frozenset({"which", "who", "whose", "any", "anyone", "anything"})
+# ... and the words that frame a search rather than say its topic.
+_SEARCHING = _MENTIONING | frozenset({"exposed", "exposure", "exposures", "sensitive",
+                                      "sensitivity", "affected", "hit", "about"})
 # Words that point back at the thesis a conversation is about: "what about its valuation?"
 _POINTING = frozenset({"it", "its", "they", "their", "them", "company", "stock", "name"})
 
@@ -338,11 +347,16 @@ class Engine:
         asks = {n for n, _ in f.intents.strong}
         if len(f.named) >= 2:
             return self._compare(f)
+        typed = {token.text for token in f.reading.tokens}
+        if _MENTIONING & typed and _WHICH & typed and not f.named and self._topic(f):
+            asks.add("search")  # "who mentions tariffs?"
         if f.named or not asks & set(_BOOK_INTENTS):
             return None
         topic = [t for t, s in self._book.ranked(f.scores) if s >= th.POINT]
         section = next((SECTION_OF_CARD[n] for n, _ in f.strong if n in SECTION_OF_CARD), None)
-        if "search" in asks and (topic or section):
+        if section == "bear" and _EXPOSED & typed:
+            section = None  # "which theses have exposure to China?" asks no section
+        if "search" in asks and (self._topic(f) or section):
             return self._search(f, section)
         others = asks - set(_BOOK_INTENTS) - {"help"}
         subject = self._uncovered(f, None)
@@ -376,22 +390,107 @@ class Engine:
         return self._done(f, answer, f"{len(f.named)} theses named")
 
     def _search(self, f: _Findings, section: str | None) -> Answer:
-        """Points across the book whose text says the question's topic (or in one section),
-        best first."""
-        ranked = [(t, s) for t, s in self._book.ranked(f.literal.points, section=section)
-                  if s >= th.POINT]
-        if not ranked and section is not None:  # "catalysts coming up across the book"
-            ranked = [(t, 0.0) for t in self._book.targets if t.section == section]
-            ranked.sort(key=lambda ts: (_HORIZON_ORDER.get(self._horizon_of(ts[0]), 3),
-                                        ts[0].ticker, ts[0].order))
-        matches = tuple(Match(self.theses[t.ticker], CARD_OF_SECTION[t.section], t.point,
-                              round(s, 3)) for t, s in ranked[: th.SEARCH_RESULTS])
-        sure = bool(ranked) and ranked[0][1] >= th.COVERED_ELSEWHERE
-        answer = Answer(f.question, "search",
-                        confidence=th.BOOK_CARD if sure else th.PARTLY_COVERED if matches
-                        else th.UNSURE,
-                        matches=matches, covered=self.covered)
-        return self._done(f, answer, "a search across the book")
+        """Theses whose own text says the question's topic ("which theses mention China?");
+        asked about exposure rather than mentions, also through the topic's synonyms and the
+        concept it names ("exposed to rate cuts"). Each thesis once, with its best such point
+        and how many of its points say it, most first; a section asked narrows to its points.
+        A section with no topic ("what catalysts are coming across the book") lists them by
+        date."""
+        typed = {token.text for token in f.reading.tokens}
+        taken = f.intents.positions | f.name_positions
+        topic = [(i, word) for i, word in enumerate(f.reading.stems)
+                 if i not in taken and word.isalpha() and word not in self._book.stop
+                 and f.reading.token_at(i).text not in _SEARCHING]
+        if not topic and section is not None:
+            return self._section_by_date(f, section)
+        literal = bool(_MENTIONING & typed)
+        covered: dict[int, int] = defaultdict(int)  # point -> how many topic words it says
+        for i, word in topic:
+            here = self._book.saying(word)
+            if not literal:  # exposure: also its synonyms, and the points about its concept
+                for other in self._synonyms.get(word, ()):
+                    here |= self._book.saying(other)
+                for mention in f.mentions:
+                    if i in mention.positions:
+                        here |= {n for n, weight in
+                                 self._book.concept_targets.get(mention.concept, ())
+                                 if weight >= th.SEARCH_CONCEPT}
+            for n in here:
+                covered[n] += 1
+        words = [word for _, word in topic]
+        if literal:  # every word, said together: "rate cuts", not "tariff rates … cuts them"
+            points = {n for n, k in covered.items() if k == len(words)
+                      and (len(words) == 1 or self._says_together(n, words))}
+        else:  # the most of the topic any point says ("carry regulatory risk": regulatory)
+            most = max(covered.values(), default=0)
+            points = {n for n, k in covered.items() if k == most}
+        found: dict[str, list[int]] = defaultdict(list)
+        for n in sorted(points):
+            if section is None or self._book.targets[n].section == section:
+                found[self._book.targets[n].ticker].append(n)
+        if section is None:  # the thesis's own title and summary say it, if no point does
+            for ticker, prose in self._book.prose_words.items():
+                if set(words) <= prose:
+                    found.setdefault(ticker, [])
+        if not found:
+            subject = " ".join(f.reading.token_at(i).original for i, _ in topic)
+            answer = dataclasses.replace(self._unknown(f.question, reason="not in book"),
+                                         topic=subject)
+            return self._done(f, answer, f"no thesis says {subject!r}")
+
+        def strength(target: int) -> float:
+            return f.literal.points.get(target, 0.0)
+
+        ranked = sorted(found.items(), key=lambda kv: (
+            -len(kv[1]), -max(map(strength, kv[1]), default=0.0), kv[0]))
+        matches = []
+        for ticker, targets in ranked[: th.SEARCH_RESULTS]:
+            best = max(targets, key=lambda n: (strength(n), -n), default=None)
+            target = self._book.targets[best] if best is not None else None
+            matches.append(Match(self.theses[ticker],
+                                 CARD_OF_SECTION[target.section] if target else "overview",
+                                 target.point if target else None,
+                                 round(strength(best), 3) if best is not None else 0.0,
+                                 len(targets)))
+        answer = Answer(f.question, "search", confidence=th.BOOK_CARD, matches=tuple(matches),
+                        covered=self.covered, more=max(0, len(ranked) - th.SEARCH_RESULTS))
+        return self._done(f, answer, f"{len(ranked)} theses say it"
+                          + (" (mentions only)" if literal else ""))
+
+    def _says_together(self, target: int, words: list[str]) -> bool:
+        """Whether the point's own text says the words as one phrase, in order, a word or two
+        between them at most."""
+        where = self._book.targets[target]
+        found = self.theses[where.ticker].point(where.point)
+        if found is None:
+            return False
+        point = found[1]
+        for text in (point.title, getattr(point, "summary", None) or "", point.detail):
+            stems = list(term_key(text))
+            for start, stem in enumerate(stems):
+                if stem == words[0] and _in_order(stems, words[1:], start + 1):
+                    return True
+        return False
+
+    def _section_by_date(self, f: _Findings, section: str) -> Answer:
+        """Every point of a section across the book: catalysts by date (those with none by
+        horizon), those already decided last."""
+        def when(target: Target) -> tuple[bool, dt.date, int, str, int]:
+            found = self.theses[target.ticker].point(target.point)
+            point = found[1] if found else None
+            timing = getattr(point, "timing", None)
+            status = getattr(point, "status", None)
+            decided = status is not None and status.value in ("hit", "missed")
+            day = timing.when.end if timing is not None else dt.date.max
+            return (decided, day, _HORIZON_ORDER.get(getattr(point, "horizon", ""), 3),
+                    target.ticker, target.order)
+
+        targets = sorted((t for t in self._book.targets if t.section == section), key=when)
+        matches = tuple(Match(self.theses[t.ticker], CARD_OF_SECTION[section], t.point)
+                        for t in targets[: th.SEARCH_RESULTS])
+        answer = Answer(f.question, "search", confidence=th.BOOK_CARD, matches=matches,
+                        covered=self.covered, more=max(0, len(targets) - th.SEARCH_RESULTS))
+        return self._done(f, answer, f"every point of {section} across the book, by date")
 
     def _horizon_of(self, target: Target) -> str:
         found = self.theses[target.ticker].point(target.point)
@@ -727,6 +826,17 @@ def _settled(thesis: Thesis, target: Target) -> bool:
     found = thesis.point(target.point)
     status = getattr(found[1], "status", None) if found else None
     return status is not None and status.value in ("hit", "missed")
+
+
+def _in_order(stems: list[str], words: list[str], start: int, gap: int = 2) -> bool:
+    """Whether each of `words` follows the last within `gap` words, from `start`."""
+    for word in words:
+        window = stems[start:start + gap + 1]
+        hit = next((k for k, stem in enumerate(window) if stem == word), None)
+        if hit is None:
+            return False
+        start += hit + 1
+    return True
 
 
 def _upcoming_first(reading: Reading, thesis: Thesis, ranked: list[tuple[Target, float]]

@@ -105,8 +105,11 @@ WHICH_CHOICES = 5
 CROWDED_WORD_POINTS = 200
 # Theses side by side in a comparison, at most: each gets a third of one Slack message.
 COMPARED = 3
-# Points listed by a search across the book.
+# Theses listed by a search across the book (the rest are counted, "N more").
 SEARCH_RESULTS = 10
+# A search for a topic's exposure takes a point carrying its concept this strongly (a point
+# about it, not one mentioning it in passing).
+SEARCH_CONCEPT = 0.6
 
 # -- choosing the card within a thesis -------------------------------------------------------
 # A point this clearly named wins over an intent word: a section word of ordinary strength

@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from bot.engine.answer import Answer, Match
-from bot.knowledge.models import Thesis
+from bot.knowledge.models import Catalyst, Thesis
 from bot.render import compare, facts, limits, messages
 from bot.render.limits import Block, escape
 
@@ -35,16 +35,24 @@ def distinct(answer: Answer) -> Answer:
     return dataclasses.replace(answer, matches=tuple(kept))
 
 
-def one_liner(thesis: Thesis, point_id: str | None) -> str:
-    """A match's line: its point's one-liner, else the thesis's; a draft's notice instead."""
+def one_liner(thesis: Thesis, point_id: str | None, today: dt.date | None = None,
+             count: int = 0) -> str:
+    """A match's line: its point's one-liner (a catalyst's timing, it has none), else the
+    thesis's, and how many of its points a search found; a draft's notice instead."""
     draft = facts.draft_notice(thesis)
     if draft is not None:
         return draft
     found = thesis.point(point_id) if point_id else None
     if found is None:
-        return thesis.summary
-    point = found[1]
-    return getattr(point, "summary", None) or point.title
+        line = thesis.summary
+    elif isinstance(found[1], Catalyst):
+        catalyst = found[1]
+        line = (f"{catalyst.timing.when}" + (f" ({catalyst.timing.when.relative(today)})"
+                                             if today else "")
+                if catalyst.timing else facts.HORIZON_TITLES[catalyst.horizon])
+    else:
+        line = getattr(found[1], "summary", None) or found[1].title
+    return line + (f" {messages.points_found(count)}" if count > 1 else "")
 
 
 def heading(single: Answer) -> str:
@@ -80,7 +88,10 @@ def render_book_text(answer: Answer, renderers: dict[str, Callable[[Answer, dt.d
         return [*lines, messages.NOTHING_ACROSS_THE_BOOK]
     for match in answer.matches:
         single = one_thesis(answer, match)
-        lines.append(f"• {heading(single)}: {one_liner(match.thesis, match.point)}")
+        lines.append(f"• {heading(single)}: "
+                     f"{one_liner(match.thesis, match.point, today, match.count)}")
+    if answer.more:
+        lines.append(messages.more_found(answer.more))
     return lines
 
 
@@ -102,9 +113,11 @@ def render_book_blocks(answer: Answer, renderers: dict[str, Callable[[Answer, dt
     else:
         for n, match in enumerate(answer.matches):
             single = one_thesis(answer, match)
-            text = (f"*{escape(heading(single))}*\n"
-                    f"{limits.cut(escape(one_liner(match.thesis, match.point)), ONE_LINER)}")
+            line = one_liner(match.thesis, match.point, today, match.count)
+            text = f"*{escape(heading(single))}*\n{limits.cut(escape(line), ONE_LINER)}"
             body.append(limits.section(text, accessory=button(single, n)))
+        if answer.more:
+            body.extend(limits.context([messages.more_found(answer.more)]))
     fallback = title(answer) + ": " + ", ".join(
         heading(one_thesis(answer, m)) for m in answer.matches)
     return limits.fallback(escape(fallback)), head, body

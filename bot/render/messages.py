@@ -165,6 +165,15 @@ MORE_IN_FULL_CARD = "More in the full card: Open."
 NOTHING_ACROSS_THE_BOOK = "No thesis in the book speaks to that."
 
 
+def points_found(count: int) -> str:
+    return f"({count} points)"
+
+
+def more_found(count: int) -> str:
+    return (f"…and {count} more {'thesis' if count == 1 else 'theses'}: narrow the topic, or "
+            "ask one thesis by name.")
+
+
 def covered_elsewhere(ticker: str, topic: str, other: str) -> str:
     """A named thesis lacks the topic another thesis has."""
     return f"The {ticker} thesis doesn't cover {topic}. {other}'s does:"

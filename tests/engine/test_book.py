@@ -211,3 +211,57 @@ def test_the_same_question_gets_the_same_card_in_every_process() -> None:
         capture_output=True, text=True, env={"PYTHONHASHSEED": str(seed), "PATH": ""}).stdout
         for seed in range(6)}
     assert len(outputs) == 1, outputs
+
+
+@pytest.mark.parametrize("word", ["China", "tariffs", "buyback"])
+def test_which_theses_mention_a_word_names_exactly_the_theses_whose_text_says_it(
+        book: Engine, word: str) -> None:
+    import re
+
+    said = {path.stem.upper() for path in BOOK.glob("*.yaml")
+            if re.search(rf"\b{word}", _prose_of(path), re.IGNORECASE)}
+    answer = book.answer(f"which theses mention {word}?")
+    assert answer.card == "search"
+    assert {m.thesis.ticker for m in answer.matches} == said
+    counts = [m.count for m in answer.matches]
+    assert counts == sorted(counts, reverse=True)  # the thesis that says it most first
+
+
+def _prose_of(path: Path) -> str:
+    """What a thesis file says, without its lookup data (keywords, aliases, ids)."""
+    import yaml
+
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    texts = [data["title"], data["summary"], data.get("overview") or ""]
+    for section in ("bull", "bear", "catalysts"):
+        for point in data.get(section, []):
+            texts += [point["title"], point.get("summary") or "", point["detail"]]
+    texts += [f"{f['subject']} {f['measure']}" for f in data.get("figures", [])]
+    return "\n".join(texts)
+
+
+def test_catalysts_across_the_book_come_by_date(book: Engine) -> None:
+    answer = book.answer("what catalysts are coming up across the book?")
+    assert answer.card == "search" and answer.matches
+    ends = []
+    for match in answer.matches:
+        found = match.thesis.point(match.point or "")
+        assert found is not None and found[0] == "catalysts"
+        timing = getattr(found[1], "timing", None)
+        if timing is None:
+            break  # undated ones follow the dated
+        ends.append(timing.when.end)
+    assert ends and ends == sorted(ends)
+
+
+def test_a_search_cut_says_how_many_more_theses_say_it(tmp_path: Path) -> None:
+    from bench.synthetic import write_theses
+    from bot.engine.thresholds import SEARCH_RESULTS
+
+    write_theses(tmp_path, SEARCH_RESULTS + 5)
+    engine = Engine.from_dirs(tmp_path, INTENTS)
+    answer = engine.answer("which theses mention margins?")
+    assert answer.card == "search"
+    assert len(answer.matches) == SEARCH_RESULTS
+    assert answer.more == len(engine.covered) - SEARCH_RESULTS
+    assert f"…and {answer.more} more theses" in render_text(answer, TODAY)
