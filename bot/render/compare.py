@@ -135,8 +135,31 @@ def table_block(found: Columns) -> Block:
     return {"type": "table", "column_settings": [{"is_wrapped": True}] * width, "rows": rows}
 
 
+# Characters of cells one comparison may hold: the header, buttons and footer fit beside them
+# within a message's budget (bot.render.limits.MESSAGE_TEXT_BUDGET).
+TEXT_BUDGET = limits.MESSAGE_TEXT_BUDGET - 2500
+
+
+def _fitted(found: Columns) -> tuple[Columns, int]:
+    """The rows that fit in one message (cells are cut to CELL + 40 at most), and how many
+    were left out."""
+    used = sum(len(h) + 4 for h in found.headings)
+    kept: list[list[Cell]] = []
+    for row in found.rows:
+        size = sum(min(len(c.plain()), CELL + 40) + 8 for c in row)
+        if used + size > TEXT_BUDGET:
+            break
+        kept.append(row)
+        used += size
+    return Columns(found.headings, kept), len(found.rows) - len(kept)
+
+
 def blocks(found: Columns) -> list[Block]:
-    return field_blocks(found) if len(found.headings) <= 2 else [table_block(found)]
+    """Fields for two theses, a table for more; rows past one message's worth are left to each
+    thesis's own card (its button), and a line says so."""
+    shown, left = _fitted(found)
+    drawn = field_blocks(shown) if len(found.headings) <= 2 else [table_block(shown)]
+    return [*drawn, *(limits.context([messages.more_rows(left)]) if left else [])]
 
 
 # -- terminal ---------------------------------------------------------------------------------

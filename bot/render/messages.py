@@ -153,6 +153,12 @@ def chart_alt(measure: str, values: list[tuple[str, str]]) -> str:
     return f"Bar chart of {measure}: {listed}."
 
 
+def more_rows(count: int) -> str:
+    """Under a comparison too long for one message."""
+    rows = "row" if count == 1 else "rows"
+    return f"{count} more {rows}: open each thesis's card below."
+
+
 def with_which(ticker: str, others: list[str]) -> str:
     """"compare BABA" names one thesis: ask for the other."""
     example = f" For example: “compare {ticker} {others[0]} risks”." if others else ""

@@ -59,3 +59,19 @@ def test_compare_with_one_thesis_asks_with_which(book_engine: Engine) -> None:
     assert said.startswith("Compare BABA with which thesis? I also cover: ")
     assert "NRGX" in said and "BABA, " not in said
     assert render_text(answer, TODAY).startswith("Compare BABA with which thesis?")
+
+
+def test_three_oversized_theses_fit_one_message_and_say_what_was_left_out() -> None:
+    from bot.engine.answer import Answer, Match
+    from tests.render.test_cards import huge_thesis
+
+    first = huge_thesis()
+    matches = tuple(Match(first.model_copy(update={"ticker": t}), "figures")
+                    for t in ("HUGE", "HUGER", "HUGEST"))
+    answer = Answer("compare HUGE HUGER HUGEST figures", "compare", confidence=0.9,
+                    matches=matches, covered=("HUGE", "HUGER", "HUGEST"))
+    message = render_card(answer, Options(TODAY, shareable=True))
+    assert not message_problems(message.text, message.blocks)
+    said = " ".join(e["text"] for b in message.blocks if b["type"] == "context"
+                    for e in b["elements"])
+    assert "more rows: open each thesis's card below." in said
