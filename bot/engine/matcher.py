@@ -360,19 +360,24 @@ class Engine:
             return self._search(f, section)
         others = asks - set(_BOOK_INTENTS) - {"help"}
         subject = self._uncovered(f, None)
-        unsaid = [i for i, word in self._topic(f) if not self._book.says(word)]
+        words = self._topic(f)
+        unsaid = [i for i, word in words if not self._book.says(word)]
         if subject is None and not topic and unsaid and \
-                len(unsaid) == len(self._topic(f)):  # "…has an underfunded pension plan?"
+                len(unsaid) == len(words):  # "…has an underfunded pension plan?"
             subject = " ".join(f.reading.token_at(i).original for i in unsaid)
         if subject is not None:
-            answer = dataclasses.replace(self._unknown(f.question, reason="not in book"),
-                                         topic=subject)
-            return self._done(f, answer, f"no thesis has anything on {subject!r}")
+            return self._not_in_book(f, subject)
         if ("list" in asks or "search" in asks) and not topic and not others:
             matches = tuple(Match(self.theses[t], "overview") for t in self.covered)
             return self._done(f, Answer(f.question, "list", confidence=1.0, matches=matches,
                                         covered=self.covered), "the book asked for")
         return None
+
+    def _not_in_book(self, f: _Findings, subject: str) -> Answer:
+        """No thesis in the book has anything on the subject."""
+        answer = dataclasses.replace(self._unknown(f.question, reason="not in book"),
+                                     topic=subject)
+        return self._done(f, answer, f"no thesis has anything on {subject!r}")
 
     def _compare(self, f: _Findings) -> Answer:
         """Two or more theses named: the same card of each, side by side."""
@@ -433,10 +438,8 @@ class Engine:
                 if set(words) <= prose:
                     found.setdefault(ticker, [])
         if not found:
-            subject = " ".join(f.reading.token_at(i).original for i, _ in topic)
-            answer = dataclasses.replace(self._unknown(f.question, reason="not in book"),
-                                         topic=subject)
-            return self._done(f, answer, f"no thesis says {subject!r}")
+            return self._not_in_book(f, " ".join(f.reading.token_at(i).original
+                                                 for i, _ in topic))
 
         def strength(target: int) -> float:
             return f.literal.points.get(target, 0.0)
@@ -510,9 +513,7 @@ class Engine:
             return self._done(f, self._unknown(f.question, reason="off topic"), "off topic")
         subject = self._uncovered(f, None)
         if subject is not None:
-            answer = dataclasses.replace(self._unknown(f.question, reason="not in book"),
-                                         topic=subject)
-            return self._done(f, answer, f"no thesis has anything on {subject!r}")
+            return self._not_in_book(f, subject)
         return None
 
     def _thesis_by_evidence(self, f: _Findings) -> str | None:
