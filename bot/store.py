@@ -103,6 +103,7 @@ class CleanText(CleanString):
     """Text from outside (a question), made `storable` on the way in."""
 
     impl = Text
+    cache_ok = True
 
 
 subscriptions = Table(
