@@ -197,7 +197,9 @@ class ActionListeners:
             self.deps.thumbs(vote)
             logger.info("feedback helpful=%s ticker=%s card=%s point=%s confidence=%s user=%s "
                         "channel=%s", helpful, vote.ticker or "-", vote.card, vote.point or "-",
-                        vote.confidence, vote.user_id or "-", vote.channel_id or "-")
+                        vote.confidence,
+                        vote.user_id if self.deps.records.log_users and vote.user_id else "-",
+                        vote.channel_id or "-")
             report.card = ref.card
             report.outcome = "recorded"
             self._reply(body, respond, render_notice(messages.feedback_thanks(helpful)), False)

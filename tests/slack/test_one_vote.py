@@ -55,6 +55,7 @@ def test_fifteen_thumbs_down_and_a_replay_by_one_person_count_once(voting: Serve
     press(voting, "feedback:down", FRAUD, user="U0OTHER")
     press(voting, "feedback:up", CLOUD, user="U0ANGRY")
     assert eventually(lambda: reported(voting).get("is BABA a fraud?") == 2, timeout=30)
+    assert eventually(lambda: len(votes(voting)) == 3, timeout=30)  # the 👍 is acked first
     assert reported(voting) == {"is BABA a fraud?": 2}
     # Without THESIS_LOG_USERS no user id is kept, only its hash: three votes, two people.
     assert votes(voting) == [("is BABA a fraud?", 0, None), ("is BABA a fraud?", 0, None),
@@ -71,3 +72,13 @@ def test_the_last_vote_counts(voting: Served) -> None:
     press(voting, "feedback:down", {**FRAUD, "c": "bear"}, user="U0MIND")  # another card
     assert eventually(lambda: reported(voting) == {"is BABA a fraud?": 1}, timeout=30)
 
+
+
+def test_the_feedback_log_line_names_no_user_unless_asked_to(
+        voting: Served, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level("INFO", logger="bot.slack.feedback"):
+        press(voting, "feedback:down", FRAUD, user="U0ANGRY")
+        assert eventually(lambda: any(r.getMessage().startswith("feedback ")
+                                      for r in caplog.records))
+    logged = " ".join(r.getMessage() for r in caplog.records)
+    assert "user=-" in logged and "U0ANGRY" not in logged
