@@ -423,13 +423,13 @@ class BookIndex:
         return Evidence(scores, max(terms.values(), default=0.0),
                         max(text.values(), default=0.0), self.terms.has_phrase(stems), words)
 
-    def with_concepts(self, evidence: Evidence, concepts: Mapping[str, float]) -> Evidence:
+    def with_concepts(self, evidence: Evidence, concepts: Iterable[str]) -> Evidence:
         """The evidence, with what the concepts a question names add to the points that
         carry them."""
         scores = dict(evidence.points)
-        for concept, share in concepts.items():
+        for concept in sorted(concepts):  # the same sums in every process
             for target, weight in self.concept_targets.get(concept, ()):
-                scores[target] = scores.get(target, 0.0) + th.CONCEPT * weight * share
+                scores[target] = scores.get(target, 0.0) + th.CONCEPT * weight
         return dataclasses.replace(evidence, points=scores)
 
     def _text_score(self, stems: Sequence[str], quality: dict[str, float],

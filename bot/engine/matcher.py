@@ -209,22 +209,22 @@ class Engine:
         they name; and those concepts."""
         taken = found.positions | name_positions
         mentions = self._concepts.find(reading.stems, taken)
-        concepts = self._concept_weights(reading, mentions, taken, named)
+        concepts = self._telling_concepts(reading, mentions, taken, named)
         literal = self._book.score(reading, taken, self._synonyms, named=bool(named))
         evidence = self._book.with_concepts(literal, concepts) if concepts else literal
         return literal, evidence, mentions
 
-    def _concept_weights(self, reading: Reading, mentions: list[Mention],
-                         taken: set[int], named: list[str]) -> dict[str, float]:
-        """The concepts that count as evidence, each fully. None when the question holds a
+    def _telling_concepts(self, reading: Reading, mentions: list[Mention],
+                          taken: set[int], named: list[str]) -> set[str]:
+        """The concepts that count as evidence. None when the question holds a
         word the book does not know ("who is the CEO", "Taobao GMV"): its subject is
         something the book never speaks of, whatever concept its other words name. Nor a
         concept named only by ordinary words ("earnings", "growth"), nor, in a question naming
         no thesis, by one everyday word ("order", "forecast"), which may mean anything."""
         if any(not reading.known[i] and stem.isalpha() and i not in taken
                and stem not in self._concepts.words for i, stem in enumerate(reading.stems)):
-            return {}
-        weights: dict[str, float] = {}
+            return set()
+        telling: set[str] = set()
         for mention in mentions:
             stems = [reading.stems[i] for i in mention.positions]
             if all(s in self._common for s in stems):
@@ -232,8 +232,8 @@ class Engine:
             if not named and len(stems) == 1 and \
                     reading.token_at(mention.positions[0]).text in self._everyday_concept_words:
                 continue
-            weights[mention.concept] = 1.0
-        return weights
+            telling.add(mention.concept)
+        return telling
 
     def _space_out(self, text: str) -> str:
         """Scripts written without spaces (阿里云的风险是什么): set known terms apart."""
