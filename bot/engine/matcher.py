@@ -482,11 +482,10 @@ class Engine:
             found = self.theses[target.ticker].point(target.point)
             point = found[1] if found else None
             timing = getattr(point, "timing", None)
-            status = getattr(point, "status", None)
-            decided = status is not None and status.value in ("hit", "missed")
             day = timing.when.end if timing is not None else dt.date.max
-            return (decided, day, _HORIZON_ORDER.get(getattr(point, "horizon", ""), 3),
-                    target.ticker, target.order)
+            return (_settled(self.theses[target.ticker], target), day,
+                    _HORIZON_ORDER.get(getattr(point, "horizon", ""), 3), target.ticker,
+                    target.order)
 
         targets = sorted((t for t in self._book.targets if t.section == section), key=when)
         matches = tuple(Match(self.theses[t.ticker], CARD_OF_SECTION[section], t.point)
@@ -494,10 +493,6 @@ class Engine:
         answer = Answer(f.question, "search", confidence=th.BOOK_CARD, matches=matches,
                         covered=self.covered, more=max(0, len(targets) - th.SEARCH_RESULTS))
         return self._done(f, answer, f"every point of {section} across the book, by date")
-
-    def _horizon_of(self, target: Target) -> str:
-        found = self.theses[target.ticker].point(target.point)
-        return getattr(found[1], "horizon", "") if found else ""
 
     def _unnamed_refusal(self, f: _Findings) -> Answer | None:
         """A question naming no thesis that names a company we do not cover, or that is
