@@ -20,7 +20,7 @@ import dataclasses
 import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -410,6 +410,7 @@ class Engine:
             return self._section_by_date(f, section)
         literal = bool(_MENTIONING & typed)
         covered: dict[int, int] = defaultdict(int)  # point -> how many topic words it says
+        unreached: list[int] = []
         for i, word in topic:
             here = self._book.saying(word)
             if not literal:  # exposure: also its synonyms, and the points about its concept
@@ -422,6 +423,11 @@ class Engine:
                                  if weight >= th.SEARCH_CONCEPT}
             for n in here:
                 covered[n] += 1
+            if not here and word not in self._common:
+                unreached.append(i)
+        if unreached and not literal:  # "which of our names hold bitcoin": none has the subject
+            return self._not_in_book(f, " ".join(f.reading.token_at(i).original
+                                                 for i in unreached))
         words = [word for _, word in topic]
         if literal:  # every word, said together: "rate cuts", not "tariff rates … cuts them"
             points = {n for n, k in covered.items() if k == len(words)
@@ -459,6 +465,26 @@ class Engine:
                         covered=self.covered, more=max(0, len(ranked) - th.SEARCH_RESULTS))
         return self._done(f, answer, f"{len(ranked)} theses say it"
                           + (" (mentions only)" if literal else ""))
+
+    def _unsaid_phrase(self, ticker: str | None, mentions: list[Mention],
+                       stems: Sequence[str]) -> bool:
+        """Whether a phrase of two telling words names a concept the thesis (any thesis,
+        without `ticker`) is not about, and the thesis never says the phrase: "dividend yield"
+        asks for a measure that a thesis naming dividends in passing does not give. ("The new
+        plant" is its one telling word, the plant.)"""
+        return any(len([p for p in m.positions if stems[p] not in self._common]) > 1
+                   and not self._book.covers_concept(m.concept, ticker)
+                   and not self._says_phrase(ticker, [stems[p] for p in m.positions])
+                   for m in mentions)
+
+    def _says_phrase(self, ticker: str | None, words: list[str]) -> bool:
+        """Whether a point of the thesis (of any, without `ticker`) says the phrase, in its
+        text or as one of its terms."""
+        if any(ticker is None or self._book.targets[int(t)].ticker == ticker
+               for t in self._book.terms.targets_of_key(tuple(words))):
+            return True
+        return any(self._says_together(t, words) for t in self._book.saying(words[0])
+                   if ticker is None or self._book.targets[t].ticker == ticker)
 
     def _says_together(self, target: int, words: list[str]) -> bool:
         """Whether the point's own text says the words as one phrase, in order, a word or two
@@ -590,18 +616,22 @@ class Engine:
         said = 0
         missing: list[int] = []
         for i, word in topic:
-            concepts = {m.concept for m in f.mentions if i in m.positions}
-            phrase = any(i in m.positions and len(m.positions) > 1 for m in f.mentions)
+            here = [m for m in f.mentions if i in m.positions]
+            concepts = {m.concept for m in here}
+            phrase = any(len(m.positions) > 1 for m in here)
             used = self._book.uses(ticker, word) if ticker else self._book.says(word)
             spoken = any(self._book.covers_concept(c, ticker, th.CONCEPT_SPOKEN_OF)
                          for c in concepts)
             term = used and (self._book.plainness.get(word, 1.0) == 1.0
                              or self._book.titles(ticker, word))
-            if term or (used and spoken and not phrase):
+            if self._unsaid_phrase(ticker, here, f.reading.stems):
+                missing.append(i)  # "dividend yield", of a thesis on loan yields
+            elif concepts and used and not phrase and not spoken:
+                missing.append(i)  # "tax rate", of a thesis whose "tax" is only its tax credit
+            elif term or (used and spoken and not phrase):
                 said += 1
-            elif (phrase and not spoken) or (  # "dividend yield" of a thesis on fab yields
-                    concepts and not used
-                    and not any(self._book.covers_concept(c, ticker) for c in concepts)):
+            elif concepts and not used \
+                    and not any(self._book.covers_concept(c, ticker) for c in concepts):
                 missing.append(i)
         f.trace.append(f"subject: {said} word(s) {ticker or 'the book'} says as a term, "
                        f"{len(missing)} it has nothing on")

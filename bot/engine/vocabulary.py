@@ -253,6 +253,10 @@ class BagIndex:
                         extra[target] += th.FURTHER_TERM * weight
         return {target: best[target] + extra[target] for target in best}
 
+    def targets_of_key(self, key: Key) -> set[str]:
+        """The targets holding exactly this term."""
+        return set(self._targets.get(key, ()))
+
     def targets_of(self, word: str) -> set[str]:
         """Every target with a term that starts with this word."""
         return {t for key in self._by_word.get(word, ()) for t in self._targets[key]}
