@@ -227,7 +227,7 @@ class Engine:
         telling: set[str] = set()
         for mention in mentions:
             stems = [reading.stems[i] for i in mention.positions]
-            if all(s in self._common for s in stems):
+            if len(stems) == 1 and stems[0] in self._common:
                 continue
             if not named and len(stems) == 1 and \
                     reading.token_at(mention.positions[0]).text in self._everyday_concept_words:
@@ -775,7 +775,9 @@ class Engine:
         if best is None or intent == "help":
             card = intent if intent is not None else "overview"
             confidence = intent_quality if intent else th.WHOLE_CARD
-            if f.telling and intent != "help":  # "does it hedge its FX exposure?": no point
+            if (f.telling or (f.mentions and intent is None)) and intent != "help":
+                # "does it hedge its FX exposure?", "is it buying back stock?": a subject no
+                # point answers; the whole card is offered, not asserted
                 confidence = min(confidence, th.PARTLY_COVERED)
             f.trace.append(f"card: the whole {card} card (no point reaches "
                            f"{th.POINT}); confidence {confidence:.2f}")
