@@ -37,7 +37,7 @@ from bot.engine.answer import (
 from bot.engine.classify import Intents, classify, intent_table
 from bot.engine.clean import clean_text
 from bot.engine.concepts import ConceptTable, Mention
-from bot.engine.english import english_words
+from bot.engine.english import english_words, frequent_words
 from bot.engine.index import BookIndex, Evidence, Target, stop_words, thesis_text
 from bot.engine.reading import Reading, read
 from bot.engine.resolve import Names
@@ -159,6 +159,8 @@ class Engine:
         # Concept words that are everyday English too ("order", "cheap"): kept apart, so that
         # answering never loads the dictionary (`thesis ask` from the cache).
         self._everyday_concept_words = self._concepts.forms & english
+        # The most frequent of the ordinary words ("new", "big"): no measure's telling word.
+        self._everyday = self._common & {w for word in frequent_words() for w in term_key(word)}
         self.speller.add(w for text in common_words for w in term_words(text))
         for spec in knowledge.intents.values():
             self.speller.add(w for text in [*spec.terms, *spec.hints] for w in term_words(text))
@@ -472,7 +474,7 @@ class Engine:
         without `ticker`) is not about, and the thesis never says the phrase: "dividend yield"
         asks for a measure that a thesis naming dividends in passing does not give. ("The new
         plant" is its one telling word, the plant.)"""
-        return any(len([p for p in m.positions if stems[p] not in self._common]) > 1
+        return any(len([p for p in m.positions if stems[p] not in self._everyday]) > 1
                    and not self._book.covers_concept(m.concept, ticker)
                    and not self._says_phrase(ticker, [stems[p] for p in m.positions])
                    for m in mentions)
