@@ -749,8 +749,12 @@ class Engine:
         if intent in SECTION_OF_CARD:
             in_section = self._book.ranked(f.scores, ticker, SECTION_OF_CARD[intent])
             if (not in_section or in_section[0][1] < th.POINT) and ranked \
-                    and ranked[0][1] >= th.INTENT_YIELDS_TO_POINT and strong[0][1] <= 1.0:
-                intent = None  # one section word against a clear point elsewhere
+                    and ranked[0][1] >= th.INTENT_YIELDS_TO_POINT and (
+                        strong[0][1] <= 1.0 or CARD_OF_SECTION[ranked[0][0].section]
+                        in {n for n, _ in strong[1:]}):
+                # one section word against a clear point elsewhere; or two sections asked
+                # ("the utilisation risk, what would drive it") and the point in the other
+                intent = None
             else:
                 ranked = in_section
         ranked = _upcoming_first(f.reading, thesis, ranked)
