@@ -60,10 +60,12 @@ def intent_table(specs: dict[str, IntentSpec], common: set[str],
 
 def classify(reading: Reading, intents: PhraseTable[IntentValue],
              rivals: PhraseTable[Key] | None,
-             taken: set[int]) -> Intents:
+             taken: set[int], ignore: Sequence[str] = ()) -> Intents:
     """Intent phrases not overlapping the thesis's name (`taken`) nor a longer point phrase
-    from `rivals` ("investment thesis" is the overview; "open source" a point, not "source")."""
-    own = intents.hits(reading.stems, reading.quality)
+    from `rivals` ("investment thesis" is the overview; "open source" a point, not "source").
+    Intents in `ignore` leave their words to the question's subject (a thesis named, "list"
+    is no question about the book: "Qilin's HK listing")."""
+    own = [h for h in intents.hits(reading.stems, reading.quality) if h.value[0] not in ignore]
     other = rivals.hits(reading.stems, reading.quality) if rivals else []
     merged: list[Hit[Any]] = sorted([*own, *other],
                                     key=lambda h: (-h.size, h.gapped, h.positions[0]))

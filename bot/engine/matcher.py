@@ -267,7 +267,8 @@ class Engine:
     def _find(self, question: str, text: str, reading: Reading,
               about: str | None = None) -> _Findings:
         named, name_positions = self._names.resolve(text, reading)
-        found = classify(reading, self._intents, self._book.phrases, name_positions)
+        found = classify(reading, self._intents, self._book.phrases, name_positions,
+                         ignore=("list",) if named else ())
         asks = {n for n, _ in found.strong}
         following = about is not None and not named and about in self.theses \
             and not asks & set(_BOOK_INTENTS)
