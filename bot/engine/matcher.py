@@ -693,7 +693,7 @@ class Engine:
         unknown = [i for i, stem in enumerate(reading.stems)
                    if not reading.known[i] and stem.isalpha() and i not in taken]
         if not unknown or f.found.phrase or f.found.terms >= th.MULTIWORD \
-                or f.found.coverage >= th.ON_TOPIC_COVERAGE:
+                or f.found.coverage >= th.ON_TOPIC_COVERAGE or self._trade_talk(f):
             return False
         plain = self._common | self._book.subject_words  # "cloud", "ai": the book's subject
         content = [stem for i, stem in enumerate(reading.stems)
@@ -708,6 +708,13 @@ class Engine:
             return len(content) <= 1 or (len(unknown) >= 2 and len(unknown) > matched)
         slack = 1.0 if {n for n, _ in f.strong} == {"help"} else 0.0
         return len(unknown) >= 2 and len(unknown) > matched + slack
+
+    def _trade_talk(self, f: _Findings) -> bool:
+        """Whether the question names, in a phrase of the trade, a concept some thesis is
+        about ("buying back stock", "narrowing the lead"): one word alone ("a buyback on my
+        old phone", "a valuation for my flat") may mean anything."""
+        return any(len(m.positions) > 1 and self._book.covers_concept(m.concept)
+                   for m in f.mentions)
 
     def _thesis_card(self, f: _Findings, index: ThesisIndex) -> Answer:
         """One thesis chosen: which of its cards, and which point."""
