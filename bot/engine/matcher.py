@@ -325,6 +325,9 @@ class Engine:
             ticker = self._thesis_by_evidence(f)
             if ticker is None:
                 return self._which_thesis(f)
+            if f.guessed and self._stranger_to(f, ticker):
+                return self._done(f, self._unknown(f.question, reason="off topic"),
+                                  f"off topic: one word shared with {ticker}")
         else:
             ticker = f.named[0]
             elsewhere = self._covered_elsewhere(f, ticker)
@@ -708,6 +711,15 @@ class Engine:
             return len(content) <= 1 or (len(unknown) >= 2 and len(unknown) > matched)
         slack = 1.0 if {n for n, _ in f.strong} == {"help"} else 0.0
         return len(unknown) >= 2 and len(unknown) > matched + slack
+
+    def _stranger_to(self, f: _Findings, ticker: str) -> bool:
+        """A question naming no thesis that shares one word with the thesis its words chose,
+        and says two or more it never uses: "is the office closed friday?" is not about a
+        bank's office loans, however many theses together know the other words."""
+        if f.found.phrase or self._trade_talk(f) or self._words_held(f, ticker) > 1:
+            return False
+        foreign = [w for _, w in self._topic(f) if not self._book.uses(ticker, w)]
+        return len(foreign) >= th.FOREIGN_WORDS
 
     def _trade_talk(self, f: _Findings) -> bool:
         """Whether the question names, in a phrase of the trade, a concept some thesis is

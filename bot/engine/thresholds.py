@@ -98,6 +98,9 @@ COVERED_ELSEWHERE = 1.0
 # this share of the other's: "Norgrid's revenue locked in" is its backlog, though another
 # thesis says "revenue" more.
 ELSEWHERE_MARGIN = 0.25
+# A question naming no thesis, chosen by one shared word, that says this many words the thesis
+# never uses is about something else ("is the office closed friday?").
+FOREIGN_WORDS = 2
 # Theses offered as "which?" buttons, at most (Slack shows a row of five).
 WHICH_CHOICES = 5
 # Postings of a word in more than this many points, and in over half the book, are not
