@@ -600,6 +600,10 @@ class Engine:
         if not others:
             return None
         topic = self._topic(f)
+        conceptual = {i for m in f.mentions for i in m.positions}
+        if not any(self._book.plainness.get(w, 1.0) == 1.0 or i in conceptual
+                   for i, w in topic if not self._book.uses(ticker, w)):
+            return None  # what it lacks is everyday words ("revenue for the year to March")
         sections = {n for n, _ in f.strong} & {"bull", "bear", "risk", "catalyst", "overview"}
         if sections and len(topic) == 1 and self._book.plainness.get(topic[0][1], 1.0) < 1.0:
             return None  # "the key risk factors for Alibaba": a section, in everyday words
