@@ -18,6 +18,7 @@ import dataclasses
 import math
 import re
 from array import array
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
@@ -500,6 +501,14 @@ class BookIndex:
         """Whether a point of the thesis (of any, without `ticker`) has the word in its title."""
         return any(word in self.title_words.get(t, ()) for t in
                    ([ticker] if ticker else self.title_words))
+
+    def point_says(self, target: int, word: str) -> bool:
+        """Whether the point's own text says the word (postings are in point order)."""
+        found = self.postings.get(word)
+        if found is None:
+            return False
+        at = bisect_left(found[0], target)
+        return at < len(found[0]) and found[0][at] == target
 
     def saying(self, word: str) -> set[int]:
         """The points whose own text says the word."""

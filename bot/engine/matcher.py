@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import functools
 import datetime as dt
 import re
 from collections import defaultdict
@@ -283,7 +284,7 @@ class Engine:
             literal, evidence, mentions = self._evidence(reading, found, name_positions, named)
         if following and about is not None:
             named = [about]
-        scores = evidence.points
+        scores = self._with_phrases(reading, found.positions | name_positions, evidence.points)
         by_thesis = self._book.best_by_thesis(scores)
         findings = _Findings(question, reading, named, name_positions, found,
                              _framed(found, scores, named), scores, evidence, by_thesis,
@@ -305,6 +306,28 @@ class Engine:
             trace.append(f"  point {target.ticker}/{target.point} ({target.section}) "
                          f"{score:.2f}")
         return findings
+
+    def _with_phrases(self, reading: Reading, taken: set[int], scores: dict[int, float]
+                      ) -> dict[int, float]:
+        """The best points' evidence, with a bonus for each pair of the question's words a
+        point says together ("new arms", "share count"): word bags do not see order."""
+        stems = reading.stems
+        pairs = [[stems[i], stems[i + 1]] for i in range(len(stems) - 1)
+                 if not {i, i + 1} & taken and stems[i].isalpha() and stems[i + 1].isalpha()
+                 and stems[i] not in self._book.stop and stems[i + 1] not in self._book.stop
+                 and not {stems[i], stems[i + 1]} <= self._everyday]
+        if not pairs or not scores:
+            return scores
+        best = [t for t in sorted(scores, key=lambda t: -scores[t])[: th.PHRASE_CANDIDATES]
+                if scores[t] >= th.POINT]
+        bonus: dict[int, float] = defaultdict(float)
+        for target in best:
+            for pair in pairs:
+                if self._book.point_says(target, pair[0]) \
+                        and self._book.point_says(target, pair[1]) \
+                        and self._says_together(target, pair):
+                    bonus[target] += th.PHRASE_BONUS
+        return {t: s + bonus[t] for t, s in scores.items()} if bonus else scores
 
     # -- deciding ----------------------------------------------------------------------------
 
@@ -501,7 +524,9 @@ class Engine:
             return False
         point = found[1]
         for text in (point.title, getattr(point, "summary", None) or "", point.detail):
-            stems = list(term_key(text))
+            stems, said = _stems_of(text)
+            if not said.issuperset(words):
+                continue
             for start, stem in enumerate(stems):
                 if stem == words[0] and _in_order(stems, words[1:], start + 1):
                     return True
@@ -884,6 +909,14 @@ def _settled(thesis: Thesis, target: Target) -> bool:
     found = thesis.point(target.point)
     status = getattr(found[1], "status", None) if found else None
     return status is not None and status.value in ("hit", "missed")
+
+
+@functools.lru_cache(maxsize=2048)
+def _stems_of(text: str) -> tuple[list[str], frozenset[str]]:
+    """A point text's words, stemmed, in order and as a set (the texts asked about most stay
+    read)."""
+    stems = list(term_key(text))
+    return stems, frozenset(stems)
 
 
 def _in_order(stems: list[str], words: list[str], start: int, gap: int = 2) -> bool:
