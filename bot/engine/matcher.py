@@ -809,7 +809,10 @@ class Engine:
         ranked = _upcoming_first(f.reading, thesis, ranked)
         best, best_score = ranked[0] if ranked else (None, 0.0)
         runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
-        if best_score < th.POINT:
+        faint = intent in SECTION_OF_CARD and bool(f.mentions) \
+            and best_score >= th.FAINT_POINT and best_score >= th.FAINT_LEAD * runner_up
+        # "currency risk, given Nagoya": a concept asked, and one point of the section has it
+        if best_score < th.POINT and not faint:
             best = None
         if intent == "figures":
             if best is not None and (self._book.figures_by_value(f.reading.numbers)
@@ -855,6 +858,8 @@ class Engine:
                        f"least of intent {intent_quality:.2f}, lead {margin:.2f}, own text "
                        f"{said:.2f} -> {confidence:.2f}")
         offered = [why for why, flag in (("part of the subject not covered", f.partly_covered),
+                                         ("a faint match in the section asked",
+                                          best_score < th.POINT),
                                          ("thesis chosen by its words alone", f.guessed),
                                          ("no term of its own, little of the text", weak))
                    if flag]
