@@ -58,7 +58,7 @@ OWN_FLOORS = {"own/baba_dev.yaml": 0.78, "own/baba_heldout.yaml": 0.76,
               "own/book_dev.yaml": 0.50, "collide1/questions.yaml": 0.76,
               "collide2/questions.yaml": 0.56, "collide3/questions.yaml": 0.66,
               "own/baba_heldout2.yaml": 0.82, "collide4/questions.yaml": 0.72,
-              "collide5/questions.yaml": 0.72}
+              "collide5/questions.yaml": 0.72, "collide6/questions.yaml": 0.70}
 
 
 @pytest.mark.parametrize("path", [*OWN_DEV, *OWN_HELD_OUT],
