@@ -132,8 +132,9 @@ class Engine:
         self._synonyms: dict[str, tuple[str, ...]] = {}
         for group in vocabulary.synonyms if vocabulary else []:
             stems = [key[0] for word in group if len(key := term_key(word)) == 1]
-            for word in stems:
-                self._synonyms[word] = tuple(s for s in stems if s != word)
+            for word in stems:  # a word in two groups has the synonyms of both
+                self._synonyms[word] = tuple(dict.fromkeys(
+                    [*self._synonyms.get(word, ()), *(s for s in stems if s != word)]))
         unspaced = sorted(
             {t for spec in knowledge.intents.values() for t in [*spec.terms, *spec.hints]
              if not t.isascii()}
