@@ -47,6 +47,7 @@ class Names:
         self._single: dict[str, str] = {}
         self._script: list[tuple[str, str]] = []
         self._others: PhraseTable[str] = PhraseTable()  # companies mentioned, not covered
+        self._exchanges: set[str] = set()  # the exchange codes of the aliases: nyse, hkex, hk
         self.words: set[str] = set()
         for thesis in theses:
             for alias in spoken_names(thesis):
@@ -58,6 +59,10 @@ class Names:
                     self._single.setdefault(key[0], thesis.ticker)
                 if not alias.isascii():
                     self._script.append((unicodedata.normalize("NFKC", alias), thesis.ticker))
+                if (parts := re.split(r"[.:/]", alias.lower())) and len(parts) == 2:
+                    # NYSE:BABA, 9988.HK: the exchange beside the symbol, however typed
+                    self._exchanges.update(w for p in parts if p.isalpha() and len(p) <= 6
+                                           for w in term_key(p))
                 self.words.update(w for w in term_words(alias) if w.isalpha())
             for name in thesis.other_companies:
                 self._others.add(term_key(name), name, gaps=False)
@@ -94,6 +99,10 @@ class Names:
                 if part in self._single:
                     positions.add(i)
                     note(self._single[part])
+        for i in sorted(positions):  # "NYSE BABA", "9988 HK": the exchange names it too
+            for j in (i - 1, i + 1):
+                if 0 <= j < len(reading.stems) and reading.stems[j] in self._exchanges:
+                    positions.add(j)
         if self._script:
             normal = unicodedata.normalize("NFKC", text)
             for alias, ticker in self._script:

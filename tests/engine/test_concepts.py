@@ -49,3 +49,49 @@ def test_a_question_in_the_askers_words_reaches_the_point_through_its_concept(
         baba: Engine) -> None:
     answer = baba.answer("does alibaba look inexpensive next to american big tech?")
     assert (answer.card, answer.point) == ("bull", "valuation-gap")
+
+
+@pytest.fixture(scope="module")
+def book() -> Engine:
+    from tests.eval.evaluate import BOOK
+
+    return Engine.from_dirs(BOOK, INTENTS)
+
+
+def test_a_measure_the_thesis_never_gives_is_not_answered_by_its_words_in_another_sense(
+        book: Engine) -> None:
+    """A bank naming dividends in passing and loan yields at length gives no dividend yield;
+    its loan yields are still its own."""
+    answer = book.answer("what's Harborview's dividend yield?")
+    assert (answer.card, answer.reason) == ("unknown", "not in thesis")
+    assert "dividend" in (answer.topic or "")
+    assert book.answer("what are Harborview's loan yields doing?").point == "rate-cut-squeeze"
+
+
+@pytest.mark.parametrize("question", ["what's the effective tax rate at Norgrid?",
+                                      "who's lumora's ceo", "when does alibaba report next quarter?",
+                                      "what's the credit rating on Norgrid?"])
+def test_a_measure_of_its_own_concept_is_not_the_broad_idea_a_thesis_speaks_of(
+        book: Engine, question: str) -> None:
+    """A tax credit is no tax rate, "management has said" is no CEO, a results catalyst no
+    reporting date of its own."""
+    answer = book.answer(question)
+    assert answer.card == "unknown" and answer.confidence < 0.5
+
+
+def test_a_search_whose_subject_no_thesis_has_says_so(book: Engine) -> None:
+    answer = book.answer("which of our names hold bitcoin on the balance sheet?")
+    assert (answer.card, answer.reason) == ("unknown", "not in book")
+    assert "bitcoin" in (answer.topic or "")
+
+
+def test_a_phrase_of_everyday_words_reaches_its_concept(book: Engine) -> None:
+    answer = book.answer("is kestrel buying back stock?")
+    assert (answer.card, answer.point) == ("catalyst", "share-repurchase")
+
+
+@pytest.mark.parametrize("question", ["NYSE BABA risks", "HKEX 9988 risks", "9988 HK risks"])
+def test_an_exchange_typed_beside_the_symbol_names_the_thesis(baba: Engine,
+                                                              question: str) -> None:
+    answer = baba.answer(question)
+    assert (answer.card, answer.ticker) == ("risk", "BABA")
