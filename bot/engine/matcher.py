@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import functools
 import datetime as dt
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
