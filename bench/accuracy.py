@@ -40,9 +40,12 @@ def engine_over(*files: Path) -> Engine:
     for path in files:
         shutil.copy(path, folder / path.name)
     try:
-        return Engine.from_dirs(folder, ROOT / "bot" / "intents")
+        engine = Engine.from_dirs(folder, ROOT / "bot" / "intents")
     finally:
         shutil.rmtree(folder)
+    if engine.problems:  # a broken vocabulary file would be scored as if it were empty
+        raise SystemExit("\n".join(str(p) for p in engine.problems))
+    return engine
 
 
 def without_keywords(path: Path) -> Path:
