@@ -136,7 +136,10 @@ def test_clock_runs_run_due_every_minute_under_one_job_id() -> None:
 def test_clock_process_posts_a_due_digest_on_start(sqlite_url: str,
                                                   fake_slack: FakeSlack) -> None:
     store = open_store(sqlite_url)
-    subscribe(store, "CCLOCK", dt.time(0, 0), "UTC", weekdays_only=False,
+    # due an hour ago, whatever the hour the test runs at (a digest over six hours late is
+    # recorded as missed, not posted)
+    due = (dt.datetime.now(UTC) - dt.timedelta(hours=1)).time().replace(second=0, microsecond=0)
+    subscribe(store, "CCLOCK", due, "UTC", weekdays_only=False,
               now=dt.datetime.now(UTC) - dt.timedelta(days=2))
     clock = thesis_process(["bot.cli.main", "clock"], process_env(sqlite_url, fake_slack))
     try:
