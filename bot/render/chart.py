@@ -100,7 +100,7 @@ def text_bars(found: Series, width: int = BAR_WIDTH) -> list[str]:
     lines = []
     for bar in found.bars:
         name = bar.label if len(bar.label) <= label else bar.label[: label - 1] + "…"
-        length = max(1, round(width * abs(bar.value) / top)) if bar.value else 0
+        length = max(1, round(abs(bar.value) / top * width)) if bar.value else 0
         lines.append(f"{name.ljust(label)} {BAR * length} {bar.shown}")
     return lines
 
