@@ -455,9 +455,13 @@ class Engine:
                 covered[n] += 1
             if not here and word not in self._common:
                 unreached.append(i)
+        if not literal:  # a concept asked that no thesis speaks of ("S&P 500 inclusion")
+            unreached += [i for m in f.mentions if len(m.positions) > 1 and not
+                          self._book.covers_concept(m.concept, None, th.CONCEPT_SPOKEN_OF)
+                          for i in m.positions if i not in unreached]
         if unreached and not literal:  # "which of our names hold bitcoin": none has the subject
             return self._not_in_book(f, " ".join(f.reading.token_at(i).original
-                                                 for i in unreached))
+                                                 for i in sorted(unreached)))
         words = [word for _, word in topic]
         if literal:  # every word, said together: "rate cuts", not "tariff rates … cuts them"
             points = {n for n, k in covered.items() if k == len(words)
