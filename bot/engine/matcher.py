@@ -755,6 +755,12 @@ class Engine:
         foreign = [w for _, w in self._topic(f) if not self._book.uses(ticker, w)]
         return len(foreign) >= th.FOREIGN_WORDS
 
+    def _in_trade_words(self, f: _Findings) -> bool:
+        """Whether the question names a concept by a phrase or a word no everyday English
+        uses ("deregulation", not "order")."""
+        return any(len(m.positions) > 1 or f.reading.token_at(m.positions[0]).text
+                   not in self._everyday_concept_words for m in f.mentions)
+
     def _trade_talk(self, f: _Findings) -> bool:
         """Whether the question names, in a phrase of the trade, a concept some thesis is
         about ("buying back stock", "narrowing the lead"): one word alone ("a buyback on my
@@ -802,8 +808,11 @@ class Engine:
         ranked = self._book.ranked(f.scores, ticker)
         if intent in SECTION_OF_CARD:
             in_section = self._book.ranked(f.scores, ticker, SECTION_OF_CARD[intent])
+            # a concept asked in the trade's words ("any deregulation tailwind?") yields the
+            # section word to the point that has it, as a clearly named point does
+            yields = th.POINT if self._in_trade_words(f) else th.INTENT_YIELDS_TO_POINT
             if (not in_section or in_section[0][1] < th.POINT) and ranked \
-                    and ranked[0][1] >= th.INTENT_YIELDS_TO_POINT and (
+                    and ranked[0][1] >= yields and (
                         strong[0][1] <= 1.0 or CARD_OF_SECTION[ranked[0][0].section]
                         in {n for n, _ in strong[1:]}):
                 # one section word against a clear point elsewhere; or two sections asked
