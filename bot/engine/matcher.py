@@ -730,7 +730,7 @@ class Engine:
         unknown = [i for i, stem in enumerate(reading.stems)
                    if not reading.known[i] and stem.isalpha() and i not in taken]
         if not unknown or f.found.phrase or f.found.terms >= th.MULTIWORD \
-                or f.found.coverage >= th.ON_TOPIC_COVERAGE or self._trade_talk(f):
+                or f.found.coverage >= th.ON_TOPIC_COVERAGE or self._trade_phrase(f):
             return False
         plain = self._common | self._book.subject_words  # "cloud", "ai": the book's subject
         content = [stem for i, stem in enumerate(reading.stems)
@@ -750,7 +750,7 @@ class Engine:
         """A question naming no thesis that shares one word with the thesis its words chose,
         and says two or more it never uses: "is the office closed friday?" is not about a
         bank's office loans, however many theses together know the other words."""
-        if f.found.phrase or self._trade_talk(f) or self._words_held(f, ticker) > 1:
+        if f.found.phrase or self._trade_phrase(f) or self._words_held(f, ticker) > 1:
             return False
         foreign = [w for _, w in self._topic(f) if not self._book.uses(ticker, w)]
         return len(foreign) >= th.FOREIGN_WORDS
@@ -761,7 +761,7 @@ class Engine:
         return any(len(m.positions) > 1 or f.reading.token_at(m.positions[0]).text
                    not in self._everyday_concept_words for m in f.mentions)
 
-    def _trade_talk(self, f: _Findings) -> bool:
+    def _trade_phrase(self, f: _Findings) -> bool:
         """Whether the question names, in a phrase of the trade, a concept some thesis is
         about ("buying back stock", "narrowing the lead"): one word alone ("a buyback on my
         old phone", "a valuation for my flat") may mean anything."""
@@ -931,14 +931,14 @@ def _settled(thesis: Thesis, target: Target) -> bool:
 
 
 @functools.lru_cache(maxsize=2048)
-def _stems_of(text: str) -> tuple[list[str], frozenset[str]]:
+def _stems_of(text: str) -> tuple[tuple[str, ...], frozenset[str]]:
     """A point text's words, stemmed, in order and as a set (the texts asked about most stay
     read)."""
-    stems = list(term_key(text))
+    stems = tuple(term_key(text))
     return stems, frozenset(stems)
 
 
-def _in_order(stems: list[str], words: list[str], start: int, gap: int = 2) -> bool:
+def _in_order(stems: Sequence[str], words: list[str], start: int, gap: int = 2) -> bool:
     """Whether each of `words` follows the last within `gap` words, from `start`."""
     for word in words:
         window = stems[start:start + gap + 1]
