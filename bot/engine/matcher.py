@@ -269,8 +269,12 @@ class Engine:
     def _find(self, question: str, text: str, reading: Reading,
               about: str | None = None) -> _Findings:
         named, name_positions = self._names.resolve(text, reading)
+        # "Qilin's HK listing": a thesis named, a listing is no request to list the book (the
+        # stemmer reads both as "list"); "list the key risks" still lists
+        listing = any(t.text.startswith("list") and t.text not in ("list", "lists")
+                      for t in reading.tokens)
         found = classify(reading, self._intents, self._book.phrases, name_positions,
-                         ignore=("list",) if named else ())
+                         ignore=("list",) if named and listing else ())
         asks = {n for n, _ in found.strong}
         following = about is not None and not named and about in self.theses \
             and not asks & set(_BOOK_INTENTS)
