@@ -777,7 +777,8 @@ class Engine:
         ticker = index.thesis.ticker
         reading = f.reading
         evidence = f.evidence_for(ticker) >= th.POINT
-        intent = f.intent
+        # "list alibaba's catalysts": one thesis, so the card asked beside the book's "list"
+        intent = next((n for n, _ in f.strong if n != "list"), None)
         if intent in _BOOK_INTENTS:
             intent = None
         taken = f.intents.positions | f.name_positions
@@ -817,8 +818,8 @@ class Engine:
             yields = th.POINT if self._in_trade_words(f) else th.INTENT_YIELDS_TO_POINT
             if (not in_section or in_section[0][1] < th.POINT) and ranked \
                     and ranked[0][1] >= yields and (
-                        strong[0][1] <= 1.0 or CARD_OF_SECTION[ranked[0][0].section]
-                        in {n for n, _ in strong[1:]}):
+                        dict(strong).get(intent, 0.0) <= 1.0
+                        or CARD_OF_SECTION[ranked[0][0].section] in {n for n, _ in strong[1:]}):
                 # one section word against a clear point elsewhere; or two sections asked
                 # ("the utilisation risk, what would drive it") and the point in the other
                 intent = None

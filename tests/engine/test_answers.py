@@ -31,6 +31,9 @@ from tests.conftest import INTENTS
         ("how much buyback authorization is left?", "catalyst", "share-buybacks"),
         ("huawei cloud share", "risk", "competition"),
         ("P/E vs amazon", "bull", "valuation-gap"),
+        ("list alibaba's catalysts", "catalyst", None),
+        ("list the key risks on alibaba", "risk", None),
+        ("NYSE BABA risks", "risk", None),
     ],
 )
 def test_slack_text_typos_and_aliases_reach_the_right_card(
