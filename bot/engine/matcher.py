@@ -957,9 +957,10 @@ def _in_order(stems: Sequence[str], words: list[str], start: int, gap: int = 2) 
 def _upcoming_first(reading: Reading, thesis: Thesis, ranked: list[tuple[Target, float]]
                     ) -> list[tuple[Target, float]]:
     """"When does the phase 3 readout land?" asks about what is still to come: when the best
-    point is a catalyst already hit or missed, an open catalyst about as strong goes first."""
+    point is not an open catalyst (a risk, or a catalyst already hit or missed), an open
+    catalyst about as strong goes first ("when is their chip program supposed to scale up?")."""
     if not ranked or "when" not in reading.stems or _PAST & {t.text for t in reading.tokens} \
-            or not _settled(thesis, ranked[0][0]):
+            or (ranked[0][0].section == "catalysts" and not _settled(thesis, ranked[0][0])):
         return ranked
     for k, (target, score) in enumerate(ranked[1:], 1):
         if score < th.RUNNER_UP * ranked[0][1]:

@@ -34,6 +34,7 @@ from tests.conftest import INTENTS
         ("list alibaba's catalysts", "catalyst", None),
         ("list the key risks on alibaba", "risk", None),
         ("NYSE BABA risks", "risk", None),
+        ("when is alibaba's chip program supposed to scale up?", "catalyst", "custom-chips"),
     ],
 )
 def test_slack_text_typos_and_aliases_reach_the_right_card(
