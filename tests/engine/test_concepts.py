@@ -70,7 +70,8 @@ def test_a_measure_the_thesis_never_gives_is_not_answered_by_its_words_in_anothe
 
 @pytest.mark.parametrize("question", [
     "what's the effective tax rate at Norgrid?", "who's lumora's ceo",
-    "when does alibaba report next quarter?", "what's the credit rating on Norgrid?"])
+    "when does alibaba report next quarter?", "what's the credit rating on Norgrid?",
+    "what's the street's price target on alibaba?"])
 def test_a_measure_of_its_own_concept_is_not_the_broad_idea_a_thesis_speaks_of(
         book: Engine, question: str) -> None:
     """A tax credit is no tax rate, "management has said" is no CEO, a results catalyst no
