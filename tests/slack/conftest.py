@@ -5,7 +5,10 @@ are cleared first, so nothing here can reach a real workspace."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -23,6 +26,7 @@ from bot.slack.app import create_app
 from bot.slack.http import SlackHttp
 from bot.slack.records import Records
 from bot.store import open_store
+from tests.conftest import ROOT
 from tests.fake_slack import Call, FakeSlack
 from tests.slack.signed import SECRET, SlackSender, direct_message
 
@@ -73,6 +77,37 @@ def free_socket() -> socket.socket:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     return sock
+
+
+def serve_http(database: Path, fake: FakeSlack, **popen: Any
+               ) -> tuple[SlackSender, subprocess.Popen[str], int]:
+    """`thesis serve --http` as its own process, as the Procfile runs it, on a free loopback
+    port, with this test's fake Slack and database and none of the developer's settings: a
+    sender for it, the process (its output on stdout) and the port. `popen` goes to Popen."""
+    sock = free_socket()
+    port = sock.getsockname()[1]
+    sock.close()
+    environ = {k: v for k, v in os.environ.items()
+               if not k.startswith("SLACK_") and k not in ("DATABASE_URL", "PORT")}
+    environ.update(SLACK_BOT_TOKEN="xoxb-subprocess-token", SLACK_SIGNING_SECRET=SECRET,
+                   SLACK_API_URL=fake.url, DATABASE_URL=f"sqlite:///{database}")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli.main", "serve", "--http", "--port", str(port),
+         "--host", "127.0.0.1"], cwd=ROOT, env=environ, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True, **popen)
+    return SlackSender(f"http://127.0.0.1:{port}"), process, port
+
+
+def healthy(sender: SlackSender, timeout: float = 20.0) -> bool:
+    """Whether /healthz answers 200 within `timeout` (connections refused meanwhile)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if sender.request("GET", "/healthz").status == 200:
+                return True
+        except OSError:
+            time.sleep(0.05)
+    return False
 
 
 @contextmanager

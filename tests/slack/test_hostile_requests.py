@@ -7,10 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,10 +20,16 @@ from bot.engine.matcher import Engine
 from bot.slack.app import create_app
 from bot.slack.http import SlackHttp, guarded_protocol
 from tests.fake_slack import FakeSlack
-from tests.slack.conftest import TODAY, free_socket, make_settings, on_loopback
+from tests.slack.conftest import (
+    TODAY,
+    free_socket,
+    healthy,
+    make_settings,
+    on_loopback,
+    serve_http,
+)
 from tests.slack.signed import SECRET, SlackSender, command_body, signed_headers
 
-ROOT = Path(__file__).resolve().parents[2]
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
 DEEP = "[" * 100_000 + "]" * 100_000
@@ -213,30 +216,12 @@ def test_the_served_process_logs_no_body_and_no_response_url(tmp_path: Path) -> 
     answer whose response_url cannot be reached (slack_sdk retries it), leave one line each
     and none of the question, the user, the response_url or the verification token."""
     with FakeSlack() as fake:
-        sock = free_socket()
-        port = sock.getsockname()[1]
-        sock.close()
         dead = free_socket()  # a response_url nobody answers
         dead_url = f"http://127.0.0.1:{dead.getsockname()[1]}/commands/T/SECRETURL"
         dead.close()
-        env = {k: v for k, v in os.environ.items()
-               if not k.startswith("SLACK_") and k not in ("DATABASE_URL", "PORT")}
-        env.update(SLACK_BOT_TOKEN="xoxb-subprocess-token", SLACK_SIGNING_SECRET=SECRET,
-                   SLACK_API_URL=fake.url, DATABASE_URL=f"sqlite:///{tmp_path / 'b.db'}")
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli.main", "serve", "--http", "--port", str(port),
-             "--host", "127.0.0.1"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT, text=True)
+        sender, process, _ = serve_http(tmp_path / "b.db", fake)
         try:
-            sender = SlackSender(f"http://127.0.0.1:{port}")
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    if sender.request("GET", "/healthz").status == 200:
-                        break
-                except OSError:
-                    assert process.poll() is None and time.monotonic() < deadline
-                    time.sleep(0.05)
+            assert healthy(sender, timeout=30), "the server did not start"
             for name, body, content_type, headers, status in _hostile():
                 reply = sender.post(body, content_type,
                                     headers=headers or {"Content-Type": content_type})

@@ -4,9 +4,7 @@ chosen from them, and the real production server answering signed requests."""
 from __future__ import annotations
 
 import logging
-import os
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,10 +14,8 @@ import pytest
 
 from bot.cli.main import main
 from tests.fake_slack import FakeSlack
-from tests.slack.conftest import free_socket
+from tests.slack.conftest import free_socket, healthy, serve_http
 from tests.slack.signed import SECRET, SlackSender
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -142,25 +138,8 @@ def test_serve_starts_without_a_database_and_says_what_waits_for_it(
 def real_server(tmp_path: Path) -> Iterator[tuple[SlackSender, FakeSlack, subprocess.Popen]]:
     """`thesis serve --http` as its own process: uvicorn, exactly as the Procfile runs it."""
     with FakeSlack() as fake:
-        sock = free_socket()
-        port = sock.getsockname()[1]
-        sock.close()
-        environ = {k: v for k, v in os.environ.items()
-                   if not k.startswith("SLACK_") and k not in ("DATABASE_URL", "PORT")}
-        environ.update(SLACK_BOT_TOKEN="xoxb-subprocess-token", SLACK_SIGNING_SECRET=SECRET,
-                       SLACK_API_URL=fake.url, DATABASE_URL=f"sqlite:///{tmp_path / 'b.db'}")
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli.main", "serve", "--http", "--port", str(port),
-             "--host", "127.0.0.1"], cwd=ROOT, env=environ, stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT, text=True)
-        sender = SlackSender(f"http://127.0.0.1:{port}")
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                if sender.request("GET", "/healthz").status == 200:
-                    break
-            except OSError:
-                time.sleep(0.05)
+        sender, process, _ = serve_http(tmp_path / "b.db", fake)
+        healthy(sender)
         try:
             yield sender, fake, process
         finally:
@@ -183,18 +162,6 @@ def test_the_production_server_answers_a_signed_command(
     assert "development server" not in output
 
 
-def healthy(sender: SlackSender, timeout: float = 20.0) -> bool:
-    """Whether /healthz answers 200 within `timeout` (connections refused meanwhile)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if sender.request("GET", "/healthz").status == 200:
-                return True
-        except OSError:
-            time.sleep(0.05)
-    return False
-
-
 @pytest.mark.slow
 def test_idle_connections_beyond_the_cap_are_closed_and_logged_once(tmp_path: Path) -> None:
     """600 idle connections against a soft limit of 300 open files (hard 512): the soft limit
@@ -208,22 +175,11 @@ def test_idle_connections_beyond_the_cap_are_closed_and_logged_once(tmp_path: Pa
         resource.setrlimit(resource.RLIMIT_NOFILE, (300, 512))
 
     with FakeSlack() as fake:
-        sock = free_socket()
-        port = sock.getsockname()[1]
-        sock.close()
-        environ = {k: v for k, v in os.environ.items()
-                   if not k.startswith("SLACK_") and k not in ("DATABASE_URL", "PORT")}
-        environ.update(SLACK_BOT_TOKEN="xoxb-subprocess-token", SLACK_SIGNING_SECRET=SECRET,
-                       SLACK_API_URL=fake.url, DATABASE_URL=f"sqlite:///{tmp_path / 'b.db'}")
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli.main", "serve", "--http", "--port", str(port),
-             "--host", "127.0.0.1"], cwd=ROOT, env=environ, stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT, text=True, preexec_fn=low_limits)
+        sender, process, port = serve_http(tmp_path / "b.db", fake, preexec_fn=low_limits)
         output: list[str] = []
         reader = threading.Thread(target=lambda: output.extend(process.stdout or []),
                                   daemon=True)
         reader.start()
-        sender = SlackSender(f"http://127.0.0.1:{port}")
         idle: list[socket.socket] = []
         try:
             assert healthy(sender), "the server did not start"
