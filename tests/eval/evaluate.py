@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.engine.answer import Answer
+from bot.engine.answer import CARDS, Answer
 from bot.engine.matcher import Engine
 
 EVAL = Path(__file__).parent
@@ -56,7 +56,6 @@ BANDS = ((0.8, "sure"), (0.5, "did you mean"), (0.0, "unsure"))
 
 _BABA_NAMES = re.compile(r"baba|alibaba|9988|阿里|aliyun", re.IGNORECASE)
 _NO_THESIS = ("unknown", "help", "list", "search")
-_CARDS = {"bull", "bear", "risk", "catalyst", "overview", "figures", "compare", *_NO_THESIS}
 
 
 @dataclass
@@ -115,9 +114,9 @@ def is_right(case: Case, answer: Answer, several: bool) -> bool:
         return True
     if case.category.startswith("uncovered") and is_which(answer):
         return False  # a topic no thesis covers is not a choice between theses
-    cards = {a for a in case.also if a in _CARDS}  # `also`: other right cards, or points
+    cards = {a for a in case.also if a in CARDS}  # `also`: other right cards, or points
     if answer.card not in (case.card, *cards) \
-            or answer.point not in (case.point, *(a for a in case.also if a not in _CARDS)):
+            or answer.point not in (case.point, *(a for a in case.also if a not in CARDS)):
         return False
     if answer.card == "compare":
         return isinstance(case.thesis, list) and \
