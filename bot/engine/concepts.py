@@ -73,12 +73,13 @@ class ConceptTable:
         return found
 
     def carried(self, fields: Mapping[str, Sequence[Sequence[str]]]) -> dict[str, float]:
-        """The concepts a point's text carries and how strongly, from 0 to 1: a concept in
-        its title, or named twice in its text, is what the point is about; named once in
-        passing ("if management accelerates the pace"), it is half that."""
+        """The concepts a point's text carries and how strongly: a concept in its title, or
+        named twice in its text, is what the point is about (1); named once in passing ("if
+        management accelerates the pace"), it is half that; named in title and text, more."""
         weight: dict[str, float] = defaultdict(float)
         for field, texts in fields.items():
             for stems in texts:
                 for mention in self.find(stems):
                     weight[mention.concept] += th.CONCEPT_FIELD_WEIGHT[field]
-        return {name: min(1.0, w / th.CONCEPT_FULL_WEIGHT) for name, w in weight.items()}
+        return {name: min(th.CONCEPT_DEPTH, w / th.CONCEPT_FULL_WEIGHT)
+                for name, w in weight.items()}

@@ -347,8 +347,9 @@ class BookIndex:
             for concept, strength in point:
                 idf = bm25_idf(n, df[concept])
                 telling = max(th.WIDESPREAD_CONCEPT, idf / single) if df[concept] > 1 else 1.0
-                self.concept_targets[concept].append((first + order, strength ** 2 * telling))
-                mine[concept] = max(strength, mine.get(concept, 0.0))
+                depth = 1 + th.DEEPER * (strength - 1) if strength > 1 else strength ** 2
+                self.concept_targets[concept].append((first + order, depth * telling))
+                mine[concept] = max(min(1.0, strength), mine.get(concept, 0.0))
         self.concepts_of[ticker] = mine
 
     def covers_concept(self, concept: str, ticker: str | None = None,

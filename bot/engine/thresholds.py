@@ -72,6 +72,12 @@ CONCEPT_FIELD_WEIGHT = {"title": 3.0, "summary": 2.0, "detail": 1.0, "figure": 1
 # A concept's words weigh this much in a point (title 3, one-liner 2, text 1 per mention)
 # before the point is fully about it: a title word, or two mentions in the text.
 CONCEPT_FULL_WEIGHT = 2.0
+# Beyond that, a point more about it (its title and its text, up to this many times full)
+# gets this share more per extra measure: only enough to break a tie between points that
+# all carry it ("is HBNK overcapitalised?": the excess-capital point, not the two that
+# mention capital rules twice).
+CONCEPT_DEPTH = 2.0
+DEEPER = 0.05
 # A point fully about a concept the question names gets this much evidence: above POINT (a
 # question in the asker's own words, "is it cheap?", finds the valuation point), below one
 # distinctive word of the point's own (its own words still decide between its points).

@@ -96,3 +96,10 @@ def test_an_exchange_typed_beside_the_symbol_names_the_thesis(baba: Engine,
                                                               question: str) -> None:
     answer = baba.answer(question)
     assert (answer.card, answer.ticker) == ("risk", "BABA")
+
+
+def test_of_the_points_that_carry_a_concept_the_one_most_about_it_answers(book: Engine) -> None:
+    """Three of Harborview's points speak of its capital; the one named for it answers a
+    question that names the idea in other words."""
+    answer = book.answer("is HBNK overcapitalized?")
+    assert (answer.card, answer.point) == ("bull", "excess-capital")
