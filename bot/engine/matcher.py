@@ -66,6 +66,7 @@ _WHICH = frozenset({"which", "who", "whose", "any", "anyone", "anything"})
 _SEARCHING = _MENTIONING | frozenset({"exposed", "exposure", "exposures", "sensitive",
                                       "sensitivity", "affected", "hit", "about"})
 # Words that point back at the thesis a conversation is about: "what about its valuation?"
+_COMPARING = frozenset({"compare", "comparison", "side"})  # "side by side"
 _POINTING = frozenset({"it", "its", "they", "their", "them", "company", "stock", "name"})
 
 
@@ -380,7 +381,12 @@ class Engine:
         """Questions about the book rather than one thesis: list, compare, search."""
         asks = {n for n, _ in f.intents.strong}
         if len(f.named) >= 2:
-            return self._compare(f)
+            subject = self._weighed_against(f)
+            if subject is None:
+                return self._compare(f)
+            f.named = [subject, *(t for t in f.named if t != subject)]
+            f.trace.append(f"{subject}'s thesis names the other: the other is its yardstick")
+            return None
         typed = {token.text for token in f.reading.tokens}
         if _MENTIONING & typed and _WHICH & typed and not f.named and self._topic(f):
             asks.add("search")  # "who mentions tariffs?"
@@ -406,6 +412,21 @@ class Engine:
             return self._done(f, Answer(f.question, "list", confidence=1.0, matches=matches,
                                         covered=self.covered), "the book asked for")
         return None
+
+    def _weighed_against(self, f: _Findings) -> str | None:
+        """Of two theses named, the one whose own text names the other, when the question
+        asks of it what one of its points answers: "is Tianlan cheap next to Ali?" asks
+        Tianlan's thesis, which weighs itself against Alibaba. None when each names the
+        other, or the question asks for a comparison in so many words ("compare", "side by
+        side"): then both, side by side."""
+        if len(f.named) != 2 or _COMPARING & {t.text for t in f.reading.tokens}:
+            return None
+        first, second = f.named
+        naming = [a for a, b in ((first, second), (second, first))
+                  if any(self._book.uses(a, w) for w in self._names.single_words(b))]
+        if len(naming) != 1 or f.evidence_for(naming[0]) < th.POINT:
+            return None
+        return naming[0]
 
     def _not_in_book(self, f: _Findings, subject: str) -> Answer:
         """No thesis in the book has anything on the subject."""

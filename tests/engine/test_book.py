@@ -107,6 +107,35 @@ def test_list_compare_and_search_are_cards_of_their_own(book: Engine) -> None:
     assert len(buttons) == len(found.matches)
 
 
+@pytest.fixture(scope="module")
+def rivals(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    """BABA beside a thesis whose own text weighs it against Alibaba."""
+    from tests.eval.evaluate import BABA_ONLY, EVAL
+
+    folder = tmp_path_factory.mktemp("rivals")
+    for path in (BABA_ONLY / "baba.yaml", EVAL / "collide6" / "theses" / "tlix.yaml"):
+        shutil.copy(path, folder / path.name)
+    return Engine.from_dirs(folder, INTENTS)
+
+
+@pytest.mark.parametrize("question", ["is Tianlan cheap next to Alibaba?",
+                                      "is Tianlan cheap next to Ali?"])
+def test_a_thesis_named_as_the_yardstick_of_another_is_no_comparison(rivals: Engine,
+                                                                     question: str) -> None:
+    """Tianlan's thesis measures its discount against Alibaba: asked that, it answers."""
+    answer = rivals.answer(question)
+    assert (answer.ticker, answer.card, answer.point) == \
+        ("TLIX", "bull", "discount-chinese-internet-peers")
+
+
+@pytest.mark.parametrize("question", ["Tianlan vs Alibaba", "compare Tianlan and Alibaba valuation",
+                                      "tianlan and alibaba side by side on valuation"])
+def test_a_comparison_asked_is_still_both_side_by_side(rivals: Engine, question: str) -> None:
+    answer = rivals.answer(question)
+    assert answer.card == "compare"
+    assert {m.thesis.ticker for m in answer.matches} == {"TLIX", "BABA"}
+
+
 @pytest.mark.slow
 def test_explain_says_why_a_question_got_its_card() -> None:
     result = subprocess.run(
