@@ -127,6 +127,21 @@ def _point_fields(thesis: Thesis, point: Point, figures: Sequence[Figure],
     return fields
 
 
+def _subjects_named(thesis: Thesis, subjects: Sequence[str], skip: AbstractSet[str]
+                    ) -> list[list[Key]]:
+    """For each point, the figures' subjects of several words ("Jade Frontier") its own text
+    names: terms of that point too, not only of the point that holds the figure."""
+    keys = [key for subject in dict.fromkeys(subjects)
+            if len(key := tuple(w for w in term_key(subject) if w not in skip)) > 1]
+    found: list[list[Key]] = []
+    for _, point in thesis.points():
+        said = term_key(" ".join((point.title, getattr(point, "summary", None) or "",
+                                  point.detail)))
+        found.append([key for key in keys if any(said[i:i + len(key)] == key
+                                                 for i in range(len(said)))])
+    return found
+
+
 def _wordlike(stem: str) -> bool:
     """A word or a code with letters (CET1, Q3, LFP), not a bare number."""
     return stem.isalnum() and not stem.isdigit()
@@ -195,6 +210,7 @@ def thesis_text(thesis: Thesis, skip: AbstractSet[str], stop: AbstractSet[str],
     stems: dict[str, int] = {}
     documents: list[dict[str, float]] = []
     carried: list[tuple[tuple[str, float], ...]] = []
+    subjects: list[str] = []
     for order, (section, point) in enumerate(thesis.points()):
         points.append((point.id, section))
         figure_points += [(fid, order) for fid in point.figures]
@@ -206,6 +222,7 @@ def thesis_text(thesis: Thesis, skip: AbstractSet[str], stop: AbstractSet[str],
             # words around a number ("at and Kuaishou"): text to search, not terms to trust.
             if (cited := thesis.figure(fid)) is not None and not cited.review:
                 texts += [cited.subject, cited.measure, *cited.keywords]
+                subjects.append(cited.subject)
         found: list[Key] = []
         for text in texts:
             spoken.update(term_words(text))
@@ -231,6 +248,9 @@ def thesis_text(thesis: Thesis, skip: AbstractSet[str], stop: AbstractSet[str],
             about = concepts.carried({name: [term_key(text) for text in texts]
                                       for name, texts in fields.items() if name != "glossary"})
             carried.append(tuple(about.items()))
+    for order, extra in enumerate(_subjects_named(thesis, subjects, skip)):
+        terms[order] = (*terms[order], *(keys.setdefault(k, k) for k in extra
+                                         if k not in terms[order]))
     spread, subject_words = _spread(documents)
     return ThesisText(
         thesis.ticker, tuple(points), tuple(figure_points), tuple(terms), tuple(stems),

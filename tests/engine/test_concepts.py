@@ -103,3 +103,15 @@ def test_of_the_points_that_carry_a_concept_the_one_most_about_it_answers(book: 
     question that names the idea in other words."""
     answer = book.answer("is HBNK overcapitalized?")
     assert (answer.card, answer.point) == ("bull", "excess-capital")
+
+
+def test_a_figures_subject_is_a_term_of_every_point_that_names_it() -> None:
+    """Qilin's Jade Frontier is the subject of a figure in its game-regulation risk, and the
+    game its gaming-profits point is built on: asked how much it makes, the bot does not
+    assert the risk; it offers the gaming point beside it."""
+    from tests.eval.evaluate import EVAL
+
+    engine = Engine.from_dirs(EVAL / "collide1" / "theses", INTENTS)
+    answer = engine.answer("how much does Jade Frontier make for Qilin?")
+    offered = {answer.point, *(a.point for a in answer.alternatives)}
+    assert "gaming-cash-engine" in offered and answer.confidence < 0.8
