@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.engine import thresholds as th
+from bot.engine.clean import stem, words
 from bot.engine.vocabulary import Key, PhraseTable, non_overlapping, term_key, term_words
 from bot.knowledge.models import Concept
 
@@ -35,10 +36,15 @@ class ConceptTable:
         self.names = tuple(concepts)
         self._terms: PhraseTable[tuple[str, ...]] = PhraseTable()
         owners: dict[Key, list[str]] = defaultdict(list)
+        # A term of one word is read in its own inflections only: the stemmer makes one word
+        # of "customs" and "custom", "deposit" and "deposition", "yields" and "yield".
+        self._forms: dict[tuple[str, str], set[str]] = defaultdict(set)
         for name, concept in concepts.items():
             for term in concept.terms:
                 if (key := term_key(term)) and name not in owners[key]:
                     owners[key].append(name)
+                if len(written := words(term)) == 1:
+                    self._forms[(key[0], name)].update(_inflections(written[0]))
         for key, names in owners.items():
             self._terms.add(key, tuple(names), gaps=False)
         # A false friend, by its own words: which concepts it is not, through which terms.
@@ -54,9 +60,11 @@ class ConceptTable:
         self.forms = {form for concept in concepts.values() for term in concept.terms
                       for form in term_words(term)}
 
-    def find(self, stems: Sequence[str], skip: Iterable[int] = ()) -> list[Mention]:
+    def find(self, stems: Sequence[str], skip: Iterable[int] = (),
+             written: Sequence[str | None] = ()) -> list[Mention]:
         """The concepts the words name, longest phrase first, none inside a false friend of
-        that concept; words at `skip` (a company's name) name none."""
+        that concept; words at `skip` (a company's name) name none. `written`: each word as
+        typed, where known (not a corrected or expanded one), for the one-word terms."""
         if not self.words.intersection(stems):
             return []
         quality = [1.0] * len(stems)
@@ -67,6 +75,9 @@ class ConceptTable:
         for hit in hits:
             key = tuple(stems[p] for p in hit.positions)
             for concept in hit.value:
+                if len(key) == 1 and written and (word := written[hit.positions[0]]) \
+                        and word not in self._forms.get((key[0], concept), (word,)):
+                    continue  # "custom chips" are no customs
                 if not any(name == concept and term == key and set(hit.positions) <= span
                            for span, (name, term) in false):
                     found.append(Mention(concept, hit.positions))
@@ -78,8 +89,20 @@ class ConceptTable:
         management accelerates the pace"), it is half that; named in title and text, more."""
         weight: dict[str, float] = defaultdict(float)
         for field, texts in fields.items():
-            for stems in texts:
-                for mention in self.find(stems):
+            for written in texts:
+                for mention in self.find([stem(w) for w in written], written=written):
                     weight[mention.concept] += th.CONCEPT_FIELD_WEIGHT[field]
         return {name: min(th.CONCEPT_DEPTH, w / th.CONCEPT_FULL_WEIGHT)
                 for name, w in weight.items()}
+
+
+def _inflections(word: str) -> set[str]:
+    """The word and its regular inflections (rate: rates, rated, rating; cut: cutting), never
+    a shorter form ("rates" is not "rate") nor a derived word ("deposition")."""
+    forms = {word, f"{word}s", f"{word}es", f"{word}ed", f"{word}d", f"{word}ing",
+             f"{word}{word[-1:]}ed", f"{word}{word[-1:]}ing"}
+    if word.endswith("e"):
+        forms |= {f"{word[:-1]}ing", f"{word[:-1]}ed"}
+    if word.endswith("y"):
+        forms |= {f"{word[:-1]}ies", f"{word[:-1]}ied"}
+    return forms

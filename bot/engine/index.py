@@ -245,7 +245,7 @@ def thesis_text(thesis: Thesis, skip: AbstractSet[str], stop: AbstractSet[str],
         documents.append(counts)
         if concepts is not None:
             fields = _point_fields(thesis, point, figures, [])
-            about = concepts.carried({name: [term_key(text) for text in texts]
+            about = concepts.carried({name: [words(text) for text in texts]
                                       for name, texts in fields.items() if name != "glossary"})
             carried.append(tuple(about.items()))
     for order, extra in enumerate(_subjects_named(thesis, subjects, skip)):

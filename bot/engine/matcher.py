@@ -213,7 +213,10 @@ class Engine:
         """The points' evidence from the question's own words alone, and with the concepts
         they name; and those concepts."""
         taken = found.positions | name_positions
-        mentions = self._concepts.find(reading.stems, taken)
+        mentions = self._concepts.find(reading.stems, taken, [
+            token.text if token.stem == stem else None
+            for stem, token in zip(reading.stems, map(reading.token_at, range(len(reading.stems))),
+                                   strict=True)])
         concepts = self._telling_concepts(reading, mentions, taken, named)
         literal = self._book.score(reading, taken, self._synonyms, named=bool(named))
         evidence = self._book.with_concepts(literal, concepts) if concepts else literal

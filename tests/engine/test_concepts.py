@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.engine.clean import words
 from bot.engine.concepts import ConceptTable
 from bot.engine.matcher import Engine
 from bot.engine.vocabulary import term_key
@@ -16,7 +17,7 @@ TABLE = ConceptTable(CONCEPTS)
 
 
 def named(text: str) -> set[str]:
-    return {m.concept for m in TABLE.find(term_key(text))}
+    return {m.concept for m in TABLE.find(term_key(text), written=words(text))}
 
 
 @pytest.mark.parametrize("concept", sorted(CONCEPTS))
@@ -28,6 +29,19 @@ def test_each_concept_is_reached_by_its_phrases_and_not_by_its_false_friends(
         assert concept in named(example), f"{example!r} should reach {concept}"
     for friend in spec.false_friends:
         assert concept not in named(friend.text), f"{friend.text!r} is not {concept}"
+
+
+@pytest.mark.parametrize(("text", "concept", "reached"), [
+    ("tariffs and customs duties", "tariffs", True), ("its custom chips", "tariffs", False),
+    ("deposits are running off", "deposits", True), ("atomic layer deposition", "deposits", False),
+    ("what do falling rates do to it", "interest_rates", True),
+    ("the dropout rate", "interest_rates", False),
+])
+def test_a_one_word_term_is_read_in_its_own_inflections_only(text: str, concept: str,
+                                                             reached: bool) -> None:
+    """The stemmer makes one word of "customs" and "custom", "deposit" and "deposition",
+    "rates" and "rate"; a concept's word is not its stem's every other word."""
+    assert (concept in named(text)) is reached
 
 
 @pytest.fixture(scope="module")
