@@ -11,7 +11,7 @@ from bot.engine.english import dictionary_words
 # A sentence that sets companies against each other names rivals and peers in it.
 _COMPARING = re.compile(r"\b(vs\.?|versus|against|behind|ahead of|rivals?|competitors?|"
                         r"compete[sd]?|competing|peers?|than|leads?|leader|outspends?|"
-                        r"challeng\w*)\b", re.IGNORECASE)
+                        r"challeng\w*|share|below|above)\b", re.IGNORECASE)
 _NAME = re.compile(r"\b([A-Z][\w&.\-]*(?:[ \t]+[A-Z][\w&.\-]*)*)")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _PROSE = 8  # words: shorter lines are headings and titles
@@ -26,7 +26,9 @@ def other_companies(texts: Iterable[str], company: str) -> list[str]:
     own = company.split()[0] if company.split() else ""
     owned = set(re.findall(r"(?:\bits|\bour|\b" + re.escape(own) + r"'s)\s+"
                            r"(?:own\s+|in-house\s+)?([A-Z][\w\-]*)", whole))
-    cited = set(re.findall(r"\b(?:per|according to|by|from)\s+([A-Z][\w&.\-]*)", whole))
+    # a source is cited "per X" or "according to X"; "share from Meituan" names a rival
+    cited = set(re.findall(r"\b(?:per|according to|source:|data from)\s+([A-Z][\w&.\-]*)",
+                           whole))
     dictionary = dictionary_words()
     found: list[str] = []
     for text in texts:

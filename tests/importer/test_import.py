@@ -287,6 +287,16 @@ def test_the_rivals_a_writeup_names_are_proposed_as_other_companies_not_its_own_
         "Nvidia", "Douyin", "Kuaishou", "Taobao Live"]
 
 
+def test_a_rival_share_is_taken_from_is_proposed_and_a_cited_source_is_not() -> None:
+    from bot.importer.names import other_companies
+
+    text = ("Yunlai handled 29.4% of China's food-delivery orders, according to Analysys, "
+            "taking share from Meituan and Alibaba's Ele.me. It trades below Tencent, per "
+            "Bloomberg consensus.")
+    assert other_companies([text], "Yunlai Group Holdings") == [
+        "Meituan", "Alibaba", "Ele.me", "Tencent"]
+
+
 @pytest.mark.skipif(not SEED.exists(), reason="the seed write-up lives beside the checkout")
 def test_a_rival_named_by_an_imported_writeup_is_not_taken_for_the_thesis(
         tmp_path: Path) -> None:
