@@ -818,7 +818,7 @@ class Engine:
         if f.named and intent is None and not evidence and strange > (1 if lenient else 0):
             # "who's running alibaba as CEO?": about the company, not about anything the
             # thesis says. Honest "not in the thesis" beats an overview nobody asked for.
-            return self._done(f, self._not_in_thesis(f.question, ticker), "not in the thesis")
+            return self._done(f, self._not_in_thesis(f.question, ticker, f=f), "not in the thesis")
         if intent is None and hinted and not evidence and (
             f.named or (lenient and all(reading.known))
         ):
