@@ -57,12 +57,30 @@ def clean_text(raw: str) -> str:
     return " ".join(text.split())[:MAX_CHARS]
 
 
+_BRITISH = (
+    (re.compile(r"(?<=[a-z]{2})(al|il|im|n|it|et|ar|or)is(ations?|e|ed|es|ing|ers?)$"),
+     r"\1iz\2"),  # capitalised, utilisation, authorise: never arise, promise, advertise
+    (re.compile(r"(?<=[a-z]{2})lys(e|ed|es|ing)$"), r"lyz\1"),  # analysed, catalyse
+    (re.compile(r"^(lab|fav|behavi|col|hon|rum|neighb|harb|endeav)our"), r"\1or"),  # labour
+    (re.compile(r"^(cent|met|theat)re(s?)$"), r"\1er\2"),  # centre
+)
+
+
+def american(word: str) -> str:
+    """The word in American spelling, as the book's write-ups mostly are: "capitalised" and
+    "capitalized" are one word to the matcher."""
+    for pattern, replacement in _BRITISH:
+        word = pattern.sub(replacement, word)
+    return word
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A deliberately light stemmer (plurals, -ing, -ed, a silent final e), applied alike to
     questions and vocabulary: "reprices", "repriced" and "repricing" meet at "repric"."""
     if not word.isalpha():
         return word
+    word = american(word)
     if len(word) >= 6 and word.endswith("ing") or len(word) >= 5 and word.endswith("ed") \
             and not word.endswith("eed"):
         base = word[:-3] if word.endswith("ing") else word[:-2]

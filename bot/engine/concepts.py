@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.engine import thresholds as th
-from bot.engine.clean import stem, words
+from bot.engine.clean import american, stem, words
 from bot.engine.vocabulary import Key, PhraseTable, non_overlapping, term_key, term_words
 from bot.knowledge.models import Concept
 
@@ -44,7 +44,7 @@ class ConceptTable:
                 if (key := term_key(term)) and name not in owners[key]:
                     owners[key].append(name)
                 if len(written := words(term)) == 1:
-                    self._forms[(key[0], name)].update(_inflections(written[0]))
+                    self._forms[(key[0], name)].update(_inflections(american(written[0])))
         for key, names in owners.items():
             self._terms.add(key, tuple(names), gaps=False)
         # A false friend, by its own words: which concepts it is not, through which terms.
@@ -76,7 +76,8 @@ class ConceptTable:
             key = tuple(stems[p] for p in hit.positions)
             for concept in hit.value:
                 if len(key) == 1 and written and (word := written[hit.positions[0]]) \
-                        and word not in self._forms.get((key[0], concept), (word,)):
+                        and american(word) not in self._forms.get((key[0], concept),
+                                                                   (american(word),)):
                     continue  # "custom chips" are no customs
                 if not any(name == concept and term == key and set(hit.positions) <= span
                            for span, (name, term) in false):
