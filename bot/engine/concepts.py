@@ -38,13 +38,14 @@ class ConceptTable:
         owners: dict[Key, list[str]] = defaultdict(list)
         # A term of one word is read in its own inflections only: the stemmer makes one word
         # of "customs" and "custom", "deposit" and "deposition", "yields" and "yield".
-        self._forms: dict[tuple[str, str], set[str]] = defaultdict(set)
+        self._written: dict[tuple[str, str], tuple[str, ...]] = {}
         for name, concept in concepts.items():
             for term in concept.terms:
                 if (key := term_key(term)) and name not in owners[key]:
                     owners[key].append(name)
                 if len(written := words(term)) == 1:
-                    self._forms[(key[0], name)].update(_inflections(american(written[0])))
+                    pair = (key[0], name)
+                    self._written[pair] = (*self._written.get(pair, ()), american(written[0]))
         for key, names in owners.items():
             self._terms.add(key, tuple(names), gaps=False)
         # A false friend, by its own words: which concepts it is not, through which terms.
@@ -76,8 +77,8 @@ class ConceptTable:
             key = tuple(stems[p] for p in hit.positions)
             for concept in hit.value:
                 if len(key) == 1 and written and (word := written[hit.positions[0]]) \
-                        and american(word) not in self._forms.get((key[0], concept),
-                                                                   (american(word),)):
+                        and not _inflected(american(word),
+                                           self._written.get((key[0], concept), ())):
                     continue  # "custom chips" are no customs
                 if not any(name == concept and term == key and set(hit.positions) <= span
                            for span, (name, term) in false):
@@ -97,13 +98,21 @@ class ConceptTable:
                 for name, w in weight.items()}
 
 
-def _inflections(word: str) -> set[str]:
-    """The word and its regular inflections (rate: rates, rated, rating; cut: cutting), never
-    a shorter form ("rates" is not "rate") nor a derived word ("deposition")."""
-    forms = {word, f"{word}s", f"{word}es", f"{word}ed", f"{word}d", f"{word}ing",
-             f"{word}{word[-1:]}ed", f"{word}{word[-1:]}ing"}
-    if word.endswith("e"):
-        forms |= {f"{word[:-1]}ing", f"{word[:-1]}ed"}
-    if word.endswith("y"):
-        forms |= {f"{word[:-1]}ies", f"{word[:-1]}ied"}
-    return forms
+def _inflected(word: str, terms: tuple[str, ...]) -> bool:
+    """Whether the word is one of the terms or a regular inflection of one (rate: rates,
+    rated, rating; cut: cutting), never a shorter form ("rates" is not "rate") nor a derived
+    word ("deposition"). No terms to check against (a phrase's word): any form will do."""
+    if not terms:
+        return True
+    for term in terms:
+        if not word.startswith(term[:-1]):
+            continue
+        forms = {term, f"{term}s", f"{term}es", f"{term}ed", f"{term}d", f"{term}ing",
+                 f"{term}{term[-1:]}ed", f"{term}{term[-1:]}ing"}
+        if term.endswith("e"):
+            forms |= {f"{term[:-1]}ing", f"{term[:-1]}ed"}
+        if term.endswith("y"):
+            forms |= {f"{term[:-1]}ies", f"{term[:-1]}ied"}
+        if word in forms:
+            return True
+    return False
