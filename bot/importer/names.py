@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import cache
+
+import yaml
 
 from bot.engine.english import dictionary_words
+from bot.settings import PACKAGE_INTENTS
 
 # A sentence that sets companies against each other names rivals and peers in it.
 _COMPARING = re.compile(r"\b(vs\.?|versus|against|behind|ahead of|rivals?|competitors?|"
@@ -15,6 +19,21 @@ _COMPARING = re.compile(r"\b(vs\.?|versus|against|behind|ahead of|rivals?|compet
 _NAME = re.compile(r"\b([A-Z][\w&.\-]*(?:[ \t]+[A-Z][\w&.\-]*)*)")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _PROSE = 8  # words: shorter lines are headings and titles
+# Capitals that are no company: currencies, places, exchanges, and the write-up's own acronyms.
+_CODES = frozenset({"RMB", "CNY", "USD", "EUR", "JPY", "HKD", "GBP", "KRW", "TWD", "US", "USA",
+                    "EU", "UK", "PRC", "HK", "APAC", "EMEA", "NYSE", "HKEX", "NASDAQ", "SSE",
+                    "SZSE", "STAR", "ADR", "ADS", "IPO", "CEO", "CFO", "YOY", "QOQ", "TTM",
+                    "API", "SDK", "KPI", "ROI", "CAGR", "YTD", "ESG"})
+
+
+@cache
+def _trade_words() -> frozenset[str]:
+    """Every word of the shipped concepts' terms (gpu, ebitda, samr, bis): the trade's
+    acronyms, never a company's name."""
+    concepts = yaml.safe_load((PACKAGE_INTENTS / "concepts.yaml").read_text(encoding="utf-8"))
+    return frozenset(word for concept in concepts.values()
+                     for term in concept.get("terms", ())
+                     for word in re.findall(r"[a-z0-9&]+", str(term).lower()))
 
 
 def other_companies(texts: Iterable[str], company: str) -> list[str]:
@@ -30,6 +49,14 @@ def other_companies(texts: Iterable[str], company: str) -> list[str]:
     cited = set(re.findall(r"\b(?:per|according to|source:|data from)\s+([A-Z][\w&.\-]*)",
                            whole))
     dictionary = dictionary_words()
+    defined = set(re.findall(r"\(([A-Z]{2,6})s?\)", whole))  # "atomic layer deposition (ALD)"
+
+    def acronym(word: str) -> bool:
+        """Capitals that are no company's name; "PDD", "ABB", "FANUC" are."""
+        return word.isupper() and (word in _CODES or word in defined or not word.isalpha()
+                                   or word.lower() in dictionary
+                                   or word.lower() in _trade_words())
+
     found: list[str] = []
     for text in texts:
         for line in text.splitlines():
@@ -45,7 +72,7 @@ def other_companies(texts: Iterable[str], company: str) -> list[str]:
                             or words[0].lower().startswith(own.lower()[:5]):
                         continue
                     parts = [p.lower() for w in words for p in w.split("-")]
-                    if all(p in dictionary for p in parts) or any(w.isupper() for w in words) \
+                    if all(p in dictionary for p in parts) or any(acronym(w) for w in words) \
                             or re.search(r"[a-z][A-Z]", name) and len(name) <= 4:
                         continue
                     found.append(name)

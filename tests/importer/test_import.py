@@ -297,6 +297,16 @@ def test_a_rival_share_is_taken_from_is_proposed_and_a_cited_source_is_not() -> 
         "Meituan", "Alibaba", "Ele.me", "Tencent"]
 
 
+def test_a_rival_named_in_capitals_is_proposed_and_an_acronym_is_not() -> None:
+    from bot.importer.names import other_companies
+
+    text = ("Delft holds 38% of the atomic layer deposition (ALD) market, ahead of ASM "
+            "International and FANUC, and its GPU and HBM customers pay more than US buyers "
+            "of ALD tools, in RMB or dollars, while the stock trades below PDD.")
+    assert other_companies([text], "Delft Atomic Layer Systems") == [
+        "ASM International", "FANUC", "PDD"]
+
+
 @pytest.mark.skipif(not SEED.exists(), reason="the seed write-up lives beside the checkout")
 def test_a_rival_named_by_an_imported_writeup_is_not_taken_for_the_thesis(
         tmp_path: Path) -> None:
