@@ -130,6 +130,8 @@ class Engine:
         self._common = {w for text in common_words for w in term_key(text)}
         self._abbreviations = {short: term_key(long) for short, long in
                                (vocabulary.abbreviations if vocabulary else {}).items()}
+        self._small_talk = {term_key(text) for text in
+                            (vocabulary.small_talk if vocabulary else [])}
         self._synonyms: dict[str, tuple[str, ...]] = {}
         for group in vocabulary.synonyms if vocabulary else []:
             stems = [key[0] for word in group if len(key := term_key(word)) == 1]
@@ -158,7 +160,8 @@ class Engine:
                                        self._common)
             for thesis in self.theses.values()}
         # A concept's words are the trade's own: never "corrected" (inexpensive is not expensive).
-        self.speller = Speller(english=english | self._concepts.forms)
+        self.speller = Speller(english=english | self._concepts.forms | {
+            w for text in (vocabulary.small_talk if vocabulary else []) for w in term_words(text)})
         # Concept words that are everyday English too ("order", "cheap"): kept apart, so that
         # answering never loads the dictionary (`thesis ask` from the cache).
         self._everyday_concept_words = self._concepts.forms & english
@@ -594,7 +597,7 @@ class Engine:
         if subject is not None:
             return self._done(f, self._unknown(f.question, subject=subject),
                               f"names {subject}, which no thesis covers")
-        if self._off_topic(f):
+        if self._off_topic(f) or self._small_talk_in(f):
             return self._done(f, self._unknown(f.question, reason="off topic"), "off topic")
         subject = self._uncovered(f, None)
         if subject is not None:
@@ -773,6 +776,15 @@ class Engine:
             return len(content) <= 1 or (len(unknown) >= 2 and len(unknown) > matched)
         slack = 1.0 if {n for n, _ in f.strong} == {"help"} else 0.0
         return len(unknown) >= 2 and len(unknown) > matched + slack
+
+    def _small_talk_in(self, f: _Findings) -> bool:
+        """Office small talk ("lunch", "offsite") that no thesis speaks of (a restaurant
+        software thesis does), and no term of the trade, no phrase of the book's: not a
+        question about the book."""
+        stems = f.reading.stems
+        said = any(tuple(stems[i:i + len(key)]) == key and not any(map(self._book.says, key))
+                   for key in self._small_talk for i in range(len(stems)))
+        return said and not f.found.phrase and not self._in_trade_words(f)
 
     def _stranger_to(self, f: _Findings, ticker: str) -> bool:
         """A question naming no thesis that shares one word with the thesis its words chose,

@@ -360,6 +360,9 @@ class Vocabulary(_Strict):
     # Groups of words the business world uses for one thing (factory, plant, fab): a question
     # in one finds a thesis written in another.
     synonyms: list[list[Text]] = []
+    # Words of office small talk (lunch, offsite, wifi): a question naming no thesis that says
+    # one and no term of the trade is about something else, whatever word it shares.
+    small_talk: list[Text] = []
 
     def words(self) -> list[str]:
         return self.common_words.split()

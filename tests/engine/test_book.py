@@ -294,3 +294,10 @@ def test_a_search_cut_says_how_many_more_theses_say_it(tmp_path: Path) -> None:
     assert len(answer.matches) == SEARCH_RESULTS
     assert answer.more == len(engine.covered) - SEARCH_RESULTS
     assert f"…and {answer.more} more theses" in render_text(answer, TODAY)
+
+
+def test_office_small_talk_naming_no_thesis_is_not_about_the_book(book: Engine) -> None:
+    """An "order" of lunch is no order backlog; "offsite" is no typo of "offset"."""
+    answer = book.answer("where should we order lunch for the team offsite?")
+    assert (answer.card, answer.reason) == ("unknown", "off topic")
+    assert not answer.read_as
