@@ -60,7 +60,8 @@ OWN_FLOORS = {"own/baba_dev.yaml": 0.81, "own/baba_heldout.yaml": 0.77,
               "own/baba_heldout2.yaml": 0.84, "collide4/questions.yaml": 0.80,
               "collide5/questions.yaml": 0.81, "collide6/questions.yaml": 0.79,
               "own/baba_final.yaml": 0.80, "collide7/questions.yaml": 0.81,
-              "own/baba_third.yaml": 0.83, "collide8/questions.yaml": 0.78}
+              "own/baba_third.yaml": 0.83, "collide8/questions.yaml": 0.78,
+              "own/baba_fourth.yaml": 0.82, "collide9/questions.yaml": 0.74}
 
 
 @pytest.mark.parametrize("path", [*OWN_DEV, *OWN_HELD_OUT],
