@@ -852,8 +852,8 @@ class Engine:
             # a concept asked in the trade's words ("any deregulation tailwind?") yields the
             # section word to the point that has it, as a clearly named point does
             yields = th.POINT if self._in_trade_words(f) else th.INTENT_YIELDS_TO_POINT
-            if (not in_section or in_section[0][1] < th.POINT) and ranked \
-                    and ranked[0][1] >= yields and (
+            if (not in_section or in_section[0][1] < max(th.POINT, ranked[0][1] / th.FAR_AHEAD)) \
+                    and ranked and ranked[0][1] >= yields and (
                         dict(strong).get(intent, 0.0) <= 1.0
                         or CARD_OF_SECTION[ranked[0][0].section] in {n for n, _ in strong[1:]}):
                 # one section word against a clear point elsewhere; or two sections asked

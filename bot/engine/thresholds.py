@@ -133,6 +133,9 @@ FAINT_LEAD = 2.0
 # ("the tailwind from industries adopting AI" is that catalyst, not the catalysts card), and a
 # figures word ("what share of footwear comes from Vietnam": that point with its figures).
 INTENT_YIELDS_TO_POINT = 1.0
+# ... and so does the section's best point, when a point elsewhere is this many times stronger
+# ("qwen monetization proof points": the monetization catalyst, not the bull card's Qwen point).
+FAR_AHEAD = 2.0
 # A second point this close to the best is offered as "Did you mean".
 RUNNER_UP = 0.75
 # An intent this close to the strongest is offered as "Did you mean".

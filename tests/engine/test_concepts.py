@@ -144,3 +144,11 @@ def test_british_spellings_meet_american_ones_and_no_other_word_changes(
 def test_a_british_spelling_finds_the_point_written_in_american(baba: Engine) -> None:
     answer = baba.answer("how much of the repurchase authorisation is left?")
     assert (answer.card, answer.point) == ("catalyst", "share-buybacks")
+
+
+def test_a_section_word_yields_to_a_point_far_stronger_elsewhere(baba: Engine) -> None:
+    """"proof points" reads as the bull card, whose best point is a faint Qwen match; the
+    question is plainly about the Qwen monetization catalyst."""
+    answer = baba.answer("Ali qwen monetization — what proof points as enterprises go from "
+                         "pilots to prod?")
+    assert (answer.card, answer.point) == ("catalyst", "qwen-monetization")
