@@ -537,10 +537,13 @@ class Engine:
         without `ticker`) is not about, and the thesis never says the phrase: "dividend yield"
         asks for a measure that a thesis naming dividends in passing does not give. ("The new
         plant" is its one telling word, the plant.)"""
-        return any(len([p for p in m.positions if stems[p] not in self._everyday]) > 1
-                   and not self._book.covers_concept(m.concept, ticker)
-                   and not self._says_phrase(ticker, [stems[p] for p in m.positions])
-                   for m in mentions)
+        named: dict[tuple[int, ...], list[str]] = defaultdict(list)
+        for m in mentions:  # a phrase of two concepts ("dry powder") is covered by either
+            named[m.positions].append(m.concept)
+        return any(len([p for p in at if stems[p] not in self._everyday]) > 1
+                   and not any(self._book.covers_concept(c, ticker) for c in concepts)
+                   and not self._says_phrase(ticker, [stems[p] for p in at])
+                   for at, concepts in named.items())
 
     def _says_phrase(self, ticker: str | None, words: list[str]) -> bool:
         """Whether a point of the thesis (of any, without `ticker`) says the phrase, in its

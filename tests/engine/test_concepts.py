@@ -152,3 +152,10 @@ def test_a_section_word_yields_to_a_point_far_stronger_elsewhere(baba: Engine) -
     answer = baba.answer("Ali qwen monetization — what proof points as enterprises go from "
                          "pilots to prod?")
     assert (answer.card, answer.point) == ("catalyst", "qwen-monetization")
+
+
+def test_a_phrase_of_two_concepts_is_covered_by_either(baba: Engine) -> None:
+    """"Dry powder" is a balance sheet's cash and a buyback's unused room: Alibaba's buyback
+    point answers it, though the thesis says nothing of liquidity."""
+    answer = baba.answer("BABA buyback — how much dry powder is left?")
+    assert (answer.card, answer.point) == ("catalyst", "share-buybacks")
