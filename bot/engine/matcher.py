@@ -221,7 +221,13 @@ class Engine:
             for stem, token in zip(reading.stems, map(reading.token_at, range(len(reading.stems))),
                                    strict=True)])
         concepts = self._telling_concepts(reading, mentions, taken, named)
-        literal = self._book.score(reading, taken, self._synonyms, named=bool(named))
+        # an everyday word no thesis says ("pushback", "grab") is chat: it dilutes a question's
+        # evidence as an everyday word does, not as a rare term the book lacks
+        chat = [q * th.EVERYDAY_WORD if not reading.known[i]
+                and reading.token_at(i).text in self.speller.english else q
+                for i, q in enumerate(reading.quality)]
+        literal = self._book.score(dataclasses.replace(reading, quality=chat), taken,
+                                   self._synonyms, named=bool(named))
         evidence = self._book.with_concepts(literal, concepts) if concepts else literal
         return literal, evidence, mentions
 

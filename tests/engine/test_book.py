@@ -301,3 +301,11 @@ def test_office_small_talk_naming_no_thesis_is_not_about_the_book(book: Engine) 
     answer = book.answer("where should we order lunch for the team offsite?")
     assert (answer.card, answer.reason) == ("unknown", "off topic")
     assert not answer.read_as
+
+
+def test_everyday_words_no_thesis_says_do_not_drown_the_ones_it_does(book: Engine) -> None:
+    """"dump", "outlets" and "off-price" are no words of any thesis: chat around "excess
+    apparel", which Kestrel's inventory risk is about."""
+    answer = book.answer("is there a risk they have to dump the excess apparel through outlets "
+                         "and off-price?")
+    assert (answer.ticker, answer.card, answer.point) == ("KSTR", "risk", "inventory-build")
