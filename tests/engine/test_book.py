@@ -309,3 +309,12 @@ def test_everyday_words_no_thesis_says_do_not_drown_the_ones_it_does(book: Engin
     answer = book.answer("is there a risk they have to dump the excess apparel through outlets "
                          "and off-price?")
     assert (answer.ticker, answer.card, answer.point) == ("KSTR", "risk", "inventory-build")
+
+
+def test_data_is_a_word_of_many_subjects_not_a_request_for_the_figures() -> None:
+    """A data-center operator's "data center pipeline" asks for a point, not its figures card."""
+    from tests.eval.evaluate import EVAL
+
+    engine = Engine.from_dirs(EVAL / "collide10" / "theses", INTENTS)
+    answer = engine.answer("what's in the Hanhai data center pipeline")
+    assert answer.card != "figures" and answer.point is not None
