@@ -159,3 +159,8 @@ def test_a_phrase_of_two_concepts_is_covered_by_either(baba: Engine) -> None:
     point answers it, though the thesis says nothing of liquidity."""
     answer = baba.answer("BABA buyback — how much dry powder is left?")
     assert (answer.card, answer.point) == ("catalyst", "share-buybacks")
+
+
+def test_the_drivers_of_growth_are_the_point_that_explains_it(baba: Engine) -> None:
+    answer = baba.answer("what are the drivers of alibaba cloud growth?")
+    assert (answer.card, answer.point) == ("bull", "ai-cloud-dominance")
