@@ -239,7 +239,9 @@ class Engine:
         concept named only by ordinary words ("earnings", "growth"), nor, in a question naming
         no thesis, by one everyday word ("order", "forecast"), which may mean anything."""
         if any(not reading.known[i] and stem.isalpha() and i not in taken
-               and stem not in self._concepts.words for i, stem in enumerate(reading.stems)):
+               and stem not in self._concepts.words
+               and not (named and reading.token_at(i).original.isupper())  # a peer: EQIX
+               for i, stem in enumerate(reading.stems)):
             return set()
         telling: set[str] = set()
         for mention in mentions:

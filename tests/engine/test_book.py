@@ -318,3 +318,12 @@ def test_data_is_a_word_of_many_subjects_not_a_request_for_the_figures() -> None
     engine = Engine.from_dirs(EVAL / "collide10" / "theses", INTENTS)
     answer = engine.answer("what's in the Hanhai data center pipeline")
     assert answer.card != "figures" and answer.point is not None
+
+
+def test_peers_typed_as_tickers_do_not_hide_the_subject_of_a_named_thesis() -> None:
+    """EQIX and DLR are yardsticks; the question is Hanhai's valuation point."""
+    from tests.eval.evaluate import EVAL
+
+    engine = Engine.from_dirs(EVAL / "collide10" / "theses", INTENTS)
+    answer = engine.answer("HHDI multiple vs EQIX / DLR?")
+    assert (answer.card, answer.point) == ("bull", "discount-global-data-center")
