@@ -40,6 +40,7 @@ class Names:
     def __init__(self, theses: Iterable[Thesis], common: set[str],
                  intents: PhraseTable[IntentValue],
                  acronyms: AbstractSet[str] = frozenset()) -> None:
+        theses = list(theses)
         self._common = common
         self._intents = intents
         self._acronyms = acronyms
@@ -48,6 +49,8 @@ class Names:
         self._script: list[tuple[str, str]] = []
         self._others: PhraseTable[str] = PhraseTable()  # companies mentioned, not covered
         self._exchanges: set[str] = set()  # the exchange codes of the aliases: nyse, hkex, hk
+        self._company_words = {thesis.ticker: [w.lower() for w in thesis.company.split()]
+                               for thesis in theses}
         self.words: set[str] = set()
         for thesis in theses:
             for alias in spoken_names(thesis):
@@ -99,6 +102,12 @@ class Names:
                 if part in self._single:
                     positions.add(i)
                     note(self._single[part])
+        for i in sorted(positions):  # "Junlan Micro" of Junlan Microsystems: the name, cut short
+            word = reading.token_at(i + 1).text if i + 1 < len(reading.stems) else ""
+            if len(word) >= 3 and i + 1 not in positions and any(
+                    later.startswith(word) for ticker in found
+                    for later in self._company_words[ticker][1:]):
+                positions.add(i + 1)
         for i in sorted(positions):  # "NYSE BABA", "9988 HK": the exchange names it too
             for j in (i - 1, i + 1):
                 if 0 <= j < len(reading.stems) and reading.stems[j] in self._exchanges:

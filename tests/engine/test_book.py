@@ -327,3 +327,12 @@ def test_peers_typed_as_tickers_do_not_hide_the_subject_of_a_named_thesis() -> N
     engine = Engine.from_dirs(EVAL / "collide10" / "theses", INTENTS)
     answer = engine.answer("HHDI multiple vs EQIX / DLR?")
     assert (answer.card, answer.point) == ("bull", "discount-global-data-center")
+
+
+def test_a_company_name_cut_short_still_names_it_and_only_it() -> None:
+    """"Junlan Micro" is Junlan Microsystems: "Micro" is no subject the thesis lacks."""
+    from tests.eval.evaluate import EVAL
+
+    engine = Engine.from_dirs(EVAL / "collide11" / "theses", INTENTS)
+    answer = engine.answer("is Junlan Micro buying back stock?")
+    assert (answer.ticker, answer.card, answer.point) == ("JLMS", "catalyst", "share-buyback")
