@@ -329,10 +329,15 @@ def test_peers_typed_as_tickers_do_not_hide_the_subject_of_a_named_thesis() -> N
     assert (answer.card, answer.point) == ("bull", "discount-global-data-center")
 
 
-def test_a_company_name_cut_short_still_names_it_and_only_it() -> None:
+def test_a_company_name_cut_short_still_names_it_and_only_it(
+        tmp_path_factory: pytest.TempPathFactory) -> None:
     """"Junlan Micro" is Junlan Microsystems: "Micro" is no subject the thesis lacks."""
     from tests.eval.evaluate import EVAL
 
-    engine = Engine.from_dirs(EVAL / "collide11" / "theses", INTENTS)
+    folder = tmp_path_factory.mktemp("junlan")
+    for path in (*BOOK.glob("*.yaml"), EVAL / "collide11" / "theses" / "jlms.yaml"):
+        shutil.copy(path, folder / path.name)
+    engine = Engine.from_dirs(folder, INTENTS)
     answer = engine.answer("is Junlan Micro buying back stock?")
     assert (answer.ticker, answer.card, answer.point) == ("JLMS", "catalyst", "share-buyback")
+    assert answer.confidence >= 0.8  # answered, not offered as partly covered
