@@ -53,6 +53,11 @@ def intent_table(specs: dict[str, IntentSpec], common: set[str],
         for texts, strength in ((spec.terms, 1.0), (spec.hints, th.HINT_STRENGTH)):
             for text in texts:
                 key = term_key(text)
+                if len(key) == 1:  # the word, its plural or its singular
+                    word = text.lower()
+                    table.written.setdefault(key[0], set()).update(
+                        (word, f"{word}s", f"{word}es", word.removesuffix("s"),
+                         word.removesuffix("es")))
                 gaps = len(key) > 2 or any(w not in common for w in key)
                 table.add(key, (name, strength), gaps=gaps)
     return table
@@ -65,7 +70,8 @@ def classify(reading: Reading, intents: PhraseTable[IntentValue],
     from `rivals` ("investment thesis" is the overview; "open source" a point, not "source").
     Intents in `ignore` leave their words to the question's subject (a thesis named, "list"
     is no question about the book: "Qilin's HK listing")."""
-    own = [h for h in intents.hits(reading.stems, reading.quality) if h.value[0] not in ignore]
+    own = [h for h in intents.hits(reading.stems, reading.quality) if h.value[0] not in ignore
+           and (h.size > 1 or _as_written(reading, h.positions[0], intents))]
     other = rivals.hits(reading.stems, reading.quality) if rivals else []
     merged: list[Hit[Any]] = sorted([*own, *other],
                                     key=lambda h: (-h.size, h.gapped, h.positions[0]))
@@ -77,6 +83,14 @@ def classify(reading: Reading, intents: PhraseTable[IntentValue],
         {p for h in chosen if h.value[0] is None for p in h.positions},
         {h.positions[0] for h in chosen if h.value[1] == 1.0 and h.value[0]},
     )
+
+
+def _as_written(reading: Reading, at: int, intents: PhraseTable[IntentValue]) -> bool:
+    """Whether the word at `at` is an intent's one-word term as written, or its plural: the
+    stemmer makes one word of "source" and "sourcing", "driver" and "driving"."""
+    token = reading.token_at(at)
+    forms = intents.written.get(reading.stems[at])
+    return forms is None or token.stem != reading.stems[at] or token.text in forms
 
 
 def _scores(hits: list[Hit[IntentValue]]) -> list[tuple[str, float]]:

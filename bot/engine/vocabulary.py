@@ -151,6 +151,7 @@ class PhraseTable(Generic[V]):
         self._values: dict[Key, V] = {}
         self._by_first: dict[str, list[Key]] = defaultdict(list)
         self._rigid: set[Key] = set()
+        self.written: dict[str, set[str]] = {}  # a one-word phrase's written forms, where kept
 
     def add(self, key: Key, value: V, gaps: bool = True) -> None:
         """`gaps=False`: the words must be adjacent ("what name" must not match "what's a

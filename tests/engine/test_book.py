@@ -341,3 +341,14 @@ def test_a_company_name_cut_short_still_names_it_and_only_it(
     answer = engine.answer("is Junlan Micro buying back stock?")
     assert (answer.ticker, answer.card, answer.point) == ("JLMS", "catalyst", "share-buyback")
     assert answer.confidence >= 0.8  # answered, not offered as partly covered
+
+
+@pytest.mark.parametrize(("question", "intent"), [
+    ("where is Kestrel sourcing its shoes these days?", "figures"),
+    ("what's the sourcing risk for norgrid's cells", "figures"),
+])
+def test_an_intent_word_is_read_as_written_not_by_its_stem(book: Engine, question: str,
+                                                           intent: str) -> None:
+    """"Sources" asks for the figures' sources; "sourcing" is a supply chain."""
+    assert f"intents: {intent}" not in "\n".join(book.answer(question).trace)
+    assert "intents: figures" in "\n".join(book.answer("kestrel sources?").trace)
