@@ -6,11 +6,12 @@ Each word is expanded (abbreviations), spell-corrected towards the bot's vocabul
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
 from bot.engine import thresholds as th
-from bot.engine.clean import Token, tokenize
+from bot.engine.clean import Token, stem, tokenize
 from bot.engine.vocabulary import Key, Speller
 
 _NUMBER = re.compile(
@@ -55,8 +56,17 @@ def read(text: str, speller: Speller, abbreviations: dict[str, Key]) -> Reading:
     for i, token in enumerate(tokens):
         expansion = abbreviations.get(token.text)
         word = token.original
+        slashed = token.text.split("/")
         if expansion and not token.cashtag:
             push(expansion, 1.0, True, i)
+        elif len(slashed) > 1 and all(p.isalpha() for p in slashed) \
+                and token.text not in speller.english and speller.known_stem(token) is None:
+            for part in slashed:  # "founder/CEO", "wind/solar": words apart, not one unknown
+                word_token = dataclasses.replace(token, text=part, stem=stem(part))
+                if (corrected := speller.correct(word_token)) is not None:
+                    push([corrected[0]], corrected[1], True, i)
+                else:
+                    push([word_token.stem], 1.0, False, i)
         elif (corrected := speller.correct(token)) is not None:
             push([corrected[0]], corrected[1], True, i)
             word = corrected[2] if corrected[1] < 1.0 else word

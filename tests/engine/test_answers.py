@@ -211,3 +211,9 @@ def test_a_thesis_name_or_phrase_keeps_an_odd_question_in_scope(
 def test_team_slack_traffic(engine: Engine, question: str, card: str, point: str | None) -> None:
     answer = engine.answer(question)
     assert (answer.card, answer.point) == (card, point)
+
+
+def test_words_joined_by_a_slash_are_read_apart(engine: Engine) -> None:
+    """"founder/CEO" is two words the thesis lacks, not one unknown token."""
+    answer = engine.answer("who is alibaba's founder/CEO these days?")
+    assert answer.card == "unknown" and "ceo" in "\n".join(answer.trace)
