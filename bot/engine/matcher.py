@@ -823,7 +823,11 @@ class Engine:
         """One thesis chosen: which of its cards, and which point."""
         ticker = index.thesis.ticker
         reading = f.reading
-        evidence = f.evidence_for(ticker) >= th.POINT
+        # a named thesis, one point faintly but clearly ahead of the rest: offered, not declined
+        ranked = self._book.ranked(f.scores, ticker)
+        clear_faint = bool(f.named) and bool(ranked) and ranked[0][1] >= th.FAINT_POINT \
+            and ranked[0][1] >= th.FAINT_LEAD * (ranked[1][1] if len(ranked) > 1 else 0.0)
+        evidence = f.evidence_for(ticker) >= th.POINT or clear_faint
         # "list alibaba's catalysts": one thesis, so the card asked beside the book's "list"
         intent = next((n for n, _ in f.strong if n != "list"), None)
         if intent in _BOOK_INTENTS:
@@ -875,7 +879,8 @@ class Engine:
         ranked = _upcoming_first(f.reading, thesis, ranked)
         best, best_score = ranked[0] if ranked else (None, 0.0)
         runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
-        faint = intent in SECTION_OF_CARD and bool(f.mentions) \
+        faint = (intent in SECTION_OF_CARD and bool(f.mentions)
+                 or intent is None and bool(f.named)) \
             and best_score >= th.FAINT_POINT and best_score >= th.FAINT_LEAD * runner_up
         # "currency risk, given Nagoya": a concept asked, and one point of the section has it
         if best_score < th.POINT and not faint:

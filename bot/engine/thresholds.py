@@ -125,8 +125,9 @@ SEARCH_RESULTS = 10
 SEARCH_CONCEPT = 0.6
 
 # -- choosing the card within a thesis -------------------------------------------------------
-# In the section a question asks for, a point below POINT but at least this strong, and this
-# many times its runner-up, is offered (not asserted) rather than the whole card.
+# In the section a question asks for, or in a named thesis asked no section, a point below
+# POINT but at least this strong, and this many times its runner-up, is offered (not
+# asserted) rather than the whole card or "not in the thesis".
 FAINT_POINT = 0.25
 FAINT_LEAD = 2.0
 # A point this clearly named wins over an intent word: a section word of ordinary strength

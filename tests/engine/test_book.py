@@ -352,3 +352,14 @@ def test_an_intent_word_is_read_as_written_not_by_its_stem(book: Engine, questio
     """"Sources" asks for the figures' sources; "sourcing" is a supply chain."""
     assert f"intents: {intent}" not in "\n".join(book.answer(question).trace)
     assert "intents: figures" in "\n".join(book.answer("kestrel sources?").trace)
+
+
+def test_one_point_faintly_but_clearly_ahead_is_offered_not_declined() -> None:
+    """No word of "how big is the engineering org" is the thesis's own, but its R&D point
+    leads the rest clearly: offered as "Did you mean", never asserted, never "not covered"."""
+    from tests.eval.evaluate import EVAL
+
+    engine = Engine.from_dirs(EVAL / "collide11" / "theses", INTENTS)
+    answer = engine.answer("how big is the engineering org at Junlan Microsystems")
+    assert (answer.card, answer.point) == ("bull", "heavy-r-d-behind")
+    assert answer.confidence < 0.8
