@@ -63,7 +63,8 @@ OWN_FLOORS = {"own/baba_dev.yaml": 0.84, "own/book_dev.yaml": 0.76,
               "own/baba_final.yaml": 0.81, "own/baba_third.yaml": 0.83,
               "own/baba_fourth.yaml": 0.86, "collide2/questions.yaml": 0.65,
               "collide4/questions.yaml": 0.80, "collide7/questions.yaml": 0.86,
-              "collide8/questions.yaml": 0.79, "collide9/questions.yaml": 0.77}
+              "collide8/questions.yaml": 0.79, "collide9/questions.yaml": 0.77,
+              "own/baba_fifth.yaml": 0.85, "collide12/questions.yaml": 0.78}
 
 
 @pytest.mark.parametrize("path", [*OWN_DEV, *OWN_HELD_OUT],
