@@ -65,8 +65,9 @@ _WHICH = frozenset({"which", "who", "whose", "any", "anyone", "anything"})
 # ... and the words that frame a search rather than say its topic.
 _SEARCHING = _MENTIONING | frozenset({"exposed", "exposure", "exposures", "sensitive",
                                       "sensitivity", "affected", "hit", "about"})
+# A comparison asked in so many words: "compare", "side by side".
+_COMPARING = frozenset({"compare", "comparison", "side"})
 # Words that point back at the thesis a conversation is about: "what about its valuation?"
-_COMPARING = frozenset({"compare", "comparison", "side"})  # "side by side"
 _POINTING = frozenset({"it", "its", "they", "their", "them", "company", "stock", "name"})
 
 
@@ -216,10 +217,9 @@ class Engine:
         """The points' evidence from the question's own words alone, and with the concepts
         they name; and those concepts."""
         taken = found.positions | name_positions
-        mentions = self._concepts.find(reading.stems, taken, [
-            token.text if token.stem == stem else None
-            for stem, token in zip(reading.stems, map(reading.token_at, range(len(reading.stems))),
-                                   strict=True)])
+        written = [reading.token_at(i).text if reading.token_at(i).stem == stem else None
+                   for i, stem in enumerate(reading.stems)]  # as typed, not corrected
+        mentions = self._concepts.find(reading.stems, taken, written)
         concepts = self._telling_concepts(reading, mentions, taken, named)
         # an everyday word no thesis says ("pushback", "grab") is chat: it dilutes a question's
         # evidence as an everyday word does, not as a rare term the book lacks
