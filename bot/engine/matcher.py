@@ -131,8 +131,8 @@ class Engine:
         self._common = {w for text in common_words for w in term_key(text)}
         self._abbreviations = {short: term_key(long) for short, long in
                                (vocabulary.abbreviations if vocabulary else {}).items()}
-        self._small_talk = {term_key(text) for text in
-                            (vocabulary.small_talk if vocabulary else [])}
+        small_talk = vocabulary.small_talk if vocabulary else []
+        self._small_talk = {term_key(text) for text in small_talk}
         self._synonyms: dict[str, tuple[str, ...]] = {}
         for group in vocabulary.synonyms if vocabulary else []:
             stems = [key[0] for word in group if len(key := term_key(word)) == 1]
@@ -161,8 +161,8 @@ class Engine:
                                        self._common)
             for thesis in self.theses.values()}
         # A concept's words are the trade's own: never "corrected" (inexpensive is not expensive).
-        self.speller = Speller(english=english | self._concepts.forms | {
-            w for text in (vocabulary.small_talk if vocabulary else []) for w in term_words(text)})
+        self.speller = Speller(english=english | self._concepts.forms
+                               | {w for text in small_talk for w in term_words(text)})
         # Concept words that are everyday English too ("order", "cheap"): kept apart, so that
         # answering never loads the dictionary (`thesis ask` from the cache).
         self._everyday_concept_words = self._concepts.forms & english
@@ -824,10 +824,8 @@ class Engine:
         ticker = index.thesis.ticker
         reading = f.reading
         # a named thesis, one point faintly but clearly ahead of the rest: offered, not declined
-        ranked = self._book.ranked(f.scores, ticker)
-        clear_faint = bool(f.named) and bool(ranked) and ranked[0][1] >= th.FAINT_POINT \
-            and ranked[0][1] >= th.FAINT_LEAD * (ranked[1][1] if len(ranked) > 1 else 0.0)
-        evidence = f.evidence_for(ticker) >= th.POINT or clear_faint
+        evidence = f.evidence_for(ticker) >= th.POINT or bool(
+            f.named) and _faintly_ahead(self._book.ranked(f.scores, ticker))
         # "list alibaba's catalysts": one thesis, so the card asked beside the book's "list"
         intent = next((n for n, _ in f.strong if n != "list"), None)
         if intent in _BOOK_INTENTS:
@@ -880,8 +878,7 @@ class Engine:
         best, best_score = ranked[0] if ranked else (None, 0.0)
         runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
         faint = (intent in SECTION_OF_CARD and bool(f.mentions)
-                 or intent is None and bool(f.named)) \
-            and best_score >= th.FAINT_POINT and best_score >= th.FAINT_LEAD * runner_up
+                 or intent is None and bool(f.named)) and _faintly_ahead(ranked)
         # "currency risk, given Nagoya": a concept asked, and one point of the section has it
         if best_score < th.POINT and not faint:
             best = None
@@ -988,6 +985,14 @@ def _settled(thesis: Thesis, target: Target) -> bool:
     found = thesis.point(target.point)
     status = getattr(found[1], "status", None) if found else None
     return status is not None and status.value in ("hit", "missed")
+
+
+def _faintly_ahead(ranked: Sequence[tuple[Target, float]]) -> bool:
+    """Whether the best point, though below POINT, is strong enough and far enough ahead of
+    the runner-up to be offered."""
+    best = ranked[0][1] if ranked else 0.0
+    runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
+    return best >= th.FAINT_POINT and best >= th.FAINT_LEAD * runner_up
 
 
 @functools.lru_cache(maxsize=2048)

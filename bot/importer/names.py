@@ -7,8 +7,6 @@ import re
 from collections.abc import Iterable
 from functools import cache
 
-import yaml
-
 from bot.engine.english import dictionary_words
 from bot.settings import PACKAGE_INTENTS
 
@@ -30,10 +28,10 @@ _CODES = frozenset({"RMB", "CNY", "USD", "EUR", "JPY", "HKD", "GBP", "KRW", "TWD
 def _trade_words() -> frozenset[str]:
     """Every word of the shipped concepts' terms (gpu, ebitda, samr, bis): the trade's
     acronyms, never a company's name."""
-    concepts = yaml.safe_load((PACKAGE_INTENTS / "concepts.yaml").read_text(encoding="utf-8"))
-    return frozenset(word for concept in concepts.values()
-                     for term in concept.get("terms", ())
-                     for word in re.findall(r"[a-z0-9&]+", str(term).lower()))
+    from bot.engine.concepts import ConceptTable
+    from bot.knowledge.loader import load_intents
+
+    return frozenset(ConceptTable(load_intents(PACKAGE_INTENTS).concepts).forms)
 
 
 def other_companies(texts: Iterable[str], company: str) -> list[str]:

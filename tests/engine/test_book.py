@@ -311,21 +311,24 @@ def test_everyday_words_no_thesis_says_do_not_drown_the_ones_it_does(book: Engin
     assert (answer.ticker, answer.card, answer.point) == ("KSTR", "risk", "inventory-build")
 
 
-def test_data_is_a_word_of_many_subjects_not_a_request_for_the_figures() -> None:
-    """A data-center operator's "data center pipeline" asks for a point, not its figures card."""
+@pytest.fixture(scope="module")
+def hanhai() -> Engine:
+    """A data-center operator's thesis, imported with no hand edits."""
     from tests.eval.evaluate import EVAL
 
-    engine = Engine.from_dirs(EVAL / "collide10" / "theses", INTENTS)
-    answer = engine.answer("what's in the Hanhai data center pipeline")
+    return Engine.from_dirs(EVAL / "collide10" / "theses", INTENTS)
+
+
+def test_data_is_a_word_of_many_subjects_not_a_request_for_the_figures(hanhai: Engine) -> None:
+    """A data-center operator's "data center pipeline" asks for a point, not its figures card."""
+    answer = hanhai.answer("what's in the Hanhai data center pipeline")
     assert answer.card != "figures" and answer.point is not None
 
 
-def test_peers_typed_as_tickers_do_not_hide_the_subject_of_a_named_thesis() -> None:
+def test_peers_typed_as_tickers_do_not_hide_the_subject_of_a_named_thesis(
+        hanhai: Engine) -> None:
     """EQIX and DLR are yardsticks; the question is Hanhai's valuation point."""
-    from tests.eval.evaluate import EVAL
-
-    engine = Engine.from_dirs(EVAL / "collide10" / "theses", INTENTS)
-    answer = engine.answer("HHDI multiple vs EQIX / DLR?")
+    answer = hanhai.answer("HHDI multiple vs EQIX / DLR?")
     assert (answer.card, answer.point) == ("bull", "discount-global-data-center")
 
 

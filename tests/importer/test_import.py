@@ -276,35 +276,31 @@ def test_an_imported_thesis_draws_no_warning_but_its_review_count(tmp_path: Path
     assert len(warnings) == 1 and "unreviewed, imported" in warnings[0], validate.stdout
 
 
-def test_the_rivals_a_writeup_names_are_proposed_as_other_companies_not_its_own_products(
-        ) -> None:
+@pytest.mark.parametrize(("company", "text", "rivals"), [
+    # its own products and a cited source are not rivals
+    ("Ruyun Digital Media Group",
+     "Ruyun Digital Media Group\n\nIts Xuanwu chip runs two generations behind Nvidia, per "
+     "Bloomberg, and Douyin leads livestream commerce ahead of Kuaishou and Taobao Live, while "
+     "Ruyun's Kandian app grows faster than rivals.",
+     ["Nvidia", "Douyin", "Kuaishou", "Taobao Live"]),
+    # a rival share is taken from, or the stock trades below, is one
+    ("Yunlai Group Holdings",
+     "Yunlai handled 29.4% of China's food-delivery orders, according to Analysys, taking "
+     "share from Meituan and Alibaba's Ele.me. It trades below Tencent, per Bloomberg "
+     "consensus.",
+     ["Meituan", "Alibaba", "Ele.me", "Tencent"]),
+    # a rival in capitals is one; an acronym, a place or a currency is not
+    ("Delft Atomic Layer Systems",
+     "Delft holds 38% of the atomic layer deposition (ALD) market, ahead of ASM International "
+     "and FANUC, and its GPU and HBM customers pay more than US buyers of ALD tools, in RMB or "
+     "dollars, while the stock trades below PDD.",
+     ["ASM International", "FANUC", "PDD"]),
+])
+def test_the_rivals_a_writeup_names_are_proposed_as_other_companies(
+        company: str, text: str, rivals: list[str]) -> None:
     from bot.importer.names import other_companies
 
-    text = ("Ruyun Digital Media Group\n\nIts Xuanwu chip runs two generations behind Nvidia, "
-            "per Bloomberg, and Douyin leads livestream commerce ahead of Kuaishou and "
-            "Taobao Live, while Ruyun's Kandian app grows faster than rivals.")
-    assert other_companies([text], "Ruyun Digital Media Group") == [
-        "Nvidia", "Douyin", "Kuaishou", "Taobao Live"]
-
-
-def test_a_rival_share_is_taken_from_is_proposed_and_a_cited_source_is_not() -> None:
-    from bot.importer.names import other_companies
-
-    text = ("Yunlai handled 29.4% of China's food-delivery orders, according to Analysys, "
-            "taking share from Meituan and Alibaba's Ele.me. It trades below Tencent, per "
-            "Bloomberg consensus.")
-    assert other_companies([text], "Yunlai Group Holdings") == [
-        "Meituan", "Alibaba", "Ele.me", "Tencent"]
-
-
-def test_a_rival_named_in_capitals_is_proposed_and_an_acronym_is_not() -> None:
-    from bot.importer.names import other_companies
-
-    text = ("Delft holds 38% of the atomic layer deposition (ALD) market, ahead of ASM "
-            "International and FANUC, and its GPU and HBM customers pay more than US buyers "
-            "of ALD tools, in RMB or dollars, while the stock trades below PDD.")
-    assert other_companies([text], "Delft Atomic Layer Systems") == [
-        "ASM International", "FANUC", "PDD"]
+    assert other_companies([text], company) == rivals
 
 
 @pytest.mark.skipif(not SEED.exists(), reason="the seed write-up lives beside the checkout")
