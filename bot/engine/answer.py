@@ -56,7 +56,7 @@ class Answer:
     reason: str = ""
     matches: tuple[Match, ...] = ()  # list, compare and search cards
     more: int = 0  # a search's theses left out of `matches` by the cut
-    topic: str = ""  # the words a named thesis lacks ("reason: covered elsewhere")
+    topic: str = ""  # the words a named thesis lacks, or a search that no one point says whole
     trace: tuple[str, ...] = ()  # why this card: `thesis ask --explain`
     read_as: str = ""  # the question as read, when a typo in it was corrected
     following: bool = False  # the thesis is the conversation's, not named in the question

@@ -478,7 +478,7 @@ class Engine:
         if not topic and section is not None:
             return self._section_by_date(f, section)
         literal = bool(_MENTIONING & typed)
-        covered: dict[int, int] = defaultdict(int)  # point -> how many topic words it says
+        covered: dict[int, set[int]] = defaultdict(set)  # point -> the topic words it says
         unreached: list[int] = []
         for i, word in topic:
             here = self._book.saying(word)
@@ -491,7 +491,7 @@ class Engine:
                                  self._book.concept_targets.get(mention.concept, ())
                                  if weight >= th.SEARCH_CONCEPT}
             for n in here:
-                covered[n] += 1
+                covered[n].add(i)
             if not here and word not in self._common:
                 unreached.append(i)
         if not literal:  # a concept asked that no thesis speaks of ("S&P 500 inclusion")
@@ -503,11 +503,11 @@ class Engine:
                                                  for i in sorted(unreached)))
         words = [word for _, word in topic]
         if literal:  # every word, said together: "rate cuts", not "tariff rates … cuts them"
-            points = {n for n, k in covered.items() if k == len(words)
+            points = {n for n, said in covered.items() if len(said) == len(words)
                       and (len(words) == 1 or self._says_together(n, words))}
         else:  # the most of the topic any point says ("carry regulatory risk": regulatory)
-            most = max(covered.values(), default=0)
-            points = {n for n, k in covered.items() if k == most}
+            most = max(map(len, covered.values()), default=0)
+            points = {n for n, said in covered.items() if len(said) == most}
         found: dict[str, list[int]] = defaultdict(list)
         for n in sorted(points):
             if section is None or self._book.targets[n].section == section:
@@ -534,9 +534,16 @@ class Engine:
                                  target.point if target else None,
                                  round(strength(best), 3) if best is not None else 0.0,
                                  len(targets)))
-        answer = Answer(f.question, "search", confidence=th.BOOK_CARD, matches=tuple(matches),
-                        covered=self.covered, more=max(0, len(ranked) - th.SEARCH_RESULTS))
-        return self._done(f, answer, f"{len(ranked)} theses say it"
+        # "which names have the highest short interest?": no one point says all of it
+        partly = not literal and len(words) > max(map(len, covered.values()), default=0)
+        answer = Answer(f.question, "search",
+                        confidence=th.PARTLY_COVERED if partly else th.BOOK_CARD,
+                        matches=tuple(matches), covered=self.covered,
+                        more=max(0, len(ranked) - th.SEARCH_RESULTS),
+                        topic=" ".join(f.reading.token_at(i).original for i, _ in topic)
+                        if partly else "")
+        return self._done(f, answer, f"{len(ranked)} theses say "
+                          + ("part of it" if partly else "it")
                           + (" (mentions only)" if literal else ""))
 
     def _unsaid_phrase(self, ticker: str | None, mentions: list[Mention],
@@ -637,6 +644,7 @@ class Engine:
             if len(named) == 1:  # "the Sofia Marin deal": only one of them knows her
                 f.trace.append(f"{best} and {f.by_thesis[1][0]} fit about equally; only "
                                f"{next(iter(named))} uses a name the question does")
+                f.guessed = True
                 return next(iter(named))
             held = sorted(((self._words_held(f, t), t) for t in close), reverse=True)
             if held[0][0] >= held[1][0] + th.MORE_WORDS:

@@ -86,6 +86,8 @@ def render_book_text(answer: Answer, renderers: dict[str, Callable[[Answer, dt.d
         return [*lines, *compare.text_lines(_columns(answer, today), width)]
     if not answer.matches:
         return [*lines, messages.NOTHING_ACROSS_THE_BOOK]
+    if answer.topic:
+        lines.append(messages.said_in_part(answer.topic))
     for match in answer.matches:
         single = one_thesis(answer, match)
         lines.append(f"• {heading(single)}: "
@@ -111,6 +113,8 @@ def render_book_blocks(answer: Answer, renderers: dict[str, Callable[[Answer, dt
     elif not answer.matches:
         body.extend(limits.sections(messages.NOTHING_ACROSS_THE_BOOK))
     else:
+        if answer.topic:
+            body.extend(limits.context([escape(messages.said_in_part(answer.topic))]))
         for n, match in enumerate(answer.matches):
             single = one_thesis(answer, match)
             line = one_liner(match.thesis, match.point, today, match.count)

@@ -175,6 +175,10 @@ def points_found(count: int) -> str:
     return f"({count} points)"
 
 
+def said_in_part(topic: str) -> str:
+    return f"No one point says all of “{topic}”; these say part of it."
+
+
 def more_found(count: int) -> str:
     return (f"…and {count} more {'thesis' if count == 1 else 'theses'}: narrow the topic, or "
             "ask one thesis by name.")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.engine.matcher import Engine
+from bot.engine.matcher import SURE, Engine
 from bot.render.blocks import Options, render_card
 from bot.render.messages import alternative_label
 from bot.render.text import render_text
@@ -185,6 +185,18 @@ def test_of_theses_fitting_about_equally_the_one_holding_more_of_the_question_wi
         book: Engine) -> None:
     answer = book.answer("how much cash is there to fund the obesity launch without diluting")
     assert (answer.ticker, answer.point) == ("LMRA", "glyvera-cash")
+    assert answer.confidence < SURE  # a tie broken by a count of words: offered, not asserted
+
+
+def test_a_search_no_one_point_answers_whole_is_offered_not_asserted(book: Engine) -> None:
+    """"short interest": one point says "interest", none "highest": the theses that say part
+    of it are listed, and the card says so."""
+    answer = book.answer("which name in the book has the highest short interest?")
+    assert answer.card == "search" and answer.confidence < SURE
+    assert "No one point says all of “highest interest”" in render_text(answer, TODAY)
+    whole = book.answer("which theses have exposure to china tariffs?")
+    assert whole.card == "search" and whole.confidence >= SURE
+    assert "No one point says" not in render_text(whole, TODAY)
 
 
 LENDER = """\
