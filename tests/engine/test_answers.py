@@ -217,3 +217,15 @@ def test_words_joined_by_a_slash_are_read_apart(engine: Engine) -> None:
     """"founder/CEO" is two words the thesis lacks, not one unknown token."""
     answer = engine.answer("who is alibaba's founder/CEO these days?")
     assert answer.card == "unknown" and "ceo" in "\n".join(answer.trace)
+
+
+@pytest.mark.parametrize(("question", "ticker"), [
+    ("hengyoa risks", "HYCG"),  # one letter swapped: still Hengyao
+    ("did the hongbao giveaways add users?", None),  # two letters of seven: another word
+])
+def test_a_name_typed_with_a_typo_names_its_thesis_but_another_word_does_not(
+        question: str, ticker: str | None) -> None:
+    from tests.eval.evaluate import EVAL
+
+    hengyao = Engine.from_dirs(EVAL / "collide8" / "theses", INTENTS)
+    assert hengyao.answer(question).ticker == ticker
