@@ -909,9 +909,11 @@ class Engine:
         if best is None or intent == "help":
             card = intent if intent is not None else "overview"
             confidence = intent_quality if intent else th.WHOLE_CARD
-            if (f.telling or (f.mentions and intent is None)) and intent != "help":
-                # "does it hedge its FX exposure?", "is it buying back stock?": a subject no
-                # point answers; the whole card is offered, not asserted
+            if (f.telling or (f.mentions and intent is None)
+                    or len(self._topic(f)) >= th.SUBJECT_WORDS) and intent != "help":
+                # "does it hedge its FX exposure?", "is it buying back stock?", "the longer-dated
+                # policy catalyst": a subject no point answers; the whole card is offered, not
+                # asserted
                 confidence = min(confidence, th.PARTLY_COVERED)
             f.trace.append(f"card: the whole {card} card (no point reaches "
                            f"{th.POINT}); confidence {confidence:.2f}")

@@ -147,6 +147,10 @@ INTENT_RUNNER_UP = 0.6
 # its convertible notes" of a thesis that speaks of fab yield) is offered, not asserted: in
 # the "Did you mean" band.
 PARTLY_COVERED = 0.7
+# So is a whole card asked with this many words beside the card's own ("the long-term
+# demographic argument"): a subject, though no point reaches POINT. On the development sets,
+# three of four such sure cards were wrong; one extra word ("in a few bullets") is chat.
+SUBJECT_WORDS = 2
 # So is a point matched by neither a term of its own (one distinctive word weighs 1.0) nor
 # half of the question's words in its text: on the development sets, a quarter of such
 # answers were wrong.

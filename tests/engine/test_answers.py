@@ -192,6 +192,19 @@ def test_desk_abbreviations_reach_the_point_their_words_name(engine: Engine, que
     assert engine.answer(question).point == point
 
 
+@pytest.mark.parametrize(("question", "sure"), [
+    ("alibaba catalysts?", True),
+    ("give me the bull case on alibaba in a few bullets", True),
+    ("longer-dated demographic catalyst for alibaba?", False),  # a subject no point has
+])
+def test_a_whole_card_asked_about_a_subject_is_offered_not_asserted(
+        engine: Engine, question: str, sure: bool) -> None:
+    from bot.engine.thresholds import SURE
+
+    answer = engine.answer(question)
+    assert answer.point is None and (answer.confidence >= SURE) == sure
+
+
 @pytest.mark.parametrize("question", ["how do I adopt a rescue dog", "is the bull market over?",
                                       "which GPU should I buy for gaming",
                                       "who's winning the office fantasy football competition"])
