@@ -34,6 +34,11 @@ def _trade_words() -> frozenset[str]:
     return frozenset(ConceptTable(load_intents(PACKAGE_INTENTS).concepts).forms)
 
 
+def _base(name: str) -> str:
+    """A product's name without its version: "Lingxi" of "Lingxi-1"."""
+    return re.sub(r"-\d+\w*$", "", name)
+
+
 def other_companies(texts: Iterable[str], company: str) -> list[str]:
     """Names the texts set against the company, in order: not its own (named with "its" or
     "<Company>'s", or starting like its name), not a source ("per Bloomberg"), not an
@@ -41,11 +46,19 @@ def other_companies(texts: Iterable[str], company: str) -> list[str]:
     texts = list(texts)
     whole = "\n".join(texts)
     own = company.split()[0] if company.split() else ""
-    owned = set(re.findall(r"(?:\bits|\bour|\b" + re.escape(own) + r"'s)\s+"
-                           r"(?:own\s+|in-house\s+)?([A-Z][\w\-]*)", whole))
-    # a source is cited "per X" or "according to X"; "share from Meituan" names a rival
-    cited = set(re.findall(r"\b(?:per|according to|source:|data from)\s+([A-Z][\w&.\-]*)",
-                           whole))
+    whose = r"(?:\bits|\bour|\bthe group's|\bthe company's|\b" + re.escape(own) + r"'s)"
+    made = r"(?:own|in-house|homegrown|proprietary)"
+    owned = {_base(name) for name in [
+        *re.findall(whose + r"\s+(?:" + made + r"\s+|new\s+)?([A-Z][\w\-]*)", whole),
+        *re.findall(r"\b" + made + r"\s+([A-Z][\w\-]*)", whole),  # "the in-house Lingxi-1"
+        # "Nanling Chronicles, Zhuque's fantasy MMORPG"
+        *re.findall(r"\b([A-Z][\w\-]*)(?:[ \t]+[A-Z][\w\-]*)*,[ \t]+" + whose, whole)]}
+    # a source is cited "per X", "according to X" or "based on X consensus"; "share from
+    # Meituan" names a rival
+    cited = set(re.findall(r"\b(?:per|according to|source:|data from|based on)\s+"
+                           r"([A-Z][\w&.\-]*)", whole))
+    places = {place for pair in re.findall(  # "Qingyang (Gansu)": both
+        r"\b([A-Z][\w\-]*)\s+\(([A-Z][a-z]+)(?:\s+[A-Z][a-z]+)*\)", whole) for place in pair}
     dictionary = dictionary_words()
     defined = set(re.findall(r"\(([A-Z]{2,6})s?\)", whole))  # "atomic layer deposition (ALD)"
 
@@ -66,7 +79,8 @@ def other_companies(texts: Iterable[str], company: str) -> list[str]:
                 for match in _NAME.finditer(sentence):
                     name = match.group(1).strip(".")
                     words = name.split()
-                    if match.start() == 0 or words[0] in owned or words[0] in cited \
+                    if match.start() == 0 or _base(words[0]) in owned or words[0] in cited \
+                            or words[0] in places or name.upper() in _CODES \
                             or words[0].lower().startswith(own.lower()[:5]):
                         continue
                     parts = [p.lower() for w in words for p in w.split("-")]

@@ -184,8 +184,10 @@ def test_desk_shorthand_is_understood(engine: Engine, question: str, card: str) 
     assert engine.answer(question).card == card
 
 
-@pytest.mark.parametrize(("question", "point"), [("alibaba in-house semis progress?", "custom-chips"),
-                                                 ("baba devs", "qwen-ecosystem")])
+@pytest.mark.parametrize(("question", "point"), [
+    ("alibaba in-house semis progress?", "custom-chips"),
+    ("baba devs", "qwen-ecosystem"),
+])
 def test_desk_abbreviations_reach_the_point_their_words_name(engine: Engine, question: str,
                                                             point: str) -> None:
     """"semis" are semiconductors and "devs" developers: words the thesis says in full."""

@@ -295,6 +295,14 @@ def test_an_imported_thesis_draws_no_warning_but_its_review_count(tmp_path: Path
      "and FANUC, and its GPU and HBM customers pay more than US buyers of ALD tools, in RMB or "
      "dollars, while the stock trades below PDD.",
      ["ASM International", "FANUC", "PDD"]),
+    # its own things named without "its": in-house, in apposition, a version of one; a place
+    # beside its province; a source "based on"; an exchange
+    ("Luoxing Video",
+     "The in-house Lingxi-1 chip runs 37% of inference, ahead of Kuaishou's. Nanling Chronicles, "
+     "the group's fantasy game, grew faster than rivals' games. Lingxi-2 will double throughput "
+     "against Nvidia servers in Qingyang (Gansu), based on Bloomberg consensus, above its "
+     "Nasdaq peers.",
+     ["Kuaishou", "Nvidia"]),
 ])
 def test_the_rivals_a_writeup_names_are_proposed_as_other_companies(
         company: str, text: str, rivals: list[str]) -> None:
