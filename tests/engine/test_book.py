@@ -181,6 +181,12 @@ def test_when_asks_about_what_is_still_to_come_unless_asked_in_the_past(
     assert book.answer(question).point == point
 
 
+def test_the_events_that_move_the_shares_are_the_catalysts_card(book: Engine) -> None:
+    """"Stock-moving", "move the shares": the catalysts, not the buyback's "shares"."""
+    answer = book.answer("KSTR - what are the near-term stock-moving events we're watching?")
+    assert (answer.ticker, answer.card, answer.point) == ("KSTR", "catalyst", None)
+
+
 def test_of_theses_fitting_about_equally_the_one_holding_more_of_the_question_wins(
         book: Engine) -> None:
     answer = book.answer("how much cash is there to fund the obesity launch without diluting")
