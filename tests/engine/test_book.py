@@ -181,6 +181,15 @@ def test_when_asks_about_what_is_still_to_come_unless_asked_in_the_past(
     assert book.answer(question).point == point
 
 
+@pytest.mark.parametrize(("question", "point"), [
+    ("did Lumora's T2D ph3 hit both primaries?", "attain-2-readout"),
+    ("any hepatotox signal with velaglipron so far?", "liver-safety"),
+])
+def test_a_biotech_desks_shorthand_reaches_its_point(book: Engine, question: str,
+                                                     point: str) -> None:
+    assert (book.answer(question).ticker, book.answer(question).point) == ("LMRA", point)
+
+
 def test_the_events_that_move_the_shares_are_the_catalysts_card(book: Engine) -> None:
     """"Stock-moving", "move the shares": the catalysts, not the buyback's "shares"."""
     answer = book.answer("KSTR - what are the near-term stock-moving events we're watching?")
