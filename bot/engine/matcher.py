@@ -838,10 +838,13 @@ class Engine:
         intent = next((n for n, _ in f.strong if n != "list"), None)
         if intent in _BOOK_INTENTS:
             intent = None
-        taken = f.intents.positions | f.name_positions
+        # a word naming a concept the thesis speaks of is no stranger to it ("overcapitalized")
+        carried = {i for m in f.mentions if self._book.covers_concept(
+            m.concept, ticker, th.CONCEPT_SPOKEN_OF) for i in m.positions}
+        taken = f.intents.positions | f.name_positions | carried
         strange = len(f.intents.ordinary) + sum(
             1 for i, stem in enumerate(reading.stems)
-            if stem.isalpha() and i not in f.name_positions and (
+            if stem.isalpha() and i not in f.name_positions and i not in carried and (
                 not reading.known[i]  # a word the bot does not know ("ceo")
                 # or one it knows from other theses only ("dividend" asked of a battery maker)
                 or (f.named and i not in taken and stem not in self._common
@@ -886,7 +889,9 @@ class Engine:
         best, best_score = ranked[0] if ranked else (None, 0.0)
         runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
         faint = (intent in SECTION_OF_CARD and bool(f.mentions)
-                 or intent is None and bool(f.named)) and _faintly_ahead(ranked)
+                 or intent is None and bool(f.named)) and _faintly_ahead(ranked) \
+            or intent is None and bool(f.named and f.mentions) and bool(ranked) \
+            and ranked[0][1] >= th.FAINT_POINT
         # "currency risk, given Nagoya": a concept asked, and one point of the section has it
         if best_score < th.POINT and not faint:
             best = None
