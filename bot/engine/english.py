@@ -25,6 +25,12 @@ def _word_lists() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
             frozenset(w for w in every if counts[w] >= FREQUENT_COUNT))
 
 
+def release() -> None:
+    """Drop the word lists (about 11 MB): an engine needs them while it is built, not while it
+    answers, and a process holding a large book between reloads should not keep them."""
+    _word_lists.cache_clear()
+
+
 def dictionary_words() -> frozenset[str]:
     """Every English word the dictionary has, rare ones too ("buyback", "valuation"): a word
     outside it is a coined name ("orforglipron") or a typo."""
