@@ -34,6 +34,8 @@ class ConceptTable:
 
     def __init__(self, concepts: Mapping[str, Concept]) -> None:
         self.names = tuple(concepts)
+        self._broader = {name: tuple(concept.part_of) for name, concept in concepts.items()
+                         if concept.part_of}
         self._terms: PhraseTable[tuple[str, ...]] = PhraseTable()
         owners: dict[Key, list[str]] = defaultdict(list)
         # A term of one word is read in its own inflections only: the stemmer makes one word
@@ -94,8 +96,12 @@ class ConceptTable:
             for written in texts:
                 for mention in self.find([stem(w) for w in written], written=written):
                     weight[mention.concept] += th.CONCEPT_FIELD_WEIGHT[field]
-        return {name: min(th.CONCEPT_DEPTH, w / th.CONCEPT_FULL_WEIGHT)
-                for name, w in weight.items()}
+        about = {name: min(th.CONCEPT_DEPTH, w / th.CONCEPT_FULL_WEIGHT)
+                 for name, w in weight.items()}
+        for name, strength in list(about.items()):  # a dividend is capital return too
+            for broader in self._broader.get(name, ()):
+                about[broader] = max(about.get(broader, 0.0), strength)
+        return about
 
 
 def _inflected(word: str, terms: tuple[str, ...]) -> bool:

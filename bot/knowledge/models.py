@@ -383,6 +383,8 @@ class Concept(_Strict):
     terms: list[Text] = Field(min_length=1)
     false_friends: list[FalseFriend] = []
     examples: list[Text] = []
+    # broader concepts this one is a kind of: a point about dividends is about capital return
+    part_of: list[str] = []
 
     @model_validator(mode="after")
     def _false_friends_use_terms(self) -> Concept:
@@ -397,3 +399,11 @@ class Concept(_Strict):
 class Concepts(RootModel[dict[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")],
                               Concept]]):
     """concepts.yaml: the language of the trade, shared by every thesis."""
+
+    @model_validator(mode="after")
+    def _parts_of_known_concepts(self) -> Concepts:
+        for name, concept in self.root.items():
+            for broader in concept.part_of:
+                if broader not in self.root or broader == name:
+                    raise ValueError(f"{name}: part_of {broader!r} is no other concept here")
+        return self

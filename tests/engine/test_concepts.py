@@ -165,3 +165,29 @@ def test_a_phrase_of_two_concepts_is_covered_by_either(baba: Engine) -> None:
 def test_the_drivers_of_growth_are_the_point_that_explains_it(baba: Engine) -> None:
     answer = baba.answer("what are the drivers of alibaba cloud growth?")
     assert (answer.card, answer.point) == ("bull", "ai-cloud-dominance")
+
+
+@pytest.mark.parametrize(("question", "point"), [
+    ("is Qilin going to start returning cash to shareholders?", "first-dividend"),
+    ("does Qilin Shuyun have a share repurchase program running?", None),
+])
+def test_a_point_about_a_narrow_concept_answers_for_the_broad_one_not_for_a_sibling(
+        question: str, point: str | None) -> None:
+    """Qilin's thesis plans a first dividend and no buyback: a dividend is capital return
+    (`part_of`), so asked about returning cash it answers; a buyback is capital return too,
+    but no dividend, so asked about its buyback it says the thesis does not cover it."""
+    from tests.eval.evaluate import EVAL
+
+    answer = Engine.from_dirs(EVAL / "collide1" / "theses", INTENTS).answer(question)
+    assert answer.point == point
+    assert (answer.card == "unknown") == (point is None)
+
+
+def test_a_concept_part_of_one_that_does_not_exist_is_refused() -> None:
+    from pydantic import ValidationError
+
+    from bot.knowledge.models import Concepts
+
+    spec = {"about": "x", "terms": ["payout"], "part_of": ["capital_returns"]}
+    with pytest.raises(ValidationError, match="dividend: part_of 'capital_returns'"):
+        Concepts.model_validate({"dividend": spec})
