@@ -20,7 +20,7 @@ import dataclasses
 import datetime as dt
 import functools
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -148,6 +148,8 @@ class Engine:
         self._intents = intent_table(knowledge.intents, self._common,
                                      vocabulary.ordinary_phrases if vocabulary else [])
         self._concepts = ConceptTable(knowledge.concepts)
+        self._leans = {word: SECTION_OF_CARD[name] for name, spec in knowledge.intents.items()
+                       if name in SECTION_OF_CARD for word in spec.leans}
         stop = stop_words(self._common)
         shorthand = vocabulary.abbreviations if vocabulary else {}
         english = english_words()
@@ -886,6 +888,9 @@ class Engine:
                 intent = None
             else:
                 ranked = in_section
+        if intent is None and (lean := self._leaning(f)) is not None:
+            ranked = sorted(((t, s * (1 + th.SECTION_LEAN) if t.section == lean else s)
+                             for t, s in ranked), key=lambda ts: -ts[1])
         ranked = _upcoming_first(f.reading, thesis, ranked)
         best, best_score = ranked[0] if ranked else (None, 0.0)
         runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
@@ -967,6 +972,17 @@ class Engine:
         return Answer(f.question, card, thesis, point=best.point, figure=figure,  # type: ignore[arg-type]
                       confidence=round(confidence, 3), alternatives=tuple(alternatives),
                       covered=self.covered)
+
+    def _leaning(self, f: _Findings) -> str | None:
+        """The section the question's framing words lean to, if one has more of them."""
+        typed = [t.text for t in f.reading.tokens]
+        counts = Counter(self._leans[w] for w in typed if w in self._leans)
+        top = counts.most_common(2)
+        if not top or len(top) > 1 and top[1][1] == top[0][1]:
+            return None
+        f.trace.append(f"leans to the {top[0][0]} section ("
+                       + ", ".join(w for w in typed if self._leans.get(w) == top[0][0]) + ")")
+        return top[0][0]
 
     def _not_in_thesis(self, question: str, ticker: str, subject: str = "",
                        f: _Findings | None = None) -> Answer:

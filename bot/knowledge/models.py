@@ -342,12 +342,15 @@ def _valid(adapter: TypeAdapter[Any], value: Any) -> Any:
 
 class IntentSpec(_Strict):
     """An intent's vocabulary. `terms` alone decide an intent; `hints` only tip a question that
-    already names a thesis or a point (words like "when" or "issues" are too common to decide)."""
+    already names a thesis or a point (words like "when" or "issues" are too common to decide);
+    `leans` (single words, as typed) frame a question toward the intent's section without
+    asking for its card: "will", "plans" lean to a catalyst, "exposed", "what if" to a risk."""
 
     intent: IntentName
     description: Text
     terms: list[Text] = Field(min_length=1)
     hints: list[Text] = []
+    leans: list[Annotated[str, StringConstraints(pattern=r"^[a-z']+$")]] = []
 
 
 class Vocabulary(_Strict):

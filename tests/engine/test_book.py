@@ -190,6 +190,21 @@ def test_a_biotech_desks_shorthand_reaches_its_point(book: Engine, question: str
     assert (book.answer(question).ticker, book.answer(question).point) == ("LMRA", point)
 
 
+@pytest.mark.parametrize(("question", "card", "point"), [
+    # "why": a reason to own it, not the launch that also speaks of running shoes
+    ("why do runners pay up for Kestrel instead of treating it like a commodity sneaker?",
+     "bull", "pricing-power"),
+    # "if": what could go wrong, not the margin recovery that also speaks of rates
+    ("what happens to HBNK's NII if the Fed eases faster than the market expects?",
+     "risk", "rate-cut-squeeze"),
+])
+def test_framing_words_lean_to_a_section_between_points_on_one_topic(
+        book: Engine, question: str, card: str, point: str) -> None:
+    answer = book.answer(question)
+    assert (answer.card, answer.point) == (card, point)
+    assert any(line.startswith("leans to the") for line in answer.trace)
+
+
 def test_the_events_that_move_the_shares_are_the_catalysts_card(book: Engine) -> None:
     """"Stock-moving", "move the shares": the catalysts, not the buyback's "shares"."""
     answer = book.answer("KSTR - what are the near-term stock-moving events we're watching?")
