@@ -85,6 +85,7 @@ def other_companies(texts: Iterable[str], company: str) -> list[str]:
                         continue
                     parts = [p.lower() for w in words for p in w.split("-")]
                     if all(p in dictionary for p in parts) or any(acronym(w) for w in words) \
+                            or re.search(r"-[a-z]+\b", name) \
                             or re.search(r"[a-z][A-Z]", name) and len(name) <= 4:
                         continue
                     found.append(name)
