@@ -191,3 +191,13 @@ def test_a_concept_part_of_one_that_does_not_exist_is_refused() -> None:
     spec = {"about": "x", "terms": ["payout"], "part_of": ["capital_returns"]}
     with pytest.raises(ValidationError, match="dividend: part_of 'capital_returns'"):
         Concepts.model_validate({"dividend": spec})
+
+
+def test_a_results_date_is_the_catalyst_that_says_when_the_company_reports() -> None:
+    """"Baiyu will report fourth-quarter results in March": that catalyst carries the
+    reporting date a question asks for in its own words."""
+    from tests.eval.evaluate import EVAL
+
+    answer = Engine.from_dirs(EVAL / "collide16" / "theses", INTENTS).answer(
+        "when does BYLT report Q4")
+    assert (answer.card, answer.point) == ("catalyst", "full-year-results-2027")
