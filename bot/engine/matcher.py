@@ -842,8 +842,7 @@ class Engine:
         if intent in _BOOK_INTENTS:
             intent = None
         # a word naming a concept the thesis speaks of is no stranger to it ("overcapitalized")
-        carried = {i for m in f.mentions if self._book.covers_concept(
-            m.concept, ticker, th.CONCEPT_SPOKEN_OF) for i in m.positions}
+        carried = self._carried(f, ticker)
         taken = f.intents.positions | f.name_positions | carried
         strange = len(f.intents.ordinary) + sum(
             1 for i, stem in enumerate(reading.stems)
@@ -948,7 +947,13 @@ class Engine:
         f.trace.append(f"card: {best.point} {best_score:.2f} over {second}; confidence = "
                        f"least of intent {intent_quality:.2f}, lead {margin:.2f}, own text "
                        f"{said:.2f} -> {confidence:.2f}")
+        # words of the subject the thesis never says, nor covers through a concept it carries
+        carried = self._carried(f, ticker)
+        unsaid = [f.reading.token_at(i).original for i, w in self._topic(f)
+                  if i not in carried and not self._book.uses(ticker, w)]
         offered = [why for why, flag in (("part of the subject not covered", f.partly_covered),
+                                         (f"words it never says ({', '.join(unsaid)})",
+                                          len(unsaid) >= th.UNSAID_WORDS),
                                          ("a faint match in the section asked",
                                           best_score < th.POINT),
                                          ("thesis chosen by its words alone", f.guessed),
@@ -972,6 +977,12 @@ class Engine:
         return Answer(f.question, card, thesis, point=best.point, figure=figure,  # type: ignore[arg-type]
                       confidence=round(confidence, 3), alternatives=tuple(alternatives),
                       covered=self.covered)
+
+    def _carried(self, f: _Findings, ticker: str) -> set[int]:
+        """Positions of the question's words naming a concept the thesis speaks of."""
+        return {i for m in f.mentions
+                if self._book.covers_concept(m.concept, ticker, th.CONCEPT_SPOKEN_OF)
+                for i in m.positions}
 
     def _leaning(self, f: _Findings) -> str | None:
         """The section the question's framing words lean to, if one has more of them."""

@@ -207,6 +207,18 @@ def test_a_whole_card_asked_about_a_subject_is_offered_not_asserted(
     assert answer.point is None and (answer.confidence >= SURE) == sure
 
 
+@pytest.mark.parametrize(("question", "sure"), [
+    ("how big is alibaba's buyback?", True),
+    ("how big is alibaba's buyback for the ski season in the snow?", False),
+])
+def test_a_point_asked_with_words_the_thesis_never_says_is_offered_not_asserted(
+        engine: Engine, question: str, sure: bool) -> None:
+    from bot.engine.thresholds import SURE
+
+    answer = engine.answer(question)
+    assert answer.point == "share-buybacks" and (answer.confidence >= SURE) == sure
+
+
 @pytest.mark.parametrize("question", ["how do I adopt a rescue dog", "is the bull market over?",
                                       "which GPU should I buy for gaming",
                                       "who's winning the office fantasy football competition"])
