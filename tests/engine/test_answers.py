@@ -186,6 +186,8 @@ def test_desk_shorthand_is_understood(engine: Engine, question: str, card: str) 
 
 @pytest.mark.parametrize(("question", "point"), [
     ("alibaba in-house semis progress?", "custom-chips"),
+    ("alibaba's in-house accelerators?", "custom-chips"),  # its own design, not a sourcing
+    ("is alibaba designing its own ai processors now?", "custom-chips"),  # processors: chips
     ("baba devs", "qwen-ecosystem"),
 ])
 def test_desk_abbreviations_reach_the_point_their_words_name(engine: Engine, question: str,
