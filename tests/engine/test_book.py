@@ -205,6 +205,13 @@ def test_framing_words_lean_to_a_section_between_points_on_one_topic(
     assert any(line.startswith("leans to the") for line in answer.trace)
 
 
+def test_chat_slang_is_no_subject_the_thesis_lacks(book: Engine) -> None:
+    """"lol", "tbh" say nothing: the excess-capital point is answered, not hedged."""
+    answer = book.answer("lol why does harborview have so much excess capital tbh")
+    assert (answer.ticker, answer.point) == ("HBNK", "excess-capital")
+    assert answer.confidence >= SURE
+
+
 def test_the_events_that_move_the_shares_are_the_catalysts_card(book: Engine) -> None:
     """"Stock-moving", "move the shares": the catalysts, not the buyback's "shares"."""
     answer = book.answer("KSTR - what are the near-term stock-moving events we're watching?")
