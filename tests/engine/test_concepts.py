@@ -201,3 +201,13 @@ def test_a_results_date_is_the_catalyst_that_says_when_the_company_reports() -> 
     answer = Engine.from_dirs(EVAL / "collide16" / "theses", INTENTS).answer(
         "when does BYLT report Q4")
     assert (answer.card, answer.point) == ("catalyst", "full-year-results-2027")
+
+
+def test_a_phrase_of_the_trade_counts_among_everyday_words_the_book_never_says() -> None:
+    """"take-or-pay" names the contracts' terms; "flex" is chat the book never says: Hanhai's
+    locked-in contracts, not "the thesis doesn't cover it"."""
+    from tests.eval.evaluate import EVAL
+
+    answer = Engine.from_dirs(EVAL / "collide10" / "theses", INTENTS).answer(
+        "do Hanhai's leases have take-or-pay or can the tenants flex down if utilization drops")
+    assert (answer.card, answer.point) == ("bull", "locked-hyperscaler-contracts")
