@@ -216,6 +216,8 @@ def test_the_events_that_move_the_shares_are_the_catalysts_card(book: Engine) ->
     """"Stock-moving", "move the shares": the catalysts, not the buyback's "shares"."""
     answer = book.answer("KSTR - what are the near-term stock-moving events we're watching?")
     assert (answer.ticker, answer.card, answer.point) == ("KSTR", "catalyst", None)
+    waiting = book.answer("what are we waiting for on kestrel for the trade to work")
+    assert (waiting.ticker, waiting.card) == ("KSTR", "catalyst")
 
 
 def test_of_theses_fitting_about_equally_the_one_holding_more_of_the_question_wins(
