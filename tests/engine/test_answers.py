@@ -189,11 +189,14 @@ def test_desk_shorthand_is_understood(engine: Engine, question: str, card: str) 
     ("alibaba's in-house accelerators?", "custom-chips"),  # its own design, not a sourcing
     ("is alibaba designing its own ai processors now?", "custom-chips"),  # processors: chips
     ("baba devs", "qwen-ecosystem"),
+    ("how many hrs a day do alibaba's devs spend on qwen?", "qwen-ecosystem"),  # not "her"
 ])
 def test_desk_abbreviations_reach_the_point_their_words_name(engine: Engine, question: str,
                                                             point: str) -> None:
-    """"semis" are semiconductors and "devs" developers: words the thesis says in full."""
-    assert engine.answer(question).point == point
+    """"semis" are semiconductors and "devs" developers: words the thesis says in full, read
+    as such, never "corrected" ("hrs" is no "her")."""
+    answer = engine.answer(question)
+    assert answer.point == point and not answer.read_as
 
 
 @pytest.mark.parametrize(("question", "sure"), [
