@@ -905,6 +905,17 @@ class Engine:
         # "currency risk, given Nagoya": a concept asked, and one point of the section has it
         if best_score < th.POINT and not faint:
             best = None
+        measured = None
+        if best_score < th.INTENT_YIELDS_TO_POINT and intent in (None, "overview", "figures") and (
+                measured := index.figure_by_measure(
+                    f.reading, f.intents.positions | f.name_positions)) is not None:
+            # "JLMS 2025 revenue?": no point clearly named, a figure asked by its measure and year
+            point = index.figure_points[measured][0]
+            best = next(t for t in self._book.targets if t.ticker == ticker and t.point == point)
+            best_score, intent = max(th.POINT, best_score), None
+            ranked = [(best, best_score), *((t, s) for t, s in ranked if t != best)]
+            runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
+            f.trace.append(f"figure {measured}: its measure and year are asked")
         if intent == "figures":
             if best is not None and (self._book.figures_by_value(f.reading.numbers)
                                      or best_score >= th.INTENT_YIELDS_TO_POINT):
@@ -977,8 +988,8 @@ class Engine:
                                                 title=found[1].title if found else target.point))
         quoted = [fid for t, fid in self._book.figures_by_value(f.reading.numbers)
                   if t == ticker]
-        figure = index.figure_for(f.reading, f.intents.positions | f.name_positions,
-                                  best.point, quoted)
+        figure = measured or index.figure_for(f.reading, f.intents.positions | f.name_positions,
+                                              best.point, quoted)
         return Answer(f.question, card, thesis, point=best.point, figure=figure,  # type: ignore[arg-type]
                       confidence=round(confidence, 3), alternatives=tuple(alternatives),
                       covered=self.covered)

@@ -1,15 +1,22 @@
 """Which figure of one thesis a question is about, once its point is chosen: the figure's
 subject and keywords scored as bags of words, and figures quoted by value (found by the
-book's index)."""
+book's index). And, when no point is named, the figure a question asks for by its measure
+and year ("JLMS 2025 revenue?")."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from bot.engine import thresholds as th
 from bot.engine.reading import Reading
 from bot.engine.vocabulary import BagIndex, term_key
 from bot.knowledge.models import Thesis
+
+_YEAR = re.compile(r"\b20\d\d\b")
+# Words of a measure that tell nothing of it ("share of", "in the", "grew by").
+common_stop = frozenset({"the", "of", "in", "a", "an", "to", "for", "by", "and", "on", "at", "as",
+                         "its", "it", "from", "with", "per", "than"})
 
 
 class ThesisIndex:
@@ -23,11 +30,35 @@ class ThesisIndex:
         for _, point in thesis.points():
             for figure_id in point.figures:
                 self.figure_points.setdefault(figure_id, []).append(point.id)
+        # each figure's measure words (everyday ones too: "revenue") and the years it covers
+        self.measures: list[tuple[str, frozenset[str], frozenset[str]]] = []
         for figure in thesis.figures:
             for text in [figure.subject, *figure.keywords]:
                 key = tuple(w for w in term_key(text) if w not in ignore)
                 if key:
                     self.figures.add(key, figure.id)
+            when = figure.period or str(figure.as_of or "")
+            self.measures.append((figure.id, frozenset(term_key(figure.measure)) - common_stop,
+                                  frozenset(_YEAR.findall(when))))
+
+    def figure_by_measure(self, reading: Reading, skip: set[int]) -> str | None:
+        """The one figure the question asks for by the words of its measure and its year
+        ("what was Delft's 2025 revenue?"), or None: the question must give a year the
+        figure covers, and say more of its measure (then more of it in proportion: "revenue
+        grew", not "a customer's delay moved revenue") than of any other figure's."""
+        years = {token.text for token in reading.tokens if _YEAR.fullmatch(token.text)}
+        if not years:
+            return None
+        asked = {s for i, s in enumerate(reading.stems) if i not in skip}
+        found = sorted(((len(measure & asked), len(measure & asked) / len(measure), fid)
+                        for fid, measure, covered in self.measures
+                        if covered & years and measure & asked and fid in self.figure_points),
+                       reverse=True)
+        if not found or len(found) > 1 and found[1][:2] == found[0][:2] and \
+                set(self.figure_points.get(found[1][2], ())) != \
+                set(self.figure_points.get(found[0][2], ())):
+            return None  # no figure, or two of different points as near
+        return found[0][2]
 
     def figure_for(self, reading: Reading, skip: set[int], point: str,
                    quoted: Sequence[str] = ()) -> str | None:

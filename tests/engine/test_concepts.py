@@ -211,3 +211,18 @@ def test_a_phrase_of_the_trade_counts_among_everyday_words_the_book_never_says()
     answer = Engine.from_dirs(EVAL / "collide10" / "theses", INTENTS).answer(
         "do Hanhai's leases have take-or-pay or can the tenants flex down if utilization drops")
     assert (answer.card, answer.point) == ("bull", "locked-hyperscaler-contracts")
+
+
+@pytest.mark.parametrize(("folder", "question", "point"), [
+    ("collide11", "JLMS 2025 revenue?", "triple-digit-revenue-growth"),
+    ("collide5", "what was Delft Atomic's 2025 revenue", "ai-accelerators-drive-leading"),
+])
+def test_a_figure_asked_by_its_measure_and_year_is_its_points(folder: str, question: str,
+                                                              point: str) -> None:
+    """"Revenue" is too everyday a word to name a point, but with a year it names the figure
+    whose measure it is ("revenue grew … in 2025"): that point, offered, its figure first."""
+    from tests.eval.evaluate import EVAL
+
+    answer = Engine.from_dirs(EVAL / folder / "theses", INTENTS).answer(question)
+    assert answer.point == point and answer.figure is not None
+    assert "revenu" in answer.figure or "revenue" in answer.figure
