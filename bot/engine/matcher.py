@@ -848,7 +848,7 @@ class Engine:
             intent = None
         # a word naming a concept the thesis speaks of is no stranger to it ("overcapitalized")
         carried = self._carried(f, ticker)
-        taken = f.intents.positions | f.name_positions | carried
+        taken = f.intents.positions | f.name_positions
         strange = len(f.intents.ordinary) + sum(
             1 for i, stem in enumerate(reading.stems)
             if stem.isalpha() and i not in f.name_positions and i not in carried and (
@@ -898,12 +898,13 @@ class Engine:
         ranked = _upcoming_first(f.reading, thesis, ranked)
         best, best_score = ranked[0] if ranked else (None, 0.0)
         runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
-        faint = (intent in SECTION_OF_CARD and bool(f.mentions)
-                 or intent is None and bool(f.named)) and _faintly_ahead(ranked) \
-            or intent is None and bool(f.named and f.mentions) and bool(ranked) \
-            and ranked[0][1] >= th.FAINT_POINT
         # "currency risk, given Nagoya": a concept asked, and one point of the section has it
-        if best_score < th.POINT and not faint:
+        faint = (intent in SECTION_OF_CARD and bool(f.mentions)
+                 or intent is None and bool(f.named)) and _faintly_ahead(ranked)
+        # "is HBNK overcapitalized?": a concept of the named thesis, the point most about it
+        conceptual = intent is None and bool(f.named and f.mentions) \
+            and best_score >= th.FAINT_POINT
+        if best_score < th.POINT and not (faint or conceptual):
             best = None
         measured = None
         if best_score < th.INTENT_YIELDS_TO_POINT and intent in (None, "overview", "figures") and (
