@@ -15,7 +15,7 @@ from bot.knowledge.models import Thesis
 
 _YEAR = re.compile(r"\b20\d\d\b")
 # Words of a measure that tell nothing of it ("share of", "in the", "grew by").
-common_stop = frozenset({"the", "of", "in", "a", "an", "to", "for", "by", "and", "on", "at", "as",
+_FILLER = frozenset({"the", "of", "in", "a", "an", "to", "for", "by", "and", "on", "at", "as",
                          "its", "it", "from", "with", "per", "than"})
 
 
@@ -30,16 +30,11 @@ class ThesisIndex:
         for _, point in thesis.points():
             for figure_id in point.figures:
                 self.figure_points.setdefault(figure_id, []).append(point.id)
-        # each figure's measure words (everyday ones too: "revenue") and the years it covers
-        self.measures: list[tuple[str, frozenset[str], frozenset[str]]] = []
         for figure in thesis.figures:
             for text in [figure.subject, *figure.keywords]:
                 key = tuple(w for w in term_key(text) if w not in ignore)
                 if key:
                     self.figures.add(key, figure.id)
-            when = figure.period or str(figure.as_of or "")
-            self.measures.append((figure.id, frozenset(term_key(figure.measure)) - common_stop,
-                                  frozenset(_YEAR.findall(when))))
 
     def figure_by_measure(self, reading: Reading, skip: set[int]) -> str | None:
         """The one figure the question asks for by the words of its measure and its year
@@ -50,10 +45,14 @@ class ThesisIndex:
         if not years:
             return None
         asked = {s for i, s in enumerate(reading.stems) if i not in skip}
-        found = sorted(((len(measure & asked), len(measure & asked) / len(measure), fid)
-                        for fid, measure, covered in self.measures
-                        if covered & years and measure & asked and fid in self.figure_points),
-                       reverse=True)
+        found = []
+        for figure in self.thesis.figures:  # read here, not kept: the question is rare
+            measure = set(term_key(figure.measure)) - _FILLER
+            covered = set(_YEAR.findall(figure.period or str(figure.as_of or "")))
+            if covered & years and measure & asked and figure.id in self.figure_points:
+                said = len(measure & asked)
+                found.append((said, said / len(measure), figure.id))
+        found.sort(reverse=True)
         if not found or len(found) > 1 and found[1][:2] == found[0][:2] and \
                 set(self.figure_points.get(found[1][2], ())) != \
                 set(self.figure_points.get(found[0][2], ())):
