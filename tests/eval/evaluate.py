@@ -49,7 +49,7 @@ OWN_DEV = (OWN / "baba_dev.yaml", OWN / "book_dev.yaml", EVAL / "collide1" / "qu
            EVAL / "collide10" / "questions.yaml", OWN / "book_dev2.yaml",
            EVAL / "collide11" / "questions.yaml", OWN / "baba_dev3.yaml",
            OWN / "uncovered_dev.yaml", EVAL / "collide13" / "questions.yaml",
-           EVAL / "collide16" / "questions.yaml")
+           EVAL / "collide16" / "questions.yaml", OWN / "baba_dev4.yaml")
 OWN_HELD_OUT = (OWN / "baba_heldout.yaml", OWN / "baba_heldout2.yaml", OWN / "baba_final.yaml",
                 OWN / "baba_third.yaml", OWN / "baba_fourth.yaml", OWN / "baba_fifth.yaml",
                 EVAL / "collide2" / "questions.yaml", EVAL / "collide4" / "questions.yaml",
