@@ -693,8 +693,11 @@ class Engine:
                    for i, w in topic if not self._book.uses(ticker, w)):
             return None  # what it lacks is everyday words ("revenue for the year to March")
         sections = {n for n, _ in f.strong} & {"bull", "bear", "risk", "catalyst", "overview"}
-        if sections and len(topic) == 1 and self._book.plainness.get(topic[0][1], 1.0) < 1.0:
-            return None  # "the key risk factors for Alibaba": a section, in everyday words
+        if sections and (len(topic) == 1 and self._book.plainness.get(topic[0][1], 1.0) < 1.0
+                         or not conceptual):
+            # "the key risk factors for Alibaba", "the bull case in three bullets": a section,
+            # in words naming no concept
+            return None
         alternatives = tuple(self._point_choice(f, t) for t, _ in others[: th.WHICH_CHOICES])
         answer = Answer(f.question, "unknown", confidence=th.DECLINED, alternatives=alternatives,
                         covered=self.covered, reason="covered elsewhere",

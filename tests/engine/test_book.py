@@ -212,6 +212,18 @@ def test_chat_slang_is_no_subject_the_thesis_lacks(book: Engine) -> None:
     assert answer.confidence >= SURE
 
 
+@pytest.mark.parametrize("question", [
+    "client wants the bull case on baba in three bullets, can you send",
+    "send the bull case on alibaba in three bullets for the client",
+])
+def test_a_section_asked_for_a_client_is_the_section(book: Engine, question: str) -> None:
+    """The asker's client is no customer (adoption), and "three bullets" is no subject that
+    Norgrid's "three utilities" covers: BABA's bull case, answered."""
+    answer = book.answer(question)
+    assert (answer.ticker, answer.card, answer.point) == ("BABA", "bull", None)
+    assert answer.confidence >= SURE
+
+
 def test_the_events_that_move_the_shares_are_the_catalysts_card(book: Engine) -> None:
     """"Stock-moving", "move the shares": the catalysts, not the buyback's "shares"."""
     answer = book.answer("KSTR - what are the near-term stock-moving events we're watching?")
