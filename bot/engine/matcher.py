@@ -812,8 +812,8 @@ class Engine:
         software thesis does), and no term of the trade, no phrase of the book's: not a
         question about the book."""
         stems = f.reading.stems
-        said = any(tuple(stems[i:i + len(key)]) == key and not any(map(self._book.says, key))
-                   for key in self._small_talk for i in range(len(stems)))
+        said = any(tuple(stems[i:i + len(key)]) == key and not all(map(self._book.says, key))
+                   for key in self._small_talk for i in range(len(stems)))  # "dim sum": no SOTP
         return said and not f.found.phrase and not self._in_trade_words(f)
 
     def _stranger_to(self, f: _Findings, ticker: str) -> bool:

@@ -359,9 +359,13 @@ def test_a_search_cut_says_how_many_more_theses_say_it(tmp_path: Path) -> None:
     assert f"…and {answer.more} more theses" in render_text(answer, TODAY)
 
 
-def test_office_small_talk_naming_no_thesis_is_not_about_the_book(book: Engine) -> None:
-    """An "order" of lunch is no order backlog; "offsite" is no typo of "offset"."""
-    answer = book.answer("where should we order lunch for the team offsite?")
+@pytest.mark.parametrize("question", ["where should we order lunch for the team offsite?",
+                                      "dim sum at 1? who's in"])
+def test_office_small_talk_naming_no_thesis_is_not_about_the_book(book: Engine,
+                                                                  question: str) -> None:
+    """An "order" of lunch is no order backlog; "offsite" is no typo of "offset"; dim sum is
+    no sum of the parts, though a thesis says "sum"."""
+    answer = book.answer(question)
     assert (answer.card, answer.reason) == ("unknown", "off topic")
     assert not answer.read_as
 
