@@ -56,8 +56,9 @@ OWN_HELD_OUT = (OWN / "baba_heldout.yaml", OWN / "baba_heldout2.yaml", OWN / "ba
                 EVAL / "collide2" / "questions.yaml", EVAL / "collide4" / "questions.yaml",
                 EVAL / "collide7" / "questions.yaml", EVAL / "collide8" / "questions.yaml",
                 EVAL / "collide9" / "questions.yaml", EVAL / "collide12" / "questions.yaml",
-                OWN / "baba_sixth.yaml", EVAL / "collide14" / "questions.yaml")
-COLLIDING = tuple(EVAL / f"collide{n}" / "theses" for n in (*range(1, 15), 16, 17))
+                OWN / "baba_sixth.yaml", EVAL / "collide14" / "questions.yaml",
+                OWN / "baba_seventh.yaml", EVAL / "collide15" / "questions.yaml")
+COLLIDING = tuple(EVAL / f"collide{n}" / "theses" for n in range(1, 18))
 # Confidence bands the Slack layer acts on (bot/engine/thresholds.py): answer, "Did you mean",
 # say so.
 BANDS = ((0.8, "sure"), (0.5, "did you mean"), (0.0, "unsure"))
