@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import html
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -77,7 +78,12 @@ def american(word: str) -> str:
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A deliberately light stemmer (plurals, -ing, -ed, a silent final e), applied alike to
-    questions and vocabulary: "reprices", "repriced" and "repricing" meet at "repric"."""
+    questions and vocabulary: "reprices", "repriced" and "repricing" meet at "repric". Each
+    stem is one string however many words lead to it: a large book holds it once."""
+    return sys.intern(_stem(word))
+
+
+def _stem(word: str) -> str:
     if not word.isalpha():
         return word
     word = american(word)

@@ -8,30 +8,40 @@ built, never on the cached `thesis ask` path.
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from collections.abc import Container, Iterable
 from functools import cache
 
 MIN_COUNT = 1000  # about the 20,000 most frequent words; "riks", "alibba", "bul" fall below
 FREQUENT_COUNT = 200_000  # the few hundred most frequent
 
 
+class SortedWords(Container[str]):
+    """A large word list held as one sorted tuple, found by bisection: a third of a set's
+    memory, for the 128,000 words a process building a book keeps between reloads."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self._words = tuple(sorted(words))
+
+    def __contains__(self, word: object) -> bool:
+        if not isinstance(word, str):
+            return False
+        i = bisect_left(self._words, word)
+        return i < len(self._words) and self._words[i] == word
+
+
 @cache
-def _word_lists() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+def _word_lists() -> tuple[SortedWords, frozenset[str], frozenset[str]]:
     """Every word of the dictionary, the common ones and the most frequent, from one read."""
     from spellchecker import SpellChecker
 
     counts = SpellChecker(language="en").word_frequency.dictionary
-    every = frozenset(word for word in counts if word.isalpha())
-    return (every, frozenset(w for w in every if counts[w] >= MIN_COUNT),
+    every = [word for word in counts if word.isalpha()]
+    return (SortedWords(every), frozenset(w for w in every if counts[w] >= MIN_COUNT),
             frozenset(w for w in every if counts[w] >= FREQUENT_COUNT))
 
 
-def release() -> None:
-    """Drop the word lists (about 11 MB): an engine needs them while it is built, not while it
-    answers, and a process holding a large book between reloads should not keep them."""
-    _word_lists.cache_clear()
-
-
-def dictionary_words() -> frozenset[str]:
+def dictionary_words() -> SortedWords:
     """Every English word the dictionary has, rare ones too ("buyback", "valuation"): a word
     outside it is a coined name ("orforglipron") or a typo."""
     return _word_lists()[0]

@@ -20,7 +20,7 @@ import re
 from array import array
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
@@ -60,7 +60,7 @@ class Target:
     order: int  # reading order within its thesis (ties go to the earlier point)
 
 
-def proper_nouns(thesis: Thesis, dictionary: AbstractSet[str] = frozenset()
+def proper_nouns(thesis: Thesis, dictionary: Container[str] = frozenset()
                  ) -> tuple[set[str], set[str]]:
     """Stems of the names the thesis writes with a capital inside a sentence (ByteDance,
     Huawei, Qwen, Pentagon): anchors that tie a question to this thesis, unlike everyday
@@ -87,13 +87,13 @@ def _prose(thesis: Thesis) -> list[str]:
               for text in (p.title, p.detail, getattr(p, "summary", None) or ""))]
 
 
-def coined_words(thesis: Thesis, dictionary: AbstractSet[str]) -> set[str]:
+def coined_words(thesis: Thesis, dictionary: Container[str]) -> set[str]:
     """Stems of the words a thesis uses that are not English at all, capitalised or not:
     drug, product and people's names (orforglipron, Glyvera, Qwen) and trade terms
     (autoinjector). Like a proper noun, such a word in a question ties it to the thesis."""
     texts = [*_prose(thesis), *(f.subject for f in thesis.figures)]
     typed = {word.lower() for text in texts for word in _LONG_WORD.findall(text)}
-    return {key for word in typed - dictionary for key in term_key(word)}
+    return {key for word in typed if word not in dictionary for key in term_key(word)}
 
 
 def acronyms(thesis: Thesis) -> set[str]:

@@ -38,7 +38,7 @@ from bot.engine.answer import (
 from bot.engine.classify import Intents, classify, intent_table
 from bot.engine.clean import clean_text
 from bot.engine.concepts import ConceptTable, Mention
-from bot.engine.english import english_words, frequent_words, release
+from bot.engine.english import english_words, frequent_words
 from bot.engine.index import BookIndex, Evidence, Target, stop_words, thesis_text
 from bot.engine.reading import Reading, read
 from bot.engine.resolve import Names
@@ -175,7 +175,6 @@ class Engine:
             self.speller.add(w for text in [*spec.terms, *spec.hints] for w in term_words(text))
         self.speller.add(self._names.words)
         self.speller.add(self._book.words)
-        release()  # the dictionary's words are kept where needed above; the lists go
 
     @property
     def indexes(self) -> Mapping[str, ThesisIndex]:
