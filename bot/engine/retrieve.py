@@ -16,7 +16,7 @@ from bot.knowledge.models import Thesis
 _YEAR = re.compile(r"\b20\d\d\b")
 # Words of a measure that tell nothing of it ("share of", "in the", "grew by").
 _FILLER = frozenset({"the", "of", "in", "a", "an", "to", "for", "by", "and", "on", "at", "as",
-                         "its", "it", "from", "with", "per", "than"})
+                     "its", "it", "from", "with", "per", "than"})
 
 
 class ThesisIndex:
@@ -49,8 +49,8 @@ class ThesisIndex:
         for figure in self.thesis.figures:  # read here, not kept: the question is rare
             measure = set(term_key(figure.measure)) - _FILLER
             covered = set(_YEAR.findall(figure.period or str(figure.as_of or "")))
-            if covered & years and measure & asked and figure.id in self.figure_points:
-                said = len(measure & asked)
+            said = len(measure & asked)
+            if said and covered & years and figure.id in self.figure_points:
                 found.append((said, said / len(measure), figure.id))
         found.sort(reverse=True)
         if not found or len(found) > 1 and found[1][:2] == found[0][:2] and \

@@ -344,7 +344,7 @@ class IntentSpec(_Strict):
     """An intent's vocabulary. `terms` alone decide an intent; `hints` only tip a question that
     already names a thesis or a point (words like "when" or "issues" are too common to decide);
     `leans` (single words, as typed) frame a question toward the intent's section without
-    asking for its card: "will", "plans" lean to a catalyst, "exposed", "what if" to a risk."""
+    asking for its card: "will", "plans" lean to a catalyst, "exposed", "if" to a risk."""
 
     intent: IntentName
     description: Text
