@@ -137,8 +137,10 @@ def main() -> None:
         mine = alone.get(path.stem.split("_")[0]) or \
             [*baba, *sorted((path.parent / "theses").glob("*.yaml"))]
         if mine != baba or all(c.thesis in ("BABA", None) for c in cases):
-            show(f"{name} ({'BABA' if mine is baba else len(mine)})",
+            show(f"{name} ({'BABA' if mine == baba else len(mine)})",
                  evaluate(engine_over(*mine), cases), misses and not held, categories)
+        else:
+            print(f"{name} alone: skipped, its questions name theses of the book")
         show(f"{name} (book of {len(wider.covered)})", evaluate(wider, cases),
              misses and not held, categories)
 

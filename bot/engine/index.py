@@ -504,6 +504,9 @@ class BookIndex:
             best[ticker] = max(score, best.get(ticker, 0.0))
         return sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
 
+    def target_of(self, ticker: str, point: str) -> Target | None:
+        return next((t for t in self.targets if t.ticker == ticker and t.point == point), None)
+
     def ranked(self, scores: dict[int, float], ticker: str | None = None,
                section: str | None = None) -> list[tuple[Target, float]]:
         """Points best first (ties: reading order), optionally of one thesis or section."""

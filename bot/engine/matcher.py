@@ -246,8 +246,8 @@ class Engine:
                      if not reading.known[i] and stem.isalpha() and i not in taken
                      and stem not in self._concepts.words
                      and not (named and reading.token_at(i).original.isupper())]  # peer: EQIX
-        chat = named and all(reading.token_at(i).text in self.speller.english
-                             for i in strangers)
+        chat = bool(named) and all(reading.token_at(i).text in self.speller.english
+                                   for i in strangers)
         telling: set[str] = set()
         for mention in mentions:
             if strangers and not (chat and len(mention.positions) > 1):
@@ -509,11 +509,11 @@ class Engine:
             return self._not_in_book(f, " ".join(f.reading.token_at(i).original
                                                  for i in sorted(unreached)))
         words = [word for _, word in topic]
+        most = max(map(len, covered.values()), default=0)
         if literal:  # every word, said together: "rate cuts", not "tariff rates … cuts them"
             points = {n for n, said in covered.items() if len(said) == len(words)
                       and (len(words) == 1 or self._says_together(n, words))}
         else:  # the most of the topic any point says ("carry regulatory risk": regulatory)
-            most = max(map(len, covered.values()), default=0)
             points = {n for n, said in covered.items() if len(said) == most}
         found: dict[str, list[int]] = defaultdict(list)
         for n in sorted(points):
@@ -542,7 +542,7 @@ class Engine:
                                  round(strength(best), 3) if best is not None else 0.0,
                                  len(targets)))
         # "which names have the highest short interest?": no one point says all of it
-        partly = not literal and len(words) > max(map(len, covered.values()), default=0)
+        partly = not literal and len(words) > most
         answer = Answer(f.question, "search",
                         confidence=th.PARTLY_COVERED if partly else th.BOOK_CARD,
                         matches=tuple(matches), covered=self.covered,
@@ -807,12 +807,13 @@ class Engine:
         return len(unknown) >= 2 and len(unknown) > matched + slack
 
     def _small_talk_in(self, f: _Findings) -> bool:
-        """Office small talk ("lunch", "offsite") that no thesis speaks of (a restaurant
-        software thesis does), and no term of the trade, no phrase of the book's: not a
+        """Office small talk ("lunch", "offsite") whose words no thesis says all of (a
+        restaurant software thesis says "lunch"; "dim sum" is small talk though a thesis says
+        "sum" of the parts), and no term of the trade, no phrase of the book's: not a
         question about the book."""
         stems = f.reading.stems
         said = any(tuple(stems[i:i + len(key)]) == key and not all(map(self._book.says, key))
-                   for key in self._small_talk for i in range(len(stems)))  # "dim sum": no SOTP
+                   for key in self._small_talk for i in range(len(stems)))
         return said and not f.found.phrase and not self._in_trade_words(f)
 
     def _stranger_to(self, f: _Findings, ticker: str) -> bool:
@@ -909,16 +910,16 @@ class Engine:
         if best_score < th.POINT and not (faint or conceptual):
             best = None
         measured = None
-        if best_score < th.INTENT_YIELDS_TO_POINT and intent in (None, "overview", "figures") and (
-                measured := index.figure_by_measure(
-                    f.reading, f.intents.positions | f.name_positions)) is not None:
+        if best_score < th.INTENT_YIELDS_TO_POINT and intent in (None, "overview", "figures"):
             # "JLMS 2025 revenue?": no point clearly named, a figure asked by its measure and year
-            point = index.figure_points[measured][0]
-            best = next(t for t in self._book.targets if t.ticker == ticker and t.point == point)
-            best_score, intent = max(th.POINT, best_score), None
-            ranked = [(best, best_score), *((t, s) for t, s in ranked if t != best)]
-            runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
-            f.trace.append(f"figure {measured}: its measure and year are asked")
+            fid = index.figure_by_measure(f.reading, f.intents.positions | f.name_positions)
+            figured = self._book.target_of(ticker, index.figure_points[fid][0]) if fid else None
+            if fid is not None and figured is not None:
+                measured, intent = fid, None
+                best, best_score = figured, max(th.POINT, dict(ranked).get(figured, 0.0))
+                ranked = [(best, best_score), *((t, s) for t, s in ranked if t != best)]
+                runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
+                f.trace.append(f"figure {measured}: its measure and year are asked")
         if intent == "figures":
             if best is not None and (self._book.figures_by_value(f.reading.numbers)
                                      or best_score >= th.INTENT_YIELDS_TO_POINT):
@@ -952,7 +953,8 @@ class Engine:
                           covered=self.covered)
 
         card = intent if intent in SECTION_OF_CARD else CARD_OF_SECTION[best.section]
-        margin = 1.0 if runner_up == 0 else min(1.0, (best_score - runner_up) / best_score * 2)
+        margin = 1.0 if runner_up == 0 else \
+            max(0.0, min(1.0, (best_score - runner_up) / best_score * 2))
         # How sure: the intent's strength, the lead over the runner-up, and what the point's
         # own text says (a point reached through a shared concept alone is offered, not
         # asserted).
@@ -966,7 +968,6 @@ class Engine:
         f.trace.append(f"card: {best.point} {best_score:.2f} over {second}; confidence = "
                        f"least of intent {intent_quality:.2f}, lead {margin:.2f}, own text "
                        f"{said:.2f} -> {confidence:.2f}")
-        # words of the subject the thesis never says, nor covers through a concept it carries
         carried = self._carried(f, ticker)
         unsaid = [f.reading.token_at(i).original for i, w in self._topic(f)
                   if i not in carried and not self._book.uses(ticker, w)]
@@ -975,6 +976,8 @@ class Engine:
                                           len(unsaid) >= th.UNSAID_WORDS),
                                          ("a faint match in the section asked",
                                           best_score < th.POINT),
+                                         ("a figure found by its measure and year",
+                                          measured is not None),
                                          ("thesis chosen by its words alone", f.guessed),
                                          ("no term of its own, little of the text", weak),
                                          ("the runner-up close behind", close))

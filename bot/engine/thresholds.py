@@ -139,10 +139,11 @@ INTENT_YIELDS_TO_POINT = 1.0
 # ("qwen monetization proof points": the monetization catalyst, not the bull card's Qwen point).
 FAR_AHEAD = 2.0
 # A question naming no section whose framing words lean to one ("will", "plans": a catalyst;
-# "what if", "exposed": a risk; "why", "edge": a bull point) weighs that section's points this
-# much more: enough to choose between a thesis's points on one topic (the Qwen ecosystem, or
-# the catalyst of its monetization), never to make a faint point win (set on the dev sets:
-# 0.1 to 0.5 all gain, 0.3 most).
+# "if", "exposed": a risk; "why", "edge": a bull point) weighs that section's points this much
+# more: enough to choose between a thesis's points on one topic (the Qwen ecosystem, or the
+# catalyst of its monetization). The framing is evidence: a point just under POINT in that
+# section may pass it (scoring the order only, and the thresholds on the unleaned scores, lost
+# 3 on the dev sets). Set on the dev sets: 0.1 to 0.5 all gain, 0.3 most.
 SECTION_LEAN = 0.3
 # A second point this close to the best is offered as "Did you mean".
 RUNNER_UP = 0.75

@@ -57,8 +57,14 @@ def other_companies(texts: Iterable[str], company: str) -> list[str]:
     # Meituan" names a rival
     cited = set(re.findall(r"\b(?:per|according to|source:|data from|based on)\s+"
                            r"([A-Z][\w&.\-]*)", whole))
-    places = {place for pair in re.findall(  # "Qingyang (Gansu)": both
-        r"\b([A-Z][\w\-]*)\s+\(([A-Z][a-z]+)(?:\s+[A-Z][a-z]+)*\)", whole) for place in pair}
+    # "in Ulanqab (Inner Mongolia) and Qingyang (Gansu)": a place beside its province, where
+    # the text also speaks of something "in" it; "ByteDance (Doubao)" is a company and its app
+    inside = {name for listed in re.findall(  # "in Ulanqab, Zhongwei and Qingyang"
+        r"\bin\s+((?:[A-Z][\w\-]*(?:\s*,\s*|\s+and\s+))*[A-Z][\w\-]*)", whole)
+        for name in re.split(r"\s*,\s*|\s+and\s+", listed)}
+    places = {place for near, far in re.findall(
+        r"\b([A-Z][\w\-]*)\s+\(([A-Z][a-z]+)(?:\s+[A-Z][a-z]+)*\)", whole)
+        for place in (near, far) if near in inside}
     dictionary = dictionary_words()
     defined = set(re.findall(r"\(([A-Z]{2,6})s?\)", whole))  # "atomic layer deposition (ALD)"
 

@@ -409,4 +409,6 @@ class Concepts(RootModel[dict[Annotated[str, StringConstraints(pattern=r"^[a-z][
             for broader in concept.part_of:
                 if broader not in self.root or broader == name:
                     raise ValueError(f"{name}: part_of {broader!r} is no other concept here")
+                if self.root[broader].part_of:  # one level: a point carries its parents only
+                    raise ValueError(f"{name}: part_of {broader!r}, itself part of another")
         return self

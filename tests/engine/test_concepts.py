@@ -191,6 +191,11 @@ def test_a_concept_part_of_one_that_does_not_exist_is_refused() -> None:
     spec = {"about": "x", "terms": ["payout"], "part_of": ["capital_returns"]}
     with pytest.raises(ValidationError, match="dividend: part_of 'capital_returns'"):
         Concepts.model_validate({"dividend": spec})
+    chain = {"dividend": {**spec, "part_of": ["capital_return"]},
+             "capital_return": {"about": "x", "terms": ["return"], "part_of": ["valuation"]},
+             "valuation": {"about": "x", "terms": ["cheap"]}}
+    with pytest.raises(ValidationError, match="itself part of another"):
+        Concepts.model_validate(chain)
 
 
 def test_a_results_date_is_the_catalyst_that_says_when_the_company_reports() -> None:
@@ -226,3 +231,4 @@ def test_a_figure_asked_by_its_measure_and_year_is_its_points(folder: str, quest
     answer = Engine.from_dirs(EVAL / folder / "theses", INTENTS).answer(question)
     assert answer.point == point and answer.figure is not None
     assert "revenu" in answer.figure or "revenue" in answer.figure
+    assert UNSURE <= answer.confidence < SURE

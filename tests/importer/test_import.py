@@ -301,8 +301,8 @@ def test_an_imported_thesis_draws_no_warning_but_its_review_count(tmp_path: Path
      "The in-house Lingxi-1 chip runs 37% of inference, ahead of Kuaishou's. Nanling Chronicles, "
      "the group's fantasy game, grew faster than rivals' games. Lingxi-2 will double throughput "
      "against Nvidia servers in Qingyang (Gansu), based on Bloomberg consensus, above its "
-     "Nasdaq peers and Nvidia-based rivals.",
-     ["Kuaishou", "Nvidia"]),
+     "Nasdaq peers and Nvidia-based rivals. It competes with ByteDance (Douyin) and Tencent.",
+     ["Kuaishou", "Nvidia", "ByteDance", "Douyin", "Tencent"]),
 ])
 def test_the_rivals_a_writeup_names_are_proposed_as_other_companies(
         company: str, text: str, rivals: list[str]) -> None:
