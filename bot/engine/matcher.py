@@ -872,11 +872,13 @@ class Engine:
         if intent is None and not f.named and not evidence:
             return self._done(f, self._unknown(f.question, reason="no evidence"), "no evidence")
         others = [Alternative(t, "overview") for t in f.named[1:]]
-        answer = self._card(f, index, intent, others)
+        answer = self._card(f, index, intent, others, carried)
         return self._done(f, answer, f"{ticker} chosen")
 
     def _card(self, f: _Findings, index: ThesisIndex, intent: str | None,
-              others: list[Alternative]) -> Answer:
+              others: list[Alternative], carried: set[int]) -> Answer:
+        """The card and point of one thesis; `carried`: the positions of the question's words
+        naming a concept the thesis speaks of."""
         thesis = index.thesis
         ticker = thesis.ticker
         strong = f.strong
@@ -912,7 +914,8 @@ class Engine:
         measured = None
         if best_score < th.INTENT_YIELDS_TO_POINT and intent in (None, "overview", "figures"):
             # "JLMS 2025 revenue?": no point clearly named, a figure asked by its measure and year
-            fid = index.figure_by_measure(f.reading, f.intents.positions | f.name_positions)
+            fid = index.figure_by_measure(f.reading, f.intents.positions | f.name_positions,
+                                          self._book.stop)
             figured = self._book.target_of(ticker, index.figure_points[fid][0]) if fid else None
             if fid is not None and figured is not None:
                 measured, intent = fid, None
@@ -968,7 +971,6 @@ class Engine:
         f.trace.append(f"card: {best.point} {best_score:.2f} over {second}; confidence = "
                        f"least of intent {intent_quality:.2f}, lead {margin:.2f}, own text "
                        f"{said:.2f} -> {confidence:.2f}")
-        carried = self._carried(f, ticker)
         unsaid = [f.reading.token_at(i).original for i, w in self._topic(f)
                   if i not in carried and not self._book.uses(ticker, w)]
         offered = [why for why, flag in (("part of the subject not covered", f.partly_covered),

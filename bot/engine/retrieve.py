@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 
 from bot.engine import thresholds as th
 from bot.engine.reading import Reading
@@ -14,9 +15,6 @@ from bot.engine.vocabulary import BagIndex, term_key
 from bot.knowledge.models import Thesis
 
 _YEAR = re.compile(r"\b20\d\d\b")
-# Words of a measure that tell nothing of it ("share of", "in the", "grew by").
-_FILLER = frozenset({"the", "of", "in", "a", "an", "to", "for", "by", "and", "on", "at", "as",
-                     "its", "it", "from", "with", "per", "than"})
 
 
 class ThesisIndex:
@@ -36,7 +34,8 @@ class ThesisIndex:
                 if key:
                     self.figures.add(key, figure.id)
 
-    def figure_by_measure(self, reading: Reading, skip: set[int]) -> str | None:
+    def figure_by_measure(self, reading: Reading, skip: set[int],
+                          stop: AbstractSet[str]) -> str | None:
         """The one figure the question asks for by the words of its measure and its year
         ("what was Delft's 2025 revenue?"), or None: the question must give a year the
         figure covers, and say more of its measure (then more of it in proportion: "revenue
@@ -47,7 +46,7 @@ class ThesisIndex:
         asked = {s for i, s in enumerate(reading.stems) if i not in skip}
         found = []
         for figure in self.thesis.figures:  # read here, not kept: the question is rare
-            measure = set(term_key(figure.measure)) - _FILLER
+            measure = set(term_key(figure.measure)) - stop  # "share of", "grew by"
             covered = set(_YEAR.findall(figure.period or str(figure.as_of or "")))
             said = len(measure & asked)
             if said and covered & years and figure.id in self.figure_points:
