@@ -22,6 +22,8 @@ _CODES = frozenset({"RMB", "CNY", "USD", "EUR", "JPY", "HKD", "GBP", "KRW", "TWD
                     "EU", "UK", "PRC", "HK", "APAC", "EMEA", "NYSE", "HKEX", "NASDAQ", "SSE",
                     "SZSE", "STAR", "ADR", "ADS", "IPO", "CEO", "CFO", "YOY", "QOQ", "TTM",
                     "API", "SDK", "KPI", "ROI", "CAGR", "YTD", "ESG"})
+_MONTHS = frozenset({"Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov",
+                     "Dec"})
 
 
 @cache
@@ -69,7 +71,10 @@ def other_companies(texts: Iterable[str], company: str) -> list[str]:
     defined = set(re.findall(r"\(([A-Z]{2,6})s?\)", whole))  # "atomic layer deposition (ALD)"
 
     def acronym(word: str) -> bool:
-        """Capitals that are no company's name; "PDD", "ABB", "FANUC" are."""
+        """Capitals that are no company's name ("GPUs", "CDMOs": no company is a plural); "PDD",
+        "ABB", "FANUC" are."""
+        if re.fullmatch(r"[A-Z]{2,}s", word) or word in _MONTHS:
+            return True
         return word.isupper() and (word in _CODES or word in defined or not word.isalpha()
                                    or word.lower() in dictionary
                                    or word.lower() in _trade_words())

@@ -303,6 +303,11 @@ def test_an_imported_thesis_draws_no_warning_but_its_review_count(tmp_path: Path
      "against Nvidia servers in Qingyang (Gansu), based on Bloomberg consensus, above its "
      "Nasdaq peers and Nvidia-based rivals. It competes with ByteDance (Douyin) and Tencent.",
      ["Kuaishou", "Nvidia", "ByteDance", "Douyin", "Tencent"]),
+    # a plural of capitals is a kind of thing, not a company; a month is no company either
+    ("Kunming Biologics",
+     "Indian and Korean CDMOs undercut on price, ahead of Lonza. At HK$34.80 on Sep 11, the "
+     "stock trades below peers, and US rules bar Nvidia's leading GPUs against rivals.",
+     ["Lonza", "Nvidia"]),
 ])
 def test_the_rivals_a_writeup_names_are_proposed_as_other_companies(
         company: str, text: str, rivals: list[str]) -> None:
