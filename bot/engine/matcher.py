@@ -618,7 +618,8 @@ class Engine:
         asks_case = bool({n for n, _ in f.strong} & {"bull", "bear", "overview", "catalyst"})
         subject = self._names.unknown_subject(
             f.reading, f.intents.starts, asks=bool(f.strong) and f.evidence < th.POINT,
-            asks_case=asks_case, anchors=self._book.anchors)
+            asks_case=asks_case, anchors=self._book.anchors,
+            trade={i for m in f.mentions for i in m.positions})
         if subject is not None:
             return self._done(f, self._unknown(f.question, subject=subject),
                               f"names {subject}, which no thesis covers")
@@ -809,9 +810,11 @@ class Engine:
     def _small_talk_in(self, f: _Findings) -> bool:
         """Office small talk ("lunch", "offsite") whose words no thesis says all of (a
         restaurant software thesis says "lunch"; "dim sum" is small talk though a thesis says
-        "sum" of the parts), and no term of the trade, no phrase of the book's: not a
-        question about the book."""
+        "sum" of the parts), no term of the trade, no phrase of the book's and no name a thesis
+        uses: not a question about the book."""
         stems = f.reading.stems
+        if self._book.anchors & set(stems):  # "is Doubao eating Qwen's lunch?"
+            return False
         said = any(tuple(stems[i:i + len(key)]) == key and not all(map(self._book.says, key))
                    for key in self._small_talk for i in range(len(stems)))
         return said and not f.found.phrase and not self._in_trade_words(f)

@@ -133,7 +133,8 @@ class Names:
 
     def unknown_subject(self, reading: Reading, intent_starts: set[int],
                         asks: bool, asks_case: bool = False,
-                        anchors: AbstractSet[str] = frozenset()) -> str | None:
+                        anchors: AbstractSet[str] = frozenset(),
+                        trade: AbstractSet[int] = frozenset()) -> str | None:
         """A word that looks like the name of a company we do not cover.
 
         Strong signs: a cashtag, a ticker in capitals, a name right before an intent phrase
@@ -143,7 +144,9 @@ class Names:
         Tencent"), not when it is a source of risk ("risks from Tencent"). A question using
         one of the `anchors` (names a thesis uses, such as "sorelintide" or "Qwen", other than
         the companies it does not cover) names another company only with a cashtag or a
-        ticker: "sorelintide combo data" is not about a company called Combo."""
+        ticker: "sorelintide combo data" is not about a company called Combo. A word at one of
+        the `trade` positions is the trade's ("ADR", "macro"), not a company's name, unless
+        the question names a company the book does not cover ("ByteDance IPO timing")."""
         last_content = max((i for i, s in enumerate(reading.stems) if s not in self._common),
                            default=-1)
         others = self._other_companies(reading)
@@ -152,7 +155,8 @@ class Names:
                        if stem in anchors and i not in in_others}
         for i, stem in enumerate(reading.stems):
             token = reading.token_at(i)
-            if token.text in self._common or (stem,) in self._intents or token.text.isdigit():
+            if token.text in self._common or (stem,) in self._intents or token.text.isdigit() \
+                    or i in trade and not others:
                 continue
             if not (token.text.isalpha() or _DOMAIN_LIKE.fullmatch(token.text)):
                 continue

@@ -370,6 +370,20 @@ def test_office_small_talk_naming_no_thesis_is_not_about_the_book(book: Engine,
     assert not answer.read_as
 
 
+def test_small_talk_beside_names_a_thesis_uses_is_a_question_about_it(book: Engine) -> None:
+    """Lunch is small talk, but not when Doubao eats Qwen's."""
+    answer = book.answer("is doubao eating qwen's lunch?")
+    assert (answer.ticker, answer.card, answer.point) == ("BABA", "risk", "competition")
+
+
+@pytest.mark.parametrize(("question", "word"), [("delisting risk on the ADR, how serious?", "ADR"),
+                                                ("macro tailwind check for AI in china", "macro")])
+def test_a_word_of_the_trade_is_never_taken_for_a_company_we_do_not_cover(
+        book: Engine, question: str, word: str) -> None:
+    answer = book.answer(question)
+    assert answer.unknown_subject is None and f"thesis on {word}" not in render_text(answer, TODAY)
+
+
 def test_everyday_words_no_thesis_says_do_not_drown_the_ones_it_does(book: Engine) -> None:
     """"dump", "outlets" and "off-price" are no words of any thesis: chat around "excess
     apparel", which Kestrel's inventory risk is about."""
