@@ -384,6 +384,15 @@ def test_a_word_of_the_trade_is_never_taken_for_a_company_we_do_not_cover(
     assert answer.unknown_subject is None and f"thesis on {word}" not in render_text(answer, TODAY)
 
 
+def test_kids_are_no_small_talk_to_an_education_thesis() -> None:
+    """Its pupils and children are the kids an asker speaks of."""
+    from tests.eval.evaluate import EVAL
+
+    xuedao = Engine.from_dirs(EVAL / "collide18" / "theses", INTENTS)
+    answer = xuedao.answer("how many minutes a day do kids spend on the app?")
+    assert answer.ticker == "XDTA" and answer.reason != "off topic"
+
+
 def test_everyday_words_no_thesis_says_do_not_drown_the_ones_it_does(book: Engine) -> None:
     """"dump", "outlets" and "off-price" are no words of any thesis: chat around "excess
     apparel", which Kestrel's inventory risk is about."""
