@@ -50,15 +50,17 @@ OWN_DEV = (OWN / "baba_dev.yaml", OWN / "book_dev.yaml", EVAL / "collide1" / "qu
            EVAL / "collide11" / "questions.yaml", OWN / "baba_dev3.yaml",
            OWN / "uncovered_dev.yaml", EVAL / "collide13" / "questions.yaml",
            EVAL / "collide16" / "questions.yaml", OWN / "baba_dev4.yaml",
-           EVAL / "collide17" / "questions.yaml")
+           EVAL / "collide17" / "questions.yaml", OWN / "baba_dev5.yaml",
+           OWN / "uncovered_dev2.yaml", EVAL / "collide18" / "questions.yaml")
 OWN_HELD_OUT = (OWN / "baba_heldout.yaml", OWN / "baba_heldout2.yaml", OWN / "baba_final.yaml",
                 OWN / "baba_third.yaml", OWN / "baba_fourth.yaml", OWN / "baba_fifth.yaml",
                 EVAL / "collide2" / "questions.yaml", EVAL / "collide4" / "questions.yaml",
                 EVAL / "collide7" / "questions.yaml", EVAL / "collide8" / "questions.yaml",
                 EVAL / "collide9" / "questions.yaml", EVAL / "collide12" / "questions.yaml",
                 OWN / "baba_sixth.yaml", EVAL / "collide14" / "questions.yaml",
-                OWN / "baba_seventh.yaml", EVAL / "collide15" / "questions.yaml")
-COLLIDING = tuple(EVAL / f"collide{n}" / "theses" for n in range(1, 18))
+                OWN / "baba_seventh.yaml", EVAL / "collide15" / "questions.yaml",
+                OWN / "baba_eighth.yaml", EVAL / "collide19" / "questions.yaml")
+COLLIDING = tuple(EVAL / f"collide{n}" / "theses" for n in range(1, 20))
 # Confidence bands the Slack layer acts on (bot/engine/thresholds.py): answer, "Did you mean",
 # say so.
 BANDS = ((0.8, "sure"), (0.5, "did you mean"), (0.0, "unsure"))
