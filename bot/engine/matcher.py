@@ -912,8 +912,9 @@ class Engine:
         # "is HBNK overcapitalized?": a concept of the named thesis, the point most about it
         conceptual = intent is None and bool(f.named and f.mentions) \
             and best_score >= th.FAINT_POINT
-        if best_score < th.POINT and not (faint or conceptual):
-            best = None
+        if best_score < th.POINT and not (faint or conceptual) \
+                or intent == "overview" and best_score < th.INTENT_YIELDS_TO_POINT:
+            best = None  # "tl;dr on the tutoring name": the overview, unless a point is named
         measured = None
         if best_score < th.INTENT_YIELDS_TO_POINT and intent in (None, "overview", "figures"):
             # "JLMS 2025 revenue?": no point clearly named, a figure asked by its measure and year
@@ -951,8 +952,9 @@ class Engine:
                 # policy catalyst": a subject no point answers; the whole card is offered, not
                 # asserted
                 confidence = min(confidence, th.PARTLY_COVERED)
-            f.trace.append(f"card: the whole {card} card (no point reaches "
-                           f"{th.POINT}); confidence {confidence:.2f}")
+            reach = th.INTENT_YIELDS_TO_POINT if intent == "overview" else th.POINT
+            f.trace.append(f"card: the whole {card} card (no point reaches {reach}); "
+                           f"confidence {confidence:.2f}")
             horizon = _horizon(f.reading) if card == "catalyst" else None
             return Answer(f.question, card, thesis, horizon=horizon,  # type: ignore[arg-type]
                           confidence=round(confidence, 3), alternatives=tuple(alternatives),

@@ -403,6 +403,13 @@ def test_a_point_reached_without_its_own_terms_does_not_stand_in_for_an_uncovere
     assert "doesn't cover hedge" in render_text(answer, TODAY)
 
 
+def test_an_overview_asked_for_is_not_traded_for_a_point_faintly_matched(book: Engine) -> None:
+    """"The bank" leans to Harborview's points only faintly: the big picture asked is its
+    overview."""
+    answer = book.answer("give me the big picture on the bank")
+    assert (answer.ticker, answer.card, answer.point) == ("HBNK", "overview", None)
+
+
 def test_everyday_words_no_thesis_says_do_not_drown_the_ones_it_does(book: Engine) -> None:
     """"dump", "outlets" and "off-price" are no words of any thesis: chat around "excess
     apparel", which Kestrel's inventory risk is about."""
