@@ -103,7 +103,7 @@ class _Findings:
     mentions: list[Mention]  # concepts of the trade the question names
     literal: Evidence  # the question's own words alone, without concepts: what a text says
     following: bool = False  # `named` is the conversation's thesis, not the question's
-    uncovered: str = ""  # the words of the subject the chosen thesis has nothing on
+    partly_covered: bool = False  # a word of the subject the chosen thesis has nothing on
     telling: bool = False  # the subject holds a term of art or of a concept
     guessed: bool = False  # a thesis chosen by its words alone, in a book of several
     trace: list[str] = field(default_factory=list)
@@ -736,11 +736,11 @@ class Engine:
                 missing.append(i)
         f.trace.append(f"subject: {said} word(s) {ticker or 'the book'} says as a term, "
                        f"{len(missing)} it has nothing on")
-        f.uncovered = " ".join(dict.fromkeys(f.reading.token_at(i).original for i in missing))
+        f.partly_covered = bool(missing)
         f.telling = said > 0 or bool(missing)
         if len(missing) <= said:  # "patent lawsuits against its GPU unit": more it lacks
             return None
-        return f.uncovered
+        return " ".join(dict.fromkeys(f.reading.token_at(i).original for i in missing))
 
     def _topic(self, f: _Findings) -> list[tuple[int, str]]:
         """(position, stem) of the words that say what the question is about: neither a
@@ -978,13 +978,7 @@ class Engine:
                        f"{said:.2f} -> {confidence:.2f}")
         unsaid = [f.reading.token_at(i).original for i, w in self._topic(f)
                   if i not in carried and not self._book.uses(ticker, w)]
-        if f.uncovered and weak and f.named:
-            # "is Tencent still a top holder in Luoxing?": part of the subject is not covered,
-            # and the point holds no term of its own and little of the question's text
-            f.trace.append(f"part of the subject not covered ({f.uncovered}), and no term of "
-                           f"{best.point}'s own: declined, its nearest points offered")
-            return self._not_in_thesis(f.question, ticker, f.uncovered, f)
-        offered = [why for why, flag in (("part of the subject not covered", bool(f.uncovered)),
+        offered = [why for why, flag in (("part of the subject not covered", f.partly_covered),
                                          (f"words it never says ({', '.join(unsaid)})",
                                           len(unsaid) >= th.UNSAID_WORDS),
                                          ("a faint match in the section asked",

@@ -393,16 +393,6 @@ def test_kids_are_no_small_talk_to_an_education_thesis() -> None:
     assert answer.ticker == "XDTA" and answer.reason != "off topic"
 
 
-def test_a_point_reached_without_its_own_terms_does_not_stand_in_for_an_uncovered_subject(
-        book: Engine) -> None:
-    """Norgrid says "lithium" but never how it hedges: its margin point, which holds no term of
-    the question, is offered beside "doesn't cover hedge", not in its place."""
-    answer = book.answer("does Norgrid hedge its lithium with swaps?")
-    assert (answer.card, answer.reason, answer.topic) == ("unknown", "not in thesis", "hedge")
-    assert answer.alternatives[0].point == "margin-expansion"
-    assert "doesn't cover hedge" in render_text(answer, TODAY)
-
-
 def test_an_overview_asked_for_is_not_traded_for_a_point_faintly_matched(book: Engine) -> None:
     """"The bank" leans to Harborview's points only faintly: the big picture asked is its
     overview."""
