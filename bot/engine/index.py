@@ -519,6 +519,11 @@ class BookIndex:
         """Whether the thesis says this word anywhere in its points or terms."""
         if any(self.targets[t].ticker == ticker for t in self.postings.get(word, ((),))[0]):
             return True
+        return self.has_term(ticker, word)
+
+    def has_term(self, ticker: str, word: str) -> bool:
+        """Whether a point of the thesis has the word among its terms (keywords, id, title,
+        figure subjects), not only in its prose."""
         return any(self.targets[int(t)].ticker == ticker for t in self.terms.targets_of(word))
 
     def titles(self, ticker: str | None, word: str) -> bool:

@@ -103,7 +103,7 @@ class _Findings:
     mentions: list[Mention]  # concepts of the trade the question names
     literal: Evidence  # the question's own words alone, without concepts: what a text says
     following: bool = False  # `named` is the conversation's thesis, not the question's
-    partly_covered: bool = False  # a word of the subject the chosen thesis has nothing on
+    uncovered: str = ""  # the words of the subject the chosen thesis has nothing on
     telling: bool = False  # the subject holds a term of art or of a concept
     guessed: bool = False  # a thesis chosen by its words alone, in a book of several
     trace: list[str] = field(default_factory=list)
@@ -727,7 +727,8 @@ class Engine:
                              or self._book.titles(ticker, word))
             if self._unsaid_phrase(ticker, here, f.reading.stems):
                 missing.append(i)  # "dividend yield", of a thesis on loan yields
-            elif concepts and used and not phrase and not spoken:
+            elif concepts and used and not phrase and not spoken \
+                    and not (ticker and self._book.has_term(ticker, word)):
                 missing.append(i)  # "tax rate", of a thesis whose "tax" is only its tax credit
             elif term or (used and spoken and not phrase):
                 said += 1
@@ -736,11 +737,11 @@ class Engine:
                 missing.append(i)
         f.trace.append(f"subject: {said} word(s) {ticker or 'the book'} says as a term, "
                        f"{len(missing)} it has nothing on")
-        f.partly_covered = bool(missing)
+        f.uncovered = " ".join(dict.fromkeys(f.reading.token_at(i).original for i in missing))
         f.telling = said > 0 or bool(missing)
         if len(missing) <= said:  # "patent lawsuits against its GPU unit": more it lacks
             return None
-        return " ".join(dict.fromkeys(f.reading.token_at(i).original for i in missing))
+        return f.uncovered
 
     def _topic(self, f: _Findings) -> list[tuple[int, str]]:
         """(position, stem) of the words that say what the question is about: neither a
@@ -978,7 +979,13 @@ class Engine:
                        f"{said:.2f} -> {confidence:.2f}")
         unsaid = [f.reading.token_at(i).original for i, w in self._topic(f)
                   if i not in carried and not self._book.uses(ticker, w)]
-        offered = [why for why, flag in (("part of the subject not covered", f.partly_covered),
+        held = self._words_held(f, ticker)
+        if f.uncovered and f.named and held <= th.UNCOVERED_HELD_WORDS:
+            f.trace.append(f"part of the subject not covered ({f.uncovered}), and "
+                           f"{best.point} holds {held} of the question's words: declined, "
+                           f"its nearest points offered")
+            return self._not_in_thesis(f.question, ticker, f.uncovered, f)
+        offered = [why for why, flag in (("part of the subject not covered", bool(f.uncovered)),
                                          (f"words it never says ({', '.join(unsaid)})",
                                           len(unsaid) >= th.UNSAID_WORDS),
                                          ("a faint match in the section asked",

@@ -393,6 +393,27 @@ def test_kids_are_no_small_talk_to_an_education_thesis() -> None:
     assert answer.ticker == "XDTA" and answer.reason != "off topic"
 
 
+def test_a_point_holding_one_word_of_the_question_does_not_stand_in_for_an_uncovered_subject(
+        book: Engine) -> None:
+    """Norgrid says "lithium" but never how it hedges: its margin point, which holds no other
+    word of the question, is offered beside "doesn't cover hedge", not in its place."""
+    answer = book.answer("does Norgrid hedge its lithium with swaps?")
+    assert (answer.card, answer.reason, answer.topic) == ("unknown", "not in thesis", "hedge")
+    assert answer.alternatives[0].point == "margin-expansion"
+    assert "doesn't cover hedge" in render_text(answer, TODAY)
+
+
+@pytest.mark.parametrize(("question", "point"), [
+    # its point's id names the competition its prose describes (cells "far cheaper")
+    ("how exposed is nrgx to chinese competition", "chinese-cell-competition"),
+    # making money from something is monetising it, not a profit the thesis never states
+    ("how will alibaba actually make money from qwen", "qwen-monetization"),
+])
+def test_a_subject_the_thesis_names_in_its_own_terms_is_covered(book: Engine, question: str,
+                                                                 point: str) -> None:
+    assert book.answer(question).point == point
+
+
 def test_an_overview_asked_for_is_not_traded_for_a_point_faintly_matched(book: Engine) -> None:
     """"The bank" leans to Harborview's points only faintly: the big picture asked is its
     overview."""
