@@ -21,7 +21,7 @@ import datetime as dt
 import functools
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence, Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,7 +43,7 @@ from bot.engine.index import BookIndex, Evidence, Target, stop_words, thesis_tex
 from bot.engine.reading import Reading, read
 from bot.engine.resolve import Names
 from bot.engine.retrieve import ThesisIndex
-from bot.engine.vocabulary import Speller, term_key, term_words
+from bot.engine.vocabulary import Key, Speller, term_key, term_words
 from bot.knowledge.loader import Knowledge, load_all
 from bot.knowledge.models import Thesis
 
@@ -133,6 +133,8 @@ class Engine:
                                (vocabulary.abbreviations if vocabulary else {}).items()}
         small_talk = vocabulary.small_talk if vocabulary else []
         self._small_talk = {term_key(text) for text in small_talk}
+        self._existence = {term_key(text) for text in
+                           (vocabulary.existence if vocabulary else [])}
         self._synonyms: dict[str, tuple[str, ...]] = {}
         for group in vocabulary.synonyms if vocabulary else []:
             stems = [key[0] for word in group if len(key := term_key(word)) == 1]
@@ -816,8 +818,8 @@ class Engine:
         stems = f.reading.stems
         if self._book.anchors & set(stems):  # "is Doubao eating Qwen's lunch?"
             return False
-        said = any(tuple(stems[i:i + len(key)]) == key and not all(map(self._book.says, key))
-                   for key in self._small_talk for i in range(len(stems)))
+        said = any(not all(map(self._book.says, key)) for key in self._small_talk
+                   if _says_any(stems, {key}))
         return said and not f.found.phrase and not self._in_trade_words(f)
 
     def _stranger_to(self, f: _Findings, ticker: str) -> bool:
@@ -985,6 +987,11 @@ class Engine:
                            f"{best.point} holds {held} of the question's words: declined, "
                            f"its nearest points offered")
             return self._not_in_thesis(f.question, ticker, f.uncovered, f)
+        if f.named and unsaid and _says_any(f.reading.stems, self._existence):
+            subject = ", ".join(dict.fromkeys(unsaid))
+            f.trace.append(f"asks whether it has what it never says ({subject}): declined, "
+                           f"its nearest points offered")
+            return self._not_in_thesis(f.question, ticker, subject, f)
         offered = [why for why, flag in (("part of the subject not covered", bool(f.uncovered)),
                                          (f"words it never says ({', '.join(unsaid)})",
                                           len(unsaid) >= th.UNSAID_WORDS),
@@ -1057,6 +1064,12 @@ class Engine:
 
 _HORIZON_ORDER = {"near": 0, "medium": 1, "long": 2}
 _PAST = frozenset({"did", "was", "were", "went", "happened"})  # "when did ATTAIN-2 read out?"
+
+
+def _says_any(stems: Sequence[str], phrases: AbstractSet[Key]) -> bool:
+    """Whether the question's words hold one of the phrases, its words in a row."""
+    return any(tuple(stems[i:i + len(key)]) == key for key in phrases
+               for i in range(len(stems)))
 
 
 def _settled(thesis: Thesis, target: Target) -> bool:

@@ -366,6 +366,10 @@ class Vocabulary(_Strict):
     # Words of office small talk (lunch, offsite, wifi): a question naming no thesis that says
     # one and no term of the trade is about something else, whatever word it shares.
     small_talk: list[Text] = []
+    # How a question asks whether the company has or does something ("does it have any",
+    # "is it doing anything in"): asked of a thing the thesis never names, the thesis does
+    # not cover it.
+    existence: list[Text] = []
 
     def words(self) -> list[str]:
         return self.common_words.split()

@@ -414,6 +414,17 @@ def test_a_subject_the_thesis_names_in_its_own_terms_is_covered(book: Engine, qu
     assert book.answer(question).point == point
 
 
+@pytest.mark.parametrize(("question", "subject"), [
+    ("is Kestrel getting into hiking footwear?", "hiking"),
+    ("does Alibaba have any cloud gaming service?", "gaming, service"),
+])
+def test_asked_whether_it_has_what_its_thesis_never_names_the_bot_says_so(
+        book: Engine, question: str, subject: str) -> None:
+    """Kestrel's thesis says footwear, Alibaba's says cloud; neither says hiking or gaming."""
+    answer = book.answer(question)
+    assert (answer.card, answer.reason, answer.topic) == ("unknown", "not in thesis", subject)
+
+
 def test_an_overview_asked_for_is_not_traded_for_a_point_faintly_matched(book: Engine) -> None:
     """"The bank" leans to Harborview's points only faintly: the big picture asked is its
     overview."""
