@@ -994,7 +994,8 @@ class Engine:
             return self._not_in_thesis(f.question, ticker, subject, f)
         offered = [why for why, flag in (("part of the subject not covered", bool(f.uncovered)),
                                          (f"words it never says ({', '.join(unsaid)})",
-                                          len(unsaid) >= th.UNSAID_WORDS),
+                                          len(unsaid) >= th.UNSAID_WORDS
+                                          or bool(unsaid) and held <= th.UNCOVERED_HELD_WORDS),
                                          ("a faint match in the section asked",
                                           best_score < th.POINT),
                                          ("a figure found by its measure and year",

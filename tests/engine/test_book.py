@@ -425,6 +425,13 @@ def test_asked_whether_it_has_what_its_thesis_never_names_the_bot_says_so(
     assert (answer.card, answer.reason, answer.topic) == ("unknown", "not in thesis", subject)
 
 
+def test_a_point_holding_one_word_beside_a_word_its_thesis_never_says_is_offered(
+        book: Engine) -> None:
+    """"Growing" reaches Alibaba's cloud point; its 88VIP members are nowhere in the thesis."""
+    answer = book.answer("88VIP member count at alibaba, still growing?")
+    assert answer.point == "ai-cloud-dominance" and answer.confidence < SURE
+
+
 def test_an_overview_asked_for_is_not_traded_for_a_point_faintly_matched(book: Engine) -> None:
     """"The bank" leans to Harborview's points only faintly: the big picture asked is its
     overview."""
