@@ -183,6 +183,15 @@ def test_a_point_about_a_narrow_concept_answers_for_the_broad_one_not_for_a_sibl
     assert (answer.card == "unknown") == (point is None)
 
 
+def test_a_business_the_thesis_never_speaks_of_is_not_covered_by_its_broad_kin(
+        baba: Engine) -> None:
+    """Alibaba's thesis speaks of AI and chips; humanoid robots are a kind of that technology it
+    never mentions."""
+    answer = baba.answer("BABA humanoid robots exposure?")
+    assert (answer.card, answer.reason, answer.topic) == ("unknown", "not in thesis",
+                                                          "humanoid robots")
+
+
 def test_a_concept_part_of_one_that_does_not_exist_is_refused() -> None:
     from pydantic import ValidationError
 
