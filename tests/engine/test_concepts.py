@@ -192,6 +192,16 @@ def test_a_business_the_thesis_never_speaks_of_is_not_covered_by_its_broad_kin(
                                                           "humanoid robots")
 
 
+@pytest.mark.parametrize(("question", "topic"), [
+    ("what's the state of Alibaba's food delivery push?", "food delivery"),
+    ("how is BABA's gaming segment doing?", "gaming"),
+])
+def test_a_line_of_business_the_thesis_never_speaks_of_is_named_as_not_covered(
+        baba: Engine, question: str, topic: str) -> None:
+    answer = baba.answer(question)
+    assert (answer.card, answer.reason, answer.topic) == ("unknown", "not in thesis", topic)
+
+
 def test_a_concept_part_of_one_that_does_not_exist_is_refused() -> None:
     from pydantic import ValidationError
 
