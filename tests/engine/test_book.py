@@ -502,12 +502,3 @@ def test_one_point_faintly_but_clearly_ahead_is_offered_not_declined() -> None:
     answer = engine.answer("how big is the engineering org at Junlan Microsystems")
     assert (answer.card, answer.point) == ("bull", "heavy-r-d-behind")
     assert answer.confidence < 0.8
-
-
-def test_a_currency_pair_in_desk_shorthand_is_the_currency_risk() -> None:
-    """"usdjpy" is the dollar against the yen, the exchange rate a Japanese maker's risk is."""
-    from tests.eval.evaluate import EVAL
-
-    tsubame = Engine.from_dirs(EVAL / "collide3" / "theses", INTENTS)
-    answer = tsubame.answer("if usdjpy drops 10 big figs what does that do to tsubame")
-    assert (answer.card, answer.point) == ("risk", "yen-sensitivity")
