@@ -59,7 +59,8 @@ OWN_HELD_OUT = (OWN / "baba_heldout.yaml", OWN / "baba_heldout2.yaml", OWN / "ba
                 EVAL / "collide9" / "questions.yaml", EVAL / "collide12" / "questions.yaml",
                 OWN / "baba_sixth.yaml", EVAL / "collide14" / "questions.yaml",
                 OWN / "baba_seventh.yaml", EVAL / "collide15" / "questions.yaml",
-                OWN / "baba_eighth.yaml", EVAL / "collide19" / "questions.yaml")
+                OWN / "baba_eighth.yaml", EVAL / "collide19" / "questions.yaml",
+                OWN / "baba_ninth.yaml", OWN / "uncovered_heldout.yaml")
 COLLIDING = tuple(EVAL / f"collide{n}" / "theses" for n in range(1, 20))
 # Confidence bands the Slack layer acts on (bot/engine/thresholds.py): answer, "Did you mean",
 # say so.
