@@ -916,8 +916,11 @@ class Engine:
         conceptual = intent is None and bool(f.named and f.mentions) \
             and best_score >= th.FAINT_POINT
         if best_score < th.POINT and not (faint or conceptual) \
-                or intent == "overview" and best_score < th.INTENT_YIELDS_TO_POINT:
-            best = None  # "tl;dr on the tutoring name": the overview, unless a point is named
+                or intent == "overview" and best_score < th.INTENT_YIELDS_TO_POINT \
+                or intent in SECTION_OF_CARD and not self._topic(f) and not f.mentions:
+            # "tl;dr on the tutoring name": the overview, unless a point is clearly named;
+            # "any upcoming events that could move kestrel shares?": a section, no subject
+            best = None
         measured = None
         if best_score < th.INTENT_YIELDS_TO_POINT and intent in (None, "overview", "figures"):
             # "JLMS 2025 revenue?": no point clearly named, a figure asked by its measure and year

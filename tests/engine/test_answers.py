@@ -200,6 +200,18 @@ def test_desk_abbreviations_reach_the_point_their_words_name(engine: Engine, que
     assert answer.card != "unknown" and answer.point == point and not answer.read_as
 
 
+@pytest.mark.parametrize(("question", "card"), [
+    ("any upcoming events that could move alibaba shares?", "catalyst"),  # "shares": the stock
+    ("the case against owning alibaba, quickly", "bear"),
+])
+def test_a_section_asked_with_no_subject_beside_it_is_the_whole_card(engine: Engine, question: str,
+                                                                     card: str) -> None:
+    """No word of the question names a topic: the ordinary words left ("shares", "owning")
+    reaching one point do not make it the answer."""
+    answer = engine.answer(question)
+    assert (answer.card, answer.point) == (card, None)
+
+
 @pytest.mark.parametrize(("question", "sure"), [
     ("alibaba catalysts?", True),
     ("give me the bull case on alibaba in a few bullets", True),
