@@ -416,7 +416,7 @@ def test_a_subject_the_thesis_names_in_its_own_terms_is_covered(book: Engine, qu
 
 @pytest.mark.parametrize(("question", "subject"), [
     ("is Kestrel getting into hiking footwear?", "hiking"),
-    ("does Alibaba have any cloud gaming service?", "gaming, service"),
+    ("does Alibaba have any cloud gaming service?", "gaming"),
 ])
 def test_asked_whether_it_has_what_its_thesis_never_names_the_bot_says_so(
         book: Engine, question: str, subject: str) -> None:
