@@ -17,6 +17,8 @@ from bot.engine.vocabulary import PhraseTable, non_overlapping, term_key, term_w
 from bot.knowledge.models import Thesis
 
 _DOMAIN_LIKE = re.compile(r"[a-z0-9]+\.[a-z]{1,4}")  # jd.com, 0700.hk
+# "the short-video name", "the tutoring stock": what a desk calls a company by its business
+_DESCRIBED = frozenset(w for word in ("name", "stock") for w in term_key(word))
 _ASKING_FOR_A_VIEW = ({"thesis", "view", "take", "overview", "opinion", "summary"},
                       {"on", "of", "for", "about"})  # "our thesis on X", "your view of X"
 
@@ -51,6 +53,10 @@ class Names:
         self._exchanges: set[str] = set()  # the exchange codes of the aliases: nyse, hkex, hk
         self._company_words = {thesis.ticker: [w.lower() for w in thesis.company.split()]
                                for thesis in theses}
+        # the ordinary words of its summary, no name of a place or a product: "the short-video
+        # name" is the thesis whose summary alone says short video
+        self._described = {thesis.ticker: set(term_key(" ".join(
+            w for w in thesis.summary.split() if not w[:1].isupper()))) for thesis in theses}
         self.words: set[str] = set()
         for thesis in theses:
             for alias in spoken_names(thesis):
@@ -112,12 +118,37 @@ class Names:
             for j in (i - 1, i + 1):
                 if 0 <= j < len(reading.stems) and reading.stems[j] in self._exchanges:
                     positions.add(j)
+        if not found:
+            for ticker, at in self._described_as(reading):
+                positions.update(at)
+                note(ticker)
         if self._script:
             normal = unicodedata.normalize("NFKC", text)
             for alias, ticker in self._script:
                 if alias in normal:
                     note(ticker)
         return found, positions
+
+    def _described_as(self, reading: Reading) -> list[tuple[str, range]]:
+        """Theses named by what they do: "the short-video name", "the tutoring stock" (one or
+        two words, none of them ordinary, between "the" and "name" or "stock"), when the
+        summary of one thesis alone says them all, in words of its own (not a place's name:
+        "the Hangzhou name" is not the drug maker with a plant there)."""
+        stems = reading.stems
+        found = []
+        for end, word in enumerate(stems):
+            if word not in _DESCRIBED:
+                continue
+            for start in (end - 2, end - 3):
+                if start < 0 or reading.token_at(start).text != "the":
+                    continue
+                words = stems[start + 1:end]
+                if any(w in self._common or not w.isalpha() for w in words):
+                    continue  # "the big name"
+                fits = [t for t, said in self._described.items() if set(words) <= said]
+                if len(fits) == 1:
+                    found.append((fits[0], range(start + 1, end + 1)))
+        return found
 
     def _other_companies(self, reading: Reading) -> dict[int, tuple[int, str]]:
         """The companies the theses mention but do not cover that the question names

@@ -502,3 +502,17 @@ def test_one_point_faintly_but_clearly_ahead_is_offered_not_declined() -> None:
     answer = engine.answer("how big is the engineering org at Junlan Microsystems")
     assert (answer.card, answer.point) == ("bull", "heavy-r-d-behind")
     assert answer.confidence < 0.8
+
+
+def test_a_company_called_by_what_it_does_names_its_thesis(book: Engine) -> None:
+    """Only Norgrid's summary speaks of storage: the storage name is Norgrid."""
+    answer = book.answer("upcoming catalysts for the storage name?")
+    assert (answer.ticker, answer.card, answer.point) == ("NRGX", "catalyst", None)
+    assert answer.confidence >= SURE
+    assert book.answer("remind me what the storage name does").card == "overview"
+
+
+def test_a_business_two_theses_share_names_neither(book: Engine) -> None:
+    """Norgrid and Kestrel both speak of tariffs: "the tariffs name" could be either."""
+    answer = book.answer("what's the bear case on the tariffs name?")
+    assert answer.confidence < SURE  # at best a guess by its words, offered
