@@ -32,7 +32,8 @@ from bot.engine.reading import Reading
 from bot.engine.vocabulary import BagIndex, Key, PhraseTable, term_key, term_words
 from bot.knowledge.models import Figure, Point, Thesis
 
-_CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][A-Za-z]+)")
+# a name, and its version when it has one ("Hongjing-4" is also read as one word, "hongjing4")
+_CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][A-Za-z]+)(-?\d+[A-Za-z]?\b)?")
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9&]{1,6}s?\b")
 # Shorter words no dictionary has are mostly acronyms and fragments, not names.
 _LONG_WORD = re.compile(r"[A-Za-z]{5,}")
@@ -73,7 +74,7 @@ def proper_nouns(thesis: Thesis, dictionary: Container[str] = frozenset()
     coined: set[str] = set()
     for text in texts:
         for match in _CAPITALISED.finditer(text):
-            key = term_key(match.group(1))
+            key = term_key(match.group(1)) + (term_key(match.group(0)) if match.group(2) else ())
             found.update(key)
             if match.group(1).lower() not in dictionary:
                 coined.update(key)

@@ -8,6 +8,7 @@ import datetime as dt
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -516,3 +517,17 @@ def test_a_business_two_theses_share_names_neither(book: Engine) -> None:
     """Norgrid and Kestrel both speak of tariffs: "the tariffs name" could be either."""
     answer = book.answer("what's the bear case on the tariffs name?")
     assert answer.confidence < SURE  # at best a guess by its words, offered
+
+
+def test_a_product_named_with_its_version_ties_the_question_to_its_thesis() -> None:
+    """"Hongjing-4" is Hongyu's model, typed as the write-up types it; Tianlan's thesis also
+    speaks of regulators signing off AI models."""
+    from tests.eval.evaluate import EVAL
+
+    book = Path(tempfile.mkdtemp())
+    for folder in (BOOK, EVAL / "collide17" / "theses", EVAL / "collide6" / "theses"):
+        for path in folder.glob("*.yaml"):
+            shutil.copy(path, book / path.name)
+    answer = Engine.from_dirs(book, INTENTS).answer(
+        "how long did the regulator take to sign off hongjing-4?")
+    assert answer.ticker == "HYSR"
