@@ -176,8 +176,9 @@ class Names:
         one of the `anchors` (names a thesis uses, such as "sorelintide" or "Qwen", other than
         the companies it does not cover) names another company only with a cashtag or a
         ticker: "sorelintide combo data" is not about a company called Combo. A word at one of
-        the `trade` positions is the trade's ("ADR", "macro"), not a company's name, unless
-        the question names a company the book does not cover ("ByteDance IPO timing")."""
+        the `trade` positions is the trade's ("macro tailwind"), not a company's name, unless
+        typed in capitals like a ticker (IPO, ADR, EPS: a question using such a word is too
+        often about something the book does not hold)."""
         last_content = max((i for i, s in enumerate(reading.stems) if s not in self._common),
                            default=-1)
         others = self._other_companies(reading)
@@ -187,7 +188,7 @@ class Names:
         for i, stem in enumerate(reading.stems):
             token = reading.token_at(i)
             if token.text in self._common or (stem,) in self._intents or token.text.isdigit() \
-                    or i in trade and not others:
+                    or i in trade and not token.original.isupper():
                 continue
             if not (token.text.isalpha() or _DOMAIN_LIKE.fullmatch(token.text)):
                 continue
