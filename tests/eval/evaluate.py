@@ -60,8 +60,9 @@ OWN_HELD_OUT = (OWN / "baba_heldout.yaml", OWN / "baba_heldout2.yaml", OWN / "ba
                 OWN / "baba_sixth.yaml", EVAL / "collide14" / "questions.yaml",
                 OWN / "baba_seventh.yaml", EVAL / "collide15" / "questions.yaml",
                 OWN / "baba_eighth.yaml", EVAL / "collide19" / "questions.yaml",
-                OWN / "baba_ninth.yaml", OWN / "uncovered_heldout.yaml")
-COLLIDING = tuple(EVAL / f"collide{n}" / "theses" for n in range(1, 20))
+                OWN / "baba_ninth.yaml", OWN / "uncovered_heldout.yaml", OWN / "baba_tenth.yaml",
+                EVAL / "collide20" / "questions.yaml")
+COLLIDING = tuple(EVAL / f"collide{n}" / "theses" for n in range(1, 21))
 # Confidence bands the Slack layer acts on (bot/engine/thresholds.py): answer, "Did you mean",
 # say so.
 BANDS = ((0.8, "sure"), (0.5, "did you mean"), (0.0, "unsure"))
