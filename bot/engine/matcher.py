@@ -107,6 +107,7 @@ class _Findings:
     uncovered: str = ""  # the words of the subject the chosen thesis has nothing on
     telling: bool = False  # the subject holds a term of art or of a concept
     guessed: bool = False  # a thesis chosen by its words alone, in a book of several
+    business: str = ""  # a business of the thesis named, one it does not cover ("Taobao")
     trace: list[str] = field(default_factory=list)
 
     @property
@@ -294,6 +295,10 @@ class Engine:
     def _find(self, question: str, text: str, reading: Reading,
               about: str | None = None) -> _Findings:
         named, name_positions = self._names.resolve(text, reading)
+        # "how's Taobao doing?": a business of a thesis, no evidence for any point
+        businesses = self._names.businesses(reading)
+        for _, _, at in businesses:
+            name_positions = name_positions | at
         # "Qilin's HK listing": a thesis named, a listing is no request to list the book (the
         # stemmer reads both as "list"); "list the key risks" still lists
         listing = any(t.text.startswith("list") and t.text not in ("list", "lists")
@@ -320,11 +325,21 @@ class Engine:
                              _framed(found, scores, named), scores, evidence, by_thesis,
                              mentions, literal, following=following)
         trace = findings.trace
+        for owner, business, at in businesses:
+            others = self._book.anchored(
+                stem for i, stem in enumerate(reading.stems) if i not in at) - {owner}
+            if named and named != [owner] or not named and others:
+                continue  # "is Douyin taking share from Taobao?": a name another thesis uses
+            findings.named = named = named or [owner]
+            findings.business = business
+            break
         trace.append("words: " + " ".join(
             s if q == 1.0 else f"{s}~{q:.2f}" for s, q in zip(reading.stems, reading.quality,
                                                              strict=True)))
         trace.append(f"named: {', '.join(named) or '-'}"
-                     + (" (the conversation's)" if following else ""))
+                     + (" (the conversation's)" if following else "")
+                     + (f" ({findings.business} is a business of it)" if findings.business
+                        else ""))
         trace.append("concepts: " + (", ".join(dict.fromkeys(m.concept for m in mentions))
                                      or "-"))
         trace.append("intents: " + (", ".join(f"{n} {s:.2f}" for n, s in found.scores) or "-"))
@@ -383,6 +398,9 @@ class Engine:
                                   f"off topic: one word shared with {ticker}")
         else:
             ticker = f.named[0]
+            if f.business:  # its nearest points offered beside "doesn't cover Taobao"
+                return self._done(f, self._not_in_thesis(f.question, ticker, f.business, f),
+                                  f"{ticker}'s thesis does not cover {f.business}")
             elsewhere = self._covered_elsewhere(f, ticker)
             if elsewhere is not None:
                 return elsewhere

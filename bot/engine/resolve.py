@@ -50,6 +50,8 @@ class Names:
         self._single: dict[str, str] = {}
         self._script: list[tuple[str, str]] = []
         self._others: PhraseTable[str] = PhraseTable()  # companies mentioned, not covered
+        # each thesis's own businesses it does not cover (Taobao of Alibaba): ticker, name
+        self._businesses: PhraseTable[tuple[str, str]] = PhraseTable()
         self._exchanges: set[str] = set()  # the exchange codes of the aliases: nyse, hkex, hk
         self._company_words = {thesis.ticker: [w.lower() for w in thesis.company.split()]
                                for thesis in theses}
@@ -75,6 +77,9 @@ class Names:
                 self.words.update(w for w in term_words(alias) if w.isalpha())
             for name in thesis.other_companies:
                 self._others.add(term_key(name), name, gaps=False)
+            for name in thesis.businesses:
+                self._businesses.add(term_key(name), (thesis.ticker, name), gaps=False)
+                self.words.update(w for w in term_words(name) if w.isalpha())
         self._script.sort(key=lambda pair: -len(pair[0]))
         self._single_of: dict[str, set[str]] = defaultdict(set)
         for word, ticker in self._single.items():
@@ -128,6 +133,12 @@ class Names:
                 if alias in normal:
                     note(ticker)
         return found, positions
+
+    def businesses(self, reading: Reading) -> list[tuple[str, str, set[int]]]:
+        """The businesses of a thesis the question names ("taobao"): ticker, name, positions."""
+        return [(*hit.value, set(hit.positions))
+                for hit in non_overlapping(self._businesses.hits(reading.stems, reading.quality))
+                if not hit.gapped and hit.quality >= th.NAME_TYPO]
 
     def _described_as(self, reading: Reading) -> list[tuple[str, range]]:
         """Theses named by what they do: "the short-video name", "the tutoring stock" (one or

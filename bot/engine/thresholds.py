@@ -172,7 +172,7 @@ UNSAID_WORDS = 2
 # still a top holder in Luoxing?" is not its short-video point): on the development sets, in the
 # book and with each thesis alone, such points were right one time in four. A count of words,
 # not a score, so that the rule holds whatever the book's size. Such a point beside even one word
-# the thesis never says is offered, not asserted ("88VIP member count, still growing?"): one
+# the thesis never says is offered, not asserted ("member count, still growing?"): one
 # sure answer in six of that kind was wrong.
 UNCOVERED_HELD_WORDS = 1
 # So is a point whose runner-up holds more than this share of its score with less than this

@@ -237,6 +237,10 @@ class Thesis(_Strict):
     other_companies: list[Text] = []
     """Companies the text names but does not cover, so a question about them is not taken
     for this thesis (lookup data)."""
+    businesses: list[Text] = []
+    """The company's own units, brands and products that the thesis does not cover, so a
+    question about one ("how's Taobao doing?") is about this company and is told the thesis
+    does not cover it, not answered from a rival's thesis that names it (lookup data)."""
     glossary: dict[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
                                                     max_length=40)], Text] = {}
     """Acronyms and terms of art the text uses, with their meaning (ITC: investment tax

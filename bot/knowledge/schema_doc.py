@@ -43,6 +43,7 @@ EXAMPLES: dict[str, Any] = {
     "Thesis.company": "Alibaba Group",
     "Thesis.aliases": ["Alibaba", "9988.HK", "阿里巴巴"],
     "Thesis.other_companies": ["ByteDance", "Tencent"],
+    "Thesis.businesses": ["Taobao", "Cainiao", "DingTalk"],
     "Thesis.glossary": {"ITC": "investment tax credit"},
     "Thesis.owners": ["U0123ABCD"],
     "Thesis.review_every": 90,
