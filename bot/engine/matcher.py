@@ -295,7 +295,8 @@ class Engine:
     def _find(self, question: str, text: str, reading: Reading,
               about: str | None = None) -> _Findings:
         named, name_positions = self._names.resolve(text, reading)
-        # "how's Taobao doing?": a business of a thesis, no evidence for any point
+        # "how's Taobao doing?": a business of a thesis is a name, as the thesis's own names
+        # are, and no evidence for any point (a rival's thesis names Taobao too)
         businesses = self._names.businesses(reading)
         for _, _, at in businesses:
             name_positions = name_positions | at
