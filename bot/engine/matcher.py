@@ -298,8 +298,7 @@ class Engine:
         # "how's Taobao doing?": a business of a thesis is a name, as the thesis's own names
         # are, and no evidence for any point (a rival's thesis names Taobao too)
         businesses = self._names.businesses(reading)
-        for _, _, at in businesses:
-            name_positions = name_positions | at
+        name_positions = name_positions.union(*(at for _, _, at in businesses))
         # "Qilin's HK listing": a thesis named, a listing is no request to list the book (the
         # stemmer reads both as "list"); "list the key risks" still lists
         listing = any(t.text.startswith("list") and t.text not in ("list", "lists")
@@ -838,8 +837,8 @@ class Engine:
         stems = f.reading.stems
         if self._book.anchors & set(stems):  # "is Doubao eating Qwen's lunch?"
             return False
-        said = any(not all(map(self._book.says, key)) for key in self._small_talk
-                   if _says_any(stems, {key}))
+        said = any(_says_any(stems, {key}) and not all(map(self._book.says, key))
+                   for key in self._small_talk)
         return said and not f.found.phrase and not self._in_trade_words(f)
 
     def _stranger_to(self, f: _Findings, ticker: str) -> bool:
