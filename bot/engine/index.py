@@ -553,6 +553,13 @@ class BookIndex:
         return {ticker for word in stems if word in self.anchors
                 for ticker in self.names.get(word, ())}
 
+    def anchored_alone(self, stems: Iterable[str]) -> set[str]:
+        """Theses using a name no dictionary has that no other thesis uses ("Lingxi-1" beside
+        "HBM", which three theses say): the question's strongest tie to a thesis it does not
+        name."""
+        return {ticker for word in stems if word in self.anchors
+                and len(owners := self.names.get(word, ())) == 1 for ticker in owners}
+
     def owners_of_names(self, stems: Iterable[str]) -> set[str]:
         """Theses whose proper nouns (Qwen, ByteDance, Pentagon) the question uses."""
         return {ticker for word in stems for ticker in self.names.get(word, ())}

@@ -661,8 +661,9 @@ class Engine:
             return None
         runner_up = f.by_thesis[1][1] if len(f.by_thesis) > 1 else 0.0
         best = f.by_thesis[0][0]
-        coined = self._book.owners_of_names(f.reading.stems) & self._book.anchored(
-            f.reading.stems)
+        coined = self._book.anchored_alone(w for w in f.reading.stems
+                                           if w not in self._names.rival_words) \
+            or self._book.anchored(f.reading.stems)
         if len(coined) == 1 and (only := next(iter(coined))) != best \
                 and f.evidence_for(only) >= th.POINT:
             f.trace.append(f"only {only} uses a name the question does (no dictionary has it)")

@@ -60,6 +60,7 @@ class Names:
         self._described = {thesis.ticker: set(term_key(" ".join(
             w for w in thesis.summary.split() if not w[:1].isupper()))) for thesis in theses}
         self.words: set[str] = set()
+        self.rival_words: set[str] = set()  # the words of the companies the theses mention
         for thesis in theses:
             for alias in spoken_names(thesis):
                 key = term_key(alias)
@@ -77,6 +78,7 @@ class Names:
                 self.words.update(w for w in term_words(alias) if w.isalpha())
             for name in thesis.other_companies:
                 self._others.add(term_key(name), name, gaps=False)
+                self.rival_words.update(term_key(name))
             for name in thesis.businesses:
                 self._businesses.add(term_key(name), (thesis.ticker, name), gaps=False)
                 self.words.update(w for w in term_words(name) if w.isalpha())

@@ -553,3 +553,18 @@ def test_a_business_of_a_thesis_is_about_that_company(question: str, ticker: str
     if topic:
         assert f"doesn't cover {topic}" in render_text(answer, TODAY)
         assert answer.alternatives and answer.alternatives[0].thesis == "BABA"
+
+
+def test_a_name_only_one_thesis_uses_outweighs_names_several_share() -> None:
+    """HBM is a name three chip theses use; "Lingxi-1" is Luoxing's chip alone. A rival that
+    only one thesis mentions (Xiaomi, in Fengxing's) is no such tie: the question is about
+    the rival."""
+    from tests.eval.evaluate import EVAL
+
+    book = Path(tempfile.mkdtemp())
+    for n in (5, 11, 13, 20):
+        for path in (EVAL / f"collide{n}" / "theses").glob("*.yaml"):
+            shutil.copy(path, book / path.name)
+    engine = Engine.from_dirs(book, INTENTS)
+    assert engine.answer("does lingxi-1 get by without HBM memory?").ticker == "LXVD"
+    assert engine.answer("xiaomi EV deliveries last month?").ticker != "FNEV"
