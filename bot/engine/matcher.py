@@ -685,8 +685,9 @@ class Engine:
             f.trace.append(f"{best} and {f.by_thesis[1][0]} fit about equally: which thesis?")
             return None
         f.trace.append(f"{best} wins on evidence")
-        f.guessed = not (f.found.phrase or f.found.terms >= th.MULTIWORD
-                         or self._book.owners_of_names(f.reading.stems) == {best})
+        f.guessed = runner_up >= th.RIVAL_THESIS * f.evidence or not (
+            f.found.phrase or f.found.terms >= th.MULTIWORD
+            or self._book.owners_of_names(f.reading.stems) == {best})
         return best
 
     def _words_held(self, f: _Findings, ticker: str) -> int:

@@ -98,6 +98,9 @@ CLEAR_WIN = 0.8
 # Theses fitting about equally: the one whose best point holds this many more of the
 # question's words than any other's wins ("cash to fund the obesity launch without diluting").
 MORE_WORDS = 2
+# ... and a thesis ahead of the next by less than this (2:1) is ahead by its words, not known:
+# a question naming no thesis gets it offered, not asserted.
+RIVAL_THESIS = 0.5
 # A named thesis that lacks the topic, when another thesis has it at least this strongly:
 # "The NRGX thesis doesn't cover buybacks. BABA's does".
 COVERED_ELSEWHERE = 1.0

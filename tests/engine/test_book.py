@@ -568,3 +568,12 @@ def test_a_name_only_one_thesis_uses_outweighs_names_several_share() -> None:
     engine = Engine.from_dirs(book, INTENTS)
     assert engine.answer("does lingxi-1 get by without HBM memory?").ticker == "LXVD"
     assert engine.answer("xiaomi EV deliveries last month?").ticker != "FNEV"
+
+
+def test_a_thesis_ahead_of_the_next_by_its_words_alone_is_offered_not_asserted(
+        book: Engine) -> None:
+    """Alibaba, Kestrel and Harborview all buy back stock: Alibaba's point says more of the
+    question's words, which makes it the likeliest, not the one asked about."""
+    answer = book.answer("is the buyback shrinking the share count?")
+    assert (answer.ticker, answer.point) == ("BABA", "share-buybacks")
+    assert answer.confidence < SURE
