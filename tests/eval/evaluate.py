@@ -61,7 +61,7 @@ OWN_HELD_OUT = (OWN / "baba_heldout.yaml", OWN / "baba_heldout2.yaml", OWN / "ba
                 OWN / "baba_seventh.yaml", EVAL / "collide15" / "questions.yaml",
                 OWN / "baba_eighth.yaml", EVAL / "collide19" / "questions.yaml",
                 OWN / "baba_ninth.yaml", OWN / "uncovered_heldout.yaml", OWN / "baba_tenth.yaml",
-                EVAL / "collide20" / "questions.yaml")
+                EVAL / "collide20" / "questions.yaml", OWN / "baba_eleventh.yaml")
 COLLIDING = tuple(EVAL / f"collide{n}" / "theses" for n in range(1, 21))
 # Confidence bands the Slack layer acts on (bot/engine/thresholds.py): answer, "Did you mean",
 # say so.
