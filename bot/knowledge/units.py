@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import re
 
-UNIT_PATTERN = r"^(?=.*[A-Za-z%$€£¥])[A-Za-z%$€£¥][A-Za-z0-9%$€£¥ _/.'-]{0,39}$"
-_UNIT = re.compile(UNIT_PATTERN)
+# A letter is any script's ("résumés", "件"): [^\W\d_] is a word character that is no digit
+# nor underscore.
+_UNIT = re.compile(r"^(?:[^\W\d_]|[%$€£¥])(?:[^\W_]|[%$€£¥ _/.'-]){0,39}$")
 
 SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 _CURRENCY = re.compile(r"^(?P<code>[a-z]{3})(?:_(?P<scale>thousand|million|billion|trillion))?$")
@@ -34,7 +35,7 @@ _HOUSE = {
 }
 
 FORMS = (
-    "a short name: letters first, then letters, digits, spaces, _ / . ' - % $ € £ ¥ "
+    "a short name: letters (of any script) first, then letters, digits, spaces, _ / . ' - % $ € £ ¥ "
     "(percent, percentage_points, usd_billion, eur_million, multiple, x, GW, GWh, months, "
     "years, models, \"% of annual GDP\")"
 )

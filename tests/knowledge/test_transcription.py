@@ -136,12 +136,14 @@ def test_old_window_and_bare_status_fail_saying_what_to_write() -> None:
     (9, "quarters", "9 quarters"), (10_000_000, "downloads", "10 million downloads"),
     (180_000, "models", "180,000 models"), (1, "% of annual GDP", "1% of annual GDP"),
     (1, "percent_of_gdp", "1% of GDP"), (7, "count", "7"), (2.78, "usd_billion", "$2.78 billion"),
+    (12, "million résumés", "12 million résumés"),  # a write-up's own word, accents and all
 ])
 def test_each_unit_reads_as_a_reader_expects(value: float, unit: str, shown: str) -> None:
     assert units.display(value, unit) == shown
 
 
-@pytest.mark.parametrize("unit", ["", "9 quarters", "per\nline", "x" * 41, "{value}"])
+@pytest.mark.parametrize("unit", ["", "9 quarters", "per\nline", "x" * 41, "{value}", "*bold*",
+                                  "<!channel>", "_x"])
 def test_a_unit_a_card_cannot_print_is_refused(unit: str) -> None:
     with pytest.raises(ValidationError, match="unit"):
         Figure(id="f", subject="s", measure="m", value=1, unit=unit)
