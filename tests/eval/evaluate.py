@@ -52,7 +52,7 @@ OWN_DEV = (OWN / "baba_dev.yaml", OWN / "book_dev.yaml", EVAL / "collide1" / "qu
            EVAL / "collide16" / "questions.yaml", OWN / "baba_dev4.yaml",
            EVAL / "collide17" / "questions.yaml", OWN / "baba_dev5.yaml",
            OWN / "uncovered_dev2.yaml", EVAL / "collide18" / "questions.yaml",
-           OWN / "uncovered_dev3.yaml")
+           OWN / "uncovered_dev3.yaml", EVAL / "collide21" / "questions.yaml")
 OWN_HELD_OUT = (OWN / "baba_heldout.yaml", OWN / "baba_heldout2.yaml", OWN / "baba_final.yaml",
                 OWN / "baba_third.yaml", OWN / "baba_fourth.yaml", OWN / "baba_fifth.yaml",
                 EVAL / "collide2" / "questions.yaml", EVAL / "collide4" / "questions.yaml",
@@ -63,8 +63,8 @@ OWN_HELD_OUT = (OWN / "baba_heldout.yaml", OWN / "baba_heldout2.yaml", OWN / "ba
                 OWN / "baba_eighth.yaml", EVAL / "collide19" / "questions.yaml",
                 OWN / "baba_ninth.yaml", OWN / "uncovered_heldout.yaml", OWN / "baba_tenth.yaml",
                 EVAL / "collide20" / "questions.yaml", OWN / "baba_eleventh.yaml",
-                OWN / "uncovered_heldout2.yaml")
-COLLIDING = tuple(EVAL / f"collide{n}" / "theses" for n in range(1, 21))
+                OWN / "uncovered_heldout2.yaml", EVAL / "collide22" / "questions.yaml")
+COLLIDING = tuple(EVAL / f"collide{n}" / "theses" for n in range(1, 23))
 # Confidence bands the Slack layer acts on (bot/engine/thresholds.py): answer, "Did you mean",
 # say so.
 BANDS = ((0.8, "sure"), (0.5, "did you mean"), (0.0, "unsure"))
