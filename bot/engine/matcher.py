@@ -1011,6 +1011,12 @@ class Engine:
                            f"{best.point} holds {held} of the question's words: declined, "
                            f"its nearest points offered")
             return self._not_in_thesis(f.question, ticker, f.uncovered, f)
+        if f.named and held == 0 and len(unsaid) >= th.UNSAID_WORDS:
+            subject = _phrases(f.reading, [i for i, w in self._topic(f) if i not in carried
+                                           and not self._book.uses(ticker, w)])
+            f.trace.append(f"{best.point} holds none of the question's words, and the thesis "
+                           f"never says {subject}: declined, its nearest points offered")
+            return self._not_in_thesis(f.question, ticker, subject, f)
         if f.named and unsaid and _says_any(f.reading.stems, self._existence):
             subject = ", ".join(dict.fromkeys(unsaid))
             f.trace.append(f"asks whether it has what it never says ({subject}): declined, "
@@ -1089,6 +1095,19 @@ class Engine:
 
 _HORIZON_ORDER = {"near": 0, "medium": 1, "long": 2}
 _PAST = frozenset({"did", "was", "were", "went", "happened"})  # "when did ATTAIN-2 read out?"
+
+
+def _phrases(reading: Reading, positions: Sequence[int]) -> str:
+    """The words at these positions as typed, those in a row kept together: "hang seng tech
+    index, southbound connect eligible"."""
+    runs: list[list[int]] = []
+    for i in sorted(positions):
+        if runs and i == runs[-1][-1] + 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return ", ".join(dict.fromkeys(
+        " ".join(dict.fromkeys(reading.token_at(i).original for i in run)) for run in runs))
 
 
 def _says_any(stems: Sequence[str], phrases: AbstractSet[Key]) -> bool:
