@@ -1011,7 +1011,8 @@ class Engine:
                            f"{best.point} holds {held} of the question's words: declined, "
                            f"its nearest points offered")
             return self._not_in_thesis(f.question, ticker, f.uncovered, f)
-        if f.named and held == 0 and len(unsaid) >= th.UNSAID_WORDS:
+        if f.named and held == 0 and len(unsaid) >= th.UNSAID_WORDS \
+                and len(unsaid) > th.UNSAID_OVER_CARRIED * len(carried):
             subject = _phrases(f.reading, [i for i, w in self._topic(f) if i not in carried
                                            and not self._book.uses(ticker, w)])
             f.trace.append(f"{best.point} holds none of the question's words, and the thesis "

@@ -580,16 +580,13 @@ def test_a_thesis_ahead_of_the_next_by_its_words_alone_is_offered_not_asserted(
 
 
 @pytest.mark.parametrize(("question", "ticker", "topic"), [
-    ("which strategic investor holds the largest slice of hongyu's register?", "HYSR",
-     "slice, register"),
     ("is XDTA southbound eligible yet, how much do mainland holders own?", "XDTA",
      "eligible, mainland holders"),
 ])
 def test_a_point_holding_none_of_the_question_s_words_does_not_answer_what_it_never_says(
         question: str, ticker: str, topic: str) -> None:
-    """The nearest point was reached through a concept alone (a register's holders are
-    "ownership"; Hongyu's thesis speaks of its investors): the thesis says nothing of the
-    words asked, so the bot says so, naming them, and offers that point."""
+    """The nearest point holds none of the question's words, and the thesis never says those
+    asked: the bot says so, naming them, and offers that point."""
     from tests.eval.evaluate import EVAL
 
     book = Path(tempfile.mkdtemp())
