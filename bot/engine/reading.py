@@ -54,7 +54,8 @@ def read(text: str, speller: Speller, abbreviations: dict[str, Key]) -> Reading:
             source.append(i)
 
     for i, token in enumerate(tokens):
-        expansion = abbreviations.get(token.text)
+        expansion = (abbreviations.get(f"{tokens[i - 1].text} {token.text}") if i else None) \
+            or abbreviations.get(token.text)
         word = token.original
         slashed = token.text.split("/")
         if expansion and not token.cashtag:

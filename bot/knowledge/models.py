@@ -363,7 +363,10 @@ class Vocabulary(_Strict):
     common_words: Text
     # Phrases whose words mean nothing here ("bull market" is not the bull case).
     ordinary_phrases: list[Text] = []
-    abbreviations: dict[Annotated[str, StringConstraints(pattern=r"^[a-z0-9&/]+$")], Text] = {}
+    # A key of two words expands its second word where it follows the first: "stock comp" is
+    # compensation, where "comp" alone is competition.
+    abbreviations: dict[Annotated[str, StringConstraints(pattern=r"^[a-z0-9&/]+( [a-z0-9&/]+)?$")],
+                        Text] = {}
     # Groups of words the business world uses for one thing (factory, plant, fab): a question
     # in one finds a thesis written in another.
     synonyms: list[list[Text]] = []

@@ -285,3 +285,13 @@ def test_a_name_typed_with_a_typo_names_its_thesis_but_another_word_does_not(
     for path in [EVAL / "collide8" / "theses" / "hycg.yaml", *BOOK.glob("*.yaml")]:
         shutil.copy(path, tmp_path)
     assert Engine.from_dirs(tmp_path, INTENTS).answer(question).ticker == ticker
+
+
+@pytest.mark.parametrize("question", ["how much stock comp does alibaba pay?",
+                                      "alibaba exec comp?"])
+def test_comp_after_stock_or_exec_is_pay_not_competition(engine: Engine, question: str) -> None:
+    """"comp" alone is desk shorthand for competition; after "stock" or "exec" it is pay,
+    which the thesis does not cover."""
+    answer = engine.answer(question)
+    assert (answer.card, answer.reason, answer.topic) == ("unknown", "not in thesis", "comp")
+    assert engine.answer("is comp heating up for alibaba?").point == "competition"
