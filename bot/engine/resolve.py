@@ -15,6 +15,7 @@ from bot.engine.english import dictionary_words
 from bot.engine.reading import Reading
 from bot.engine.vocabulary import PhraseTable, non_overlapping, term_key, term_words
 from bot.knowledge.models import Thesis
+from bot.knowledge.units import CURRENCY_CODES
 
 _DOMAIN_LIKE = re.compile(r"[a-z0-9]+\.[a-z]{1,4}")  # jd.com, 0700.hk
 # "the short-video name", "the tutoring stock": what a desk calls a company by its business
@@ -45,7 +46,7 @@ class Names:
         theses = list(theses)
         self._common = common
         self._intents = intents
-        self._acronyms = acronyms
+        self._acronyms = acronyms | CURRENCY_CODES  # "CNY", "HKD": a currency, not a ticker
         self._aliases: PhraseTable[str] = PhraseTable()
         self._single: dict[str, str] = {}
         self._script: list[tuple[str, str]] = []

@@ -22,7 +22,7 @@ SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 _CURRENCY = re.compile(r"^(?P<code>[a-z]{3})(?:_(?P<scale>thousand|million|billion|trillion))?$")
 _SYMBOLS = {"usd": "$", "eur": "€", "gbp": "£", "jpy": "¥", "hkd": "HK$", "cny": "CNY ",
             "rmb": "RMB "}
-_KNOWN_CODES = {*_SYMBOLS, "chf", "cad", "aud", "inr", "krw", "twd", "sgd"}
+CURRENCY_CODES = frozenset({*_SYMBOLS, "chf", "cad", "aud", "inr", "krw", "twd", "sgd", "cnh"})
 
 # Units whose display is not "<number> <unit>".
 _HOUSE = {
@@ -57,7 +57,7 @@ def number(value: float) -> str:
 
 def _money(value: float, unit: str) -> str | None:
     found = _CURRENCY.match(unit)
-    if not found or found["code"] not in _KNOWN_CODES:
+    if not found or found["code"] not in CURRENCY_CODES:
         return None
     code = found["code"]
     symbol = _SYMBOLS.get(code, f"{code.upper()} ")

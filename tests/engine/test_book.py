@@ -377,11 +377,17 @@ def test_small_talk_beside_names_a_thesis_uses_is_a_question_about_it(book: Engi
     assert (answer.ticker, answer.card, answer.point) == ("BABA", "risk", "competition")
 
 
-@pytest.mark.parametrize(("question", "word"), [("macro tailwind check for AI in china", "macro")])
+@pytest.mark.parametrize(("question", "word"), [("macro tailwind check for AI in china", "macro"),
+                                               ("how's the CNY outlook?", "CNY")])  # a currency
 def test_a_word_of_the_trade_is_never_taken_for_a_company_we_do_not_cover(
         book: Engine, question: str, word: str) -> None:
     answer = book.answer(question)
     assert answer.unknown_subject is None and f"thesis on {word}" not in render_text(answer, TODAY)
+
+
+def test_soe_is_a_state_owned_enterprise(book: Engine) -> None:
+    answer = book.answer("are SOEs moving onto alibaba's cloud?")
+    assert answer.card != "unknown" and answer.ticker == "BABA"
 
 
 def test_kids_are_no_small_talk_to_an_education_thesis() -> None:
