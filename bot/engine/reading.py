@@ -38,8 +38,25 @@ class Reading:
         return self.tokens[self.source[i]]
 
 
+def _versioned(tokens: list[Token], speller: Speller) -> list[Token]:
+    """A name and its number typed apart are the one name the book writes ("xuanji 2" of
+    "Xuanji-2"), when the book knows it so."""
+    joined: list[Token] = []
+    for token in tokens:
+        before = joined[-1] if joined else None
+        if before is not None and token.text.isdigit() and len(token.text) <= 3 \
+                and before.text.isalpha() and before.text + token.text in speller.known:
+            word = before.text + token.text
+            joined[-1] = dataclasses.replace(before, text=word, stem=stem(word),
+                                             original=f"{before.original} {token.original}",
+                                             possessive=token.possessive)
+        else:
+            joined.append(token)
+    return joined
+
+
 def read(text: str, speller: Speller, abbreviations: dict[str, Key]) -> Reading:
-    tokens = tokenize(text)
+    tokens = _versioned(tokenize(text), speller)
     stems: list[str] = []
     quality: list[float] = []
     known: list[bool] = []

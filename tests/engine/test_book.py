@@ -167,6 +167,7 @@ def test_a_name_only_one_thesis_uses_ties_the_question_to_it(
 @pytest.mark.parametrize(("question", "point"), [
     ("kestrel tarrifs", "tariff-exposure"),  # as near to "carries" as to "tariffs"
     ("lmra attain1 when", "attain-1-readout"),  # ATTAIN-1, typed as one word
+    ("when does lmra attain 2 read out", "attain-2-readout"),  # ATTAIN-2, typed as two
 ])
 def test_a_typed_word_reaches_the_word_the_book_writes(
         book: Engine, question: str, point: str) -> None:
