@@ -271,7 +271,7 @@ def build(writeup: WriteUp, ticker: str, name: str,
                if a and a.casefold() != company.casefold()]
     if aliases:
         data["aliases"] = aliases
-    if others := other_companies(written, company):
+    if others := other_companies(written, company, writeup.summary):
         data["other_companies"] = others
     data |= {"title": writeup.title, "summary": writeup.summary}
     if writeup.sector:

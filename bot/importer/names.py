@@ -14,14 +14,23 @@ from bot.settings import PACKAGE_INTENTS
 _COMPARING = re.compile(r"\b(vs\.?|versus|against|behind|ahead of|rivals?|competitors?|"
                         r"compete[sd]?|competing|peers?|than|leads?|leader|outspends?|"
                         r"challeng\w*|share|below|above)\b", re.IGNORECASE)
-_NAME = re.compile(r"\b([A-Z][\w&.\-]*(?:[ \t]+[A-Z][\w&.\-]*)*)")
+_WORD = r"[A-Z][\w&.\-]*(?:'(?!s\b)\w+)?"  # "Gui'an" is one name; "Alibaba's" is Alibaba
+_NAME = re.compile(rf"\b({_WORD}(?:[ \t]+{_WORD})*)")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _PROSE = 8  # words: shorter lines are headings and titles
 # Capitals that are no company: currencies, places, exchanges, and the write-up's own acronyms.
 _CODES = frozenset({"RMB", "CNY", "USD", "EUR", "JPY", "HKD", "GBP", "KRW", "TWD", "US", "USA",
                     "EU", "UK", "PRC", "HK", "APAC", "EMEA", "NYSE", "HKEX", "NASDAQ", "SSE",
                     "SZSE", "STAR", "ADR", "ADS", "IPO", "CEO", "CFO", "YOY", "QOQ", "TTM",
-                    "API", "SDK", "KPI", "ROI", "CAGR", "YTD", "ESG"})
+                    "API", "SDK", "KPI", "ROI", "CAGR", "YTD", "ESG", "SAR", "GMP"})
+# China's provinces, regions and municipalities: where a write-up's plants and data centers
+# are ("Gui'an, Guizhou"), never a rival.
+_PROVINCES = frozenset({
+    "Anhui", "Beijing", "Chongqing", "Fujian", "Gansu", "Guangdong", "Guangxi", "Guizhou",
+    "Hainan", "Hebei", "Heilongjiang", "Henan", "Hubei", "Hunan", "Inner Mongolia", "Jiangsu",
+    "Jiangxi", "Jilin", "Liaoning", "Ningxia", "Qinghai", "Shaanxi", "Shandong", "Shanghai",
+    "Shanxi", "Sichuan", "Tianjin", "Tibet", "Xinjiang", "Yunnan", "Zhejiang", "Hong Kong",
+    "Macau", "Taiwan"})
 _MONTHS = frozenset({"Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov",
                      "Dec"})
 
@@ -41,10 +50,11 @@ def _base(name: str) -> str:
     return re.sub(r"-\d+\w*$", "", name)
 
 
-def other_companies(texts: Iterable[str], company: str) -> list[str]:
+def other_companies(texts: Iterable[str], company: str, summary: str = "") -> list[str]:
     """Names the texts set against the company, in order: not its own (named with "its" or
-    "<Company>'s", or starting like its name), not a source ("per Bloomberg"), not an
-    everyday word, acronym or unit."""
+    "<Company>'s", or in a sentence of the `summary` that sets nothing against another, or
+    starting like its name), not a source ("per Bloomberg"), not a place, not an everyday
+    word, acronym or unit."""
     texts = list(texts)
     whole = "\n".join(texts)
     own = company.split()[0] if company.split() else ""
@@ -53,12 +63,19 @@ def other_companies(texts: Iterable[str], company: str) -> list[str]:
     owned = {_base(name) for name in [
         *re.findall(whose + r"\s+(?:" + made + r"\s+|new\s+)?([A-Z][\w\-]*)", whole),
         *re.findall(r"\b" + made + r"\s+([A-Z][\w\-]*)", whole),  # "the in-house Lingxi-1"
+        *re.findall(r"\b(?:called|named|branded)\s+([A-Z][\w\-]*)", whole),  # "called Xiaogong"
         # "Nanling Chronicles, Zhuque's fantasy MMORPG"
-        *re.findall(r"\b([A-Z][\w\-]*)(?:[ \t]+[A-Z][\w\-]*)*,[ \t]+" + whose, whole)]}
+        *re.findall(r"\b([A-Z][\w\-]*)(?:[ \t]+[A-Z][\w\-]*)*,[ \t]+" + whose, whole),
+        # "runs the Xunzhi job-matching app and the Gongyou app for factory workers": a coined
+        # name of one word (not "China Telecom", a customer)
+        *(name for sentence in _SENTENCE.split(summary) if not _COMPARING.search(sentence)
+          for name in (m.group(1) for m in _NAME.finditer(sentence))
+          if " " not in name and name.lower() not in dictionary_words())]}
     # a source is cited "per X", "according to X" or "based on X consensus"; "share from
     # Meituan" names a rival
-    cited = set(re.findall(r"\b(?:per|according to|source:|data from|based on)\s+"
-                           r"([A-Z][\w&.\-]*)", whole))
+    cited = {acronym or name for name, acronym in re.findall(  # "…Car Association (CPCA,"
+        r"\b(?:per|according to|source:|data from|based on)\s+(?:the\s+)?([A-Z][\w&.\-]*)"
+        r"(?:[ \t]+[A-Z][\w&.\-]*)*(?:\s+\(([A-Z]{2,6})\b)?", whole)}
     # "in Ulanqab (Inner Mongolia) and Qingyang (Gansu)": a place beside its province, where
     # the text also speaks of something "in" it; "ByteDance (Doubao)" is a company and its app
     inside = {name for listed in re.findall(  # "in Ulanqab, Zhongwei and Qingyang"
@@ -67,6 +84,8 @@ def other_companies(texts: Iterable[str], company: str) -> list[str]:
     places = {place for near, far in re.findall(
         r"\b([A-Z][\w\-]*)\s+\(([A-Z][a-z]+)(?:\s+[A-Z][a-z]+)*\)", whole)
         for place in (near, far) if near in inside}
+    places |= {w for p in _PROVINCES for w in p.split()} | set(re.findall(  # "Gui'an, Guizhou"
+        rf"\b({_WORD}),\s+(?:{'|'.join(_PROVINCES)})\b", whole))
     dictionary = dictionary_words()
     defined = set(re.findall(r"\(([A-Z]{2,6})s?\)", whole))  # "atomic layer deposition (ALD)"
 

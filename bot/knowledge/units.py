@@ -35,9 +35,9 @@ _HOUSE = {
 }
 
 FORMS = (
-    "a short name: letters (of any script) first, then letters, digits, spaces, _ / . ' - % $ € £ ¥ "
-    "(percent, percentage_points, usd_billion, eur_million, multiple, x, GW, GWh, months, "
-    "years, models, \"% of annual GDP\")"
+    "a short name: letters (of any script) first, then letters, digits, spaces, "
+    "_ / . ' - % $ € £ ¥ (percent, percentage_points, usd_billion, eur_million, multiple, x, "
+    "GW, GWh, months, years, models, \"% of annual GDP\")"
 )
 
 

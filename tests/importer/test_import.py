@@ -316,6 +316,22 @@ def test_the_rivals_a_writeup_names_are_proposed_as_other_companies(
     assert other_companies([text], company) == rivals
 
 
+def test_what_the_summary_says_the_company_runs_places_and_sources_are_no_rivals() -> None:
+    """The summary names the company's own apps; a city beside its province, a province, an
+    association cited by its acronym, an AI agent "called" something are none of them rivals."""
+    from bot.importer.names import other_companies
+
+    summary = ("Xunzhi Technology (XZJB) runs the Xunzhi app for office workers and the Gongyou "
+               "app for factory workers, and sells HR software to China Telecom.")
+    text = ("Gongyou users grew faster than Kanzhun's, and an agent called Xiaogong books "
+            "interviews ahead of rivals. A cluster in Gui'an, Guizhou will cut the share rented "
+            "from Alibaba Cloud, and sites in Hebei lead peers, according to the China Passenger "
+            "Car Association (CPCA, October 2026); CPCA counted more price cuts than at BYD, "
+            "ahead of a Belgian GMP inspection. Its share is above China Unicom's.")
+    assert other_companies([summary, text], "Xunzhi Technology", summary) == [
+        "Kanzhun", "Alibaba Cloud", "BYD", "China Unicom"]
+
+
 @pytest.mark.skipif(not SEED.exists(), reason="the seed write-up lives beside the checkout")
 def test_a_rival_named_by_an_imported_writeup_is_not_taken_for_the_thesis(
         tmp_path: Path) -> None:
