@@ -52,29 +52,31 @@ def _book_of(*folders: Path) -> Engine:
 
 
 # Floors on the sets in the asker's own words, score only (the held-out ones' misses are never
-# read): each three points under what the engine scores now in the colliding book (28 theses),
+# read): each three points under what the engine scores now in the colliding book (30 theses),
 # so a change that loses ground fails here before it ships.
-OWN_FLOORS = {"own/baba_dev.yaml": 0.85, "own/book_dev.yaml": 0.79,
-              "collide1/questions.yaml": 0.82, "collide3/questions.yaml": 0.77,
+OWN_FLOORS = {"own/baba_dev.yaml": 0.84, "own/book_dev.yaml": 0.81,
+              "collide1/questions.yaml": 0.84, "collide3/questions.yaml": 0.79,
               "collide5/questions.yaml": 0.84, "collide6/questions.yaml": 0.86,
               "own/baba_dev2.yaml": 0.92, "collide10/questions.yaml": 0.79,
               "own/book_dev2.yaml": 0.82, "collide11/questions.yaml": 0.81,
               "own/baba_dev3.yaml": 0.83, "own/uncovered_dev.yaml": 0.65,
-              "collide13/questions.yaml": 0.73, "collide16/questions.yaml": 0.71,
-              "own/baba_dev4.yaml": 0.75, "collide17/questions.yaml": 0.74,
-              "own/baba_dev5.yaml": 0.85, "own/uncovered_dev2.yaml": 0.61,
-              "collide18/questions.yaml": 0.62, "own/baba_heldout.yaml": 0.81,
-              "own/baba_heldout2.yaml": 0.88, "own/baba_final.yaml": 0.86,
-              "own/baba_third.yaml": 0.85, "own/baba_fourth.yaml": 0.86,
-              "own/baba_fifth.yaml": 0.85, "collide2/questions.yaml": 0.64,
-              "collide4/questions.yaml": 0.84, "collide7/questions.yaml": 0.87,
-              "collide8/questions.yaml": 0.79, "collide9/questions.yaml": 0.78,
-              "collide12/questions.yaml": 0.76, "own/baba_sixth.yaml": 0.83,
-              "collide14/questions.yaml": 0.71, "own/baba_seventh.yaml": 0.85,
+              "collide13/questions.yaml": 0.74, "collide16/questions.yaml": 0.71,
+              "own/baba_dev4.yaml": 0.78, "collide17/questions.yaml": 0.75,
+              "own/baba_dev5.yaml": 0.83, "own/uncovered_dev2.yaml": 0.63,
+              "collide18/questions.yaml": 0.63, "own/uncovered_dev3.yaml": 0.76,
+              "collide21/questions.yaml": 0.73, "own/baba_heldout.yaml": 0.82,
+              "own/baba_heldout2.yaml": 0.87, "own/baba_final.yaml": 0.86,
+              "own/baba_third.yaml": 0.85, "own/baba_fourth.yaml": 0.89,
+              "own/baba_fifth.yaml": 0.84, "collide2/questions.yaml": 0.65,
+              "collide4/questions.yaml": 0.86, "collide7/questions.yaml": 0.84,
+              "collide8/questions.yaml": 0.79, "collide9/questions.yaml": 0.79,
+              "collide12/questions.yaml": 0.77, "own/baba_sixth.yaml": 0.83,
+              "collide14/questions.yaml": 0.70, "own/baba_seventh.yaml": 0.84,
               "collide15/questions.yaml": 0.73, "own/baba_eighth.yaml": 0.78,
-              "collide19/questions.yaml": 0.54, "own/baba_ninth.yaml": 0.84,
-              "own/uncovered_heldout.yaml": 0.83, "own/baba_tenth.yaml": 0.79,
-              "collide20/questions.yaml": 0.60}
+              "collide19/questions.yaml": 0.54, "own/baba_ninth.yaml": 0.82,
+              "own/uncovered_heldout.yaml": 0.85, "own/baba_tenth.yaml": 0.79,
+              "collide20/questions.yaml": 0.60, "own/baba_eleventh.yaml": 0.77,
+              "own/uncovered_heldout2.yaml": 0.78, "collide22/questions.yaml": 0.68}
 
 
 @pytest.mark.parametrize("path", [*OWN_DEV, *OWN_HELD_OUT],
