@@ -76,7 +76,7 @@ OWN_FLOORS = {"own/baba_dev.yaml": 0.84, "own/book_dev.yaml": 0.81,
               "collide19/questions.yaml": 0.54, "own/baba_ninth.yaml": 0.82,
               "own/uncovered_heldout.yaml": 0.85, "own/baba_tenth.yaml": 0.79,
               "collide20/questions.yaml": 0.60, "own/baba_eleventh.yaml": 0.77,
-              "own/uncovered_heldout2.yaml": 0.78, "collide22/questions.yaml": 0.68}
+              "own/uncovered_heldout2.yaml": 0.78, "collide22/questions.yaml": 0.68, "own/baba_twelfth.yaml": 0.84}
 
 
 @pytest.mark.parametrize("path", [*OWN_DEV, *OWN_HELD_OUT],
