@@ -52,7 +52,7 @@ def _book_of(*folders: Path) -> Engine:
 
 
 # Floors on the sets in the asker's own words, score only (the held-out ones' misses are never
-# read): each three points under what the engine scores now in the colliding book (30 theses),
+# read): each three points under what the engine scores now in the colliding book (31 theses),
 # so a change that loses ground fails here before it ships.
 OWN_FLOORS = {"own/baba_dev.yaml": 0.84, "own/book_dev.yaml": 0.81,
               "collide1/questions.yaml": 0.84, "collide3/questions.yaml": 0.79,
@@ -76,7 +76,8 @@ OWN_FLOORS = {"own/baba_dev.yaml": 0.84, "own/book_dev.yaml": 0.81,
               "collide19/questions.yaml": 0.54, "own/baba_ninth.yaml": 0.82,
               "own/uncovered_heldout.yaml": 0.85, "own/baba_tenth.yaml": 0.79,
               "collide20/questions.yaml": 0.60, "own/baba_eleventh.yaml": 0.77,
-              "own/uncovered_heldout2.yaml": 0.78, "collide22/questions.yaml": 0.68, "own/baba_twelfth.yaml": 0.84}
+              "own/uncovered_heldout2.yaml": 0.78, "collide22/questions.yaml": 0.68, "own/baba_twelfth.yaml": 0.84,
+              "collide23/questions.yaml": 0.62}
 
 
 @pytest.mark.parametrize("path", [*OWN_DEV, *OWN_HELD_OUT],
