@@ -68,6 +68,9 @@ _SEARCHING = _MENTIONING | frozenset({"exposed", "exposure", "exposures", "sensi
                                       "sensitivity", "affected", "hit", "about"})
 # A comparison asked in so many words: "compare", "side by side".
 _COMPARING = frozenset({"compare", "comparison", "side"})
+# Words that set two names side by side; without one, "what % of Hanhai revenue is Alibaba
+# Cloud" asks of the thesis that names the other.
+_JOINING = frozenset({"and", "or", "vs", "versus", "&", "both", "between", "against", "plus"})
 # Words that point back at the thesis a conversation is about: "what about its valuation?"
 _POINTING = frozenset({"it", "its", "they", "their", "them", "company", "stock", "name"})
 
@@ -466,7 +469,8 @@ class Engine:
         first, second = f.named
         naming = [a for a, b in ((first, second), (second, first))
                   if any(self._book.uses(a, w) for w in self._names.single_words(b))]
-        if len(naming) != 1 or f.evidence_for(naming[0]) < th.POINT:
+        joined = _JOINING & {t.text for t in f.reading.tokens}  # "BABA vs Tianlan bull case"
+        if len(naming) != 1 or f.evidence_for(naming[0]) < th.POINT and joined:
             return None
         return naming[0]
 

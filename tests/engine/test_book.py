@@ -129,6 +129,20 @@ def test_a_thesis_named_as_the_yardstick_of_another_is_no_comparison(rivals: Eng
         ("TLIX", "bull", "discount-chinese-internet-peers")
 
 
+def test_two_names_with_nothing_setting_them_side_by_side_ask_of_the_one_naming_the_other(
+        tmp_path: Path) -> None:
+    """Hanhai's thesis names Alibaba Cloud, its customer; Alibaba's never names Hanhai. Asked
+    of one in terms of the other, with no "and", "vs" or "compare", the bot answers of
+    Hanhai's thesis, not with a comparison given as sure."""
+    from tests.eval.evaluate import EVAL
+
+    for path in (*BOOK.glob("*.yaml"), EVAL / "collide10" / "theses" / "hhdi.yaml"):
+        shutil.copy(path, tmp_path / path.name)
+    engine = Engine.from_dirs(tmp_path, INTENTS)
+    assert engine.answer("what % of Hanhai revenue is Alibaba Cloud?").ticker == "HHDI"
+    assert engine.answer("hanhai vs alibaba bull case").card == "compare"
+
+
 @pytest.mark.parametrize("question", ["Tianlan vs Alibaba", "compare Tianlan and Alibaba valuation",
                                       "tianlan and alibaba side by side on valuation"])
 def test_a_comparison_asked_is_still_both_side_by_side(rivals: Engine, question: str) -> None:
