@@ -140,6 +140,8 @@ class Engine:
         self._small_talk = {term_key(text) for text in small_talk}
         self._existence = {term_key(text) for text in
                            (vocabulary.existence if vocabulary else [])}
+        self._colleagues = {term_key(text) for text in
+                            (vocabulary.colleagues if vocabulary else [])}
         self._synonyms: dict[str, tuple[str, ...]] = {}
         for group in vocabulary.synonyms if vocabulary else []:
             stems = [key[0] for word in group if len(key := term_key(word)) == 1]
@@ -650,6 +652,9 @@ class Engine:
                               f"names {subject}, which no thesis covers")
         if self._off_topic(f) or self._small_talk_in(f):
             return self._done(f, self._unknown(f.question, reason="off topic"), "off topic")
+        if any(tuple(f.reading.stems[:len(key)]) == key for key in self._colleagues):
+            return self._done(f, self._unknown(f.question, reason="off topic"),
+                              "asks the people in the channel, not the bot")
         subject = self._uncovered(f, None)
         if subject is not None:
             return self._not_in_book(f, subject)

@@ -377,6 +377,9 @@ class Vocabulary(_Strict):
     # "is it doing anything in"): asked of a thing the thesis never names, the thesis does
     # not cover it.
     existence: list[Text] = []
+    # How a message opens when it asks the people in the channel, not the bot ("anyone know",
+    # "can someone"): naming no thesis, it is not about the book.
+    colleagues: list[Text] = []
 
     def words(self) -> list[str]:
         return self.common_words.split()

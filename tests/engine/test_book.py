@@ -617,3 +617,15 @@ def test_a_point_holding_none_of_the_question_s_words_does_not_answer_what_it_ne
     answer = Engine.from_dirs(book, INTENTS).answer(question)
     assert (answer.card, answer.reason, answer.topic) == ("unknown", "not in thesis", topic)
     assert answer.alternatives[0].thesis == ticker and answer.alternatives[0].point
+
+
+@pytest.mark.parametrize("question", ["anyone know if the office is closed for the holiday?",
+                                      "does anyone know if the fed cuts next week?",
+                                      "can someone send me the deck from the rates meeting?"])
+def test_a_message_to_the_people_in_the_channel_is_not_a_question_about_the_book(
+        book: Engine, question: str) -> None:
+    """Harborview's thesis speaks of office loans and rate cuts: a colleague asked whether the
+    office is closed, or what the Fed will do, is not asking the bot for it."""
+    answer = book.answer(question)
+    assert (answer.card, answer.reason) == ("unknown", "off topic")
+    assert book.answer("why would anyone short alibaba here").ticker == "BABA"
