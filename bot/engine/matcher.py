@@ -937,6 +937,7 @@ class Engine:
             ranked = sorted(((t, s * (1 + th.SECTION_LEAN) if t.section == lean else s)
                              for t, s in ranked), key=lambda ts: -ts[1])
         ranked = _upcoming_first(f.reading, thesis, ranked)
+        ranked = self._holding_more_words(f, ranked)
         best, best_score = ranked[0] if ranked else (None, 0.0)
         runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
         # "currency risk, given Nagoya": a concept asked, and one point of the section has it
@@ -1067,6 +1068,23 @@ class Engine:
         return {i for m in f.mentions
                 if self._book.covers_concept(m.concept, ticker, th.CONCEPT_SPOKEN_OF)
                 for i in m.positions}
+
+    def _holding_more_words(self, f: _Findings, ranked: list[tuple[Target, float]]
+                            ) -> list[tuple[Target, float]]:
+        """The point whose own text holds MORE_WORDS more of the question's words than the best
+        one goes first: the best was lifted by a concept or a term ("why are the cloud margins
+        compressing?" is the price war's point, whose text says cloud and margins, not the
+        point that merely speaks of margins)."""
+        if len(ranked) < 2:
+            return ranked
+        held = [f.literal.words.get(self._book.target_ids[t], 0) for t, _ in ranked]
+        fuller = max(range(1, min(len(ranked), th.PHRASE_CANDIDATES)),
+                     key=lambda k: (held[k], ranked[k][1]))
+        if held[fuller] < held[0] + th.MORE_WORDS:
+            return ranked
+        f.trace.append(f"{ranked[fuller][0].point}'s text holds {held[fuller]} of the question's "
+                       f"words, {ranked[0][0].point}'s {held[0]}: it goes first")
+        return [ranked[fuller], *ranked[:fuller], *ranked[fuller + 1:]]
 
     def _leaning(self, f: _Findings) -> str | None:
         """The section the question's framing words lean to, if one has more of them."""

@@ -629,3 +629,19 @@ def test_a_message_to_the_people_in_the_channel_is_not_a_question_about_the_book
     answer = book.answer(question)
     assert (answer.card, answer.reason) == ("unknown", "off topic")
     assert book.answer("why would anyone short alibaba here").ticker == "BABA"
+
+
+def test_a_point_whose_text_holds_more_of_the_question_goes_before_one_lifted_by_a_concept(
+        ) -> None:
+    """Baiyu's chip point says who designed its chip and where it goes into trucks; its
+    export-controls risk scores higher through the chip concept alone."""
+    from tests.eval.evaluate import EVAL
+
+    book = Path(tempfile.mkdtemp())
+    for folder in (BOOK, EVAL / "collide16" / "theses"):
+        for path in folder.glob("*.yaml"):
+            shutil.copy(path, book / path.name)
+    answer = Engine.from_dirs(book, INTENTS).answer(
+        "does the chip baiyu designed also go into ordinary trucks for driver assistance?")
+    assert (answer.ticker, answer.point) == ("BYLT", "driving-chip-own")
+    assert any("goes first" in line for line in answer.trace)
