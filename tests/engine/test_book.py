@@ -645,3 +645,16 @@ def test_a_point_whose_text_holds_more_of_the_question_goes_before_one_lifted_by
         "does the chip baiyu designed also go into ordinary trucks for driver assistance?")
     assert (answer.ticker, answer.point) == ("BYLT", "driving-chip-own")
     assert any("goes first" in line for line in answer.trace)
+
+
+def test_top_line_is_revenue() -> None:
+    """"Top line" is revenue: Qilin's games revenue is its cash-engine point, not the game
+    regulation risk that speaks of games just as much."""
+    from tests.eval.evaluate import EVAL
+
+    book = Path(tempfile.mkdtemp())
+    for folder in (BOOK, EVAL / "collide1" / "theses"):
+        for path in folder.glob("*.yaml"):
+            shutil.copy(path, book / path.name)
+    answer = Engine.from_dirs(book, INTENTS).answer("how big was Qilin's games top line last year?")
+    assert (answer.ticker, answer.point) == ("QLSY", "gaming-cash-engine")
