@@ -1015,7 +1015,7 @@ class Engine:
                        f"{said:.2f} -> {confidence:.2f}")
         unsaid = [f.reading.token_at(i).original for i, w in self._topic(f)
                   if i not in carried and not self._book.uses(ticker, w)]
-        held = self._words_held(f, ticker)
+        held = f.found.words.get(self._book.target_ids[best], 0)
         if f.uncovered and f.named and held <= th.UNCOVERED_HELD_WORDS:
             f.trace.append(f"part of the subject not covered ({f.uncovered}), and "
                            f"{best.point} holds {held} of the question's words: declined, "
