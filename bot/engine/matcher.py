@@ -410,6 +410,10 @@ class Engine:
             if elsewhere is not None:
                 return elsewhere
             subject = self._uncovered(f, ticker)
+            if subject is not None and self._words_held(f, ticker) >= th.COVERED_WORDS:
+                f.trace.append(f"its best point holds {self._words_held(f, ticker)} of the "
+                               f"question's words: covered, whatever else it never says")
+                subject = None
             if subject is not None:
                 return self._done(f, self._not_in_thesis(f.question, ticker, subject, f),
                                   f"{ticker} has nothing on {subject!r}")

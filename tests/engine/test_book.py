@@ -658,3 +658,17 @@ def test_top_line_is_revenue() -> None:
             shutil.copy(path, book / path.name)
     answer = Engine.from_dirs(book, INTENTS).answer("how big was Qilin's games top line last year?")
     assert (answer.ticker, answer.point) == ("QLSY", "gaming-cash-engine")
+
+
+def test_a_point_holding_four_of_the_question_s_words_covers_its_subject() -> None:
+    """Tsubame's valuation point speaks of its operating margin and the 2024 China destock:
+    "recovered" is a word it never says, not a subject it lacks."""
+    from tests.eval.evaluate import EVAL
+
+    book = Path(tempfile.mkdtemp())
+    for folder in (BOOK, EVAL / "collide3" / "theses"):
+        for path in folder.glob("*.yaml"):
+            shutil.copy(path, book / path.name)
+    answer = Engine.from_dirs(book, INTENTS).answer(
+        "has tsubame's op margin recovered since the china destock in 2024?")
+    assert (answer.ticker, answer.point) == ("TSMR", "cheap-japanese-automation-peers")
