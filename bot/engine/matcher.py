@@ -330,9 +330,10 @@ class Engine:
                              _framed(found, scores, named), scores, evidence, by_thesis,
                              mentions, literal, following=following)
         trace = findings.trace
+        trade = {i for m in mentions for i in m.positions}  # "de minimis" is no one's name
         for owner, business, at in businesses:
             others = self._book.anchored(
-                stem for i, stem in enumerate(reading.stems) if i not in at) - {owner}
+                stem for i, stem in enumerate(reading.stems) if i not in at | trade) - {owner}
             if named and named != [owner] or not named and others:
                 continue  # "is Douyin taking share from Taobao?": a name another thesis uses
             findings.named = named = named or [owner]

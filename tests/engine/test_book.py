@@ -560,13 +560,15 @@ def test_a_product_named_with_its_version_ties_the_question_to_its_thesis() -> N
     ("lazada - still bleeding money?", None, None, "Lazada"),  # no typo of "Canada"
     # a name only Luoxing's thesis uses beside it: Luoxing's point on Douyin against Taobao
     ("is Douyin still taking share from Taobao?", "LXVD", "douyin-taobao", ""),
+    # a word of the trade only Hengyao's thesis says (de minimis) is no name of Hengyao's
+    ("is AliExpress getting hurt by the end of de minimis?", None, None, "AliExpress"),
 ])
 def test_a_business_of_a_thesis_is_about_that_company(question: str, ticker: str | None,
                                                       point: str | None, topic: str) -> None:
     from tests.eval.evaluate import EVAL
 
     book = Path(tempfile.mkdtemp())
-    for folder in (BOOK, EVAL / "collide13" / "theses"):
+    for folder in (BOOK, EVAL / "collide13" / "theses", EVAL / "collide8" / "theses"):
         for path in folder.glob("*.yaml"):
             shutil.copy(path, book / path.name)
     answer = Engine.from_dirs(book, INTENTS).answer(question)
