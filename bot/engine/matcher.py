@@ -326,6 +326,9 @@ class Engine:
             named = [about]
         scores = self._with_phrases(reading, found.positions | name_positions, evidence.points)
         by_thesis = self._book.best_by_thesis(scores)
+        among = self._names.described_among(reading) if not named else set()
+        if among:  # "the short-video name": one of the theses it fits
+            by_thesis = [(t, s) for t, s in by_thesis if t in among]
         findings = _Findings(question, reading, named, name_positions, found,
                              _framed(found, scores, named), scores, evidence, by_thesis,
                              mentions, literal, following=following)

@@ -127,9 +127,10 @@ class Names:
                 if 0 <= j < len(reading.stems) and reading.stems[j] in self._exchanges:
                     positions.add(j)
         if not found:
-            for ticker, at in self._described_as(reading):
-                positions.update(at)
-                note(ticker)
+            for fits, at in self._described_as(reading):
+                if len(fits) == 1:
+                    positions.update(at)
+                    note(fits[0])
         if self._script:
             normal = unicodedata.normalize("NFKC", text)
             for alias, ticker in self._script:
@@ -143,7 +144,7 @@ class Names:
                 for hit in non_overlapping(self._businesses.hits(reading.stems, reading.quality))
                 if not hit.gapped and hit.quality >= th.NAME_TYPO]
 
-    def _described_as(self, reading: Reading) -> list[tuple[str, range]]:
+    def _described_as(self, reading: Reading) -> list[tuple[list[str], range]]:
         """Theses named by what they do: "the short-video name", "the tutoring stock" (one or
         two words, none of them ordinary, between "the" and "name" or "stock"), when the
         summary of one thesis alone says them all, in words of its own (not a place's name:
@@ -157,12 +158,17 @@ class Names:
                 if start < 0 or reading.token_at(start).text != "the":
                     continue
                 words = stems[start + 1:end]
-                if any(w in self._common or not w.isalpha() for w in words):
-                    continue  # "the big name"
+                if all(w in self._common for w in words) or not all(map(str.isalpha, words)):
+                    continue  # "the big name"; not "the short-video name"
                 fits = [t for t, said in self._described.items() if set(words) <= said]
-                if len(fits) == 1:
-                    found.append((fits[0], range(start + 1, end + 1)))
+                if fits:
+                    found.append((fits, range(start + 1, end + 1)))
         return found
+
+    def described_among(self, reading: Reading) -> set[str]:
+        """The theses a company called by what it does could be, when that fits several ("the
+        short-video name": Luoxing and Ruyun both run short-video apps)."""
+        return {t for fits, _ in self._described_as(reading) if len(fits) > 1 for t in fits}
 
     def _other_companies(self, reading: Reading) -> dict[int, tuple[int, str]]:
         """The companies the theses mention but do not cover that the question names

@@ -674,3 +674,18 @@ def test_a_point_holding_four_of_the_question_s_words_covers_its_subject() -> No
     answer = Engine.from_dirs(book, INTENTS).answer(
         "has tsubame's op margin recovered since the china destock in 2024?")
     assert (answer.ticker, answer.point) == ("TSMR", "cheap-japanese-automation-peers")
+
+
+def test_a_company_called_by_what_several_theses_do_is_one_of_them() -> None:
+    """Luoxing and Ruyun both run short-video apps: "the short-video name" is one of the two,
+    whichever the question's words fit, never Alibaba's thesis that answers valuation best."""
+    from tests.eval.evaluate import EVAL
+
+    book = Path(tempfile.mkdtemp())
+    for folder in (BOOK, EVAL / "collide13" / "theses", EVAL / "collide2" / "theses"):
+        for path in folder.glob("*.yaml"):
+            shutil.copy(path, book / path.name)
+    engine = Engine.from_dirs(book, INTENTS)
+    answer = engine.answer("is the short-video name cheap against HK internet peers?")
+    assert answer.ticker in ("LXVD", "RYUN") and answer.card == "bull"
+    assert engine.answer("what's the bull case on the big name?").ticker is None
