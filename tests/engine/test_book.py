@@ -446,6 +446,19 @@ def test_asked_whether_it_has_what_its_thesis_never_names_the_bot_says_so(
     assert (answer.card, answer.reason, answer.topic) == ("unknown", "not in thesis", subject)
 
 
+def test_asked_whether_it_does_something_at_all_the_bot_says_what_its_thesis_never_names(
+        ) -> None:
+    """Tsubame's thesis is about collaborative robot arms; it never says welding."""
+    from tests.eval.evaluate import EVAL
+
+    book = Path(tempfile.mkdtemp())
+    for folder in (BOOK, EVAL / "collide3" / "theses", EVAL / "collide16" / "theses"):
+        for path in folder.glob("*.yaml"):
+            shutil.copy(path, book / path.name)
+    answer = Engine.from_dirs(book, INTENTS).answer("does tsubame make welding robots at all?")
+    assert (answer.card, answer.reason, answer.topic) == ("unknown", "not in thesis", "welding")
+
+
 def test_a_point_holding_one_word_beside_a_word_its_thesis_never_says_is_offered(
         book: Engine) -> None:
     """"Growing" reaches Alibaba's cloud point; its members are nowhere in the thesis."""
