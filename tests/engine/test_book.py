@@ -130,15 +130,11 @@ def test_a_thesis_named_as_the_yardstick_of_another_is_no_comparison(rivals: Eng
 
 
 def test_two_names_with_nothing_setting_them_side_by_side_ask_of_the_one_naming_the_other(
-        tmp_path: Path) -> None:
+        ) -> None:
     """Hanhai's thesis names Alibaba Cloud, its customer; Alibaba's never names Hanhai. Asked
     of one in terms of the other, with no "and", "vs" or "compare", the bot answers of
     Hanhai's thesis, not with a comparison given as sure."""
-    from tests.eval.evaluate import EVAL
-
-    for path in (*BOOK.glob("*.yaml"), EVAL / "collide10" / "theses" / "hhdi.yaml"):
-        shutil.copy(path, tmp_path / path.name)
-    engine = Engine.from_dirs(tmp_path, INTENTS)
+    engine = _with_colliding(10)
     assert engine.answer("what % of Hanhai revenue is Alibaba Cloud?").ticker == "HHDI"
     assert engine.answer("hanhai vs alibaba bull case").card == "compare"
 
@@ -335,6 +331,19 @@ def test_which_theses_mention_a_word_names_exactly_the_theses_whose_text_says_it
     assert counts == sorted(counts, reverse=True)  # the thesis that says it most first
 
 
+def _with_colliding(*numbers: int, book_too: bool = True) -> Engine:
+    """An engine over the fixture book (unless not `book_too`) and the theses of those
+    `tests/eval/collide<n>` folders."""
+    from tests.eval.evaluate import EVAL
+
+    folder = Path(tempfile.mkdtemp())
+    for source in (*((BOOK,) if book_too else ()), *(EVAL / f"collide{n}" / "theses"
+                                                     for n in numbers)):
+        for path in source.glob("*.yaml"):
+            shutil.copy(path, folder / path.name)
+    return Engine.from_dirs(folder, INTENTS)
+
+
 def _prose_of(path: Path) -> str:
     """What a thesis file says, without its lookup data (keywords, aliases, ids)."""
     import yaml
@@ -449,13 +458,7 @@ def test_asked_whether_it_has_what_its_thesis_never_names_the_bot_says_so(
 def test_asked_whether_it_does_something_at_all_the_bot_says_what_its_thesis_never_names(
         ) -> None:
     """Tsubame's thesis is about collaborative robot arms; it never says welding."""
-    from tests.eval.evaluate import EVAL
-
-    book = Path(tempfile.mkdtemp())
-    for folder in (BOOK, EVAL / "collide3" / "theses", EVAL / "collide16" / "theses"):
-        for path in folder.glob("*.yaml"):
-            shutil.copy(path, book / path.name)
-    answer = Engine.from_dirs(book, INTENTS).answer("does tsubame make welding robots at all?")
+    answer = _with_colliding(3, 16).answer("does tsubame make welding robots at all?")
     assert (answer.card, answer.reason, answer.topic) == ("unknown", "not in thesis", "welding")
 
 
@@ -555,13 +558,7 @@ def test_a_business_two_theses_share_names_neither(book: Engine) -> None:
 def test_a_product_named_with_its_version_ties_the_question_to_its_thesis() -> None:
     """"Hongjing-4" is Hongyu's model, typed as the write-up types it; Tianlan's thesis also
     speaks of regulators signing off AI models."""
-    from tests.eval.evaluate import EVAL
-
-    book = Path(tempfile.mkdtemp())
-    for folder in (BOOK, EVAL / "collide17" / "theses", EVAL / "collide6" / "theses"):
-        for path in folder.glob("*.yaml"):
-            shutil.copy(path, book / path.name)
-    answer = Engine.from_dirs(book, INTENTS).answer(
+    answer = _with_colliding(17, 6).answer(
         "how long did the regulator take to sign off hongjing-4?")
     assert answer.ticker == "HYSR"
 
@@ -578,13 +575,7 @@ def test_a_product_named_with_its_version_ties_the_question_to_its_thesis() -> N
 ])
 def test_a_business_of_a_thesis_is_about_that_company(question: str, ticker: str | None,
                                                       point: str | None, topic: str) -> None:
-    from tests.eval.evaluate import EVAL
-
-    book = Path(tempfile.mkdtemp())
-    for folder in (BOOK, EVAL / "collide13" / "theses", EVAL / "collide8" / "theses"):
-        for path in folder.glob("*.yaml"):
-            shutil.copy(path, book / path.name)
-    answer = Engine.from_dirs(book, INTENTS).answer(question)
+    answer = _with_colliding(13, 8).answer(question)
     assert (answer.ticker, answer.point, answer.topic) == (ticker, point, topic)
     if topic:
         assert f"doesn't cover {topic}" in render_text(answer, TODAY)
@@ -595,13 +586,7 @@ def test_a_name_only_one_thesis_uses_outweighs_names_several_share() -> None:
     """HBM is a name three chip theses use; "Lingxi-1" is Luoxing's chip alone. A rival that
     only one thesis mentions (Xiaomi, in Fengxing's) is no such tie: the question is about
     the rival."""
-    from tests.eval.evaluate import EVAL
-
-    book = Path(tempfile.mkdtemp())
-    for n in (5, 11, 13, 20):
-        for path in (EVAL / f"collide{n}" / "theses").glob("*.yaml"):
-            shutil.copy(path, book / path.name)
-    engine = Engine.from_dirs(book, INTENTS)
+    engine = _with_colliding(5, 11, 13, 20, book_too=False)
     assert engine.answer("does lingxi-1 get by without HBM memory?").ticker == "LXVD"
     assert engine.answer("xiaomi EV deliveries last month?").ticker != "FNEV"
 
@@ -623,13 +608,7 @@ def test_a_point_holding_none_of_the_question_s_words_does_not_answer_what_it_ne
         question: str, ticker: str, topic: str) -> None:
     """The nearest point holds none of the question's words, and the thesis never says those
     asked: the bot says so, naming them, and offers that point."""
-    from tests.eval.evaluate import EVAL
-
-    book = Path(tempfile.mkdtemp())
-    for folder in (BOOK, *(EVAL / f"collide{n}" / "theses" for n in (6, 8, 12, 14, 17, 18))):
-        for path in folder.glob("*.yaml"):
-            shutil.copy(path, book / path.name)
-    answer = Engine.from_dirs(book, INTENTS).answer(question)
+    answer = _with_colliding(6, 8, 12, 14, 17, 18).answer(question)
     assert (answer.card, answer.reason, answer.topic) == ("unknown", "not in thesis", topic)
     assert answer.alternatives[0].thesis == ticker and answer.alternatives[0].point
 
@@ -650,13 +629,7 @@ def test_a_point_whose_text_holds_more_of_the_question_goes_before_one_lifted_by
         ) -> None:
     """Baiyu's chip point says who designed its chip and where it goes into trucks; its
     export-controls risk scores higher through the chip concept alone."""
-    from tests.eval.evaluate import EVAL
-
-    book = Path(tempfile.mkdtemp())
-    for folder in (BOOK, EVAL / "collide16" / "theses"):
-        for path in folder.glob("*.yaml"):
-            shutil.copy(path, book / path.name)
-    answer = Engine.from_dirs(book, INTENTS).answer(
+    answer = _with_colliding(16).answer(
         "does the chip baiyu designed also go into ordinary trucks for driver assistance?")
     assert (answer.ticker, answer.point) == ("BYLT", "driving-chip-own")
     assert any("goes first" in line for line in answer.trace)
@@ -665,26 +638,14 @@ def test_a_point_whose_text_holds_more_of_the_question_goes_before_one_lifted_by
 def test_top_line_is_revenue() -> None:
     """"Top line" is revenue: Qilin's games revenue is its cash-engine point, not the game
     regulation risk that speaks of games just as much."""
-    from tests.eval.evaluate import EVAL
-
-    book = Path(tempfile.mkdtemp())
-    for folder in (BOOK, EVAL / "collide1" / "theses"):
-        for path in folder.glob("*.yaml"):
-            shutil.copy(path, book / path.name)
-    answer = Engine.from_dirs(book, INTENTS).answer("how big was Qilin's games top line last year?")
+    answer = _with_colliding(1).answer("how big was Qilin's games top line last year?")
     assert (answer.ticker, answer.point) == ("QLSY", "gaming-cash-engine")
 
 
 def test_a_point_holding_four_of_the_question_s_words_covers_its_subject() -> None:
     """Tsubame's valuation point speaks of its operating margin and the 2024 China destock:
     "recovered" is a word it never says, not a subject it lacks."""
-    from tests.eval.evaluate import EVAL
-
-    book = Path(tempfile.mkdtemp())
-    for folder in (BOOK, EVAL / "collide3" / "theses"):
-        for path in folder.glob("*.yaml"):
-            shutil.copy(path, book / path.name)
-    answer = Engine.from_dirs(book, INTENTS).answer(
+    answer = _with_colliding(3).answer(
         "has tsubame's op margin recovered since the china destock in 2024?")
     assert (answer.ticker, answer.point) == ("TSMR", "cheap-japanese-automation-peers")
 
@@ -692,13 +653,7 @@ def test_a_point_holding_four_of_the_question_s_words_covers_its_subject() -> No
 def test_a_company_called_by_what_several_theses_do_is_one_of_them() -> None:
     """Luoxing and Ruyun both run short-video apps: "the short-video name" is one of the two,
     whichever the question's words fit, never Alibaba's thesis that answers valuation best."""
-    from tests.eval.evaluate import EVAL
-
-    book = Path(tempfile.mkdtemp())
-    for folder in (BOOK, EVAL / "collide13" / "theses", EVAL / "collide2" / "theses"):
-        for path in folder.glob("*.yaml"):
-            shutil.copy(path, book / path.name)
-    engine = Engine.from_dirs(book, INTENTS)
+    engine = _with_colliding(13, 2)
     answer = engine.answer("is the short-video name cheap against HK internet peers?")
     assert answer.ticker in ("LXVD", "RYUN") and answer.card == "bull"
     assert engine.answer("what's the bull case on the big name?").ticker is None
