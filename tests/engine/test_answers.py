@@ -178,6 +178,9 @@ def test_a_question_about_the_company_the_thesis_does_not_cover_says_so(engine: 
 @pytest.mark.parametrize(("question", "card"), [(":bear: case?? alibaba", "bear"),
                                                 ("🐂 case for baba", "bull"),
                                                 ("thanks, super useful", "help"),
+                                                ("good morning", "help"),
+                                                # a time of day, not a greeting
+                                                ("where's USDCNH this morning", "unknown"),
                                                 ("can you give me the long case for tencent",
                                                  "unknown")])
 def test_desk_shorthand_is_understood(engine: Engine, question: str, card: str) -> None:
