@@ -242,6 +242,9 @@ def test_the_events_that_move_the_shares_are_the_catalysts_card(book: Engine) ->
     assert (answer.ticker, answer.card, answer.point) == ("KSTR", "catalyst", None)
     waiting = book.answer("what are we waiting for on kestrel for the trade to work")
     assert (waiting.ticker, waiting.card) == ("KSTR", "catalyst")
+    # a count of quarters is no subject: the whole card, asserted
+    counted = book.answer("what could move kestrel shares in the next two or three quarters?")
+    assert (counted.card, counted.point) == ("catalyst", None) and counted.confidence >= SURE
 
 
 def test_of_theses_fitting_about_equally_the_one_holding_more_of_the_question_wins(
