@@ -372,7 +372,7 @@ class Engine:
                  and not {stems[i], stems[i + 1]} <= self._everyday]
         if not pairs or not scores:
             return scores
-        best = [t for t in sorted(scores, key=lambda t: -scores[t])[: th.PHRASE_CANDIDATES]
+        best = [t for t in sorted(scores, key=lambda t: -scores[t])[: th.FEW_POINTS]
                 if scores[t] >= th.POINT]
         bonus: dict[int, float] = defaultdict(float)
         for target in best:
@@ -1021,8 +1021,9 @@ class Engine:
         f.trace.append(f"card: {best.point} {best_score:.2f} over {second}; confidence = "
                        f"least of intent {intent_quality:.2f}, lead {margin:.2f}, own text "
                        f"{said:.2f} -> {confidence:.2f}")
-        unsaid = [f.reading.token_at(i).original for i, w in self._topic(f)
-                  if i not in carried and not self._book.uses(ticker, w)]
+        unsaid_at = [i for i, w in self._topic(f)
+                     if i not in carried and not self._book.uses(ticker, w)]
+        unsaid = [f.reading.token_at(i).original for i in unsaid_at]
         held = f.found.words.get(self._book.target_ids[best], 0)
         if f.uncovered and f.named and held <= th.UNCOVERED_HELD_WORDS:
             f.trace.append(f"part of the subject not covered ({f.uncovered}), and "
@@ -1031,13 +1032,12 @@ class Engine:
             return self._not_in_thesis(f.question, ticker, f.uncovered, f)
         if f.named and held == 0 and len(unsaid) >= th.UNSAID_WORDS \
                 and len(unsaid) > th.UNSAID_OVER_CARRIED * len(carried):
-            subject = _phrases(f.reading, [i for i, w in self._topic(f) if i not in carried
-                                           and not self._book.uses(ticker, w)])
+            subject = _phrases(f.reading, unsaid_at)
             f.trace.append(f"{best.point} holds none of the question's words, and the thesis "
                            f"never says {subject}: declined, its nearest points offered")
             return self._not_in_thesis(f.question, ticker, subject, f)
         if f.named and unsaid and _says_any(f.reading.stems, self._existence):
-            subject = ", ".join(dict.fromkeys(unsaid))
+            subject = _phrases(f.reading, unsaid_at)
             f.trace.append(f"asks whether it has what it never says ({subject}): declined, "
                            f"its nearest points offered")
             return self._not_in_thesis(f.question, ticker, subject, f)
@@ -1086,7 +1086,7 @@ class Engine:
         if len(ranked) < 2:
             return ranked
         held = [f.literal.words.get(self._book.target_ids[t], 0) for t, _ in ranked]
-        fuller = max(range(1, min(len(ranked), th.PHRASE_CANDIDATES)),
+        fuller = max(range(1, min(len(ranked), th.FEW_POINTS)),
                      key=lambda k: (held[k], ranked[k][1]))
         if held[fuller] < held[0] + th.MORE_WORDS:
             return ranked

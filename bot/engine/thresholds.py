@@ -114,7 +114,9 @@ ELSEWHERE_MARGIN = 0.25
 # A pair of the question's words that a point says together, in order, adds this much to it
 # (among the best few points only): "new arms" is the point selling to new arms.
 PHRASE_BONUS = 0.3
-PHRASE_CANDIDATES = 5
+# The best few points: those a phrase of the question's words can lift, and those whose text,
+# holding MORE_WORDS more of the question's words, can go before the best.
+FEW_POINTS = 5
 # A question naming no thesis, chosen by one shared word, that says this many words the thesis
 # never uses is about something else ("is the office closed friday?").
 FOREIGN_WORDS = 2
