@@ -57,6 +57,7 @@ def other_companies(texts: Iterable[str], company: str, summary: str = "") -> li
     word, acronym or unit."""
     texts = list(texts)
     whole = "\n".join(texts)
+    dictionary = dictionary_words()
     own = company.split()[0] if company.split() else ""
     whose = r"(?:\bits|\bour|\bthe group's|\bthe company's|\b" + re.escape(own) + r"'s)"
     made = r"(?:own|in-house|homegrown|proprietary)"
@@ -70,7 +71,7 @@ def other_companies(texts: Iterable[str], company: str, summary: str = "") -> li
         # name of one word (not "China Telecom", a customer)
         *(name for sentence in _SENTENCE.split(summary) if not _COMPARING.search(sentence)
           for name in (m.group(1) for m in _NAME.finditer(sentence))
-          if " " not in name and name.lower() not in dictionary_words())]}
+          if " " not in name and name.lower() not in dictionary)]}
     # a source is cited "per X", "according to X" or "based on X consensus"; "share from
     # Meituan" names a rival
     cited = {acronym or name for name, acronym in re.findall(  # "…Car Association (CPCA,"
@@ -86,7 +87,6 @@ def other_companies(texts: Iterable[str], company: str, summary: str = "") -> li
         for place in (near, far) if near in inside}
     places |= {w for p in _PROVINCES for w in p.split()} | set(re.findall(  # "Gui'an, Guizhou"
         rf"\b({_WORD}),\s+(?:{'|'.join(_PROVINCES)})\b", whole))
-    dictionary = dictionary_words()
     defined = set(re.findall(r"\(([A-Z]{2,6})s?\)", whole))  # "atomic layer deposition (ALD)"
 
     def acronym(word: str) -> bool:
