@@ -660,3 +660,10 @@ def test_a_company_called_by_what_several_theses_do_is_one_of_them() -> None:
     answer = engine.answer("is the short-video name cheap against HK internet peers?")
     assert answer.ticker in ("LXVD", "RYUN") and answer.card == "bull"
     assert engine.answer("what's the bull case on the big name?").ticker is None
+
+
+def test_a_rivals_ticker_in_lower_case_is_its_name() -> None:
+    """"nvda" is Nvidia, whose GPUs Luoxing's export-controls risk counts: no word the thesis
+    never says."""
+    answer = _with_colliding(13).answer("luoxing's nvda fleet - how old is it?")
+    assert (answer.ticker, answer.point) == ("LXVD", "us-export-controls-gpus")
