@@ -77,7 +77,8 @@ OWN_FLOORS = {"own/baba_dev.yaml": 0.86, "own/book_dev.yaml": 0.81,
               "own/uncovered_heldout.yaml": 0.85, "own/baba_tenth.yaml": 0.79,
               "collide20/questions.yaml": 0.63, "own/baba_eleventh.yaml": 0.76,
               "own/uncovered_heldout2.yaml": 0.79, "collide22/questions.yaml": 0.69,
-              "own/baba_twelfth.yaml": 0.83, "collide23/questions.yaml": 0.63}
+              "own/baba_twelfth.yaml": 0.83, "collide23/questions.yaml": 0.63,
+              "own/baba_thirteenth.yaml": 0.83, "own/uncovered_heldout3.yaml": 0.71}
 
 
 @pytest.mark.parametrize("path", [*OWN_DEV, *OWN_HELD_OUT],
