@@ -121,6 +121,11 @@ class _Findings:
     def evidence(self) -> float:
         return self.by_thesis[0][1] if self.by_thesis else 0.0
 
+    @property
+    def trade(self) -> set[int]:
+        """The positions of the question's words naming a concept of the trade."""
+        return {i for m in self.mentions for i in m.positions}
+
     def evidence_for(self, ticker: str) -> float:
         return next((s for t, s in self.by_thesis if t == ticker), 0.0)
 
@@ -333,7 +338,7 @@ class Engine:
                              _framed(found, scores, named), scores, evidence, by_thesis,
                              mentions, literal, following=following)
         trace = findings.trace
-        trade = {i for m in mentions for i in m.positions}  # "de minimis" is no one's name
+        trade = findings.trade  # "de minimis" is no one's name
         for owner, business, at in businesses:
             others = self._book.anchored(
                 stem for i, stem in enumerate(reading.stems) if i not in at | trade) - {owner}
@@ -414,9 +419,10 @@ class Engine:
             if elsewhere is not None:
                 return elsewhere
             subject = self._uncovered(f, ticker)
-            if subject is not None and self._words_held(f, ticker) >= th.COVERED_WORDS:
-                f.trace.append(f"its best point holds {self._words_held(f, ticker)} of the "
-                               f"question's words: covered, whatever else it never says")
+            held = self._words_held(f, ticker)
+            if subject is not None and held >= th.COVERED_WORDS:
+                f.trace.append(f"its best point holds {held} of the question's words: "
+                               f"covered, whatever else it never says")
                 subject = None
             if subject is not None:
                 return self._done(f, self._not_in_thesis(f.question, ticker, subject, f),
@@ -654,7 +660,7 @@ class Engine:
         subject = self._names.unknown_subject(
             f.reading, f.intents.starts, asks=bool(f.strong) and f.evidence < th.POINT,
             asks_case=asks_case, anchors=self._book.anchors,
-            trade={i for m in f.mentions for i in m.positions})
+            trade=f.trade)
         if subject is not None:
             return self._done(f, self._unknown(f.question, subject=subject),
                               f"names {subject}, which no thesis covers")
@@ -728,7 +734,7 @@ class Engine:
         if not others:
             return None
         topic = self._topic(f)
-        conceptual = {i for m in f.mentions for i in m.positions}
+        conceptual = f.trade
         if not any(self._book.plainness.get(w, 1.0) == 1.0 or i in conceptual
                    for i, w in topic if not self._book.uses(ticker, w)):
             return None  # what it lacks is everyday words ("revenue for the year to March")
