@@ -236,7 +236,7 @@ def thesis_text(thesis: Thesis, skip: AbstractSet[str], stop: AbstractSet[str],
         for name, field_texts in _point_fields(thesis, point, figures, known).items():
             for text in field_texts:
                 spoken.update(term_words(text))
-                for word in words(text):
+                for word in _with_family(words(text)):
                     stemmed = stem(word)
                     if stemmed not in stop and stemmed not in skip and _wordlike(stemmed):
                         counts[stemmed] += th.FIELD_WEIGHT[name]
@@ -264,6 +264,21 @@ def thesis_text(thesis: Thesis, skip: AbstractSet[str], stop: AbstractSet[str],
         frozenset(w for _, p in thesis.points() for w in term_key(p.title)),
         frozenset(w for text in (thesis.title, thesis.summary, thesis.overview or "")
                   for w in term_key(text)))
+
+
+_VERSION = re.compile(r"([a-z]{4,})(\d{1,2})")
+
+
+def _with_family(written: list[str]) -> list[str]:
+    """The words of a text, each versioned name followed by its family's name: "Liuguang-3"
+    is a Liuguang model, so a question about "the next Liuguang" finds the text that names
+    the version."""
+    found: list[str] = []
+    for word in written:
+        found.append(word)
+        if (versioned := _VERSION.fullmatch(word)) is not None:
+            found.append(versioned.group(1))
+    return found
 
 
 def bm25_idf(total: int, df: int) -> float:

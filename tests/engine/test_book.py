@@ -667,3 +667,10 @@ def test_a_rivals_ticker_in_lower_case_is_its_name() -> None:
     never says."""
     answer = _with_colliding(13).answer("luoxing's nvda fleet - how old is it?")
     assert (answer.ticker, answer.point) == ("LXVD", "us-export-controls-gpus")
+
+
+def test_a_product_family_named_without_its_version_finds_the_version_s_launch() -> None:
+    """Luoxing's catalyst launches "Liuguang-3"; its ad point speaks of the Liuguang model.
+    "The next-gen Liuguang" is the launch: the versioned name is a Liuguang too."""
+    answer = _with_colliding(13).answer("when's the next-gen liuguang model drop?")
+    assert (answer.ticker, answer.point) == ("LXVD", "liuguang-3-launch")
