@@ -54,8 +54,8 @@ from bot.knowledge.models import Thesis
 SURE = th.SURE
 UNSURE = th.UNSURE
 
-_HORIZON_WORDS = {"near": "near", "short": "near", "medium": "medium", "mid": "medium",
-                  "long": "long"}
+_HORIZON_WORDS = {"near": "near", "short": "near", "shorter": "near", "medium": "medium",
+                  "mid": "medium", "long": "long", "longer": "long"}
 _SECTION_CARDS = ("bull", "bear", "risk", "catalyst")
 _BOOK_INTENTS = ("list", "search")
 # Words asking what a text says, not what it is exposed to: "which theses mention China?"
@@ -1007,6 +1007,12 @@ class Engine:
             f.trace.append(f"card: the whole {card} card (no point reaches {reach}); "
                            f"confidence {confidence:.2f}")
             horizon = _horizon(f.reading) if card == "catalyst" else None
+            timely = [c for c in thesis.catalysts if c.horizon == horizon]
+            if len(timely) == 1:
+                f.trace.append(f"{timely[0].id} is its only {horizon}-term catalyst")
+                return Answer(f.question, "catalyst", thesis, point=timely[0].id,
+                              confidence=round(min(confidence, th.PARTLY_COVERED), 3),
+                              alternatives=tuple(alternatives), covered=self.covered)
             return Answer(f.question, card, thesis, horizon=horizon,  # type: ignore[arg-type]
                           confidence=round(confidence, 3), alternatives=tuple(alternatives),
                           covered=self.covered)
@@ -1227,8 +1233,9 @@ def _framed(found: Intents, scores: dict[int, float], named: list[str]) -> list[
 
 
 def _horizon(reading: Reading) -> str | None:
-    """"near-term catalysts" asks for one horizon only."""
-    for i, word in enumerate(reading.stems[:-1]):
-        if word in _HORIZON_WORDS and reading.stems[i + 1] in ("term", "run", "dated"):
-            return _HORIZON_WORDS[word]
-    return None
+    """"near-term catalysts", "the longer-dated one" ask for one horizon only; "near and long
+    term" for two, so for none in particular."""
+    stems = reading.stems
+    asked = {_HORIZON_WORDS[word] for i, word in enumerate(stems) if word in _HORIZON_WORDS
+             and any(s in ("term", "run", "dat", "horizon") for s in stems[i + 1:i + 4])}
+    return asked.pop() if len(asked) == 1 else None

@@ -218,7 +218,7 @@ def test_a_section_asked_with_no_subject_beside_it_is_the_whole_card(engine: Eng
 @pytest.mark.parametrize(("question", "sure"), [
     ("alibaba catalysts?", True),
     ("give me the bull case on alibaba in a few bullets", True),
-    ("longer-dated demographic catalyst for alibaba?", False),  # a subject no point has
+    ("the ageing demographic catalyst for alibaba?", False),  # a subject no point has
 ])
 def test_a_whole_card_asked_about_a_subject_is_offered_not_asserted(
         engine: Engine, question: str, sure: bool) -> None:
@@ -298,3 +298,18 @@ def test_comp_after_stock_or_exec_is_pay_not_competition(engine: Engine, questio
     answer = engine.answer(question)
     assert (answer.card, answer.reason, answer.topic) == ("unknown", "not in thesis", "comp")
     assert engine.answer("is comp heating up for alibaba?").point == "competition"
+
+
+@pytest.mark.parametrize("question", ["what's the long-term catalyst for BABA?",
+                                      "BABA's longer-dated trigger?",
+                                      "the long-horizon catalyst at alibaba"])
+def test_a_horizon_with_one_catalyst_is_that_catalyst(engine: Engine, question: str) -> None:
+    """Alibaba's thesis has one long-term catalyst: asked for "the long-term catalyst", that is
+    the answer, not the whole catalysts card."""
+    answer = engine.answer(question)
+    assert (answer.card, answer.point) == ("catalyst", "china-ai-adoption")
+
+
+def test_two_horizons_asked_are_the_whole_catalysts_card(engine: Engine) -> None:
+    answer = engine.answer("what are the near and longer term catalysts for alibaba?")
+    assert (answer.card, answer.point, answer.horizon) == ("catalyst", None, None)
