@@ -271,7 +271,8 @@ def build(writeup: WriteUp, ticker: str, name: str,
                if a and a.casefold() != company.casefold()]
     if aliases:
         data["aliases"] = aliases
-    if others := other_companies(written, company, writeup.summary):
+    own_case = [i.text for case in ("bull", "why") for i in sections.get(case, [])]
+    if others := other_companies(written, company, writeup.summary, own_case):
         data["other_companies"] = others
     data |= {"title": writeup.title, "summary": writeup.summary}
     if writeup.sector:

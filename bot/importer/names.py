@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 from functools import cache
 
 from bot.engine.english import dictionary_words
@@ -50,11 +50,24 @@ def _base(name: str) -> str:
     return re.sub(r"-\d+\w*$", "", name)
 
 
-def other_companies(texts: Iterable[str], company: str, summary: str = "") -> list[str]:
+def _openings(texts: Iterable[str], dictionary: Set[str]) -> list[str]:
+    """The coined name each text opens with, in a first sentence setting nothing against
+    another: "Gelan Rooms lets users sing…", opening a bull point, is the company's business."""
+    found = []
+    for text in texts:
+        first = _SENTENCE.split(text.strip())[0]
+        if (opening := re.match(_WORD, first)) is not None and not _COMPARING.search(first) \
+                and opening.group(0).lower() not in dictionary:
+            found.append(opening.group(0))
+    return found
+
+
+def other_companies(texts: Iterable[str], company: str, summary: str = "",
+                    own_case: Iterable[str] = ()) -> list[str]:
     """Names the texts set against the company, in order: not its own (named with "its" or
     "<Company>'s", or in a sentence of the `summary` that sets nothing against another, or
-    starting like its name), not a source ("per Bloomberg"), not a place, not an everyday
-    word, acronym or unit."""
+    opening a point of its `own_case`, or starting like its name), not a source ("per
+    Bloomberg"), not a place, not an everyday word, acronym or unit."""
     texts = list(texts)
     whole = "\n".join(texts)
     dictionary = dictionary_words()
@@ -71,7 +84,8 @@ def other_companies(texts: Iterable[str], company: str, summary: str = "") -> li
         # name of one word (not "China Telecom", a customer)
         *(name for sentence in _SENTENCE.split(summary) if not _COMPARING.search(sentence)
           for name in (m.group(1) for m in _NAME.finditer(sentence))
-          if " " not in name and name.lower() not in dictionary)]}
+          if " " not in name and name.lower() not in dictionary),
+        *_openings(own_case, dictionary)]}
     # a source is cited "per X", "according to X" or "based on X consensus"; "share from
     # Meituan" names a rival
     cited = {acronym or name for name, acronym in re.findall(  # "…Car Association (CPCA,"

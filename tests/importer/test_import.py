@@ -332,6 +332,16 @@ def test_what_the_summary_says_the_company_runs_places_and_sources_are_no_rivals
         "Kanzhun", "Alibaba Cloud", "BYD", "China Unicom"]
 
 
+def test_a_coined_name_opening_a_bull_point_is_the_company_s_business() -> None:
+    """Qinyun's karaoke point opens "Gelan Rooms lets users sing…": Gelan is its own app,
+    though a later sentence ranks it behind a rival's."""
+    from bot.importer.names import other_companies
+
+    bull = "Gelan Rooms lets users sing, host and chat in live-audio rooms for virtual gifts."
+    text = "iResearch ranks Gelan second in online karaoke, behind Tencent's WeSing."
+    assert other_companies([bull, text], "Qinyun Music", own_case=[bull]) == ["Tencent", "WeSing"]
+
+
 @pytest.mark.skipif(not SEED.exists(), reason="the seed write-up lives beside the checkout")
 def test_a_rival_named_by_an_imported_writeup_is_not_taken_for_the_thesis(
         tmp_path: Path) -> None:
