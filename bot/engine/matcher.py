@@ -1008,7 +1008,8 @@ class Engine:
                            f"confidence {confidence:.2f}")
             horizon = _horizon(f.reading) if card == "catalyst" else None
             timely = [c for c in thesis.catalysts if c.horizon == horizon]
-            if len(timely) == 1:
+            listed = any(f.reading.token_at(i).text.endswith("s") for i in f.intents.positions)
+            if len(timely) == 1 and not listed:  # "near-term catalysts" asks for the list
                 f.trace.append(f"{timely[0].id} is its only {horizon}-term catalyst")
                 return Answer(f.question, "catalyst", thesis, point=timely[0].id,
                               confidence=round(min(confidence, th.PARTLY_COVERED), 3),

@@ -310,6 +310,11 @@ def test_a_horizon_with_one_catalyst_is_that_catalyst(engine: Engine, question: 
     assert (answer.card, answer.point) == ("catalyst", "china-ai-adoption")
 
 
-def test_two_horizons_asked_are_the_whole_catalysts_card(engine: Engine) -> None:
-    answer = engine.answer("what are the near and longer term catalysts for alibaba?")
-    assert (answer.card, answer.point, answer.horizon) == ("catalyst", None, None)
+@pytest.mark.parametrize(("question", "horizon"), [
+    ("what are the near and longer term catalysts for alibaba?", None),
+    ("BABA's long-term catalysts", "long"),  # the list, though it holds one
+])
+def test_two_horizons_or_a_list_asked_are_the_whole_catalysts_card(
+        engine: Engine, question: str, horizon: str | None) -> None:
+    answer = engine.answer(question)
+    assert (answer.card, answer.point, answer.horizon) == ("catalyst", None, horizon)
