@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Set
+from collections.abc import Container, Iterable
 from functools import cache
 
 from bot.engine.english import dictionary_words
@@ -50,7 +50,7 @@ def _base(name: str) -> str:
     return re.sub(r"-\d+\w*$", "", name)
 
 
-def _openings(texts: Iterable[str], dictionary: Set[str]) -> list[str]:
+def _openings(texts: Iterable[str], dictionary: Container[str]) -> list[str]:
     """The coined name each text opens with, in a first sentence setting nothing against
     another: "Gelan Rooms lets users sing…", opening a bull point, is the company's business."""
     found = []
