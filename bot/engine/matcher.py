@@ -56,6 +56,7 @@ UNSURE = th.UNSURE
 
 _HORIZON_WORDS = {"near": "near", "short": "near", "shorter": "near", "medium": "medium",
                   "mid": "medium", "long": "long", "longer": "long"}
+_HORIZON_NOUNS = ("term", "run", "dat", "horizon")  # stems: "dat" is "dated"
 _SECTION_CARDS = ("bull", "bear", "risk", "catalyst")
 _BOOK_INTENTS = ("list", "search")
 # Words asking what a text says, not what it is exposed to: "which theses mention China?"
@@ -1007,7 +1008,7 @@ class Engine:
             f.trace.append(f"card: the whole {card} card (no point reaches {reach}); "
                            f"confidence {confidence:.2f}")
             horizon = _horizon(f.reading) if card == "catalyst" else None
-            timely = [c for c in thesis.catalysts if c.horizon == horizon]
+            timely = [c for c in thesis.catalysts if horizon and c.horizon == horizon]
             listed = any(f.reading.token_at(i).text.endswith("s") for i in f.intents.positions)
             if len(timely) == 1 and not listed:  # "near-term catalysts" asks for the list
                 f.trace.append(f"{timely[0].id} is its only {horizon}-term catalyst")
@@ -1238,5 +1239,5 @@ def _horizon(reading: Reading) -> str | None:
     term" for two, so for none in particular."""
     stems = reading.stems
     asked = {_HORIZON_WORDS[word] for i, word in enumerate(stems) if word in _HORIZON_WORDS
-             and any(s in ("term", "run", "dat", "horizon") for s in stems[i + 1:i + 4])}
+             and any(s in _HORIZON_NOUNS for s in stems[i + 1:i + 4])}
     return asked.pop() if len(asked) == 1 else None
