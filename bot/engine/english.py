@@ -13,6 +13,7 @@ from collections.abc import Container, Iterable
 from functools import cache
 
 MIN_COUNT = 1000  # about the 20,000 most frequent words; "riks", "alibba", "bul" fall below
+FAMILIAR_COUNT = 10_000  # about the 5,000 most frequent: "losses", "land", not "covenants"
 FREQUENT_COUNT = 200_000  # the few hundred most frequent
 
 
@@ -31,14 +32,16 @@ class SortedWords(Container[str]):
 
 
 @cache
-def _word_lists() -> tuple[SortedWords, frozenset[str], frozenset[str]]:
-    """Every word of the dictionary, the common ones and the most frequent, from one read."""
+def _word_lists() -> tuple[SortedWords, frozenset[str], frozenset[str], frozenset[str]]:
+    """Every word of the dictionary, the common ones, the familiar and the most frequent, from
+    one read."""
     from spellchecker import SpellChecker
 
     counts = SpellChecker(language="en").word_frequency.dictionary
     every = [word for word in counts if word.isalpha()]
     return (SortedWords(every), frozenset(w for w in every if counts[w] >= MIN_COUNT),
-            frozenset(w for w in every if counts[w] >= FREQUENT_COUNT))
+            frozenset(w for w in every if counts[w] >= FREQUENT_COUNT),
+            frozenset(w for w in every if counts[w] >= FAMILIAR_COUNT))
 
 
 def dictionary_words() -> SortedWords:
@@ -55,3 +58,9 @@ def frequent_words() -> frozenset[str]:
     """The few hundred most frequent English words (the, what, tell, big, case): words that
     carry no topic, unlike ordinary but telling ones (market, share, revenue, price)."""
     return _word_lists()[2]
+
+
+def familiar_words() -> frozenset[str]:
+    """The words everyone uses often ("losses", "slip", "meeting"): a word outside them that a
+    thesis never says ("covenants", "esports", "lidar") names a subject, not a paraphrase."""
+    return _word_lists()[3]

@@ -39,7 +39,7 @@ from bot.engine.answer import (
 from bot.engine.classify import Intents, classify, intent_table
 from bot.engine.clean import clean_text
 from bot.engine.concepts import ConceptTable, Mention
-from bot.engine.english import english_words, frequent_words
+from bot.engine.english import english_words, familiar_words, frequent_words
 from bot.engine.index import BookIndex, Evidence, Target, stop_words, thesis_text
 from bot.engine.reading import Reading, read
 from bot.engine.resolve import Names
@@ -168,6 +168,7 @@ class Engine:
         stop = stop_words(self._common)
         shorthand = vocabulary.abbreviations if vocabulary else {}
         english = english_words()
+        self._familiar = familiar_words()
         self._book = BookIndex((thesis_text(thesis, Names.name_words(thesis), stop, shorthand,
                                             english, self._concepts)
                                 for thesis in self.theses.values()), self._common)
@@ -1049,6 +1050,16 @@ class Engine:
             subject = _phrases(f.reading, unsaid_at)
             f.trace.append(f"{best.point} holds none of the question's words, and the thesis "
                            f"never says {subject}: declined, its nearest points offered")
+            return self._not_in_thesis(f.question, ticker, subject, f)
+        specific = {f.reading.source[i]: i for i, w in self._topic(f)
+                    if not self._book.uses(ticker, w)
+                    and f.reading.token_at(i).text not in self._familiar}
+        if f.named and held <= th.UNCOVERED_HELD_WORDS \
+                and len(specific) >= held + th.SPECIFIC_WORDS:
+            subject = _phrases(f.reading, list(specific.values()))
+            f.trace.append(f"{best.point} holds {held} of the question's words, and the thesis "
+                           f"never says {subject}, no everyday words: declined, its nearest "
+                           f"points offered")
             return self._not_in_thesis(f.question, ticker, subject, f)
         if f.named and unsaid and _says_any(f.reading.stems, self._existence):
             subject = _phrases(f.reading, unsaid_at)

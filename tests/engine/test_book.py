@@ -674,3 +674,23 @@ def test_a_product_family_named_without_its_version_finds_the_version_s_launch()
     "The next-gen Liuguang" is the launch: the versioned name is a Liuguang too."""
     answer = _with_colliding(13).answer("when's the next-gen liuguang model drop?")
     assert (answer.ticker, answer.point) == ("LXVD", "liuguang-3-launch")
+
+
+@pytest.mark.parametrize(("question", "ticker"), [
+    ("what % of hanhai racks are liquid cooled? the denser gpu pods need it", "HHDI"),
+    ("does the HYSR founder have weighted voting rights / dual-class control?", "HYSR"),
+])
+def test_a_subject_in_words_the_thesis_never_says_and_no_one_says_every_day_is_not_covered(
+        question: str, ticker: str) -> None:
+    """Racks, cooling and pods; weighted voting and dual-class control: words of a subject,
+    not of everyday talk, that the thesis never says, while the nearest point holds at most one
+    of the question's words."""
+    answer = _with_colliding(10, 17).answer(question)
+    assert f"The {ticker} thesis doesn't cover" in render_text(answer, TODAY)
+    assert any("no everyday words" in line for line in answer.trace)
+
+
+def test_everyday_words_a_thesis_never_says_are_the_asker_s_own() -> None:
+    """"Slip back into losses": everyday words, the asker's paraphrase of the price-war risk."""
+    answer = _with_colliding(6).answer("could Tianlan Cloud slip back into losses?")
+    assert answer.card != "unknown" and answer.ticker == "TLIX"
