@@ -1051,12 +1051,9 @@ class Engine:
             f.trace.append(f"{best.point} holds none of the question's words, and the thesis "
                            f"never says {subject}: declined, its nearest points offered")
             return self._not_in_thesis(f.question, ticker, subject, f)
-        specific = {f.reading.source[i]: i for i, w in self._topic(f)
-                    if not self._book.uses(ticker, w)
-                    and f.reading.token_at(i).text not in self._familiar}
         if f.named and held <= th.UNCOVERED_HELD_WORDS \
-                and len(specific) >= held + th.SPECIFIC_WORDS:
-            subject = _phrases(f.reading, list(specific.values()))
+                and len(specific := self._specific(f, ticker, best)) >= held + th.SPECIFIC_WORDS:
+            subject = _phrases(f.reading, specific)
             f.trace.append(f"{best.point} holds {held} of the question's words, and the thesis "
                            f"never says {subject}, no everyday words: declined, its nearest "
                            f"points offered")
@@ -1095,6 +1092,21 @@ class Engine:
         return Answer(f.question, card, thesis, point=best.point, figure=figure,  # type: ignore[arg-type]
                       confidence=round(confidence, 3), alternatives=tuple(alternatives),
                       covered=self.covered)
+
+    def _specific(self, f: _Findings, ticker: str, answered: Target) -> list[int]:
+        """Positions of the question's words, one per word typed, that the thesis never says,
+        that are no everyday words ("covenants", "esports"; not "slip", "losses") and that name
+        no concept of the `answered` point ("inexpensive", of its valuation point)."""
+        strange = {f.reading.source[i]: i for i, w in self._topic(f)
+                   if not self._book.uses(ticker, w)
+                   and f.reading.token_at(i).text not in self._familiar}
+        if len(strange) < th.SPECIFIC_WORDS:
+            return []
+        target = self._book.target_ids[answered]
+        its = {i for m in f.mentions
+               if any(t == target for t, _ in self._book.concept_targets.get(m.concept, ()))
+               for i in m.positions}
+        return [i for i in strange.values() if i not in its]
 
     def _carried(self, f: _Findings, ticker: str) -> set[int]:
         """Positions of the question's words naming a concept the thesis speaks of."""
