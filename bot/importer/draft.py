@@ -161,7 +161,8 @@ class _Figures:
         subject = found.subject or self.company
         for item in self.items:
             same = item["value"] == found.value and item["unit"] == found.unit
-            if same and (item["id"] in cited or item["subject"] == subject):
+            if same and (item["id"] in cited or item["subject"] == subject
+                         and _same_measure(item["measure"], found.measure or "")):
                 return str(item["id"])
         data: dict[str, Any] = {
             "id": _unique(slug(f"{subject} {found.measure or found.unit}", 5), self._ids),
@@ -186,6 +187,19 @@ class _Figures:
         self.items.append(data)
         self.lines[data["id"]] = line
         return str(data["id"])
+
+
+def _same_measure(one: str, other: str) -> bool:
+    """Whether two readings of one number measure the same thing: a word in common ("paying
+    members rose" and "paying members"), or one says nothing. "Rates rose 9%" and "retire
+    about 9% of shares" are two figures."""
+    words = [{w for w in re.findall(r"[a-z]{3,}", m.lower()) if w not in _GLUE}
+             for m in (one, other)]
+    return not words[0] or not words[1] or bool(words[0] & words[1])
+
+
+_GLUE = frozenset({"the", "and", "for", "its", "from", "with", "that", "this", "was", "were",
+                   "are", "has", "had", "have", "about", "into", "than", "over"})
 
 
 def _condition(text: str) -> str | None:

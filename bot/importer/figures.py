@@ -54,7 +54,11 @@ _PERIOD = re.compile(
     rf"(?:(?:early|mid|late)[-\s])?"
     rf"(?:Q[1-4]\s?(?:FY)?\s?\d{{4}}|[1-4]Q\s?\d{{2,4}}|H[12]\s?\d{{4}}|FY\s?\d{{2,4}}"
     rf"|(?:{_MONTHS})\.?\s+\d{{4}}|(?:19|20)\d{{2}}(?:\s(?:earnings|sales|revenue|EBITDA))?"
-    rf"|(?:week|year|day|month|quarter) (?:one|two|three|four|five|1|2|3|4|5))\b",
+    rf"|(?:week|year|day|month|quarter) (?:one|two|three|four|five|1|2|3|4|5)"
+    # "the first nine months of 2026", "the twelve months to September 2026": a period
+    rf"|(?:first|last|past|trailing|latest)\s+(?:\w+\s+)?(?:months|quarters|weeks)"
+    rf"(?:\s+(?:of|to)\s+(?:(?:{_MONTHS})\.?\s+)?(?:19|20)\d{{2}})?"
+    rf"|(?:\w+\s+)?months\s+to\s+(?:{_MONTHS})\.?\s+(?:19|20)\d{{2}})\b",
     re.IGNORECASE)
 _QUALIFIERS = {"over": "over", "more than": "more than", "about": "about", "around": "around",
                "approximately": "approximately", "roughly": "roughly", "nearly": "nearly",
@@ -328,8 +332,8 @@ def read_figures(text: str, common: set[str], known: set[str] = frozenset()  # t
             if words:
                 value = float(_WORD_NUMBERS[match["w"].lower()])
                 noun = _noun_unit(sentence[end:])
-                if not noun or value < 2:
-                    continue
+                if not noun or value < 2 or any(p[0] <= at < p[1] for p in periods):
+                    continue  # "in the first nine months": when, not how much
                 unit, multiplier, consumed = noun[0], 1.0, noun[1]
             else:
                 if _is_date_or_name(match, sentence, periods):

@@ -353,3 +353,20 @@ def test_a_rival_named_by_an_imported_writeup_is_not_taken_for_the_thesis(
     assert "Qwen" not in data["other_companies"]
     answer = thesis("--knowledge", str(out.parent), "ask", "tencent bull case")
     assert "I don't have a thesis on" in answer.stdout
+
+
+def test_a_period_is_no_figure_and_one_number_in_two_senses_is_two_figures(
+        tmp_path: Path) -> None:
+    """"In the first nine months of 2026" says when, not nine months of anything; Qinyun's
+    compute rates rising 9% and its buyback retiring 9% of its shares are two figures, each
+    cited by its own point."""
+    out = tmp_path / "qynm.yaml"
+    writeup = ROOT / "tests" / "eval" / "collide24" / "qynm.md"
+    assert thesis("import", str(writeup), "--ticker", "QYNM", "-o", str(out)).returncode == 0
+    data = yaml.safe_load(out.read_text(encoding="utf-8"))
+    figures = {f["id"]: f for f in data["figures"]}
+    assert not [f for f in figures.values() if f["unit"] == "months"]
+    assert any(f.get("period", "").startswith("first nine months") for f in figures.values())
+    buyback = next(c for c in data["catalysts"] if c["id"] == "share-buyback")
+    nines = [figures[fid]["measure"] for fid in buyback["figures"] if figures[fid]["value"] == 9]
+    assert len(nines) == 1 and "shares" in nines[0], nines
