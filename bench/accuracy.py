@@ -4,6 +4,9 @@ together, and the frozen held-out set (whose misses are never printed: it is nev
 Under each set's headline, accuracy by confidence band (sure, did you mean, unsure, which
 thesis, don't know): a reliability table.
 
+At the end, the own-words sets of each kind together (BABA, colliding theses, the others;
+development and held out): accuracy, topics not covered said plainly, and right when sure.
+
 Usage: .venv/bin/python bench/accuracy.py [--misses] [--categories]
 """
 
@@ -130,6 +133,7 @@ def main() -> None:
     wider = engine_over(*book_files, *(f for files in held_out.values() for f in files),
                         *colliding)
     alone = {"baba": baba, "book": book_files}
+    targets: dict[str, list[Report]] = {}
     for path in (*OWN_DEV, *OWN_HELD_OUT):  # in the asker's own words
         held = path in OWN_HELD_OUT
         cases = load_cases(path)
@@ -141,8 +145,25 @@ def main() -> None:
                  evaluate(engine_over(*mine), cases), misses and not held, categories)
         else:
             print(f"{name} alone: skipped, its questions name theses of the book")
-        show(f"{name} (book of {len(wider.covered)})", evaluate(wider, cases),
-             misses and not held, categories)
+        report = evaluate(wider, cases)
+        show(f"{name} (book of {len(wider.covered)})", report, misses and not held, categories)
+        group = "BABA" if path.stem.startswith("baba") else \
+            "colliding" if path.parent.name.startswith("collide") else "other theses"
+        targets.setdefault(f"{'held out' if held else 'development'}, {group}", []).append(report)
+    print(f"\nIn the asker's own words, book of {len(wider.covered)}: all sets of a kind together")
+    for label, reports in targets.items():
+        print(_together(label, reports))
+
+
+def _together(label: str, reports: list[Report]) -> str:
+    """One line for several sets: accuracy, topics not covered said plainly, right when sure."""
+    right = sum(sum(r.right.values()) for r in reports)
+    total = sum(sum(r.total.values()) for r in reports)
+    plain = sum(r.right["uncovered"] for r in reports), sum(r.total["uncovered"] for r in reports)
+    sure = sum(r.band_right["sure"] for r in reports), sum(r.band_total["sure"] for r in reports)
+    return (f"  {label:<32}{right:>6}/{total:<6}{right / max(1, total):>7.1%}   uncovered "
+            f"{plain[0]}/{plain[1]} ({plain[0] / max(1, plain[1]):.1%})   sure {sure[0]}/{sure[1]} "
+            f"({sure[0] / max(1, sure[1]):.1%})")
 
 
 if __name__ == "__main__":
