@@ -13,7 +13,7 @@ from collections.abc import Container, Iterable
 from functools import cache
 
 MIN_COUNT = 1000  # about the 20,000 most frequent words; "riks", "alibba", "bul" fall below
-FAMILIAR_COUNT = 10_000  # about the 5,000 most frequent: "losses", "land", not "covenants"
+FAMILIAR_COUNT = 10_000  # about the 5,000 most frequent: "slip", "land", not "covenants"
 FREQUENT_COUNT = 200_000  # the few hundred most frequent
 
 
@@ -33,7 +33,7 @@ class SortedWords(Container[str]):
 
 @cache
 def _word_lists() -> tuple[SortedWords, frozenset[str], frozenset[str], frozenset[str]]:
-    """Every word of the dictionary, the common ones, the familiar and the most frequent, from
+    """Every word of the dictionary, the common ones, the most frequent and the familiar, from
     one read."""
     from spellchecker import SpellChecker
 
@@ -61,6 +61,6 @@ def frequent_words() -> frozenset[str]:
 
 
 def familiar_words() -> frozenset[str]:
-    """The words everyone uses often ("losses", "slip", "meeting"): a word outside them that a
+    """The words everyone uses often ("slip", "kicked", "meeting"): a word outside them that a
     thesis never says ("covenants", "esports", "lidar") names a subject, not a paraphrase."""
     return _word_lists()[3]

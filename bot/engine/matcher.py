@@ -56,7 +56,7 @@ UNSURE = th.UNSURE
 
 _HORIZON_WORDS = {"near": "near", "short": "near", "shorter": "near", "medium": "medium",
                   "mid": "medium", "long": "long", "longer": "long"}
-_HORIZON_NOUNS = ("term", "run", "dat", "horizon")  # stems: "dat" is "dated"
+_HORIZON_NOUNS = ("term", "run", "dated", "horizon")
 _SECTION_CARDS = ("bull", "bear", "risk", "catalyst")
 _BOOK_INTENTS = ("list", "search")
 # Words asking what a text says, not what it is exposed to: "which theses mention China?"
@@ -163,6 +163,10 @@ class Engine:
         self._intents = intent_table(knowledge.intents, self._common,
                                      vocabulary.ordinary_phrases if vocabulary else [])
         self._concepts = ConceptTable(knowledge.concepts)
+        # "catalysts", "triggers": the catalyst intent's words asking for its list
+        self._listing = {term for term in knowledge.intents["catalyst"].terms
+                         if " " not in term and term.endswith("s")} \
+            if "catalyst" in knowledge.intents else set()
         self._leans = {word: SECTION_OF_CARD[name] for name, spec in knowledge.intents.items()
                        if name in SECTION_OF_CARD for word in spec.leans}
         stop = stop_words(self._common)
@@ -1009,13 +1013,16 @@ class Engine:
             f.trace.append(f"card: the whole {card} card (no point reaches {reach}); "
                            f"confidence {confidence:.2f}")
             horizon = _horizon(f.reading) if card == "catalyst" else None
-            timely = [c for c in thesis.catalysts if horizon and c.horizon == horizon]
-            listed = any(f.reading.token_at(i).text.endswith("s") for i in f.intents.positions)
-            if len(timely) == 1 and not listed:  # "near-term catalysts" asks for the list
-                f.trace.append(f"{timely[0].id} is its only {horizon}-term catalyst")
-                return Answer(f.question, "catalyst", thesis, point=timely[0].id,
-                              confidence=round(min(confidence, th.PARTLY_COVERED), 3),
-                              alternatives=tuple(alternatives), covered=self.covered)
+            if horizon is not None and not any(f.reading.token_at(i).text in self._listing
+                                               for i in f.intents.positions):
+                # "the long-term catalyst", one at that horizon: that catalyst, as sure as the
+                # card would be ("near-term catalysts" asks for the list)
+                timely = [c for c in thesis.catalysts if c.horizon == horizon]
+                if len(timely) == 1:
+                    f.trace.append(f"{timely[0].id} is its only {horizon}-term catalyst")
+                    return Answer(f.question, "catalyst", thesis, point=timely[0].id,
+                                  confidence=round(confidence, 3),
+                                  alternatives=tuple(alternatives), covered=self.covered)
             return Answer(f.question, card, thesis, horizon=horizon,  # type: ignore[arg-type]
                           confidence=round(confidence, 3), alternatives=tuple(alternatives),
                           covered=self.covered)
@@ -1051,8 +1058,9 @@ class Engine:
             f.trace.append(f"{best.point} holds none of the question's words, and the thesis "
                            f"never says {subject}: declined, its nearest points offered")
             return self._not_in_thesis(f.question, ticker, subject, f)
+        specific = self._specific(f.reading, unsaid_at)
         if f.named and held <= th.UNCOVERED_HELD_WORDS \
-                and len(specific := self._specific(f, ticker, best)) >= held + th.SPECIFIC_WORDS:
+                and len(specific) >= held + th.SPECIFIC_WORDS:
             subject = _phrases(f.reading, specific)
             f.trace.append(f"{best.point} holds {held} of the question's words, and the thesis "
                            f"never says {subject}, no everyday words: declined, its nearest "
@@ -1093,20 +1101,12 @@ class Engine:
                       confidence=round(confidence, 3), alternatives=tuple(alternatives),
                       covered=self.covered)
 
-    def _specific(self, f: _Findings, ticker: str, answered: Target) -> list[int]:
-        """Positions of the question's words, one per word typed, that the thesis never says,
-        that are no everyday words ("covenants", "esports"; not "slip", "losses") and that name
-        no concept of the `answered` point ("inexpensive", of its valuation point)."""
-        strange = {f.reading.source[i]: i for i, w in self._topic(f)
-                   if not self._book.uses(ticker, w)
-                   and f.reading.token_at(i).text not in self._familiar}
-        if len(strange) < th.SPECIFIC_WORDS:
-            return []
-        target = self._book.target_ids[answered]
-        its = {i for m in f.mentions
-               if any(t == target for t, _ in self._book.concept_targets.get(m.concept, ()))
-               for i in m.positions}
-        return [i for i in strange.values() if i not in its]
+    def _specific(self, reading: Reading, unsaid_at: list[int]) -> list[int]:
+        """Of the positions of words the thesis never says (`unsaid_at`), one per word typed,
+        those that are no everyday words ("covenants", "racks"; not "slip", "kicked"): a
+        subject, not the asker's paraphrase. A corrected typo is no such word."""
+        return list({reading.source[i]: i for i in unsaid_at if reading.quality[i] == 1.0
+                     and reading.token_at(i).text not in self._familiar}.values())
 
     def _carried(self, f: _Findings, ticker: str) -> set[int]:
         """Positions of the question's words naming a concept the thesis speaks of."""
@@ -1260,7 +1260,13 @@ def _framed(found: Intents, scores: dict[int, float], named: list[str]) -> list[
 def _horizon(reading: Reading) -> str | None:
     """"near-term catalysts", "the longer-dated one" ask for one horizon only; "near and long
     term" for two, so for none in particular."""
-    stems = reading.stems
-    asked = {_HORIZON_WORDS[word] for i, word in enumerate(stems) if word in _HORIZON_WORDS
-             and any(s in _HORIZON_NOUNS for s in stems[i + 1:i + 4])}
+    typed = [token.text for token in reading.tokens]
+    asked = set()
+    for i, word in enumerate(typed):
+        if word in _HORIZON_WORDS:
+            k = i + 1
+            while k < len(typed) and (typed[k] in _HORIZON_WORDS or typed[k] in ("and", "or")):
+                k += 1  # "near and long term"
+            if k < len(typed) and typed[k] in _HORIZON_NOUNS:
+                asked.add(_HORIZON_WORDS[word])
     return asked.pop() if len(asked) == 1 else None

@@ -196,12 +196,10 @@ COVERED_WORDS = 4
 # sure answer in six of that kind was wrong.
 UNCOVERED_HELD_WORDS = 1
 # ... and so does one answered by such a point, asked with this many more words than the point
-# holds that the thesis never says, that are no everyday words ("racks", "liquid cooled"; not
-# "slip", "losses", "kicked") and that name no concept of that point ("inexpensive", of the
-# valuation point): its subject, not the asker's paraphrase. On the development sets, four
-# topics not covered said plainly for one right answer lost (counting the words naming the
-# point's concepts too, 12 for 2, but "does alibaba look inexpensive next to american big
-# tech?" is declined).
+# holds that the thesis never says, that reach no concept it speaks of, and that are no
+# everyday words (`english.FAMILIAR_COUNT`: "racks", "pods", "MSCI"; not "slip", "kicked"): its
+# subject, not the asker's paraphrase ("what % of hanhai racks are liquid cooled?"). On the
+# development sets, two topics not covered said plainly, nothing lost.
 SPECIFIC_WORDS = 2
 # So is a point whose runner-up holds more than this share of its score with less than this
 # between them (under one distinctive word): on the development sets, a quarter of the sure

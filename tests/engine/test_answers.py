@@ -300,19 +300,27 @@ def test_comp_after_stock_or_exec_is_pay_not_competition(engine: Engine, questio
     assert engine.answer("is comp heating up for alibaba?").point == "competition"
 
 
-@pytest.mark.parametrize("question", ["what's the long-term catalyst for BABA?",
-                                      "BABA's longer-dated trigger?",
-                                      "the long-horizon catalyst at alibaba"])
-def test_a_horizon_with_one_catalyst_is_that_catalyst(engine: Engine, question: str) -> None:
+@pytest.mark.parametrize(("question", "sure"), [
+    ("what's the long-term catalyst for BABA?", True),
+    ("BABA's longer-dated trigger?", True),
+    ("the long-horizon catalyst at alibaba", True),
+    ("longer-dated demographic catalyst for alibaba?", False),  # a subject beside: offered
+])
+def test_a_horizon_with_one_catalyst_is_that_catalyst(engine: Engine, question: str,
+                                                      sure: bool) -> None:
     """Alibaba's thesis has one long-term catalyst: asked for "the long-term catalyst", that is
     the answer, not the whole catalysts card."""
+    from bot.engine.thresholds import SURE
+
     answer = engine.answer(question)
     assert (answer.card, answer.point) == ("catalyst", "china-ai-adoption")
+    assert (answer.confidence >= SURE) == sure
 
 
 @pytest.mark.parametrize(("question", "horizon"), [
     ("what are the near and longer term catalysts for alibaba?", None),
     ("BABA's long-term catalysts", "long"),  # the list, though it holds one
+    ("how long until the date of the next alibaba catalyst?", None),  # no horizon named
 ])
 def test_two_horizons_or_a_list_asked_are_the_whole_catalysts_card(
         engine: Engine, question: str, horizon: str | None) -> None:

@@ -691,6 +691,8 @@ def test_a_subject_in_words_the_thesis_never_says_and_no_one_says_every_day_is_n
 
 
 def test_everyday_words_a_thesis_never_says_are_the_asker_s_own() -> None:
-    """"Slip back into losses": everyday words, the asker's paraphrase of the price-war risk."""
+    """"Slip back into losses": an everyday word and one unusual one the thesis never says are
+    the asker's paraphrase of Tianlan Cloud's profits, not a subject it lacks."""
     answer = _with_colliding(6).answer("could Tianlan Cloud slip back into losses?")
-    assert answer.card != "unknown" and answer.ticker == "TLIX"
+    assert (answer.ticker, answer.point) in (("TLIX", "cloud-price-war"),
+                                             ("TLIX", "ai-cloud-growth"))
