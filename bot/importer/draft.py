@@ -21,7 +21,7 @@ import yaml
 from pydantic import ValidationError
 from rapidfuzz import fuzz
 
-from bot.importer.figures import Found, known_names, read_figures
+from bot.importer.figures import Found, known_names, read_figures, same_measure
 from bot.importer.layout import SECTION_TITLES, ImportError_, Item, WriteUp
 from bot.importer.names import other_companies
 from bot.knowledge import dates
@@ -160,9 +160,11 @@ class _Figures:
     def _add(self, found: Found, cited: list[str], line: int) -> str:
         subject = found.subject or self.company
         for item in self.items:
-            same = item["value"] == found.value and item["unit"] == found.unit
-            if same and (item["id"] in cited or item["subject"] == subject
-                         and _same_measure(item["measure"], found.measure or "")):
+            measure = "" if item["measure"] == item["unit"].replace("_", " ") else item["measure"]
+            # one point quoting a number twice (its one-liner and its text) quotes one figure
+            if item["value"] == found.value and item["unit"] == found.unit \
+                    and (item["id"] in cited or item["subject"] == subject
+                         and same_measure(measure, found.measure or "")):
                 return str(item["id"])
         data: dict[str, Any] = {
             "id": _unique(slug(f"{subject} {found.measure or found.unit}", 5), self._ids),
@@ -187,19 +189,6 @@ class _Figures:
         self.items.append(data)
         self.lines[data["id"]] = line
         return str(data["id"])
-
-
-def _same_measure(one: str, other: str) -> bool:
-    """Whether two readings of one number measure the same thing: a word in common ("paying
-    members rose" and "paying members"), or one says nothing. "Rates rose 9%" and "retire
-    about 9% of shares" are two figures."""
-    words = [{w for w in re.findall(r"[a-z]{3,}", m.lower()) if w not in _GLUE}
-             for m in (one, other)]
-    return not words[0] or not words[1] or bool(words[0] & words[1])
-
-
-_GLUE = frozenset({"the", "and", "for", "its", "from", "with", "that", "this", "was", "were",
-                   "are", "has", "had", "have", "about", "into", "than", "over"})
 
 
 def _condition(text: str) -> str | None:

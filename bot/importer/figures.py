@@ -49,16 +49,19 @@ _MONTHS = ("jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|februar
 _DAY = re.compile(rf"\b(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
                   rf"|\b\d{{1,2}}\s+(?:{_MONTHS})\.?\s+\d{{4}}|\b\d{{4}}-\d{{2}}-\d{{2}}\b",
                   re.IGNORECASE)
+_SPAN = r"(?:first|last|past|trailing|latest)\s+(?:\w+\s+)?(?:months|quarters|weeks|years)"
+_WHEN = rf"(?:(?:{_MONTHS})\.?\s+(?:\d{{1,2}},?\s+)?)?(?:19|20)\d{{2}}"
 _PERIOD = re.compile(
     rf"(?:\b(?:in|during|for|through|by|until|since|from|as of|at the end of|over)\s+)?"
     rf"(?:(?:early|mid|late)[-\s])?"
     rf"(?:Q[1-4]\s?(?:FY)?\s?\d{{4}}|[1-4]Q\s?\d{{2,4}}|H[12]\s?\d{{4}}|FY\s?\d{{2,4}}"
     rf"|(?:{_MONTHS})\.?\s+\d{{4}}|(?:19|20)\d{{2}}(?:\s(?:earnings|sales|revenue|EBITDA))?"
     rf"|(?:week|year|day|month|quarter) (?:one|two|three|four|five|1|2|3|4|5)"
-    # "the first nine months of 2026", "the twelve months to September 2026": a period
-    rf"|(?:first|last|past|trailing|latest)\s+(?:\w+\s+)?(?:months|quarters|weeks)"
-    rf"(?:\s+(?:of|to)\s+(?:(?:{_MONTHS})\.?\s+)?(?:19|20)\d{{2}})?"
-    rf"|(?:\w+\s+)?months\s+to\s+(?:{_MONTHS})\.?\s+(?:19|20)\d{{2}})\b",
+    # "the first nine months of 2026", "the twelve months to September 2026", "in the past
+    # three years": a period; "within the first 18 months of a store opening" is a figure
+    rf"|(?:the\s+)?{_SPAN}\s+(?:of|to|ended)\s+{_WHEN}"
+    rf"|(?:in|during|over)\s+the\s+{_SPAN}"
+    rf"|(?:\w+\s+)?(?:months|weeks)\s+(?:to|ended)\s+{_WHEN})\b",
     re.IGNORECASE)
 _QUALIFIERS = {"over": "over", "more than": "more than", "about": "about", "around": "around",
                "approximately": "approximately", "roughly": "roughly", "nearly": "nearly",
@@ -304,6 +307,22 @@ def _comparison(sentence: str, end: int) -> str | None:
                      tail)
     text = tail[:stop.start()] if stop else tail
     return text.strip().rstrip(".") or None
+
+
+# Words of a measure that say how it moved, not what it measures: "MAUs rose", "paying users rose".
+_MOVES = {"rose", "grew", "fell", "rise", "rises", "grow", "grows", "fall", "falls", "reached",
+          "increased", "decreased", "climbed", "dropped", "declined", "jumped", "up", "down",
+          "about", "nearly", "almost", "around", "some", "first", "last", "billion", "million"}
+
+
+def same_measure(one: str, other: str) -> bool:
+    """Whether two readings of one number measure the same thing: a word of what they measure in
+    common ("paying members rose" and "paying members"), or one says nothing. "Rates rose 9%"
+    and "retire about 9% of shares" are two figures; so are "MAUs rose" and "paying users
+    rose"."""
+    said = [{w for w in re.findall(r"[a-z]{3,}", m.lower()) if w not in _STOP | _MOVES}
+            for m in (one, other)]
+    return not said[0] or not said[1] or bool(said[0] & said[1])
 
 
 def read_figures(text: str, common: set[str], known: set[str] = frozenset()  # type: ignore[assignment]

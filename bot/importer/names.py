@@ -57,7 +57,8 @@ def _openings(texts: Iterable[str], dictionary: Container[str]) -> list[str]:
     for text in texts:
         first = _SENTENCE.split(text.strip())[0]
         if (opening := re.match(_WORD, first)) is not None and not _COMPARING.search(first) \
-                and opening.group(0).lower() not in dictionary:
+                and opening.group(0).lower() not in dictionary \
+                and not re.match(r"['’]s\b", first[opening.end():]):  # "Tencent's exit…"
             found.append(opening.group(0))
     return found
 

@@ -355,18 +355,29 @@ def test_a_rival_named_by_an_imported_writeup_is_not_taken_for_the_thesis(
     assert "I don't have a thesis on" in answer.stdout
 
 
-def test_a_period_is_no_figure_and_one_number_in_two_senses_is_two_figures(
-        tmp_path: Path) -> None:
-    """"In the first nine months of 2026" says when, not nine months of anything; Qinyun's
-    compute rates rising 9% and its buyback retiring 9% of its shares are two figures, each
-    cited by its own point."""
-    out = tmp_path / "qynm.yaml"
-    writeup = ROOT / "tests" / "eval" / "collide24" / "qynm.md"
-    assert thesis("import", str(writeup), "--ticker", "QYNM", "-o", str(out)).returncode == 0
-    data = yaml.safe_load(out.read_text(encoding="utf-8"))
-    figures = {f["id"]: f for f in data["figures"]}
-    assert not [f for f in figures.values() if f["unit"] == "months"]
-    assert any(f.get("period", "").startswith("first nine months") for f in figures.values())
-    buyback = next(c for c in data["catalysts"] if c["id"] == "share-buyback")
-    nines = [figures[fid]["measure"] for fid in buyback["figures"] if figures[fid]["value"] == 9]
-    assert len(nines) == 1 and "shares" in nines[0], nines
+@pytest.mark.parametrize(("text", "period"), [
+    ("Revenue grew 21% to RMB 10.4 billion in the first nine months of 2026.",
+     "first nine months of 2026"),
+    ("API revenue grew 136% in the twelve months to September 2026.",
+     "twelve months to September 2026"),
+    ("In the first nine months, revenue grew 12%.", None),
+])
+def test_a_span_of_months_is_a_period_not_a_figure(text: str, period: str | None) -> None:
+    """"In the first nine months of 2026" says when the figures were, not nine months of
+    anything; a span that says no year is no figure either."""
+    from bot.importer.figures import read_figures
+
+    found, _ = read_figures(text, set())
+    assert found and all(f.unit != "months" for f in found)
+    assert period is None or all(period in (f.period or "") for f in found)
+
+
+def test_a_number_in_two_senses_is_two_figures_and_one_quoted_twice_is_one() -> None:
+    """Compute rates rising 9% and a buyback retiring 9% of the shares are two figures, as are
+    MAUs and paying users that both "rose"; the one-liner's "paying members rose 19%" and the
+    text's "paying members" are one."""
+    from bot.importer.figures import same_measure
+
+    assert not same_measure("rates rose", "Completing it would retire of shares")
+    assert not same_measure("MAUs rose", "Paying users rose")
+    assert same_measure("Paying members rose", "paying members")
