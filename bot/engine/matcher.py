@@ -1005,9 +1005,9 @@ class Engine:
             confidence = intent_quality if intent else th.WHOLE_CARD
             if (f.telling or (f.mentions and intent is None)
                     or len(self._topic(f)) >= th.SUBJECT_WORDS) and intent != "help":
-                # "does it hedge its FX exposure?", "is it buying back stock?", "the longer-dated
-                # policy catalyst": a subject no point answers; the whole card is offered, not
-                # asserted
+                # "does it hedge its FX exposure?", "is it buying back stock?", "the ageing
+                # demographic catalyst": a subject no point answers; the whole card (or the one
+                # catalyst at the horizon asked) is offered, not asserted
                 confidence = min(confidence, th.PARTLY_COVERED)
             reach = th.INTENT_YIELDS_TO_POINT if intent == "overview" else th.POINT
             f.trace.append(f"card: the whole {card} card (no point reaches {reach}); "
