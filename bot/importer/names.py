@@ -13,7 +13,8 @@ from bot.settings import PACKAGE_INTENTS
 # A sentence that sets companies against each other names rivals and peers in it.
 _COMPARING = re.compile(r"\b(vs\.?|versus|against|behind|ahead of|rivals?|competitors?|"
                         r"compete[sd]?|competing|peers?|than|leads?|leader|outspends?|"
-                        r"challeng\w*|share|below|above)\b", re.IGNORECASE)
+                        r"challeng\w*|share|below|above|second to|trail\w*|chas(?:e[sd]?|ing)|"
+                        r"undercut\w*)\b", re.IGNORECASE)
 _WORD = r"[A-Z][\w&.\-]*(?:'(?!s\b)\w+)?"  # "Gui'an" is one name; "Alibaba's" is Alibaba
 _NAME = re.compile(rf"\b({_WORD}(?:[ \t]+{_WORD})*)")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
@@ -103,6 +104,11 @@ def other_companies(texts: Iterable[str], company: str, summary: str = "",
     places |= {w for p in _PROVINCES for w in p.split()} | set(re.findall(  # "Gui'an, Guizhou"
         rf"\b({_WORD}),\s+(?:{'|'.join(_PROVINCES)})\b", whole))
     defined = set(re.findall(r"\(([A-Z]{2,6})s?\)", whole))  # "atomic layer deposition (ALD)"
+    # "under NEA rules", "NDRC and NEA pilots": a regulator, no rival
+    defined |= {name for listed in re.findall(
+        r"\b((?:[A-Z]{2,6}(?:\s+and\s+|,\s+))*[A-Z]{2,6})\s+(?:rules|regulations|guidelines|"
+        r"pilots?|approvals?|filings?|reviews?|document|notices?)\b", whole)
+        for name in re.split(r"\s+and\s+|,\s+", listed)}
 
     def acronym(word: str) -> bool:
         """Capitals that are no company's name ("GPUs", "CDMOs": no company is a plural); "PDD",

@@ -381,3 +381,15 @@ def test_a_number_in_two_senses_is_two_figures_and_one_quoted_twice_is_one() -> 
     assert not same_measure("rates rose", "Completing it would retire of shares")
     assert not same_measure("MAUs rose", "Paying users rose")
     assert same_measure("Paying members rose", "paying members")
+
+
+def test_a_regulator_is_no_rival_and_a_rival_named_second_is_one() -> None:
+    """"Under NEA rules", "NDRC and NEA pilots": regulators; "second to NIO Power", rivals that
+    "chase" the company's fleets: rivals."""
+    from bot.importer.names import other_companies
+
+    text = ("Jiehuan had 31% of swap stations, second to NIO Power. Under NEA rules new stations "
+            "need approval, holding openings to 540 against 800 planned. Fleets are chased by "
+            "Choco-Swap and BYD, under NDRC and NEA pilots.")
+    assert other_companies([text], "Jiehuan Energy") == ["NIO Power", "Choco-Swap", "BYD"]
+
