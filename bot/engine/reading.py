@@ -18,6 +18,7 @@ _NUMBER = re.compile(
     r"(?<![\w.,])(\$)?(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*"
     r"(%|x|bn|b|billion|mn|m|million|k)?(?![\w])", re.I
 )
+_AHEAD = re.compile(r"\b(?:next|last|past|within|coming)\s+(?:\d+\s*[-–]\s*)?$", re.I)
 _SCALE = {"k": 10**3, "m": 10**6, "mn": 10**6, "million": 10**6, "b": 10**9, "bn": 10**9,
           "billion": 10**9}
 
@@ -107,6 +108,8 @@ def read_numbers(text: str) -> list[float]:
         dollar, digits, suffix = match.groups()
         if not (dollar or suffix or "." in digits or "," in digits):
             continue
+        if suffix and suffix.lower() == "m" and _AHEAD.search(text[:match.start()]):
+            continue  # "catalysts over the next 12-24m": months
         value = float(digits.replace(",", ""))
         numbers.append(value)
         if suffix and suffix.lower() in _SCALE:

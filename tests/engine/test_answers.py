@@ -326,3 +326,18 @@ def test_two_horizons_or_a_list_asked_are_the_whole_catalysts_card(
         engine: Engine, question: str, horizon: str | None) -> None:
     answer = engine.answer(question)
     assert (answer.card, answer.point, answer.horizon) == ("catalyst", None, horizon)
+
+
+def test_the_reasons_we_are_long_are_the_bull_case(engine: Engine) -> None:
+    answer = engine.answer(
+        "What are the main reasons we are long Alibaba? A short list would be ideal.")
+    assert (answer.card, answer.point) == ("bull", None)
+
+
+def test_the_next_12_24m_are_months_not_a_figure_quoted() -> None:
+    """"Catalysts over the next 12-24m" asks about months: no figure of $12-24 million is
+    quoted (a thesis citing one would take the question)."""
+    from bot.engine.reading import read_numbers
+
+    assert read_numbers("JHEN catalysts next 12-24m?") == []
+    assert 24e6 in read_numbers("JHEN revenue of 24m?")
