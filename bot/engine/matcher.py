@@ -1013,8 +1013,10 @@ class Engine:
             f.trace.append(f"card: the whole {card} card (no point reaches {reach}); "
                            f"confidence {confidence:.2f}")
             horizon = _horizon(f.reading) if card == "catalyst" else None
-            if horizon is not None and not any(f.reading.token_at(i).text in self._listing
-                                               for i in f.intents.positions):
+            read = f.reading.corrected  # "cataylsts near term": as the speller read it
+            if horizon is not None and not any(
+                    (read[f.reading.source[i]] if read else f.reading.token_at(i).text).lower()
+                    in self._listing for i in f.intents.positions):
                 # "the long-term catalyst", one at that horizon: that catalyst, as sure as the
                 # card would be ("near-term catalysts" asks for the list)
                 timely = [c for c in thesis.catalysts if c.horizon == horizon]

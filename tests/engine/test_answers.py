@@ -320,6 +320,7 @@ def test_a_horizon_with_one_catalyst_is_that_catalyst(engine: Engine, question: 
 @pytest.mark.parametrize(("question", "horizon"), [
     ("what are the near and longer term catalysts for alibaba?", None),
     ("BABA's long-term catalysts", "long"),  # the list, though it holds one
+    ("alibaba cataylsts near term", "near"),  # the list, however typed
     ("how long until the date of the next alibaba catalyst?", None),  # no horizon named
 ])
 def test_two_horizons_or_a_list_asked_are_the_whole_catalysts_card(
