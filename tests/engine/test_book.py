@@ -696,3 +696,14 @@ def test_everyday_words_a_thesis_never_says_are_the_asker_s_own() -> None:
     answer = _with_colliding(6).answer("could Tianlan Cloud slip back into losses?")
     assert (answer.ticker, answer.point) in (("TLIX", "cloud-price-war"),
                                              ("TLIX", "ai-cloud-growth"))
+
+
+def test_churn_is_a_measure_of_its_own_not_any_talk_of_subscribers() -> None:
+    """Tsubame's thesis speaks of its software subscriptions, never of churn or retention: not
+    covered. Hongyu's gives its Pro plan's monthly churn: that point answers."""
+    engine = _with_colliding(3, 17)
+    answer = engine.answer("what's churn like on Tsubame's kinetiq subscriptions, any net "
+                           "revenue retention number?")
+    assert "The TSMR thesis doesn't cover" in render_text(answer, TODAY)
+    answer = engine.answer("what's monthly churn on hongyu pro?")
+    assert (answer.ticker, answer.point) == ("HYSR", "ads-subscriptions-that-pay")
