@@ -707,3 +707,13 @@ def test_churn_is_a_measure_of_its_own_not_any_talk_of_subscribers() -> None:
     assert "The TSMR thesis doesn't cover" in render_text(answer, TODAY)
     answer = engine.answer("what's monthly churn on hongyu pro?")
     assert (answer.ticker, answer.point) == ("HYSR", "ads-subscriptions-that-pay")
+
+
+def test_gross_margin_is_a_measure_of_its_own_not_any_talk_of_margins() -> None:
+    """Tianlan's thesis speaks of its cloud's margins, never of a gross margin: not covered.
+    Kestrel's gives its gross margin: that point answers."""
+    engine = _with_colliding(6)
+    answer = engine.answer("Tianlan Cloud gross margin? not ebita, the GM line")
+    assert "The TLIX thesis doesn't cover" in render_text(answer, TODAY)
+    answer = engine.answer("what's Kestrel's GM?")
+    assert (answer.ticker, answer.point) == ("KSTR", "pricing-power")
