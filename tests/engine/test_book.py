@@ -717,3 +717,10 @@ def test_gross_margin_is_a_measure_of_its_own_not_any_talk_of_margins() -> None:
     assert "The TLIX thesis doesn't cover" in render_text(answer, TODAY)
     answer = engine.answer("what's Kestrel's GM?")
     assert (answer.ticker, answer.point) == ("KSTR", "pricing-power")
+
+
+def test_depreciation_is_a_measure_of_its_own_not_any_talk_of_costs() -> None:
+    """Hanhai's thesis speaks of its costs and its GPUs, never of how it depreciates them."""
+    answer = _with_colliding(10).answer(
+        "what depreciation life is Hanhai using on the GPUs, 5 or 6 yrs?")
+    assert "The HHDI thesis doesn't cover" in render_text(answer, TODAY)
