@@ -724,3 +724,14 @@ def test_depreciation_is_a_measure_of_its_own_not_any_talk_of_costs() -> None:
     answer = _with_colliding(10).answer(
         "what depreciation life is Hanhai using on the GPUs, 5 or 6 yrs?")
     assert "The HHDI thesis doesn't cover" in render_text(answer, TODAY)
+
+
+@pytest.mark.parametrize("question", [
+    "dual-class? how much voting control does the founder have at XZJB",
+    "has the xunzhi founder pledged shares for margin loans?",
+])
+def test_voting_control_and_pledges_are_no_board_that_authorised_a_buyback(question: str) -> None:
+    """Xunzhi's thesis speaks of its board only as the one that authorised a buyback: who
+    controls the votes, or pledges shares, is a subject it does not cover."""
+    answer = _with_colliding(21).answer(question)
+    assert "The XZJB thesis doesn't cover" in render_text(answer, TODAY)
