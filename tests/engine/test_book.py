@@ -735,3 +735,20 @@ def test_voting_control_and_pledges_are_no_board_that_authorised_a_buyback(quest
     controls the votes, or pledges shares, is a subject it does not cover."""
     answer = _with_colliding(21).answer(question)
     assert "The XZJB thesis doesn't cover" in render_text(answer, TODAY)
+
+
+@pytest.mark.parametrize(("question", "ticker", "book"), [
+    ("how much stock-based comp does BYLT pay", "BYLT", (16,)),
+    ("how much deferred revenue is sitting on hongyu's balance sheet from the annual pro plans",
+     "HYSR", (17,)),
+    ("is JHEN in southbound stock connect? how much do mainland holders own", "JHEN", (26,)),
+    ("who's the CEO at jiehuan and has mgmt been buying or selling stock lately?", "JHEN",
+     (26,)),
+])
+def test_a_measure_of_its_own_is_not_covered_by_its_broad_kin(question: str, ticker: str,
+                                                               book: tuple[int, ...]) -> None:
+    """Stock-based pay is no capital raise, deferred revenue no revenue growth, Stock Connect
+    no Hong Kong listing, the chief executive no "management expects": a thesis that speaks
+    only of the broad idea does not cover the measure."""
+    answer = _with_colliding(*book).answer(question)
+    assert f"The {ticker} thesis doesn't cover" in render_text(answer, TODAY)
