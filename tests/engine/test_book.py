@@ -744,6 +744,8 @@ def test_voting_control_and_pledges_are_no_board_that_authorised_a_buyback(quest
     ("is JHEN in southbound stock connect? how much do mainland holders own", "JHEN", (26,)),
     ("who's the CEO at jiehuan and has mgmt been buying or selling stock lately?", "JHEN",
      (26,)),
+    ("what's Hanhai's MSCI ESG rating", "HHDI", (10,)),
+    ("DAU/MAU on the xunzhi app - how sticky is engagement", "XZJB", (21,)),
 ])
 def test_a_measure_of_its_own_is_not_covered_by_its_broad_kin(question: str, ticker: str,
                                                                book: tuple[int, ...]) -> None:
