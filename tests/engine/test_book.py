@@ -605,15 +605,16 @@ def test_a_thesis_ahead_of_the_next_by_its_words_alone_is_offered_not_asserted(
 
 @pytest.mark.parametrize(("question", "ticker", "topic"), [
     ("is XDTA southbound eligible yet, how much do mainland holders own?", "XDTA",
-     "eligible, mainland holders"),
+     "southbound eligible mainland holders"),
 ])
 def test_a_point_holding_none_of_the_question_s_words_does_not_answer_what_it_never_says(
         question: str, ticker: str, topic: str) -> None:
     """The nearest point holds none of the question's words, and the thesis never says those
-    asked: the bot says so, naming them, and offers that point."""
+    asked: the bot says so, naming them (Stock Connect is a measure of its own, which
+    Zhuque's thesis speaks of: it is offered)."""
     answer = _with_colliding(6, 8, 12, 14, 17, 18).answer(question)
-    assert (answer.card, answer.reason, answer.topic) == ("unknown", "not in thesis", topic)
-    assert answer.alternatives[0].thesis == ticker and answer.alternatives[0].point
+    assert (answer.card, answer.topic) == ("unknown", topic)
+    assert f"The {ticker} thesis doesn't cover {topic}" in render_text(answer, TODAY)
 
 
 @pytest.mark.parametrize("question", ["anyone know if the office is closed for the holiday?",
