@@ -747,6 +747,8 @@ def test_voting_control_and_pledges_are_no_board_that_authorised_a_buyback(quest
      (26,)),
     ("what's Hanhai's MSCI ESG rating", "HHDI", (10,)),
     ("DAU/MAU on the xunzhi app - how sticky is engagement", "XZJB", (21,)),
+    ("does baiyu have a cold chain / refrigerated freight business", "BYLT", (16,)),
+    ("what's Kestrel's marketing spend as % of sales, is SG&A leverage coming", "KSTR", (16,)),
 ])
 def test_a_measure_of_its_own_is_not_covered_by_its_broad_kin(question: str, ticker: str,
                                                                book: tuple[int, ...]) -> None:
