@@ -266,6 +266,8 @@ def thesis_text(thesis: Thesis, skip: AbstractSet[str], stop: AbstractSet[str],
                   for w in term_key(text)))
 
 
+# A versioned name as the reader joins it ("liuguang3" of "Liuguang-3"): a family name of four
+# letters or more, so that "h20" or "b200" (no family) and "q3" (a quarter) stay whole.
 _VERSION = re.compile(r"([a-z]{4,})(\d{1,2})")
 
 

@@ -1013,12 +1013,9 @@ class Engine:
             f.trace.append(f"card: the whole {card} card (no point reaches {reach}); "
                            f"confidence {confidence:.2f}")
             horizon = _horizon(f.reading) if card == "catalyst" else None
-            read = f.reading.corrected  # "cataylsts near term": as the speller read it
-            if horizon is not None and not any(
-                    (read[f.reading.source[i]] if read else f.reading.token_at(i).text).lower()
-                    in self._listing for i in f.intents.positions):
+            if horizon is not None and not self._asks_for_list(f):
                 # "the long-term catalyst", one at that horizon: that catalyst, as sure as the
-                # card would be ("near-term catalysts" asks for the list)
+                # card would be
                 timely = [c for c in thesis.catalysts if c.horizon == horizon]
                 if len(timely) == 1:
                     f.trace.append(f"{timely[0].id} is its only {horizon}-term catalyst")
@@ -1109,6 +1106,13 @@ class Engine:
         subject, not the asker's paraphrase. A corrected typo is no such word."""
         return list({reading.source[i]: i for i in unsaid_at if reading.quality[i] == 1.0
                      and reading.token_at(i).text not in self._familiar}.values())
+
+    def _asks_for_list(self, f: _Findings) -> bool:
+        """Whether the catalyst intent is asked in its plural, as the speller read it: "near-term
+        catalysts", "cataylsts near term" ask for the list, not for one catalyst."""
+        read = f.reading.corrected
+        return any((read[f.reading.source[i]] if read else f.reading.token_at(i).text).lower()
+                   in self._listing for i in f.intents.positions)
 
     def _carried(self, f: _Findings, ticker: str) -> set[int]:
         """Positions of the question's words naming a concept the thesis speaks of."""

@@ -142,6 +142,7 @@ class _Figures:
         self.publishers: dict[str, str] = {}
         self.unread: list[tuple[int, str]] = []
         self._ids: set[str] = set()
+        self._measured: dict[str, str] = {}  # figure id -> its measure as read, "" for none
 
     def read(self, texts: list[str], line: int) -> list[str]:
         cited: list[str] = []
@@ -160,11 +161,10 @@ class _Figures:
     def _add(self, found: Found, cited: list[str], line: int) -> str:
         subject = found.subject or self.company
         for item in self.items:
-            measure = "" if item["measure"] == item["unit"].replace("_", " ") else item["measure"]
             # one point quoting a number twice (its one-liner and its text) quotes one figure
             if item["value"] == found.value and item["unit"] == found.unit \
                     and (item["id"] in cited or item["subject"] == subject
-                         and same_measure(measure, found.measure or "")):
+                         and same_measure(self._measured[item["id"]], found.measure or "")):
                 return str(item["id"])
         data: dict[str, Any] = {
             "id": _unique(slug(f"{subject} {found.measure or found.unit}", 5), self._ids),
@@ -187,6 +187,7 @@ class _Figures:
             data["source"] = source
         data["review"] = True
         self.items.append(data)
+        self._measured[data["id"]] = found.measure or ""
         self.lines[data["id"]] = line
         return str(data["id"])
 
