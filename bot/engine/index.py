@@ -29,7 +29,7 @@ from bot.engine.clean import stem, words
 from bot.engine.concepts import ConceptTable
 from bot.engine.english import dictionary_words, frequent_words
 from bot.engine.reading import Reading
-from bot.engine.vocabulary import BagIndex, Key, PhraseTable, term_key, term_words
+from bot.engine.vocabulary import BagIndex, Key, Phrases, PhraseTable, term_key, term_words
 from bot.knowledge.models import Figure, Point, Thesis
 
 # a name, and its version when it has one ("Hongjing-4" is also read as one word, "hongjing4")
@@ -113,16 +113,23 @@ def meanings(terms: Mapping[str, str]) -> Meanings:
 
 
 def _point_fields(thesis: Thesis, point: Point, figures: Sequence[Figure],
-                  acronyms: Meanings) -> dict[str, list[str]]:
+                  acronyms: Meanings, as_written: Phrases | None = None
+                  ) -> dict[str, list[str]]:
     """A point's text by field. An acronym the text uses (the thesis's glossary, or desk
-    shorthand such as CRE) brings its meaning along, so either form of a question finds it."""
+    shorthand such as CRE) brings its meaning along, so either form of a question finds it;
+    not where it keeps a sense of its own (`as_written`: the "topline" of "topline data")."""
     fields = {
         "title": [point.title],
         "summary": [getattr(point, "summary", None) or ""],
         "detail": [point.detail],
         "figure": [text for f in figures for text in (f.subject, f.measure)],
     }
-    mentioned = set(words(" ".join(t for texts in fields.values() for t in texts)))
+    mentioned: set[str] = set()
+    for texts in fields.values():
+        for text in texts:
+            written = words(text)
+            literal = as_written.positions([stem(w) for w in written]) if as_written else set()
+            mentioned.update(w for i, w in enumerate(written) if i not in literal)
     fields["glossary"] = [meaning for term, meaning in acronyms
                           if term and all(w in mentioned for w in term)]
     return fields
@@ -194,7 +201,8 @@ def stop_words(common: AbstractSet[str]) -> set[str]:
 def thesis_text(thesis: Thesis, skip: AbstractSet[str], stop: AbstractSet[str],
                 shorthand: Mapping[str, str] | None = None,
                 english: AbstractSet[str] = frozenset(),
-                concepts: ConceptTable | None = None) -> ThesisText:
+                concepts: ConceptTable | None = None,
+                as_written: Phrases | None = None) -> ThesisText:
     """Read one thesis for the index. `skip`: its own names (naming a thesis is not evidence
     for any of its points); `stop`: see stop_words; `english`: real words, told apart from
     names no dictionary has (only when given: the dictionary takes a moment to read)."""
@@ -233,7 +241,8 @@ def thesis_text(thesis: Thesis, skip: AbstractSet[str], stop: AbstractSet[str],
         terms.append(tuple(found))
         figures = [f for fid in point.figures if (f := thesis.figure(fid)) is not None]
         counts: dict[str, float] = defaultdict(float)
-        for name, field_texts in _point_fields(thesis, point, figures, known).items():
+        for name, field_texts in _point_fields(thesis, point, figures, known,
+                                                        as_written).items():
             for text in field_texts:
                 spoken.update(term_words(text))
                 for word in _with_family(words(text)):

@@ -44,7 +44,7 @@ from bot.engine.index import BookIndex, Evidence, Target, stop_words, thesis_tex
 from bot.engine.reading import Reading, read
 from bot.engine.resolve import Names
 from bot.engine.retrieve import ThesisIndex
-from bot.engine.vocabulary import Key, Speller, term_key, term_words
+from bot.engine.vocabulary import Key, Phrases, Speller, term_key, term_words
 from bot.knowledge.loader import Knowledge, load_all
 from bot.knowledge.models import Thesis
 
@@ -148,6 +148,7 @@ class Engine:
                            (vocabulary.existence if vocabulary else [])}
         self._colleagues = {term_key(text) for text in
                             (vocabulary.colleagues if vocabulary else [])}
+        self._as_written = Phrases(vocabulary.as_written if vocabulary else [])
         self._synonyms: dict[str, tuple[str, ...]] = {}
         for group in vocabulary.synonyms if vocabulary else []:
             stems = [key[0] for word in group if len(key := term_key(word)) == 1]
@@ -174,7 +175,7 @@ class Engine:
         english = english_words()
         self._familiar = familiar_words()
         self._book = BookIndex((thesis_text(thesis, Names.name_words(thesis), stop, shorthand,
-                                            english, self._concepts)
+                                            english, self._concepts, self._as_written)
                                 for thesis in self.theses.values()), self._common)
         self._names = Names(self.theses.values(), self._common, self._intents,
                             self._book.acronyms)
@@ -225,7 +226,7 @@ class Engine:
         or a DM's last answer), taken when the question names none and does not ask about
         the book ("and the catalysts?", "what about its valuation?")."""
         text = self._space_out(clean_text(question))
-        reading = read(text, self.speller, self._abbreviations)
+        reading = read(text, self.speller, self._abbreviations, self._as_written.positions)
         if not reading.tokens:
             return Answer(question, "help", confidence=1.0, covered=self.covered,
                           reason="empty", trace=("nothing to read: help",))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.engine import thresholds as th
@@ -56,8 +57,12 @@ def _versioned(tokens: list[Token], speller: Speller) -> list[Token]:
     return joined
 
 
-def read(text: str, speller: Speller, abbreviations: dict[str, Key]) -> Reading:
+def read(text: str, speller: Speller, abbreviations: dict[str, Key],
+         as_written: Callable[[Sequence[str]], set[int]] | None = None) -> Reading:
+    """The question as the bot reads it. `as_written`: the positions, among the words' stems,
+    where a shorthand keeps its own sense (the "topline" of "topline data" is no revenue)."""
     tokens = _versioned(tokenize(text), speller)
+    literal = as_written([token.stem for token in tokens]) if as_written else set()
     stems: list[str] = []
     quality: list[float] = []
     known: list[bool] = []
@@ -72,7 +77,8 @@ def read(text: str, speller: Speller, abbreviations: dict[str, Key]) -> Reading:
             source.append(i)
 
     for i, token in enumerate(tokens):
-        expansion = (abbreviations.get(f"{tokens[i - 1].text} {token.text}") if i else None) \
+        expansion = None if i in literal else \
+            (abbreviations.get(f"{tokens[i - 1].text} {token.text}") if i else None) \
             or abbreviations.get(token.text)
         word = token.original
         slashed = token.text.split("/")

@@ -269,3 +269,16 @@ class BagIndex:
         return any(len(key) > 1 and all(w in present for w in key)
                    and not all(w in self._common for w in key)
                    for word in present for key in self._by_word.get(word, ()))
+
+
+class Phrases:
+    """Phrases found as whole words in a text's stems, adjacent and in order."""
+
+    def __init__(self, phrases: Iterable[str]) -> None:
+        self._table: PhraseTable[bool] = PhraseTable()
+        for phrase in phrases:
+            self._table.add(term_key(phrase), True, gaps=False)
+
+    def positions(self, stems: Sequence[str]) -> set[int]:
+        """The positions of every word that stands in one of the phrases."""
+        return {p for hit in self._table.hits(stems, [1.0] * len(stems)) for p in hit.positions}

@@ -370,6 +370,9 @@ class Vocabulary(_Strict):
     # Groups of words the business world uses for one thing (factory, plant, fab): a question
     # in one finds a thesis written in another.
     synonyms: list[list[Text]] = []
+    # Phrases in which a shorthand keeps a sense of its own and is not read as its meaning:
+    # the "topline" of "topline data" is a trial's headline result, not revenue.
+    as_written: list[Text] = []
     # Words of office small talk (lunch, offsite, wifi): a question naming no thesis that says
     # one and no term of the trade is about something else, whatever word it shares.
     small_talk: list[Text] = []

@@ -202,6 +202,13 @@ def test_a_biotech_desks_shorthand_reaches_its_point(book: Engine, question: str
     assert (book.answer(question).ticker, book.answer(question).point) == ("LMRA", point)
 
 
+def test_a_shorthand_in_a_phrase_of_its_own_keeps_its_own_sense(book: Engine) -> None:
+    """A trial's "topline data" is no revenue: Lumora's revenue is Glyvera's cash, not the
+    ATTAIN-1 readout, and the readout is still found by its own words."""
+    assert book.answer("lumora revenue").point != "attain-1-readout"
+    assert book.answer("when is lumora's topline data?").point == "attain-1-readout"
+
+
 @pytest.mark.parametrize(("question", "card", "point"), [
     # "why": a reason to own it, not the launch that also speaks of running shoes
     ("why do runners pay up for Kestrel instead of treating it like a commodity sneaker?",
