@@ -18,8 +18,10 @@ from bot.knowledge.models import Thesis
 from bot.knowledge.units import CURRENCY_CODES
 
 _DOMAIN_LIKE = re.compile(r"[a-z0-9]+\.[a-z]{1,4}")  # jd.com, 0700.hk
-# "the short-video name", "the tutoring stock": what a desk calls a company by its business
-_DESCRIBED = frozenset(w for word in ("name", "stock") for w in term_key(word))
+# "the short-video name", "the tutoring stock", "the swap operator", "the robot-vacuum maker":
+# what a desk calls a company by its business
+_DESCRIBED = frozenset(w for word in ("name", "stock", "play", "company", "player", "maker",
+                                      "operator") for w in term_key(word))
 _ASKING_FOR_A_VIEW = ({"thesis", "view", "take", "overview", "opinion", "summary"},
                       {"on", "of", "for", "about"})  # "our thesis on X", "your view of X"
 
@@ -146,7 +148,7 @@ class Names:
 
     def _described_as(self, reading: Reading) -> list[tuple[list[str], range]]:
         """Theses named by what they do: "the short-video name", "the tutoring stock" (one or
-        two words, none of them ordinary, between "the" and "name" or "stock"), when the
+        two words, none of them ordinary, between "the" and "name", "stock", "maker" …), when the
         summary of one thesis alone says them all, in words of its own (not a place's name:
         "the Hangzhou name" is not the drug maker with a plant there)."""
         stems = reading.stems

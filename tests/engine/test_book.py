@@ -670,6 +670,15 @@ def test_a_company_called_by_what_several_theses_do_is_one_of_them() -> None:
     assert engine.answer("what's the bull case on the big name?").ticker is None
 
 
+@pytest.mark.parametrize("question", ["how big is the swap operator's buyback?",
+                                      "is the battery-swap play still paying a dividend?"])
+def test_a_company_called_by_what_it_does_with_any_word_a_desk_uses_is_named(
+        question: str) -> None:
+    """"The swap operator", "the battery-swap play": Jiehuan, whose summary alone says battery
+    swaps, not the thesis with the best buyback point."""
+    assert _with_colliding(26, 1).answer(question).ticker == "JHEN"
+
+
 def test_a_rivals_ticker_in_lower_case_is_its_name() -> None:
     """"nvda" is Nvidia, whose GPUs Luoxing's export-controls risk counts: no word the thesis
     never says."""
