@@ -679,6 +679,14 @@ def test_a_company_called_by_what_it_does_with_any_word_a_desk_uses_is_named(
     assert _with_colliding(26, 1).answer(question).ticker == "JHEN"
 
 
+def test_an_everyday_word_of_a_retailer_s_name_ties_no_question_to_its_thesis() -> None:
+    """Tingjia's write-up sells through Best Buy: "buy" of "buying back stock" is no name of
+    it, so a buyback asked of no thesis is not Tingjia's by that word."""
+    answer = _with_colliding(25).answer("are they still buying back stock")
+    assert answer.ticker != "TJRB"
+    assert not any("uses a name the question does" in line for line in answer.trace)
+
+
 def test_a_rivals_ticker_in_lower_case_is_its_name() -> None:
     """"nvda" is Nvidia, whose GPUs Luoxing's export-controls risk counts: no word the thesis
     never says."""
