@@ -769,10 +769,12 @@ class Engine:
         topic = self._topic(f)
         said = 0
         missing: list[int] = []
+        shown: set[int] = set()
         for i, word in topic:
             here = [m for m in f.mentions if i in m.positions]
             concepts = {m.concept for m in here}
-            phrase = any(len(m.positions) > 1 for m in here)
+            phrases = [m for m in here if len(m.positions) > 1]
+            phrase = bool(phrases)
             used = self._book.uses(ticker, word) if ticker else self._book.says(word)
             spoken = any(self._book.covers_concept(c, ticker, th.CONCEPT_SPOKEN_OF)
                          for c in concepts)
@@ -780,6 +782,12 @@ class Engine:
                              or self._book.titles(ticker, word))
             if self._unsaid_phrase(ticker, here, f.reading.stems):
                 missing.append(i)  # "dividend yield", of a thesis on loan yields
+            elif phrase and used and not term and not spoken and ticker and not any(
+                    self._says_phrase(ticker, [f.reading.stems[p] for p in m.positions])
+                    for m in phrases):
+                missing.append(i)  # "annual shareholder meeting", of a thesis whose
+                shown.update(p for m in phrases for p in m.positions)  # shareholders are
+                # only its buyback's: the whole phrase is what it does not cover
             elif concepts and used and not phrase and not spoken \
                     and not (ticker and self._book.has_term(ticker, word)):
                 missing.append(i)  # "tax rate", of a thesis whose "tax" is only its tax credit
@@ -788,9 +796,11 @@ class Engine:
             elif concepts and not used \
                     and not any(self._book.covers_concept(c, ticker) for c in concepts):
                 missing.append(i)
+        f.uncovered = " ".join(dict.fromkeys(f.reading.token_at(i).original
+                                             for i in sorted(shown.union(missing))))
         f.trace.append(f"subject: {said} word(s) {ticker or 'the book'} says as a term, "
-                       f"{len(missing)} it has nothing on")
-        f.uncovered = " ".join(dict.fromkeys(f.reading.token_at(i).original for i in missing))
+                       f"{len(missing)} it has nothing on"
+                       + (f" ({f.uncovered})" if missing else ""))
         f.telling = said > 0 or bool(missing)
         if len(missing) <= said:  # "patent lawsuits against its GPU unit": more it lacks
             return None

@@ -202,6 +202,14 @@ def test_a_biotech_desks_shorthand_reaches_its_point(book: Engine, question: str
     assert (book.answer(question).ticker, book.answer(question).point) == ("LMRA", point)
 
 
+def test_a_phrase_naming_a_measure_the_thesis_never_speaks_of_is_not_covered(
+        book: Engine) -> None:
+    """Lumora's write-up says "shareholder" of nothing like its meetings: an annual shareholder
+    meeting is a subject it lacks, named whole, not the FDA decision that has a date."""
+    answer = book.answer("when is Lumora's annual shareholder meeting this year?")
+    assert "The LMRA thesis doesn't cover shareholder meeting" in render_text(answer, TODAY)
+
+
 def test_a_shorthand_in_a_phrase_of_its_own_keeps_its_own_sense(book: Engine) -> None:
     """A trial's "topline data" is no revenue: Lumora's revenue is Glyvera's cash, not the
     ATTAIN-1 readout, and the readout is still found by its own words."""
