@@ -55,8 +55,8 @@ SURE = th.SURE
 UNSURE = th.UNSURE
 
 _HORIZON_WORDS = {"near": "near", "short": "near", "shorter": "near", "medium": "medium",
-                  "mid": "medium", "long": "long", "longer": "long"}
-_HORIZON_NOUNS = ("term", "run", "dated", "horizon")
+                  "mid": "medium", "long": "long", "longer": "long", "multi": "long"}
+_HORIZON_NOUNS = ("term", "run", "dated", "horizon", "year", "decade")  # "multi-year"
 _SECTION_CARDS = ("bull", "bear", "risk", "catalyst")
 _BOOK_INTENTS = ("list", "search")
 # Words asking what a text says, not what it is exposed to: "which theses mention China?"
@@ -964,6 +964,14 @@ class Engine:
                 intent = None
             else:
                 ranked = in_section
+        if intent == "catalyst" and (horizon := _horizon(f.reading)) is not None:
+            # "mgmt's long-term goal for paid users": among its long-term catalysts
+            timely = [(t, s) for t, s in ranked
+                      if getattr(thesis.point(t.point)[1], "horizon", None) == horizon]
+            if timely:
+                ranked = timely
+                f.trace.append(f"among its {horizon}-term catalysts: "
+                               + ", ".join(f"{t.point} {s:.2f}" for t, s in timely[:3]))
         if intent is None and (lean := self._leaning(f)) is not None:
             ranked = sorted(((t, s * (1 + th.SECTION_LEAN) if t.section == lean else s)
                              for t, s in ranked), key=lambda ts: -ts[1])

@@ -695,6 +695,18 @@ def test_an_everyday_word_of_a_retailer_s_name_ties_no_question_to_its_thesis() 
     assert not any("uses a name the question does" in line for line in answer.trace)
 
 
+def test_a_horizon_asked_chooses_among_the_catalysts_at_that_horizon() -> None:
+    """"Long-term" target: Xuedao's long-term subscriber goal, not its medium-term adult exam
+    launch, which speaks of paying users just as much; "multi-year" is long term too."""
+    from bot.engine.thresholds import SURE
+
+    engine = _with_colliding(18)
+    answer = engine.answer("long-term paid user target at xuedao, per mgmt?")
+    assert answer.point == "20-million-subscribers" and answer.confidence >= SURE
+    assert any("among its long-term catalysts" in line
+               for line in engine.answer("xuedao multi-year catalyst for subscribers?").trace)
+
+
 def test_a_rivals_ticker_in_lower_case_is_its_name() -> None:
     """"nvda" is Nvidia, whose GPUs Luoxing's export-controls risk counts: no word the thesis
     never says."""
