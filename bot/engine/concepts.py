@@ -11,14 +11,26 @@ concept: inside it, the term is not read as that concept.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.engine import thresholds as th
 from bot.engine.clean import american, stem, words
-from bot.engine.vocabulary import Key, PhraseTable, non_overlapping, term_key, term_words
+from bot.engine.vocabulary import Hit, Key, PhraseTable, V, non_overlapping, term_key, term_words
 from bot.knowledge.models import Concept
+
+# Words a phrase of the trade may hold or not, as the asker puts it: "shrinking its share
+# count" is "shrinking the share count" and "shrinking share count".
+_FILLERS = frozenset(w for word in ("the", "its", "their", "his", "her", "our", "your", "this",
+                                    "these", "those") for w in term_key(word))
+
+
+def _bare(key: Key) -> Key:
+    """A phrase without its fillers, unless that leaves one word ("the street" stays whole)."""
+    kept = tuple(w for w in key if w not in _FILLERS)
+    return kept if len(kept) > 1 else key
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,8 +55,9 @@ class ConceptTable:
         self._written: dict[tuple[str, str], tuple[str, ...]] = {}
         for name, concept in concepts.items():
             for term in concept.terms:
-                if (key := term_key(term)) and name not in owners[key]:
-                    owners[key].append(name)
+                for key in {term_key(term), _bare(term_key(term))}:
+                    if key and name not in owners[key]:
+                        owners[key].append(name)
                 if len(written := words(term)) == 1:
                     pair = (key[0], name)
                     self._written[pair] = (*self._written.get(pair, ()), american(written[0]))
@@ -54,7 +67,8 @@ class ConceptTable:
         friends: dict[Key, list[tuple[str, Key]]] = defaultdict(list)
         for name, concept in concepts.items():
             for friend in concept.false_friends:
-                friends[term_key(friend.text)].append((name, term_key(friend.term)))
+                for key in {term_key(friend.text), _bare(term_key(friend.text))}:
+                    friends[key].append((name, term_key(friend.term)))
         self._false: PhraseTable[tuple[tuple[str, Key], ...]] = PhraseTable()
         for key, pairs in friends.items():
             self._false.add(key, tuple(pairs), gaps=False)
@@ -70,9 +84,10 @@ class ConceptTable:
         typed, where known (not a corrected or expanded one), for the one-word terms."""
         if not self.words.intersection(stems):
             return []
-        quality = [1.0] * len(stems)
-        hits = non_overlapping(self._terms.hits(stems, quality), set(skip))
-        false = [(set(h.positions), pair) for h in self._false.hits(stems, quality)
+        hits = non_overlapping(sorted(self._hits(self._terms, stems),
+                                      key=lambda h: (-h.size, h.gapped, h.positions[0])),
+                               set(skip))
+        false = [(set(h.positions), pair) for h in self._hits(self._false, stems)
                  for pair in h.value]
         found = []
         for hit in hits:
@@ -85,6 +100,17 @@ class ConceptTable:
                 if not any(name == concept and term == key and set(hit.positions) <= span
                            for span, (name, term) in false):
                     found.append(Mention(concept, hit.positions))
+        return found
+
+    @staticmethod
+    def _hits(table: PhraseTable[V], stems: Sequence[str]) -> list[Hit[V]]:
+        """The phrases in the words as they stand, and in the words without their fillers
+        ("shrinking its share count"), each at its positions among `stems`."""
+        found = table.hits(stems, [1.0] * len(stems))
+        at = [i for i, w in enumerate(stems) if w not in _FILLERS]
+        if len(at) < len(stems):
+            found += [dataclasses.replace(h, positions=tuple(at[p] for p in h.positions))
+                      for h in table.hits([stems[i] for i in at], [1.0] * len(at))]
         return found
 
     def carried(self, fields: Mapping[str, Sequence[Sequence[str]]]) -> dict[str, float]:

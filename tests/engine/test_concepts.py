@@ -44,6 +44,19 @@ def test_a_one_word_term_is_read_in_its_own_inflections_only(text: str, concept:
     assert (concept in named(text)) is reached
 
 
+@pytest.mark.parametrize(("text", "concept", "reached"), [
+    ("is it shrinking its share count?", "buyback", True),
+    ("did they cut their dividend", "dividend", True),
+    ("what's the street expecting", "consensus", True),
+    ("any news on the a shares", "listing", True), ("a share of the market", "listing", False),
+])
+def test_a_phrase_of_the_trade_is_read_with_or_without_its_fillers(text: str, concept: str,
+                                                                    reached: bool) -> None:
+    """"Shrinking its share count" is "shrinking the share count"; a phrase that is a filler
+    and one word ("the street", "a shares") stays whole."""
+    assert (concept in named(text)) is reached
+
+
 @pytest.fixture(scope="module")
 def baba() -> Engine:
     return Engine.from_dirs(KNOWLEDGE, INTENTS)
