@@ -1084,8 +1084,12 @@ class Engine:
                            f"never says {subject}, no everyday words: declined, its nearest "
                            f"points offered")
             return self._not_in_thesis(f.question, ticker, subject, f)
-        if f.named and unsaid and _says_any(f.reading.stems, self._existence):
-            subject = _phrases(f.reading, unsaid_at)
+        # asked whether it has a thing its thesis never names, a concept it speaks of
+        # notwithstanding: its games are no esports, its robots no humanoids
+        never = [i for i, w in self._topic(f) if not self._book.uses(ticker, w)
+                 and f.reading.token_at(i).text not in self._familiar]
+        if f.named and (unsaid or never) and _says_any(f.reading.stems, self._existence):
+            subject = _phrases(f.reading, unsaid_at or never)
             f.trace.append(f"asks whether it has what it never says ({subject}): declined, "
                            f"its nearest points offered")
             return self._not_in_thesis(f.question, ticker, subject, f)

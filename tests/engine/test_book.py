@@ -707,6 +707,19 @@ def test_a_horizon_asked_chooses_among_the_catalysts_at_that_horizon() -> None:
                for line in engine.answer("xuedao multi-year catalyst for subscribers?").trace)
 
 
+@pytest.mark.parametrize(("question", "ticker", "book"), [
+    ("is Qilin doing anything in esports?", "QLSY", (1,)),
+    ("does Tsubame sell any humanoids?", "TSMR", (3,)),
+])
+def test_asked_whether_it_has_a_thing_its_concept_holds_but_its_thesis_never_names(
+        question: str, ticker: str, book: tuple[int, ...]) -> None:
+    """Qilin's games and Tsubame's robots are concepts their theses speak of, but neither
+    ever names esports or humanoids: asked whether it has them, the thesis does not cover
+    them."""
+    answer = _with_colliding(*book).answer(question)
+    assert f"The {ticker} thesis doesn't cover" in render_text(answer, TODAY)
+
+
 def test_a_rivals_ticker_in_lower_case_is_its_name() -> None:
     """"nvda" is Nvidia, whose GPUs Luoxing's export-controls risk counts: no word the thesis
     never says."""
