@@ -1076,7 +1076,16 @@ class Engine:
             f.trace.append(f"{best.point} holds none of the question's words, and the thesis "
                            f"never says {subject}: declined, its nearest points offered")
             return self._not_in_thesis(f.question, ticker, subject, f)
-        specific = self._specific(f.reading, unsaid_at)
+        # asked whether it has a thing its thesis never names, a concept it speaks of
+        # notwithstanding: its games are no esports, its robots no humanoids
+        never = [i for i, w in self._topic(f) if not self._book.uses(ticker, w)
+                 and f.reading.token_at(i).text not in self._familiar]
+        # words of a concept the thesis speaks of count ("offshore bond maturities", of a
+        # thesis with net cash), unless every one is ("when does the next-gen accelerator
+        # ramp": the asker's words for its chip launch)
+        specific = self._specific(f.reading, never)
+        if not set(specific) - carried:
+            specific = []
         if f.named and held <= th.UNCOVERED_HELD_WORDS \
                 and len(specific) >= held + th.SPECIFIC_WORDS:
             subject = _phrases(f.reading, specific)
@@ -1084,10 +1093,6 @@ class Engine:
                            f"never says {subject}, no everyday words: declined, its nearest "
                            f"points offered")
             return self._not_in_thesis(f.question, ticker, subject, f)
-        # asked whether it has a thing its thesis never names, a concept it speaks of
-        # notwithstanding: its games are no esports, its robots no humanoids
-        never = [i for i, w in self._topic(f) if not self._book.uses(ticker, w)
-                 and f.reading.token_at(i).text not in self._familiar]
         if f.named and (unsaid or never) and _says_any(f.reading.stems, self._existence):
             subject = _phrases(f.reading, unsaid_at or never)
             f.trace.append(f"asks whether it has what it never says ({subject}): declined, "

@@ -720,6 +720,16 @@ def test_asked_whether_it_has_a_thing_its_concept_holds_but_its_thesis_never_nam
     assert f"The {ticker} thesis doesn't cover" in render_text(answer, TODAY)
 
 
+def test_specific_words_a_concept_of_the_thesis_holds_are_still_a_subject_it_lacks() -> None:
+    """Luoxing's thesis speaks of its balance sheet (net cash), never of offshore notes or their
+    maturities: a subject it lacks. A chip launch asked in the asker's words, all of them words
+    of concepts it speaks of ("next-gen accelerator", "ramp"), is still that launch."""
+    engine = _with_colliding(13, 1)
+    answer = engine.answer("Luoxing's offshore notes - any maturities next year?")
+    assert "The LXVD thesis doesn't cover" in render_text(answer, TODAY)
+    assert engine.answer("Qilin next-gen accelerator: when's the ramp?").point == "xuanwu-x3-chip"
+
+
 def test_a_rivals_ticker_in_lower_case_is_its_name() -> None:
     """"nvda" is Nvidia, whose GPUs Luoxing's export-controls risk counts: no word the thesis
     never says."""
