@@ -966,12 +966,11 @@ class Engine:
                 ranked = in_section
         if intent == "catalyst" and (horizon := _horizon(f.reading)) is not None:
             # "mgmt's long-term goal for paid users": among its long-term catalysts
-            timely = [(t, s) for t, s in ranked
-                      if getattr(thesis.point(t.point)[1], "horizon", None) == horizon]
-            if timely:
-                ranked = timely
+            at_horizon = {c.id for c in thesis.catalysts if c.horizon == horizon}
+            if any(t.point in at_horizon for t, _ in ranked):
+                ranked = [(t, s) for t, s in ranked if t.point in at_horizon]
                 f.trace.append(f"among its {horizon}-term catalysts: "
-                               + ", ".join(f"{t.point} {s:.2f}" for t, s in timely[:3]))
+                               + ", ".join(f"{t.point} {s:.2f}" for t, s in ranked[:3]))
         if intent is None and (lean := self._leaning(f)) is not None:
             ranked = sorted(((t, s * (1 + th.SECTION_LEAN) if t.section == lean else s)
                              for t, s in ranked), key=lambda ts: -ts[1])
@@ -1083,7 +1082,10 @@ class Engine:
         # words of a concept the thesis speaks of count ("offshore bond maturities", of a
         # thesis with net cash), unless every one is ("when does the next-gen accelerator
         # ramp": the asker's words for its chip launch)
-        specific = self._specific(f.reading, never)
+        # the words after "next to", "vs", "than" are the yardstick, not the subject ("does it
+        # look inexpensive next to american big tech?")
+        yardstick = _yardstick(f.reading)
+        specific = self._specific(f.reading, [i for i in never if i < yardstick])
         if not set(specific) - carried:
             specific = []
         if f.named and held <= th.UNCOVERED_HELD_WORDS \
@@ -1289,6 +1291,24 @@ def _framed(found: Intents, scores: dict[int, float], named: list[str]) -> list[
     elif "overview" in sides and sides & {"bull", "bear", "risk", "catalyst"}:
         strong = [(n, sc) for n, sc in strong if n != "overview"]
     return strong
+
+
+_YARDSTICKS = ("vs", "versus", "than", "against", "next to", "relative to", "compared to",
+               "compared with")
+
+
+def _yardstick(reading: Reading) -> int:
+    """Where a comparison's yardstick starts ("cheap next to| US big tech"): the position of
+    the first word after "vs", "than", "next to" ...; past the end when there is none."""
+    typed = [token.text for token in reading.tokens]
+    for k in range(len(typed)):
+        for marker in _YARDSTICKS:
+            words = marker.split()
+            if typed[k:k + len(words)] == words:
+                after = k + len(words)
+                return next((i for i, source in enumerate(reading.source) if source >= after),
+                            len(reading.stems))
+    return len(reading.stems)
 
 
 def _horizon(reading: Reading) -> str | None:
