@@ -70,7 +70,9 @@ def classify(reading: Reading, intents: PhraseTable[IntentValue],
     from `rivals` ("investment thesis" is the overview; "open source" a point, not "source").
     Intents in `ignore` leave their words to the question's subject (a thesis named, "list"
     is no question about the book: "Qilin's HK listing")."""
-    own = [h for h in intents.hits(reading.stems, reading.quality) if h.value[0] not in ignore
+    own = [h for h in [*intents.hits(reading.stems, reading.quality),
+                       *_with_pronouns(reading, intents, taken)]
+           if h.value[0] not in ignore
            and (h.size > 1 or _as_written(reading, h.positions[0], intents))]
     other = rivals.hits(reading.stems, reading.quality) if rivals else []
     merged: list[Hit[Any]] = sorted([*own, *other],
@@ -83,6 +85,27 @@ def classify(reading: Reading, intents: PhraseTable[IntentValue],
         {p for h in chosen if h.value[0] is None for p in h.positions},
         {h.positions[0] for h in chosen if h.value[1] == 1.0 and h.value[0]},
     )
+
+
+_PRONOUNS = tuple(term_key(word)[0] for word in ("it", "they"))
+
+
+def _with_pronouns(reading: Reading, intents: PhraseTable[IntentValue],
+                   named: set[int]) -> list[Hit[IntentValue]]:
+    """The intent phrases that hold a pronoun where the question names the company: "what
+    does Xuedao do" is "what does it do". Each hit keeps the phrase's other words only."""
+    if not named:
+        return []
+    at = [i for i in range(len(reading.stems)) if i not in named or i - 1 not in named]
+    found: list[Hit[IntentValue]] = []
+    for pronoun in _PRONOUNS:
+        stems = [pronoun if i in named else reading.stems[i] for i in at]
+        quality = [reading.quality[i] for i in at]
+        for hit in intents.hits(stems, quality):
+            positions = tuple(at[p] for p in hit.positions if at[p] not in named)
+            if len(positions) < hit.size and positions:
+                found.append(Hit(positions, hit.value, hit.quality, hit.gapped))
+    return found
 
 
 def _as_written(reading: Reading, at: int, intents: PhraseTable[IntentValue]) -> bool:

@@ -730,6 +730,18 @@ def test_specific_words_a_concept_of_the_thesis_holds_are_still_a_subject_it_lac
     assert engine.answer("Qilin next-gen accelerator: when's the ramp?").point == "xuanwu-x3-chip"
 
 
+@pytest.mark.parametrize(("question", "ticker"), [
+    ("what does Norgrid actually do? two lines please", "NRGX"),
+    ("what do Tsubame Motion Robotics make, in short?", "TSMR"),
+])
+def test_a_company_named_where_the_phrase_says_it_is_the_overview(question: str,
+                                                                  ticker: str) -> None:
+    """"What does it do" with the company's name in place of "it" asks what it does: its
+    overview, not a decline nor the bear case."""
+    answer = _with_colliding(3).answer(question)
+    assert (answer.ticker, answer.card) == (ticker, "overview")
+
+
 def test_a_rivals_ticker_in_lower_case_is_its_name() -> None:
     """"nvda" is Nvidia, whose GPUs Luoxing's export-controls risk counts: no word the thesis
     never says."""
