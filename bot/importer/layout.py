@@ -10,6 +10,7 @@ heading words and case. Lines the reader cannot place are kept as notes with the
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -312,7 +313,7 @@ def _catalysts(body: list[_Line], notes: list[tuple[int, str]]) -> list[Item]:
     def flush() -> None:
         if run:
             found = _items(_blocks(run), "catalysts", notes, horizon)
-            items.extend(found)
+            items.extend(_own_horizon(item) for item in found)
         run.clear()
 
     for line in body:
@@ -324,6 +325,23 @@ def _catalysts(body: list[_Line], notes: list[tuple[int, str]]) -> list[Item]:
         run.append(line)
     flush()
     return items
+
+
+_HORIZON_PREFIX = re.compile(r"^(?P<horizon>[a-z][a-z -]{2,12}?)\s*[:—–]\s*(?P<title>.+)$",
+                             re.IGNORECASE)
+
+
+def _own_horizon(item: Item) -> Item:
+    """A catalyst whose title says its horizon ("Near term: G4 glasses (March 2027)") is of
+    that horizon, whatever heading it stands under, and its title is the rest."""
+    found = _HORIZON_PREFIX.match(item.title)
+    if found is None:
+        return item
+    key = heading_key(found["horizon"])
+    horizon = next((name for name, words in HORIZONS.items() if key in words), None)
+    if horizon is None:
+        return item
+    return dataclasses.replace(item, title=found["title"].strip(), horizon=horizon)
 
 
 def _read_header(lines: list[_Line], writeup: WriteUp) -> None:

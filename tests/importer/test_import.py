@@ -393,3 +393,15 @@ def test_a_regulator_is_no_rival_and_a_rival_named_second_is_one() -> None:
             "Choco-Swap and BYD, under NDRC and NEA pilots.")
     assert other_companies([text], "Jiehuan Energy") == ["NIO Power", "Choco-Swap", "BYD"]
 
+
+
+def test_a_catalyst_titled_with_its_horizon_is_of_that_horizon(tmp_path: Path) -> None:
+    """"### Near term: G4 glasses … (March 2027)" under "Catalysts", no horizon heading above
+    it: a near-term catalyst titled by the rest, where the import had refused the write-up."""
+    out = tmp_path / "lnmu.yaml"
+    result = thesis("import", str(ROOT / "tests" / "eval" / "collide29" / "lnmu.md"),
+                    "--ticker", "LNMU", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    catalysts = yaml.safe_load(out.read_text(encoding="utf-8"))["catalysts"]
+    assert [c["horizon"] for c in catalysts] == ["near", "near", "medium", "long"]
+    assert catalysts[1]["title"] == "G4 glasses and Jianshi-4 after CAC filing (March 2027)"
