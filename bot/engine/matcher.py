@@ -1056,6 +1056,7 @@ class Engine:
         weak = f.found.terms < th.SURE_TERMS and f.found.coverage < th.SURE_COVERAGE
         close = runner_up > th.CLOSE_SHARE * best_score \
             and best_score - runner_up < th.CLOSE_GAP
+        over_half = runner_up > th.RUNNER_UP_SHARE * best_score
         second = f"{ranked[1][0].point} {runner_up:.2f}" if len(ranked) > 1 else "none"
         f.trace.append(f"card: {best.point} {best_score:.2f} over {second}; confidence = "
                        f"least of intent {intent_quality:.2f}, lead {margin:.2f}, own text "
@@ -1110,14 +1111,15 @@ class Engine:
                                           measured is not None),
                                          ("thesis chosen by its words alone", f.guessed),
                                          ("no term of its own, little of the text", weak),
-                                         ("the runner-up close behind", close))
+                                         ("the runner-up close behind", close),
+                                         ("the runner-up over half its score", over_half))
                    if flag]
         if offered:
             confidence = min(confidence, th.PARTLY_COVERED)
             f.trace.append(f"offered, not asserted ({'; '.join(offered)}): "
                            f"{confidence:.2f}")
         for target, score in ranked[1:3]:
-            if score >= (th.CLOSE_SHARE if close else th.RUNNER_UP) * best_score:
+            if score >= (th.RUNNER_UP_SHARE if over_half else th.RUNNER_UP) * best_score:
                 alt_card = card if intent in SECTION_OF_CARD else CARD_OF_SECTION[target.section]
                 found = thesis.point(target.point)
                 alternatives.append(Alternative(ticker, alt_card, target.point,  # type: ignore[arg-type]

@@ -210,6 +210,18 @@ def test_a_phrase_naming_a_measure_the_thesis_never_speaks_of_is_not_covered(
     assert "The LMRA thesis doesn't cover shareholder meeting" in render_text(answer, TODAY)
 
 
+def test_a_point_whose_runner_up_holds_over_half_its_score_is_offered_beside_it(
+        book: Engine) -> None:
+    """Office loans "if rates stay high": the office exposure point, but the credit
+    normalisation point that speaks of rates holds over half its score. Both are offered, not
+    one asserted."""
+    from bot.engine.thresholds import SURE
+
+    answer = book.answer("how exposed is harborview to office loans if rates stay high?")
+    assert answer.point == "cre-office-exposure" and answer.confidence < SURE
+    assert "credit-normalization" in {a.point for a in answer.alternatives}
+
+
 def test_a_shorthand_in_a_phrase_of_its_own_keeps_its_own_sense(book: Engine) -> None:
     """A trial's "topline data" is no revenue: Lumora's revenue is Glyvera's cash, not the
     ATTAIN-1 readout, and the readout is still found by its own words."""
