@@ -1096,8 +1096,10 @@ class Engine:
                            f"never says {subject}, no everyday words: declined, its nearest "
                            f"points offered")
             return self._not_in_thesis(f.question, ticker, subject, f)
-        if f.named and (unsaid or never) and _says_any(f.reading.stems, self._existence):
-            subject = _phrases(f.reading, unsaid_at or never)
+        asked = _asked_whether(f.reading.stems, self._existence)
+        had = sorted(asked & {*unsaid_at, *never})
+        if f.named and had:
+            subject = _phrases(f.reading, had)
             f.trace.append(f"asks whether it has what it never says ({subject}): declined, "
                            f"its nearest points offered")
             return self._not_in_thesis(f.question, ticker, subject, f)
@@ -1225,6 +1227,19 @@ def _says_any(stems: Sequence[str], phrases: AbstractSet[Key]) -> bool:
     """Whether the question's words hold one of the phrases, its words in a row."""
     return any(tuple(stems[i:i + len(key)]) == key for key in phrases
                for i in range(len(stems)))
+
+
+_AT_ALL = term_key("at all")
+
+
+def _asked_whether(stems: Sequence[str], phrases: AbstractSet[Key]) -> set[int]:
+    """The positions of the few words after a phrase asking whether the company has something
+    ("does it have any| esports plans", "doing anything in| humanoids"): what it is asked
+    to have; before "at all", the whole clause ("testing sodium-ion packs| at all")."""
+    return {j for key in phrases for i in range(len(stems))
+            if tuple(stems[i:i + len(key)]) == key
+            for j in (range(i) if key == _AT_ALL
+                      else range(i + len(key), i + len(key) + th.ASKED_WORDS))}
 
 
 def _settled(thesis: Thesis, target: Target) -> bool:

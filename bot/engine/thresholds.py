@@ -181,6 +181,10 @@ SURE_COVERAGE = 0.5
 # them: "does alibaba look inexpensive next to american big tech?"
 # is its valuation point, though the point says neither "american" nor "tech".
 UNSAID_WORDS = 2
+# Asked whether the company has something ("does it have any esports plans?"), the thing is
+# in the next this many words, not anywhere in the question ("have any venues banned camera
+# glasses, and how exposed is it?" asks nothing of the sort about "exposed").
+ASKED_WORDS = 3
 UNSAID_OVER_CARRIED = 2
 # ... and a named thesis whose best point's text holds this many of the question's words
 # covers its subject, whatever else the question says that the thesis never does ("has

@@ -754,6 +754,14 @@ def test_a_company_named_where_the_phrase_says_it_is_the_overview(question: str,
     assert (answer.ticker, answer.card) == (ticker, "overview")
 
 
+def test_have_any_asks_whether_it_has_only_what_follows() -> None:
+    """"Have any venues banned camera glasses …, and how exposed is Lanmou?" asks nothing
+    about whether Lanmou has an "exposed": its camera-data rules risk answers it."""
+    answer = _with_colliding(29).answer(
+        "Have any venues banned camera glasses, and how exposed is the Lanmou business to that?")
+    assert (answer.ticker, answer.point) == ("LNMU", "cac-rules-recording-camera")
+
+
 def test_a_rivals_ticker_in_lower_case_is_its_name() -> None:
     """"nvda" is Nvidia, whose GPUs Luoxing's export-controls risk counts: no word the thesis
     never says."""
