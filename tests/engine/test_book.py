@@ -222,6 +222,14 @@ def test_a_point_whose_runner_up_holds_over_half_its_score_is_offered_beside_it(
     assert "credit-normalization" in {a.point for a in answer.alternatives}
 
 
+def test_what_share_comes_from_asks_for_the_mix_not_the_sources(book: Engine) -> None:
+    """"What share of revenue comes from its top customers" asks for the customer mix, not
+    where the numbers come from; "where does that number come from" still does."""
+    answer = book.answer("what share of Norgrid's revenue comes from its top three customers?")
+    assert (answer.card, answer.point) == ("risk", "customer-concentration")
+    assert book.answer("Norgrid: where does that number come from?").card == "figures"
+
+
 def test_a_shorthand_in_a_phrase_of_its_own_keeps_its_own_sense(book: Engine) -> None:
     """A trial's "topline data" is no revenue: Lumora's revenue is Glyvera's cash, not the
     ATTAIN-1 readout, and the readout is still found by its own words."""
