@@ -224,10 +224,14 @@ def test_a_point_whose_runner_up_holds_over_half_its_score_is_offered_beside_it(
 
 def test_what_share_comes_from_asks_for_the_mix_not_the_sources(book: Engine) -> None:
     """"What share of revenue comes from its top customers" asks for the customer mix, not
-    where the numbers come from; "where does that number come from" still does."""
+    where the numbers come from, nor do "revenue sources" and "single-source" suppliers; "where
+    does that number come from" still does."""
     answer = book.answer("what share of Norgrid's revenue comes from its top three customers?")
     assert (answer.card, answer.point) == ("risk", "customer-concentration")
     assert book.answer("Norgrid: where does that number come from?").card == "figures"
+    for question in ("what are Lumora's main revenue sources?",
+                     "any single-source supplier risk for Norgrid?"):
+        assert book.answer(question).card != "figures"
 
 
 def test_a_shorthand_in_a_phrase_of_its_own_keeps_its_own_sense(book: Engine) -> None:
