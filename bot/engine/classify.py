@@ -73,7 +73,7 @@ def classify(reading: Reading, intents: PhraseTable[IntentValue],
     own = [h for h in [*intents.hits(reading.stems, reading.quality),
                        *_with_pronouns(reading, intents, taken)]
            if h.value[0] not in ignore
-           and (h.size > 1 or _as_written(reading, h.positions[0], intents))]
+           and (h.size > 1 or _as_written(reading, h.positions[0], intents, h.value[1]))]
     other = rivals.hits(reading.stems, reading.quality) if rivals else []
     merged: list[Hit[Any]] = sorted([*own, *other],
                                     key=lambda h: (-h.size, h.gapped, h.positions[0]))
@@ -108,12 +108,17 @@ def _with_pronouns(reading: Reading, intents: PhraseTable[IntentValue],
     return found
 
 
-def _as_written(reading: Reading, at: int, intents: PhraseTable[IntentValue]) -> bool:
+def _as_written(reading: Reading, at: int, intents: PhraseTable[IntentValue],
+                strength: float = 1.0) -> bool:
     """Whether the word at `at` is an intent's one-word term as written, or its plural: the
     stemmer makes one word of "source" and "sourcing", "driver" and "driving"."""
     token = reading.token_at(at)
     forms = intents.written.get(reading.stems[at])
-    return forms is None or token.stem != reading.stems[at] or token.text in forms
+    # a corrected or expanded word is what it was read as, unless one word of several an
+    # abbreviation stands for is taken for an intent's term (the "state" of SOE is no "stats")
+    read_as = token.stem != reading.stems[at] and (
+        strength < 1.0 or reading.source.count(reading.source[at]) == 1)
+    return forms is None or read_as or token.text in forms
 
 
 def _scores(hits: list[Hit[IntentValue]]) -> list[tuple[str, float]]:

@@ -774,6 +774,13 @@ def test_have_any_asks_whether_it_has_only_what_follows() -> None:
     assert (answer.ticker, answer.point) == ("LNMU", "cac-rules-recording-camera")
 
 
+def test_a_word_an_abbreviation_stands_for_is_no_intent_of_its_own() -> None:
+    """SOE is a "state-owned enterprise"; its "state" is no request for "stats": Xunzhi's
+    SOE pilots are its on-premises contracts with state-owned enterprises."""
+    answer = _with_colliding(21).answer("how are xunzhi's SOE pilots of the interviewer going?")
+    assert (answer.card, answer.point) == ("catalyst", "premises-contracts-state-owned")
+
+
 def test_a_rivals_ticker_in_lower_case_is_its_name() -> None:
     """"nvda" is Nvidia, whose GPUs Luoxing's export-controls risk counts: no word the thesis
     never says."""
