@@ -958,8 +958,11 @@ class Engine:
             if (not in_section or in_section[0][1] < max(th.POINT, ranked[0][1] / th.FAR_AHEAD)) \
                     and ranked and ranked[0][1] >= yields and (
                         dict(strong).get(intent, 0.0) <= 1.0
-                        or CARD_OF_SECTION[ranked[0][0].section] in {n for n, _ in strong[1:]}):
-                # one section word against a clear point elsewhere; or two sections asked
+                        or CARD_OF_SECTION[ranked[0][0].section] in {n for n, _ in strong[1:]}
+                        or not in_section
+                        or in_section[0][1] * th.FAR_AHEAD ** 2 < ranked[0][1]):
+                # one section word against a clear point elsewhere, or any against a point
+                # four times stronger than the section's best; or two sections asked
                 # ("the utilisation risk, what would drive it") and the point in the other
                 intent = None
             else:
