@@ -1073,12 +1073,6 @@ class Engine:
                            f"{best.point} holds {held} of the question's words: declined, "
                            f"its nearest points offered")
             return self._not_in_thesis(f.question, ticker, f.uncovered, f)
-        if f.named and held == 0 and len(unsaid) >= th.UNSAID_WORDS \
-                and len(unsaid) > th.UNSAID_OVER_CARRIED * len(carried):
-            subject = _phrases(f.reading, unsaid_at)
-            f.trace.append(f"{best.point} holds none of the question's words, and the thesis "
-                           f"never says {subject}: declined, its nearest points offered")
-            return self._not_in_thesis(f.question, ticker, subject, f)
         # asked whether it has a thing its thesis never names, a concept it speaks of
         # notwithstanding: its games are no esports, its robots no humanoids
         never = [i for i, w in self._topic(f) if not self._book.uses(ticker, w)
