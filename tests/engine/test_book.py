@@ -435,7 +435,8 @@ def test_a_search_cut_says_how_many_more_theses_say_it(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("question", ["where should we order lunch for the team offsite?",
-                                      "dim sum at 1? who's in"])
+                                      "dim sum at 1? who's in",
+                                      "is the big meeting room free at 3 for the broker call?"])
 def test_office_small_talk_naming_no_thesis_is_not_about_the_book(book: Engine,
                                                                   question: str) -> None:
     """An "order" of lunch is no order backlog; "offsite" is no typo of "offset"; dim sum is
