@@ -959,10 +959,13 @@ class Engine:
                     and ranked and ranked[0][1] >= yields and (
                         dict(strong).get(intent, 0.0) <= 1.0
                         or CARD_OF_SECTION[ranked[0][0].section] in {n for n, _ in strong[1:]}
-                        or not in_section
-                        or in_section[0][1] * th.FAR_AHEAD ** 2 < ranked[0][1]):
+                        or bool(in_section)
+                        and in_section[0][1] * th.FAR_AHEAD ** 2 < ranked[0][1]
+                        and f.found.words.get(self._book.target_ids[ranked[0][0]], 0)
+                        >= th.YIELD_WORDS):
                 # one section word against a clear point elsewhere, or any against a point
-                # four times stronger than the section's best; or two sections asked
+                # four times stronger than the section's best that holds three of the
+                # question's words; or two sections asked
                 # ("the utilisation risk, what would drive it") and the point in the other
                 intent = None
             else:

@@ -157,6 +157,11 @@ SECTION_LEAN = 0.3
 RUNNER_UP = 0.75
 # An intent this close to the strongest is offered as "Did you mean".
 INTENT_RUNNER_UP = 0.6
+# A section asked however strongly yields to a point of another section four times (FAR_AHEAD
+# squared) as strong as its best, whose text holds this many of the question's words ("the
+# upside case if its homegrown processors ramp" is the chip catalyst); not to one word of it
+# ("upcoming triggers that could rerate alibaba" is the catalyst card, not the valuation point).
+YIELD_WORDS = 3
 
 # An answer to a question whose subject holds a word the thesis has nothing on ("the yield on
 # its convertible notes" of a thesis that speaks of fab yield) is offered, not asserted: in
