@@ -241,8 +241,8 @@ def thesis_text(thesis: Thesis, skip: AbstractSet[str], stop: AbstractSet[str],
         terms.append(tuple(found))
         figures = [f for fid in point.figures if (f := thesis.figure(fid)) is not None]
         counts: dict[str, float] = defaultdict(float)
-        for name, field_texts in _point_fields(thesis, point, figures, known,
-                                                        as_written).items():
+        fields = _point_fields(thesis, point, figures, known, as_written)
+        for name, field_texts in fields.items():
             for text in field_texts:
                 spoken.update(term_words(text))
                 for word in _with_family(words(text)):
@@ -254,7 +254,6 @@ def thesis_text(thesis: Thesis, skip: AbstractSet[str], stop: AbstractSet[str],
                             plain.add(stemmed)
         documents.append(counts)
         if concepts is not None:
-            fields = _point_fields(thesis, point, figures, [])
             about = concepts.carried({name: [words(text) for text in texts]
                                       for name, texts in fields.items() if name != "glossary"})
             carried.append(tuple(about.items()))

@@ -785,9 +785,10 @@ class Engine:
             elif phrase and used and not term and not spoken and ticker and not any(
                     self._says_phrase(ticker, [f.reading.stems[p] for p in m.positions])
                     for m in phrases):
-                missing.append(i)  # "annual shareholder meeting", of a thesis whose
-                shown.update(p for m in phrases for p in m.positions)  # shareholders are
-                # only its buyback's: the whole phrase is what it does not cover
+                # "annual shareholder meeting", of a thesis whose only shareholders are its
+                # buyback's: the whole phrase is what it does not cover
+                missing.append(i)
+                shown.update(p for m in phrases for p in m.positions)
             elif concepts and used and not phrase and not spoken \
                     and not (ticker and self._book.has_term(ticker, word)):
                 missing.append(i)  # "tax rate", of a thesis whose "tax" is only its tax credit
@@ -1076,17 +1077,14 @@ class Engine:
                            f"{best.point} holds {held} of the question's words: declined, "
                            f"its nearest points offered")
             return self._not_in_thesis(f.question, ticker, f.uncovered, f)
-        # asked whether it has a thing its thesis never names, a concept it speaks of
-        # notwithstanding: its games are no esports, its robots no humanoids
+        # Words the thesis never says and no one says every day, a concept it speaks of
+        # notwithstanding: "offshore bond maturities" of a thesis with net cash, "esports" of a
+        # games thesis. Not when every one names a concept it speaks of ("when does the next-gen
+        # accelerator ramp": the asker's words for its chip launch), nor after "next to", "vs",
+        # "than": the yardstick ("inexpensive next to american big tech").
         never = [i for i, w in self._topic(f) if not self._book.uses(ticker, w)
                  and f.reading.token_at(i).text not in self._familiar]
-        # words of a concept the thesis speaks of count ("offshore bond maturities", of a
-        # thesis with net cash), unless every one is ("when does the next-gen accelerator
-        # ramp": the asker's words for its chip launch)
-        # the words after "next to", "vs", "than" are the yardstick, not the subject ("does it
-        # look inexpensive next to american big tech?")
-        yardstick = _yardstick(f.reading)
-        specific = self._specific(f.reading, [i for i in never if i < yardstick])
+        specific = self._specific(f.reading, [i for i in never if i < _yardstick(f.reading)])
         if not set(specific) - carried:
             specific = []
         if f.named and held <= th.UNCOVERED_HELD_WORDS \
