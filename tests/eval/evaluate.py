@@ -54,7 +54,8 @@ OWN_DEV = (OWN / "baba_dev.yaml", OWN / "book_dev.yaml", EVAL / "collide1" / "qu
            OWN / "uncovered_dev2.yaml", EVAL / "collide18" / "questions.yaml",
            OWN / "uncovered_dev3.yaml", EVAL / "collide21" / "questions.yaml",
            OWN / "baba_dev6.yaml", EVAL / "collide26" / "questions.yaml",
-           OWN / "uncovered_dev4.yaml", EVAL / "collide29" / "questions.yaml")
+           OWN / "uncovered_dev4.yaml", EVAL / "collide29" / "questions.yaml",
+           OWN / "baba_dev7.yaml")
 OWN_HELD_OUT = (OWN / "baba_heldout.yaml", OWN / "baba_heldout2.yaml", OWN / "baba_final.yaml",
                 OWN / "baba_third.yaml", OWN / "baba_fourth.yaml", OWN / "baba_fifth.yaml",
                 EVAL / "collide2" / "questions.yaml", EVAL / "collide4" / "questions.yaml",
