@@ -992,9 +992,13 @@ class Engine:
         conceptual = intent is None and bool(f.named and f.mentions) \
             and best_score >= th.FAINT_POINT
         if best_score < th.POINT and not (faint or conceptual) \
-                or intent == "overview" and best_score < th.INTENT_YIELDS_TO_POINT \
+                or intent == "overview" and best_score < th.INTENT_YIELDS_TO_POINT and (
+                    best is None or best_score < th.POINT
+                    or f.found.words.get(self._book.target_ids[best], 0) < th.OVERVIEW_WORDS) \
                 or intent in SECTION_OF_CARD and not self._topic(f) and not f.mentions:
-            # "tl;dr on the tutoring name": the overview, unless a point is clearly named;
+            # "tl;dr on the tutoring name": the overview, unless a point is named clearly or by
+            # two of the question's words ("how does the write-up explain why its shares are
+            # priced lower?" is the valuation point; "the big picture on the bank" no point);
             # "any upcoming events that could move kestrel shares?": a section, no subject
             best = None
         measured = None
@@ -1034,8 +1038,7 @@ class Engine:
                 # demographic catalyst": a subject no point answers; the whole card (or the one
                 # catalyst at the horizon asked) is offered, not asserted
                 confidence = min(confidence, th.PARTLY_COVERED)
-            reach = th.INTENT_YIELDS_TO_POINT if intent == "overview" else th.POINT
-            f.trace.append(f"card: the whole {card} card (no point reaches {reach}); "
+            f.trace.append(f"card: the whole {card} card (no point reaches {th.POINT}); "
                            f"confidence {confidence:.2f}")
             horizon = _horizon(f.reading) if card == "catalyst" else None
             if horizon is not None and not self._asks_for_list(f):

@@ -531,6 +531,18 @@ def test_an_overview_asked_for_is_not_traded_for_a_point_faintly_matched(book: E
     assert (answer.ticker, answer.card, answer.point) == ("HBNK", "overview", None)
 
 
+def test_an_overview_word_yields_to_a_point_named_by_several_words(book: Engine) -> None:
+    """"How does the write-up explain…" names the thesis, not what is asked: why its shares are
+    priced below American peers is the valuation point, China's unpredictable legal system the
+    regulatory risk, not the overview."""
+    answer = book.answer("How does the Alibaba write-up explain why its shares are priced lower "
+                         "than comparable American companies?")
+    assert (answer.card, answer.point) == ("bull", "valuation-gap")
+    answer = book.answer("How does the thesis think about the unpredictability of China's legal "
+                         "system as a drag on 9988's multiple?")
+    assert (answer.card, answer.point) == ("risk", "regulatory-uncertainty")
+
+
 def test_everyday_words_no_thesis_says_do_not_drown_the_ones_it_does(book: Engine) -> None:
     """"dump", "outlets" and "off-price" are no words of any thesis: chat around "excess
     apparel", which Kestrel's inventory risk is about."""
