@@ -805,10 +805,13 @@ def test_a_word_an_abbreviation_stands_for_is_no_intent_of_its_own() -> None:
     assert (answer.card, answer.point) == ("catalyst", "premises-contracts-state-owned")
 
 
-def test_the_trades_synonyms_reach_the_words_a_writeup_chose() -> None:
-    """Desktop is the PC: Hongyu's answer ads coming to PC browsers."""
+def test_the_trades_synonyms_reach_the_words_a_writeup_chose(book: Engine) -> None:
+    """Desktop is the PC: Hongyu's answer ads coming to PC browsers. "Put together" is
+    "combined": Alibaba's cloud share against its three rivals'."""
     answer = _with_colliding(17).answer("when do hongyu's answer ads come to desktop?")
     assert answer.point == "sponsored-answers-pc-browser"
+    answer = book.answer("is ali's AI cloud bigger than its three rivals put together?")
+    assert answer.point == "ai-cloud-dominance"
 
 
 def test_a_rivals_ticker_in_lower_case_is_its_name() -> None:
