@@ -55,9 +55,10 @@ class ConceptTable:
         self._written: dict[tuple[str, str], tuple[str, ...]] = {}
         for name, concept in concepts.items():
             for term in concept.terms:
-                for key in {term_key(term), _bare(term_key(term))}:
-                    if key and name not in owners[key]:
-                        owners[key].append(name)
+                key = term_key(term)
+                for phrase in {key, _bare(key)}:
+                    if phrase and name not in owners[phrase]:
+                        owners[phrase].append(name)
                 if len(written := words(term)) == 1:
                     pair = (key[0], name)
                     self._written[pair] = (*self._written.get(pair, ()), american(written[0]))
@@ -67,8 +68,9 @@ class ConceptTable:
         friends: dict[Key, list[tuple[str, Key]]] = defaultdict(list)
         for name, concept in concepts.items():
             for friend in concept.false_friends:
-                for key in {term_key(friend.text), _bare(term_key(friend.text))}:
-                    friends[key].append((name, term_key(friend.term)))
+                text = term_key(friend.text)
+                for phrase in {text, _bare(text)}:
+                    friends[phrase].append((name, term_key(friend.term)))
         self._false: PhraseTable[tuple[tuple[str, Key], ...]] = PhraseTable()
         for key, pairs in friends.items():
             self._false.add(key, tuple(pairs), gaps=False)
