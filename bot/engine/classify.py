@@ -92,8 +92,10 @@ _PRONOUNS = tuple(term_key(word)[0] for word in ("it", "they"))
 
 def _with_pronouns(reading: Reading, intents: PhraseTable[IntentValue],
                    named: set[int]) -> list[Hit[IntentValue]]:
-    """The intent phrases that hold a pronoun where the question names the company: "what
-    does Xuedao do" is "what does it do". Each hit keeps the phrase's other words only."""
+    """The intent phrases that hold a pronoun where the question names the company (or one
+    of its businesses), nearly word for word: "what does Xuedao do" is "what does it do", but "what
+    does Xuedao plan to do with its cash" no such phrase (a word between, "actually", will
+    do). Each hit keeps its other words."""
     if not named:
         return []
     at = [i for i in range(len(reading.stems)) if i not in named or i - 1 not in named]
@@ -103,7 +105,8 @@ def _with_pronouns(reading: Reading, intents: PhraseTable[IntentValue],
         quality = [reading.quality[i] for i in at]
         for hit in intents.hits(stems, quality):
             positions = tuple(at[p] for p in hit.positions if at[p] not in named)
-            if len(positions) < hit.size and positions:
+            span = hit.positions[-1] - hit.positions[0] + 1
+            if len(positions) < hit.size and positions and span <= hit.size + 1:
                 found.append(Hit(positions, hit.value, hit.quality, hit.gapped))
     return found
 
@@ -114,10 +117,11 @@ def _as_written(reading: Reading, at: int, intents: PhraseTable[IntentValue],
     stemmer makes one word of "source" and "sourcing", "driver" and "driving"."""
     token = reading.token_at(at)
     forms = intents.written.get(reading.stems[at])
-    # a corrected or expanded word is what it was read as, unless one word of several an
-    # abbreviation stands for is taken for an intent's term (the "state" of SOE is no "stats")
+    # a corrected or expanded word is what it was read as, unless one of the several words an
+    # abbreviation stands for is taken for an intent's term: the "state" of SOE is no "stats"
+    # (as a hint, "data" of DC still counts)
     read_as = token.stem != reading.stems[at] and (
-        strength < 1.0 or reading.source.count(reading.source[at]) == 1)
+        strength < 1.0 or at not in reading.expanded)
     return forms is None or read_as or token.text in forms
 
 

@@ -586,7 +586,7 @@ class BookIndex:
                 and len(owners := self.names.get(word, ())) == 1 for ticker in owners}
 
     def owners_of_names(self, stems: Iterable[str]) -> set[str]:
-        """Theses whose proper nouns (Qwen, ByteDance, Pentagon) the question uses; not an
-        everyday word of a longer name (the "buy" of Best Buy, the "stock" of Stock Connect)."""
+        """Theses whose proper nouns (Qwen, ByteDance, Pentagon) the question uses; no everyday
+        word, which only a longer name makes a proper noun (the "buy" of Best Buy)."""
         return {ticker for word in stems if word not in self._common
                 for ticker in self.names.get(word, ())}

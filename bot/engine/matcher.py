@@ -55,8 +55,8 @@ SURE = th.SURE
 UNSURE = th.UNSURE
 
 _HORIZON_WORDS = {"near": "near", "short": "near", "shorter": "near", "medium": "medium",
-                  "mid": "medium", "long": "long", "longer": "long", "multi": "long"}
-_HORIZON_NOUNS = ("term", "run", "dated", "horizon", "year", "decade")  # "multi-year"
+                  "mid": "medium", "long": "long", "longer": "long"}
+_HORIZON_NOUNS = ("term", "run", "dated", "horizon")
 _SECTION_CARDS = ("bull", "bear", "risk", "catalyst")
 _BOOK_INTENTS = ("list", "search")
 # Words asking what a text says, not what it is exposed to: "which theses mention China?"
@@ -1038,7 +1038,9 @@ class Engine:
                 # demographic catalyst": a subject no point answers; the whole card (or the one
                 # catalyst at the horizon asked) is offered, not asserted
                 confidence = min(confidence, th.PARTLY_COVERED)
-            f.trace.append(f"card: the whole {card} card (no point reaches {th.POINT}); "
+            f.trace.append(f"card: the whole {card} card (no point reaches {th.POINT}"
+                           + (f" holding {th.OVERVIEW_WORDS} of the question's words"
+                              if intent == "overview" else "") + "); "
                            f"confidence {confidence:.2f}")
             horizon = _horizon(f.reading) if card == "catalyst" else None
             if horizon is not None and not self._asks_for_list(f):
@@ -1087,7 +1089,8 @@ class Engine:
         # "than": the yardstick ("inexpensive next to american big tech").
         never = [i for i, w in self._topic(f) if not self._book.uses(ticker, w)
                  and f.reading.token_at(i).text not in self._familiar]
-        specific = self._specific(f.reading, [i for i in never if i < _yardstick(f.reading)])
+        yardstick = _yardstick(f.reading)
+        specific = self._specific(f.reading, [i for i in never if i < yardstick])
         if not set(specific) - carried:
             specific = []
         if f.named and held <= th.UNCOVERED_HELD_WORDS \
@@ -1115,14 +1118,15 @@ class Engine:
                                          ("thesis chosen by its words alone", f.guessed),
                                          ("no term of its own, little of the text", weak),
                                          ("the runner-up close behind", close),
-                                         ("the runner-up over half its score", over_half))
+                                         ("the runner-up over half its score",
+                                          over_half and not close))
                    if flag]
         if offered:
             confidence = min(confidence, th.PARTLY_COVERED)
             f.trace.append(f"offered, not asserted ({'; '.join(offered)}): "
                            f"{confidence:.2f}")
         for target, score in ranked[1:3]:
-            if score >= (th.RUNNER_UP_SHARE if over_half else th.RUNNER_UP) * best_score:
+            if score > th.RUNNER_UP_SHARE * best_score:
                 alt_card = card if intent in SECTION_OF_CARD else CARD_OF_SECTION[target.section]
                 found = thesis.point(target.point)
                 alternatives.append(Alternative(ticker, alt_card, target.point,  # type: ignore[arg-type]
@@ -1236,7 +1240,7 @@ _AT_ALL = term_key("at all")
 def _asked_whether(stems: Sequence[str], phrases: AbstractSet[Key]) -> set[int]:
     """The positions of the few words after a phrase asking whether the company has something
     ("does it have any| esports plans", "doing anything in| humanoids"): what it is asked
-    to have; before "at all", the whole clause ("testing sodium-ion packs| at all")."""
+    to have; before "at all", every word before it ("testing sodium-ion packs| at all")."""
     return {j for key in phrases for i in range(len(stems))
             if tuple(stems[i:i + len(key)]) == key
             for j in (range(i) if key == _AT_ALL
@@ -1335,7 +1339,9 @@ def _horizon(reading: Reading) -> str | None:
     typed = [token.text for token in reading.tokens]
     asked = set()
     for i, word in enumerate(typed):
-        if word in _HORIZON_WORDS:
+        if word == "multi" and typed[i + 1:i + 2] in (["year"], ["decade"]):
+            asked.add("long")  # "a multi-year tailwind"; not "mid-year"
+        elif word in _HORIZON_WORDS:
             k = i + 1
             while k < len(typed) and (typed[k] in _HORIZON_WORDS or typed[k] in ("and", "or")):
                 k += 1  # "near and long term"

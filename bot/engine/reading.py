@@ -35,6 +35,7 @@ class Reading:
     source: list[int]  # index into tokens of each stem (a split word gives two stems)
     numbers: list[float]
     corrected: tuple[str, ...] = ()  # the question as read, when a typo was corrected
+    expanded: frozenset[int] = frozenset()  # stems of an abbreviation of several words (SOE)
 
     def token_at(self, i: int) -> Token:
         return self.tokens[self.source[i]]
@@ -68,6 +69,7 @@ def read(text: str, speller: Speller, abbreviations: dict[str, Key],
     known: list[bool] = []
     source: list[int] = []
     as_read: list[str] = []
+    expanded: set[int] = set()
 
     def push(words: list[str] | Key, q: float, is_known: bool, i: int) -> None:
         for word in words:
@@ -77,12 +79,15 @@ def read(text: str, speller: Speller, abbreviations: dict[str, Key],
             source.append(i)
 
     for i, token in enumerate(tokens):
-        expansion = None if i in literal else \
-            (abbreviations.get(f"{tokens[i - 1].text} {token.text}") if i else None) \
-            or abbreviations.get(token.text)
+        expansion = None
+        if i not in literal:
+            expansion = (abbreviations.get(f"{tokens[i - 1].text} {token.text}") if i else None) \
+                or abbreviations.get(token.text)
         word = token.original
         slashed = token.text.split("/")
         if expansion and not token.cashtag:
+            if len(expansion) > 1:
+                expanded.update(range(len(stems), len(stems) + len(expansion)))
             push(expansion, 1.0, True, i)
         elif len(slashed) > 1 and all(p.isalpha() for p in slashed) \
                 and token.text not in speller.english and speller.known_stem(token) is None:
@@ -102,7 +107,7 @@ def read(text: str, speller: Speller, abbreviations: dict[str, Key],
         as_read.append(word)
     typo = any(word != token.original for word, token in zip(as_read, tokens, strict=True))
     return Reading(tokens, stems, quality, known, source, read_numbers(text),
-                   tuple(as_read) if typo else ())
+                   tuple(as_read) if typo else (), frozenset(expanded))
 
 
 def read_numbers(text: str) -> list[float]:

@@ -158,7 +158,8 @@ FAR_AHEAD = 2.0
 # section may pass it (scoring the order only, and the thresholds on the unleaned scores, lost
 # 3 on the dev sets). Set on the dev sets: 0.1 to 0.5 all gain, 0.3 most.
 SECTION_LEAN = 0.3
-# A second point this close to the best is offered as "Did you mean".
+# A second point this close to the best goes first when it is a catalyst still open and the
+# question asks "when".
 RUNNER_UP = 0.75
 # An intent this close to the strongest is offered as "Did you mean".
 INTENT_RUNNER_UP = 0.6
@@ -185,10 +186,6 @@ SURE_COVERAGE = 0.5
 # carries covers ("do its trucks cope with snow and ice in winter?"): on the development sets,
 # one in nine such sure answers was wrong, against one in thirty with fewer.
 UNSAID_WORDS = 2
-# Asked whether the company has something ("does it have any esports plans?"), the thing is
-# in the next this many words, not anywhere in the question ("have any venues banned camera
-# glasses, and how exposed is it?" asks nothing of the sort about "exposed").
-ASKED_WORDS = 3
 # ... and a named thesis whose best point's text holds this many of the question's words
 # covers its subject, whatever else the question says that the thesis never does ("has
 # Tsubame's operating margin recovered since the 2024 China destock?"): on the development
@@ -210,6 +207,10 @@ UNCOVERED_HELD_WORDS = 1
 # thesis speaks of count too, unless all of them are ("offshore bond maturities", "NPPA
 # licences"; not "the next-gen accelerator ramp"): seven more said plainly, one lost.
 SPECIFIC_WORDS = 2
+# Asked whether the company has something ("does it have any esports plans?"), the thing is
+# in the next this many words, not anywhere in the question ("have any venues banned camera
+# glasses, and how exposed is it?" asks nothing of the sort about "exposed").
+ASKED_WORDS = 3
 # So is a point whose runner-up holds more than this share of its score with less than this
 # between them (under one distinctive word): on the development sets, a quarter of the sure
 # answers this close were wrong, against one in thirty of the rest.
@@ -217,7 +218,7 @@ CLOSE_SHARE = 0.6
 CLOSE_GAP = 0.8
 # So is one whose runner-up holds more than half its score, however far behind: on the
 # development sets, 58 sure answers of that kind were right 53 times (91%), the other sure
-# answers 99% of the time.
+# answers 99% of the time. Every point holding that share is offered beside the answer.
 RUNNER_UP_SHARE = 0.5
 
 # -- confidence of each kind of answer ---------------------------------------------------------

@@ -164,14 +164,15 @@ def _section_of(line: _Line) -> str | None:
 
 
 def _horizon_of(line: _Line) -> str | None:
-    key = heading_key(line.text)
-    key = re.sub(r"\s+catalysts?$", "", key)
     if line.bullet and not line.heading:
         return None
-    for name, words in HORIZONS.items():
-        if key in words:
-            return name
-    return None
+    return _horizon_named(line.text)
+
+
+def _horizon_named(text: str) -> str | None:
+    """The horizon a heading names: "Near term", "Near-term catalysts", "Long term (3+ yrs)"."""
+    key = re.sub(r"\s+catalysts?$", "", heading_key(text))
+    return next((name for name, words in HORIZONS.items() if key in words), None)
 
 
 def _parse_date(text: str) -> dt.date | None:
@@ -327,19 +328,16 @@ def _catalysts(body: list[_Line], notes: list[tuple[int, str]]) -> list[Item]:
     return items
 
 
-_HORIZON_PREFIX = re.compile(r"^(?P<horizon>[a-z][a-z -]{2,12}?)\s*[:—–]\s*(?P<title>.+)$",
-                             re.IGNORECASE)
+_HORIZON_PREFIX = re.compile(r"^(?P<horizon>[^:—–]{3,40}?)\s*[:—–]\s*(?P<title>\S.*)$")
 
 
 def _own_horizon(item: Item) -> Item:
-    """A catalyst whose title says its horizon ("Near term: G4 glasses (March 2027)") is of
-    that horizon, whatever heading it stands under, and its title is the rest."""
+    """A catalyst whose title says its horizon ("Near term: G4 glasses (March 2027)", "Long-term
+    catalyst — overseas growth") is of that horizon, whatever heading it stands under, and its
+    title is the rest."""
     found = _HORIZON_PREFIX.match(item.title)
-    if found is None:
-        return item
-    key = heading_key(found["horizon"])
-    horizon = next((name for name, words in HORIZONS.items() if key in words), None)
-    if horizon is None:
+    horizon = _horizon_named(found["horizon"]) if found else None
+    if found is None or horizon is None:
         return item
     return dataclasses.replace(item, title=found["title"].strip(), horizon=horizon)
 

@@ -814,6 +814,19 @@ def test_the_trades_synonyms_reach_the_words_a_writeup_chose(book: Engine) -> No
     assert answer.point == "ai-cloud-dominance"
 
 
+@pytest.mark.parametrize(("question", "card"), [
+    ("alibaba risks/catalysts", "risk"),  # slashed words are no abbreviation's
+    ("can you put together a quick summary of alibaba", "overview"),  # "combined" only
+    ("where is that headed from here for alibaba", "unknown"),  # no source asked
+])
+def test_a_desks_phrasing_keeps_the_card_it_asks_for(book: Engine, question: str,
+                                                     card: str) -> None:
+    """What the eighth session's readings must not take away: a slashed pair of section
+    words, "put together" a summary (not "bigger than the rest put together"), and a question
+    asking where something is headed (not where a number comes from)."""
+    assert book.answer(question).card == card
+
+
 def test_a_rivals_ticker_in_lower_case_is_its_name() -> None:
     """"nvda" is Nvidia, whose GPUs Luoxing's export-controls risk counts: no word the thesis
     never says."""
