@@ -726,6 +726,10 @@ class Engine:
                 if self._book.targets[t].ticker == ticker]
         return f.found.words.get(max(mine)[1], 0) if mine else 0
 
+    def _held(self, f: _Findings, target: Target) -> int:
+        """How many of the question's words the point's own text holds."""
+        return f.found.words.get(self._book.target_ids[target], 0)
+
     def _covered_elsewhere(self, f: _Findings, ticker: str) -> Answer | None:
         """A named thesis asked about a topic only another thesis has: say so, offer it. What
         the texts say decides, not the concepts they share ("HBNK antitrust fine": a bank's
@@ -962,8 +966,7 @@ class Engine:
                         or CARD_OF_SECTION[ranked[0][0].section] in {n for n, _ in strong[1:]}
                         or bool(in_section)
                         and in_section[0][1] * th.FAR_AHEAD ** 2 < ranked[0][1]
-                        and f.found.words.get(self._book.target_ids[ranked[0][0]], 0)
-                        >= th.YIELD_WORDS):
+                        and self._held(f, ranked[0][0]) >= th.YIELD_WORDS):
                 # one section word against a clear point elsewhere, or any against a point
                 # four times stronger than the section's best that holds three of the
                 # question's words; or two sections asked
@@ -971,7 +974,8 @@ class Engine:
                 intent = None
             else:
                 ranked = in_section
-        if intent == "catalyst" and (horizon := _horizon(f.reading)) is not None:
+        horizon = _horizon(f.reading)
+        if intent == "catalyst" and horizon is not None:
             # "mgmt's long-term goal for paid users": among its long-term catalysts
             at_horizon = {c.id for c in thesis.catalysts if c.horizon == horizon}
             if any(t.point in at_horizon for t, _ in ranked):
@@ -994,7 +998,7 @@ class Engine:
         if best_score < th.POINT and not (faint or conceptual) \
                 or intent == "overview" and best_score < th.INTENT_YIELDS_TO_POINT and (
                     best is None or best_score < th.POINT
-                    or f.found.words.get(self._book.target_ids[best], 0) < th.OVERVIEW_WORDS) \
+                    or self._held(f, best) < th.OVERVIEW_WORDS) \
                 or intent in SECTION_OF_CARD and not self._topic(f) and not f.mentions:
             # "tl;dr on the tutoring name": the overview, unless a point is named clearly or by
             # two of the question's words ("how does the write-up explain why its shares are
@@ -1042,8 +1046,7 @@ class Engine:
                            + (f" holding {th.OVERVIEW_WORDS} of the question's words"
                               if intent == "overview" else "") + "); "
                            f"confidence {confidence:.2f}")
-            horizon = _horizon(f.reading) if card == "catalyst" else None
-            if horizon is not None and not self._asks_for_list(f):
+            if card == "catalyst" and horizon is not None and not self._asks_for_list(f):
                 # "the long-term catalyst", one at that horizon: that catalyst, as sure as the
                 # card would be
                 timely = [c for c in thesis.catalysts if c.horizon == horizon]
@@ -1052,7 +1055,8 @@ class Engine:
                     return Answer(f.question, "catalyst", thesis, point=timely[0].id,
                                   confidence=round(confidence, 3),
                                   alternatives=tuple(alternatives), covered=self.covered)
-            return Answer(f.question, card, thesis, horizon=horizon,  # type: ignore[arg-type]
+            return Answer(f.question, card, thesis,  # type: ignore[arg-type]
+                          horizon=horizon if card == "catalyst" else None,
                           confidence=round(confidence, 3), alternatives=tuple(alternatives),
                           covered=self.covered)
 
@@ -1073,10 +1077,10 @@ class Engine:
         f.trace.append(f"card: {best.point} {best_score:.2f} over {second}; confidence = "
                        f"least of intent {intent_quality:.2f}, lead {margin:.2f}, own text "
                        f"{said:.2f} -> {confidence:.2f}")
-        unsaid_at = [i for i, w in self._topic(f)
-                     if i not in carried and not self._book.uses(ticker, w)]
+        never_said = [i for i, w in self._topic(f) if not self._book.uses(ticker, w)]
+        unsaid_at = [i for i in never_said if i not in carried]
         unsaid = [f.reading.token_at(i).original for i in unsaid_at]
-        held = f.found.words.get(self._book.target_ids[best], 0)
+        held = self._held(f, best)
         if f.uncovered and f.named and held <= th.UNCOVERED_HELD_WORDS:
             f.trace.append(f"part of the subject not covered ({f.uncovered}), and "
                            f"{best.point} holds {held} of the question's words: declined, "
@@ -1087,8 +1091,7 @@ class Engine:
         # games thesis. Not when every one names a concept it speaks of ("when does the next-gen
         # accelerator ramp": the asker's words for its chip launch), nor after "next to", "vs",
         # "than": the yardstick ("inexpensive next to american big tech").
-        never = [i for i, w in self._topic(f) if not self._book.uses(ticker, w)
-                 and f.reading.token_at(i).text not in self._familiar]
+        never = [i for i in never_said if f.reading.token_at(i).text not in self._familiar]
         yardstick = _yardstick(f.reading)
         specific = self._specific(f.reading, [i for i in never if i < yardstick])
         if not set(specific) - carried:
