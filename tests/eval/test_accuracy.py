@@ -87,7 +87,9 @@ OWN_FLOORS = {"own/baba_dev.yaml": 0.87, "own/book_dev.yaml": 0.82,
               "own/baba_sixteenth.yaml": 0.79, "collide27/questions.yaml": 0.75,
               "own/baba_seventeenth.yaml": 0.89, "own/uncovered_heldout5.yaml": 0.75,
               "own/baba_eighteenth.yaml": 0.81, "own/uncovered_heldout6.yaml": 0.69,
-              "collide28/questions.yaml": 0.66, "collide30/questions.yaml": 0.77}
+              "collide28/questions.yaml": 0.66, "collide30/questions.yaml": 0.77,
+              "own/baba_dev8.yaml": 0.81, "own/baba_nineteenth.yaml": 0.81,
+              "own/uncovered_dev5.yaml": 0.84}
 
 
 @pytest.mark.parametrize("path", [*OWN_DEV, *OWN_HELD_OUT],
