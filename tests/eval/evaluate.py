@@ -76,8 +76,9 @@ OWN_HELD_OUT = (OWN / "baba_heldout.yaml", OWN / "baba_heldout2.yaml", OWN / "ba
                 EVAL / "collide27" / "questions.yaml", OWN / "baba_seventeenth.yaml",
                 OWN / "uncovered_heldout5.yaml", OWN / "baba_eighteenth.yaml",
                 OWN / "uncovered_heldout6.yaml", EVAL / "collide28" / "questions.yaml",
-                EVAL / "collide30" / "questions.yaml", OWN / "baba_nineteenth.yaml")
-COLLIDING = tuple(EVAL / f"collide{n}" / "theses" for n in range(1, 32))
+                EVAL / "collide30" / "questions.yaml", OWN / "baba_nineteenth.yaml",
+                EVAL / "collide32" / "questions.yaml")
+COLLIDING = tuple(EVAL / f"collide{n}" / "theses" for n in range(1, 33))
 # Confidence bands the Slack layer acts on (bot/engine/thresholds.py): answer, "Did you mean",
 # say so.
 BANDS = ((0.8, "sure"), (0.5, "did you mean"), (0.0, "unsure"))
