@@ -921,3 +921,17 @@ def test_a_measure_of_its_own_is_not_covered_by_its_broad_kin(question: str, tic
     only of the broad idea does not cover the measure."""
     answer = _with_colliding(*book).answer(question)
     assert f"The {ticker} thesis doesn't cover" in render_text(answer, TODAY)
+
+
+@pytest.mark.parametrize("question", [
+    "silly question, but how fast is alibaba cloud growing?",
+    "quick question - how fast is alibaba cloud growing?",
+])
+def test_a_question_about_the_question_is_no_part_of_its_subject(book: Engine,
+                                                                   question: str) -> None:
+    """"A silly question" is the asker's modesty: no word of it is a subject the thesis lacks,
+    and the cloud point is answered as surely as without it."""
+    plain = book.answer("how fast is alibaba cloud growing?")
+    answer = book.answer(question)
+    assert (answer.point, answer.confidence) == (plain.point, plain.confidence)
+    assert answer.confidence >= SURE
