@@ -935,3 +935,12 @@ def test_a_question_about_the_question_is_no_part_of_its_subject(book: Engine,
     answer = book.answer(question)
     assert (answer.point, answer.confidence) == (plain.point, plain.confidence)
     assert answer.confidence >= SURE
+
+
+@pytest.mark.parametrize("question", [
+    "how many yen has tsubame put into repurchasing its shares?",
+    "what has tsubame paid for its buyback, in yen?",
+])
+def test_the_currency_a_figure_is_asked_in_is_no_subject(question: str) -> None:
+    """Tsubame's thesis has a point on the yen; a buyback asked for in yen is its buyback."""
+    assert _with_colliding(3).answer(question).point == "share-buyback"
