@@ -807,8 +807,8 @@ class Engine:
                        f"{len(missing)} it has nothing on"
                        + (f" ({f.uncovered})" if missing else ""))
         f.telling = said > 0 or bool(missing)
-        if len(missing) <= said:  # "patent lawsuits against its GPU unit": more it lacks
-            return None
+        if len(missing) <= said and (ticker is None or len(missing) < th.UNCOVERED_WORDS):
+            return None  # "patent lawsuits against its GPU unit": more it lacks than it has
         return f.uncovered
 
     def _topic(self, f: _Findings) -> list[tuple[int, str]]:

@@ -186,6 +186,12 @@ SURE_COVERAGE = 0.5
 # carries covers ("do its trucks cope with snow and ice in winter?"): on the development sets,
 # one in nine such sure answers was wrong, against one in thirty with fewer.
 UNSAID_WORDS = 2
+# A named thesis that has nothing on this many of the question's words does not cover its
+# subject, however many of its own terms the question also says ("who supplies the lidar in
+# baiyu's kit, hesai or robosense?": lidar and Hesai; the kit is its own): with fewer, it takes
+# more words it lacks than words it has. On the development sets, nine topics not covered said
+# plainly, four points lost (they hold one of the question's words, or two).
+UNCOVERED_WORDS = 2
 # ... and a named thesis whose best point's text holds this many of the question's words
 # covers its subject, whatever else the question says that the thesis never does ("has
 # Tsubame's operating margin recovered since the 2024 China destock?"): on the development

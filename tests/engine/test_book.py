@@ -944,3 +944,11 @@ def test_a_question_about_the_question_is_no_part_of_its_subject(book: Engine,
 def test_the_currency_a_figure_is_asked_in_is_no_subject(question: str) -> None:
     """Tsubame's thesis has a point on the yen; a buyback asked for in yen is its buyback."""
     assert _with_colliding(3).answer(question).point == "share-buyback"
+
+
+def test_two_words_of_a_subject_the_thesis_has_nothing_on_are_not_covered() -> None:
+    """Baiyu's thesis has a freight platform, but never hedging nor fuel: its platform point is
+    not the answer to whether it hedges its fuel costs."""
+    answer = _with_colliding(16).answer("does baiyu hedge its fuel costs on the freight platform?")
+    assert (answer.card, answer.reason) == ("unknown", "not in thesis")
+    assert set(answer.topic.split()) == {"hedge", "fuel"}
