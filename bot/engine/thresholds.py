@@ -190,7 +190,7 @@ UNSAID_WORDS = 2
 # subject, however many of its own terms the question also says ("who supplies the lidar in
 # baiyu's kit, hesai or robosense?": lidar and Hesai; the kit is its own): with fewer, it takes
 # more words it lacks than words it has. On the development sets, nine topics not covered said
-# plainly, four points lost (they hold one of the question's words, or two).
+# plainly, four points lost ("ali repurchases enough to offset SBC dilution": SBC, dilution).
 UNCOVERED_WORDS = 2
 # ... and a named thesis whose best point's text holds this many of the question's words
 # covers its subject, whatever else the question says that the thesis never does ("has
