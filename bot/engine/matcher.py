@@ -1318,8 +1318,8 @@ def _framed(found: Intents, scores: dict[int, float], named: list[str]) -> list[
     return strong
 
 
-_YARDSTICKS = ("vs", "versus", "than", "against", "next to", "relative to", "compared to",
-               "compared with")
+_YARDSTICKS = tuple(marker.split() for marker in (
+    "vs", "versus", "than", "against", "next to", "relative to", "compared to", "compared with"))
 
 
 def _yardstick(reading: Reading) -> int:
@@ -1327,8 +1327,7 @@ def _yardstick(reading: Reading) -> int:
     the first word after "vs", "than", "next to" ...; past the end when there is none."""
     typed = [token.text for token in reading.tokens]
     for k in range(len(typed)):
-        for marker in _YARDSTICKS:
-            words = marker.split()
+        for words in _YARDSTICKS:
             if typed[k:k + len(words)] == words:
                 after = k + len(words)
                 return next((i for i, source in enumerate(reading.source) if source >= after),
