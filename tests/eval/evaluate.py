@@ -56,7 +56,9 @@ OWN_DEV = (OWN / "baba_dev.yaml", OWN / "book_dev.yaml", EVAL / "collide1" / "qu
            OWN / "baba_dev6.yaml", EVAL / "collide26" / "questions.yaml",
            OWN / "uncovered_dev4.yaml", EVAL / "collide29" / "questions.yaml",
            OWN / "baba_dev7.yaml", OWN / "baba_dev8.yaml",
-           OWN / "uncovered_dev5.yaml", EVAL / "collide31" / "questions.yaml")
+           OWN / "uncovered_dev5.yaml", EVAL / "collide31" / "questions.yaml",
+           OWN / "baba_dev9.yaml", OWN / "uncovered_dev6.yaml",
+           EVAL / "collide33" / "questions.yaml")
 OWN_HELD_OUT = (OWN / "baba_heldout.yaml", OWN / "baba_heldout2.yaml", OWN / "baba_final.yaml",
                 OWN / "baba_third.yaml", OWN / "baba_fourth.yaml", OWN / "baba_fifth.yaml",
                 EVAL / "collide2" / "questions.yaml", EVAL / "collide4" / "questions.yaml",
@@ -77,8 +79,9 @@ OWN_HELD_OUT = (OWN / "baba_heldout.yaml", OWN / "baba_heldout2.yaml", OWN / "ba
                 OWN / "uncovered_heldout5.yaml", OWN / "baba_eighteenth.yaml",
                 OWN / "uncovered_heldout6.yaml", EVAL / "collide28" / "questions.yaml",
                 EVAL / "collide30" / "questions.yaml", OWN / "baba_nineteenth.yaml",
-                EVAL / "collide32" / "questions.yaml")
-COLLIDING = tuple(EVAL / f"collide{n}" / "theses" for n in range(1, 33))
+                EVAL / "collide32" / "questions.yaml", OWN / "baba_twentieth.yaml",
+                EVAL / "collide34" / "questions.yaml")
+COLLIDING = tuple(EVAL / f"collide{n}" / "theses" for n in range(1, 35))
 # Confidence bands the Slack layer acts on (bot/engine/thresholds.py): answer, "Did you mean",
 # say so.
 BANDS = ((0.8, "sure"), (0.5, "did you mean"), (0.0, "unsure"))
