@@ -952,3 +952,16 @@ def test_two_words_of_a_subject_the_thesis_has_nothing_on_are_not_covered() -> N
     answer = _with_colliding(16).answer("does baiyu hedge its fuel costs on the freight platform?")
     assert (answer.card, answer.reason) == ("unknown", "not in thesis")
     assert set(answer.topic.split()) == {"hedge", "fuel"}
+
+
+def test_the_cac_that_signs_off_models_is_the_regulator_not_a_customer_acquisition_cost(
+        ) -> None:
+    """"CAC sign-off" is China's internet regulator approving a model: Tianlan's regulatory
+    risk, not its super-app's reach; "is CAC going up … S&M intensity" is still a cost."""
+    engine = _with_colliding(6, 18)
+    answer = engine.answer("what's the CAC sign-off risk for tianlan's models?")
+    assert (answer.ticker, answer.card, answer.point) == ("TLIX", "risk",
+                                                          "beijing-regulatory-risk")
+    assert engine.answer("is CAC going up at xdta? S&M intensity looks high for a subs biz"
+                         ).point == "free-ai-homework-help"
+
