@@ -691,16 +691,16 @@ class Engine:
             return None
         runner_up = f.by_thesis[1][1] if len(f.by_thesis) > 1 else 0.0
         best = f.by_thesis[0][0]
-        coined = self._book.anchored_alone(w for w in f.reading.stems
-                                           if w not in self._names.rival_words) \
-            or self._book.anchored(f.reading.stems)
+        own_coined = self._book.anchored_alone(w for w in f.reading.stems
+                                               if w not in self._names.rival_words)
+        coined = own_coined or self._book.anchored(f.reading.stems)
         if len(coined) == 1 and (only := next(iter(coined))) != best \
                 and f.evidence_for(only) >= th.POINT:
             f.trace.append(f"only {only} uses a name the question does (no dictionary has it)")
             return only
         if runner_up >= th.CLEAR_WIN * f.evidence:
             close = {t for t, s in f.by_thesis if s >= th.CLEAR_WIN * f.evidence}
-            named = self._book.owners_of_names(f.reading.stems) & close
+            named = own_coined & close or self._book.owners_of_names(f.reading.stems) & close
             if len(named) == 1:  # "the Sofia Marin deal": only one of them knows her
                 f.trace.append(f"{best} and {f.by_thesis[1][0]} fit about equally; only "
                                f"{next(iter(named))} uses a name the question does")

@@ -965,3 +965,11 @@ def test_the_cac_that_signs_off_models_is_the_regulator_not_a_customer_acquisiti
     assert engine.answer("is CAC going up at xdta? S&M intensity looks high for a subs biz"
                          ).point == "free-ai-homework-help"
 
+
+def test_of_theses_fitting_about_equally_the_one_whose_product_is_named_is_offered() -> None:
+    """Qiming-3 is Xuedao's model alone: three theses speak of CAC filings about as much,
+    but the question names Xuedao's product, so Xuedao's point is offered, not "which?"."""
+    answer = _with_colliding(18, 29, 25, book_too=False).answer(
+        "how many weeks did qiming-3 take to get through CAC filing")
+    assert (answer.ticker, answer.point) == ("XDTA", "tutoring-rules-generative-ai")
+    assert answer.confidence < SURE
