@@ -745,6 +745,9 @@ class Engine:
         if not others:
             return None
         topic = self._topic(f)
+        if not any(self._book.uses(others[0][0], w) and not self._book.uses(ticker, w)
+                   for _, w in topic):
+            return None  # the other says nothing of it that this one does not
         conceptual = f.trade
         if not any(self._book.plainness.get(w, 1.0) == 1.0 or i in conceptual
                    for i, w in topic if not self._book.uses(ticker, w)):

@@ -973,3 +973,11 @@ def test_of_theses_fitting_about_equally_the_one_whose_product_is_named_is_offer
         "how many weeks did qiming-3 take to get through CAC filing")
     assert (answer.ticker, answer.point) == ("XDTA", "tutoring-rules-generative-ai")
     assert answer.confidence < SURE
+
+
+def test_a_topic_another_thesis_words_no_differently_is_not_covered_elsewhere() -> None:
+    """Kunming's thesis says "engineering" and Junlan's says "engineers": Junlan's own R&D
+    point answers, rather than "Junlan's thesis doesn't cover it; Kunming's does"."""
+    answer = _with_colliding(11, 19).answer("how big is the engineering org at Junlan "
+                                            "Microsystems")
+    assert (answer.ticker, answer.point) == ("JLMS", "heavy-r-d-behind")
