@@ -316,12 +316,10 @@ class Engine:
         # are, and no evidence for any point (a rival's thesis names Taobao too)
         businesses = self._names.businesses(reading)
         name_positions = name_positions.union(*(at for _, _, at in businesses))
-        # "Qilin's HK listing": a thesis named, a listing is no request to list the book (the
-        # stemmer reads both as "list"); "list the key risks" still lists
-        listing = any(t.text.startswith("list") and t.text not in ("list", "lists")
-                      for t in reading.tokens)
+        # A thesis named, "list" asks nothing of the book: "Qilin's HK listing", "lands on the
+        # Entity List" are its subject, and "list BABA's risks" asks for the risks
         found = classify(reading, self._intents, self._book.phrases, name_positions,
-                         ignore=("list",) if named and listing else ())
+                         ignore=("list",) if named else ())
         asks = {n for n, _ in found.strong}
         following = about is not None and not named and about in self.theses \
             and not asks & set(_BOOK_INTENTS)

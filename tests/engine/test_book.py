@@ -981,3 +981,14 @@ def test_a_topic_another_thesis_words_no_differently_is_not_covered_elsewhere() 
     answer = _with_colliding(11, 19).answer("how big is the engineering org at Junlan "
                                             "Microsystems")
     assert (answer.ticker, answer.point) == ("JLMS", "heavy-r-d-behind")
+
+
+def test_a_list_the_company_may_land_on_is_its_subject_not_a_request_to_list_the_book(
+        ) -> None:
+    """"Lands on the Entity List": Wenxin's export-controls risk, not "Wenxin's thesis doesn't
+    cover it" because "list" was taken for a request to list the book."""
+    answer = _with_colliding(11, 33).answer(
+        "What's the scenario where Wenxin itself lands on the Entity List, and what would they "
+        "lose if it did?")
+    assert (answer.ticker, answer.card, answer.point) == ("WXED", "risk",
+                                                          "us-export-controls-cut")
