@@ -147,8 +147,9 @@ def is_right(case: Case, answer: Answer, several: bool) -> bool:
     if case.category.startswith("uncovered") and is_which(answer):
         return False  # a topic no thesis covers is not a choice between theses
     cards = {a for a in case.also if a in CARDS}  # `also`: other right cards, or points
-    if answer.card not in (case.card, *cards) \
-            or answer.point not in (case.point, *(a for a in case.also if a not in CARDS)):
+    points = [a for a in case.also if a not in CARDS]  # in any card: a point is its own card
+    if not (answer.point is not None and answer.point in points) and (
+            answer.card not in (case.card, *cards) or answer.point != case.point):
         return False
     if answer.card == "compare":
         return isinstance(case.thesis, list) and \

@@ -111,3 +111,17 @@ def test_held_out_theses_keep_their_floor(name: str, folder: Path) -> None:
 
     report = evaluate(_book_of(BABA_ONLY, folder / "theses"), load_cases(folder / "questions.yaml"))
     assert report.accuracy() >= {"FROZEN": 0.93, "UNSEEN2": 0.87, "UNSEEN3": 0.80}[name]
+
+
+def test_a_point_a_writer_also_accepts_is_right_in_whichever_card_holds_it(
+        engine: Engine) -> None:
+    """`also: [chip-restrictions]` on a custom-chips question: the chip-restrictions risk is
+    a right answer, though it stands in the risk card, not the catalysts."""
+    from tests.eval.evaluate import Case, is_right
+
+    case = Case(q="T-Head chips: do they get BABA around the export controls?", card="catalyst",
+                point="custom-chips", category="own_point", also=["chip-restrictions"],
+                thesis="BABA")
+    assert is_right(case, engine.answer_for("BABA", "risk", "chip-restrictions"), False)
+    assert is_right(case, engine.answer_for("BABA", "catalyst", "custom-chips"), False)
+    assert not is_right(case, engine.answer_for("BABA", "risk", "competition"), False)
