@@ -671,13 +671,22 @@ class Engine:
                               f"names {subject}, which no thesis covers")
         if self._off_topic(f) or self._small_talk_in(f):
             return self._done(f, self._unknown(f.question, reason="off topic"), "off topic")
-        if any(tuple(f.reading.stems[:len(key)]) == key for key in self._colleagues):
+        if self._asks_colleagues(f):
             return self._done(f, self._unknown(f.question, reason="off topic"),
                               "asks the people in the channel, not the bot")
         subject = self._uncovered(f, None)
         if subject is not None:
             return self._not_in_book(f, subject)
         return None
+
+    def _asks_colleagues(self, f: _Findings) -> bool:
+        """Whether the question is put to the people in the channel ("does anyone know…"):
+        from its first word, or from any word when nothing in it is evidence for a point ("Hi
+        all, sorry to bother you, does anyone know…": a greeting is no request for help)."""
+        stems = f.reading.stems
+        starts = range(len(stems)) if f.evidence < th.POINT else range(1)
+        return any(tuple(stems[i:i + len(key)]) == key
+                   for key in self._colleagues for i in starts)
 
     def _thesis_by_evidence(self, f: _Findings) -> str | None:
         """The thesis a question naming none is about: the only one, or the one whose

@@ -683,7 +683,9 @@ def test_a_point_holding_none_of_the_question_s_words_does_not_answer_what_it_ne
 
 @pytest.mark.parametrize("question", ["anyone know if the office is closed for the holiday?",
                                       "does anyone know if the fed cuts next week?",
-                                      "can someone send me the deck from the rates meeting?"])
+                                      "can someone send me the deck from the rates meeting?",
+                                      "Hi everyone, sorry to bother you, does anyone know what "
+                                      "time the fire drill is this afternoon?"])
 def test_a_message_to_the_people_in_the_channel_is_not_a_question_about_the_book(
         book: Engine, question: str) -> None:
     """Harborview's thesis speaks of office loans and rate cuts: a colleague asked whether the
