@@ -684,9 +684,9 @@ class Engine:
         from its first word, or from any word when nothing in it is evidence for a point ("Hi
         all, sorry to bother you, does anyone know…": a greeting is no request for help)."""
         stems = f.reading.stems
-        starts = range(len(stems)) if f.evidence < th.POINT else range(1)
-        return any(tuple(stems[i:i + len(key)]) == key
-                   for key in self._colleagues for i in starts)
+        if f.evidence < th.POINT:
+            return _says_any(stems, self._colleagues)
+        return any(tuple(stems[:len(key)]) == key for key in self._colleagues)
 
     def _thesis_by_evidence(self, f: _Findings) -> str | None:
         """The thesis a question naming none is about: the only one, or the one whose
