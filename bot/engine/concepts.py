@@ -63,7 +63,7 @@ class ConceptTable:
                     pair = (key[0], name)
                     self._written[pair] = (*self._written.get(pair, ()), american(written[0]))
         for key, names in owners.items():
-            self._terms.add(key, tuple(names), gaps=False)
+            self._terms.add(key, tuple(names), gaps=len(_bare(key)) >= th.GAPPED_CONCEPT_WORDS)
         # A false friend, by its own words: which concepts it is not, through which terms.
         friends: dict[Key, list[tuple[str, Key]]] = defaultdict(list)
         for name, concept in concepts.items():
@@ -80,13 +80,15 @@ class ConceptTable:
                       for form in term_words(term)}
 
     def find(self, stems: Sequence[str], skip: Iterable[int] = (),
-             written: Sequence[str | None] = ()) -> list[Mention]:
+             written: Sequence[str | None] = (), asked: bool = True) -> list[Mention]:
         """The concepts the words name, longest phrase first, none inside a false friend of
         that concept; words at `skip` (a company's name) name none. `written`: each word as
-        typed, where known (not a corrected or expanded one), for the one-word terms."""
+        typed, where known (not a corrected or expanded one), for the one-word terms.
+        `asked`: a question's words, where a long phrase may stand with words between its own."""
         if not self.words.intersection(stems):
             return []
-        hits = non_overlapping(sorted(self._hits(self._terms, stems),
+        hits = non_overlapping(sorted((h for h in self._hits(self._terms, stems)
+                                       if asked or not h.gapped),
                                       key=lambda h: (-h.size, h.gapped, h.positions[0])),
                                set(skip))
         false = [(set(h.positions), pair) for h in self._hits(self._false, stems)
@@ -122,7 +124,8 @@ class ConceptTable:
         weight: dict[str, float] = defaultdict(float)
         for field, texts in fields.items():
             for written in texts:
-                for mention in self.find([stem(w) for w in written], written=written):
+                for mention in self.find([stem(w) for w in written], written=written,
+                                         asked=False):
                     weight[mention.concept] += th.CONCEPT_FIELD_WEIGHT[field]
         about = {name: min(th.CONCEPT_DEPTH, w / th.CONCEPT_FULL_WEIGHT)
                  for name, w in weight.items()}
