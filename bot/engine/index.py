@@ -23,6 +23,7 @@ from collections import defaultdict
 from collections.abc import Container, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from heapq import nsmallest
 
 from bot.engine import thresholds as th
 from bot.engine.clean import stem, words
@@ -376,6 +377,10 @@ class BookIndex:
                     found[1].append(tf)
         self._weigh(postings, lengths)
         self.target_ids = {target: n for n, target in enumerate(self.targets)}
+        self._spans: dict[str, range] = {}  # ticker -> its points, which stand together
+        for n, target in enumerate(self.targets):
+            first = self._spans.get(target.ticker, range(n, n)).start
+            self._spans[target.ticker] = range(first, n + 1)
         self.phrases: PhraseTable[Key] = self.terms.phrases
 
     def _add_concepts(self, ticker: str, first: int,
@@ -534,17 +539,26 @@ class BookIndex:
         return next((t for t in self.targets if t.ticker == ticker and t.point == point), None)
 
     def ranked(self, scores: dict[int, float], ticker: str | None = None,
-               section: str | None = None) -> list[tuple[Target, float]]:
-        """Points best first (ties: reading order), optionally of one thesis or section."""
-        found = [(self.targets[t], s) for t, s in scores.items()
-                 if (ticker is None or self.targets[t].ticker == ticker)
-                 and (section is None or self.targets[t].section == section)]
-        return sorted(found, key=lambda ts: (-ts[1], ts[0].ticker, ts[0].order))
+               section: str | None = None, first: int | None = None
+               ) -> list[tuple[Target, float]]:
+        """Points best first (ties: reading order), optionally of one thesis or section, or
+        only the `first` few."""
+        among = scores.items() if ticker is None else \
+            [(t, scores[t]) for t in self._spans.get(ticker, ()) if t in scores]
+        found = [(self.targets[t], s) for t, s in among
+                 if section is None or self.targets[t].section == section]
+
+        def order(ts: tuple[Target, float]) -> tuple[float, str, int]:
+            return -ts[1], ts[0].ticker, ts[0].order
+
+        return sorted(found, key=order) if first is None else nsmallest(first, found, key=order)
 
     def uses(self, ticker: str, word: str) -> bool:
         """Whether the thesis says this word anywhere in its points or terms."""
-        if any(self.targets[t].ticker == ticker for t in self.postings.get(word, ((),))[0]):
-            return True
+        span = self._spans.get(ticker, range(0))
+        targets = self.postings.get(word, ((),))[0]
+        if bisect_left(targets, span.stop) > bisect_left(targets, span.start):
+            return True  # postings are in point order: one of its points says it
         return self.has_term(ticker, word)
 
     def has_term(self, ticker: str, word: str) -> bool:

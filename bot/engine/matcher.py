@@ -366,7 +366,7 @@ class Engine:
                      f"{evidence.coverage:.2f}")
         trace.append("theses by evidence: " + (
             ", ".join(f"{t} {s:.2f}" for t, s in by_thesis[:5]) or "-"))
-        for target, score in self._book.ranked(scores)[:3]:
+        for target, score in self._book.ranked(scores, first=3):
             trace.append(f"  point {target.ticker}/{target.point} ({target.section}) "
                          f"{score:.2f}")
         return findings
@@ -1243,7 +1243,8 @@ def _phrases(reading: Reading, positions: Sequence[int]) -> str:
 
 def _says_any(stems: Sequence[str], phrases: AbstractSet[Key]) -> bool:
     """Whether the question's words hold one of the phrases, its words in a row."""
-    return any(tuple(stems[i:i + len(key)]) == key for key in phrases
+    present = set(stems)
+    return any(tuple(stems[i:i + len(key)]) == key for key in phrases if key[0] in present
                for i in range(len(stems)))
 
 

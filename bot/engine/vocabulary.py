@@ -168,8 +168,11 @@ class PhraseTable(Generic[V]):
     def hits(self, stems: Sequence[str], quality: Sequence[float]) -> list[Hit[V]]:
         """Every occurrence of every phrase, longest first; overlaps are resolved by the caller."""
         found: list[Hit[V]] = []
+        present = set(stems)
         for i, word in enumerate(stems):
             for key in self._by_first.get(word, ()):
+                if len(key) > 1 and key[1] not in present:
+                    continue  # most phrases that start with "what" or "the" are not here
                 positions = _ordered(stems, key, i, 0 if key in self._rigid else MAX_GAP)
                 if positions is not None:
                     found.append(
