@@ -48,7 +48,7 @@ class ConceptTable:
         self.names = tuple(concepts)
         self._broader = {name: tuple(concept.part_of) for name, concept in concepts.items()
                          if concept.part_of}
-        self._terms: PhraseTable[tuple[str, ...]] = PhraseTable()
+        self._terms: PhraseTable[tuple[str, ...]] = PhraseTable(th.CONCEPT_GAP)
         owners: dict[Key, list[str]] = defaultdict(list)
         # A term of one word is read in its own inflections only: the stemmer makes one word
         # of "customs" and "custom", "deposit" and "deposition", "yields" and "yield".

@@ -87,11 +87,13 @@ CONCEPT = 0.8
 # about it at 1.0. An everyday word it uses ("chip") is a term of its own when it carries the
 # word's concept at all; a word it never uses is covered only by a concept it is about.
 CONCEPT_SPOKEN_OF = 0.5
-# A phrase of the trade this many words long (fillers aside) is found in a question with a
-# word or two between its own ("kicked off the US exchanges", "cash and short-term
-# investments"); a shorter one only as written ("cash cow" is no "cash to feed the cow"),
-# and in a point's text every phrase only as written: a write-up says its phrases whole.
+# A phrase of the trade this many words long (fillers aside) is found in a question with
+# this many words between its own ("kicked off the US exchanges", "cash and other short-term
+# investments"; more would join clauses: "where are they at with making" is no "where they
+# make"); a shorter one only as written ("cash cow" is no "cash to feed the cow"), and in a
+# point's text every phrase only as written: a write-up says its phrases whole.
 GAPPED_CONCEPT_WORDS = 3
+CONCEPT_GAP = 1
 # A concept in most points of a thesis ("growth" in a growth story) tells its points apart
 # less: it weighs at least this share, as a widespread word does.
 WIDESPREAD_CONCEPT = 0.3

@@ -147,7 +147,8 @@ H = TypeVar("H", bound=Hit[Any])
 class PhraseTable(Generic[V]):
     """Order-sensitive phrases (intent terms), found contiguously or with small gaps."""
 
-    def __init__(self) -> None:
+    def __init__(self, gap: int = MAX_GAP) -> None:
+        self._gap = gap  # words allowed between a phrase's own, where it allows any
         self._values: dict[Key, V] = {}
         self._by_first: dict[str, list[Key]] = defaultdict(list)
         self._rigid: set[Key] = set()
@@ -173,7 +174,7 @@ class PhraseTable(Generic[V]):
             for key in self._by_first.get(word, ()):
                 if len(key) > 1 and key[1] not in present:
                     continue  # most phrases that start with "what" or "the" are not here
-                positions = _ordered(stems, key, i, 0 if key in self._rigid else MAX_GAP)
+                positions = _ordered(stems, key, i, 0 if key in self._rigid else self._gap)
                 if positions is not None:
                     found.append(
                         Hit(positions, self._values[key], min(quality[p] for p in positions),
