@@ -325,6 +325,7 @@ class BookIndex:
 
     def __init__(self, texts: Iterable[ThesisText], common: set[str]) -> None:
         self.targets: list[Target] = []
+        self._spans: dict[str, range] = {}  # ticker -> its points, which stand together
         self.terms = BagIndex(common)
         self.words: set[str] = set()  # every form of every indexed word, for the speller
         self.names: dict[str, set[str]] = defaultdict(set)  # proper noun stem -> tickers
@@ -350,6 +351,7 @@ class BookIndex:
             ticker, first = text.ticker, len(self.targets)
             self.targets += [Target(ticker, point, section, order)
                              for order, (point, section) in enumerate(text.points)]
+            self._spans[ticker] = range(first, len(self.targets))
             for fid, order in text.figure_points:
                 self.figure_targets[(ticker, fid)].append(first + order)
             for order, keys in enumerate(text.terms):
@@ -377,10 +379,6 @@ class BookIndex:
                     found[1].append(tf)
         self._weigh(postings, lengths)
         self.target_ids = {target: n for n, target in enumerate(self.targets)}
-        self._spans: dict[str, range] = {}  # ticker -> its points, which stand together
-        for n, target in enumerate(self.targets):
-            first = self._spans.get(target.ticker, range(n, n)).start
-            self._spans[target.ticker] = range(first, n + 1)
         self.phrases: PhraseTable[Key] = self.terms.phrases
 
     def _add_concepts(self, ticker: str, first: int,
