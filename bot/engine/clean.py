@@ -131,13 +131,14 @@ def tokenize(text: str) -> list[Token]:
     cashtags = {m.group(1).lower() for m in _CASHTAG.finditer(text)}
     tokens: list[Token] = []
     previous = ""
+    lowered = text.lower()
     for match in _TOKEN.finditer(normalise(text).replace("$", " ").lower()):
         word = match.group(0)
         if word == "s" and tokens and match.start() > 0:
             # The "'s" split off a possessive: mark the word before it.
             tokens[-1] = dataclasses.replace(tokens[-1], possessive=True)
             continue
-        original = _original(text, word)
+        original = _original(text, lowered, word)
         tokens.append(
             Token(
                 text=word,
@@ -165,6 +166,6 @@ def words(text: str) -> list[str]:
     return found
 
 
-def _original(text: str, word: str) -> str:
-    start = text.lower().find(word)
+def _original(text: str, lowered: str, word: str) -> str:
+    start = lowered.find(word)
     return text[start : start + len(word)] if start >= 0 else word

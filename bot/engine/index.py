@@ -23,7 +23,7 @@ from collections import defaultdict
 from collections.abc import Container, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from heapq import nsmallest
+from heapq import nlargest
 
 from bot.engine import thresholds as th
 from bot.engine.clean import stem, words
@@ -149,6 +149,9 @@ def _subjects_named(thesis: Thesis, subjects: Sequence[str], skip: AbstractSet[s
         found.append([key for key in keys if any(said[i:i + len(key)] == key
                                                  for i in range(len(said)))])
     return found
+
+
+_NOTHING = (0.0, False)
 
 
 def _wordlike(stem: str) -> bool:
@@ -326,7 +329,7 @@ class BookIndex:
     def __init__(self, texts: Iterable[ThesisText], common: set[str]) -> None:
         self.targets: list[Target] = []
         self._spans: dict[str, range] = {}  # ticker -> its points, which stand together
-        self.terms = BagIndex(common)
+        self.terms: BagIndex[int] = BagIndex(common)
         self.words: set[str] = set()  # every form of every indexed word, for the speller
         self.names: dict[str, set[str]] = defaultdict(set)  # proper noun stem -> tickers
         self.anchors: set[str] = set()  # names that are no English word (see coined_words)
@@ -356,7 +359,7 @@ class BookIndex:
                 self.figure_targets[(ticker, fid)].append(first + order)
             for order, keys in enumerate(text.terms):
                 for key in keys:
-                    self.terms.add(key, str(first + order))
+                    self.terms.add(key, first + order)
             self.words.update(text.words)
             for noun in text.names:
                 self.names[noun].add(ticker)
@@ -379,6 +382,7 @@ class BookIndex:
                     found[1].append(tf)
         self._weigh(postings, lengths)
         self.target_ids = {target: n for n, target in enumerate(self.targets)}
+        self._ticker_of = [target.ticker for target in self.targets]
         self.phrases: PhraseTable[Key] = self.terms.phrases
 
     def _add_concepts(self, ticker: str, first: int,
@@ -408,8 +412,8 @@ class BookIndex:
         theses = [self.concepts_of.get(ticker, {})] if ticker else self.concepts_of.values()
         return any(mine.get(concept, 0.0) >= strength for mine in theses)
 
-    def _informative(self, word: str, target: str) -> float:
-        return self.spread[self.targets[int(target)].ticker].get(word, 1.0)
+    def _informative(self, word: str, target: int) -> float:
+        return self.spread[self._ticker_of[target]].get(word, 1.0)
 
     def _weigh(self, postings: dict[str, tuple[array[int], array[float]]],
                lengths: array[float]) -> None:
@@ -461,8 +465,7 @@ class BookIndex:
         for word in stems:
             for other, share in alternatives[word][1:]:
                 quality[other] = max(quality.get(other, 0.0), quality[word] * share)
-        found = self.terms.score(widened, quality, self._informative)
-        terms = {int(t): s for t, s in found.items()}
+        terms = self.terms.score(widened, quality, self._informative)
         scores = dict(terms)
         text, words = self._text_score(stems, quality, alternatives, named)
         for target, value in text.items():
@@ -478,9 +481,10 @@ class BookIndex:
         """The evidence, with what the concepts a question names add to the points that
         carry them."""
         scores = dict(evidence.points)
+        get, share = scores.get, th.CONCEPT
         for concept in sorted(concepts):  # the same sums in every process
             for target, weight in self.concept_targets.get(concept, ()):
-                scores[target] = scores.get(target, 0.0) + th.CONCEPT * weight
+                scores[target] = get(target, 0.0) + share * weight
         return dataclasses.replace(evidence, points=scores)
 
     def _text_score(self, stems: Sequence[str], quality: dict[str, float],
@@ -506,14 +510,23 @@ class BookIndex:
             known = [(alt, share) for alt, share in alternatives[word] if alt in self.idf]
             possible += max((weight(alt) / quality[alt] * quality[word] for alt, _ in known),
                             default=weight(word))
-            best: dict[int, tuple[float, bool]] = {}
-            for alt, _ in known:
-                if alt in self._crowded:
-                    continue
-                plain = self.plainness.get(alt, 1.0) < 1.0
+            walked = [alt for alt, _ in known if alt not in self._crowded]
+            if len(walked) == 1:  # most words: no synonym the book uses, no best to pick
+                alt = walked[0]
+                alt_weight, step = weight(alt), 1 if self.plainness.get(alt, 1.0) < 1.0 else 2
                 for target, tf in zip(*self.postings[alt], strict=True):
-                    value = weight(alt) * tf
-                    if value > best.get(target, (0.0, False))[0]:
+                    if alt_weight * tf > 0.0:
+                        text[target] += alt_weight * tf
+                        telling[target] += step
+                        words[target] += 1
+                continue
+            best: dict[int, tuple[float, bool]] = {}
+            for alt in walked:
+                plain = self.plainness.get(alt, 1.0) < 1.0
+                alt_weight = weight(alt)
+                for target, tf in zip(*self.postings[alt], strict=True):
+                    value = alt_weight * tf
+                    if value > best.get(target, _NOTHING)[0]:
                         best[target] = (value, plain)
             for target, (value, plain) in best.items():
                 text[target] += value
@@ -528,9 +541,13 @@ class BookIndex:
     def best_by_thesis(self, scores: dict[int, float]) -> list[tuple[str, float]]:
         """Each thesis with evidence, best first: (ticker, its best point's score)."""
         best: dict[str, float] = {}
+        ticker_of = self._ticker_of
         for target, score in scores.items():
-            ticker = self.targets[target].ticker
-            best[ticker] = max(score, best.get(ticker, 0.0))
+            ticker = ticker_of[target]
+            if score > best.get(ticker, 0.0):
+                best[ticker] = score
+            elif ticker not in best:
+                best[ticker] = 0.0
         return sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
 
     def target_of(self, ticker: str, point: str) -> Target | None:
@@ -541,19 +558,24 @@ class BookIndex:
                ) -> list[tuple[Target, float]]:
         """Points best first (ties: reading order), optionally of one thesis or section, or
         only the `first` few."""
-        among = scores.items() if ticker is None else \
-            [(t, scores[t]) for t in self._spans.get(ticker, ()) if t in scores]
-        found = [(self.targets[t], s) for t, s in among
-                 if section is None or self.targets[t].section == section]
+        among = scores if ticker is None else \
+            {t: scores[t] for t in self.span(ticker) if t in scores}
+        if section is not None:
+            among = {t: s for t, s in among.items() if self.targets[t].section == section}
+        if first is not None and len(among) > first:
+            least = nlargest(first, among.values())[-1]  # only these can be among the first
+            among = {t: s for t, s in among.items() if s >= least}
+        ticker_of = self._ticker_of  # a thesis's points stand in reading order
+        best = sorted(among, key=lambda t: (-among[t], ticker_of[t], t))[:first]
+        return [(self.targets[t], among[t]) for t in best]
 
-        def order(ts: tuple[Target, float]) -> tuple[float, str, int]:
-            return -ts[1], ts[0].ticker, ts[0].order
-
-        return sorted(found, key=order) if first is None else nsmallest(first, found, key=order)
+    def span(self, ticker: str) -> range:
+        """The thesis's points: they stand together."""
+        return self._spans.get(ticker, range(0))
 
     def uses(self, ticker: str, word: str) -> bool:
         """Whether the thesis says this word anywhere in its points or terms."""
-        span = self._spans.get(ticker, range(0))
+        span = self.span(ticker)
         targets = self.postings.get(word, ((),))[0]
         if bisect_left(targets, span.stop) > bisect_left(targets, span.start):
             return True  # postings are in point order: one of its points says it
@@ -562,7 +584,7 @@ class BookIndex:
     def has_term(self, ticker: str, word: str) -> bool:
         """Whether a point of the thesis has the word among its terms (keywords, id, title,
         figure subjects), not only in its prose."""
-        return any(self.targets[int(t)].ticker == ticker for t in self.terms.targets_of(word))
+        return self.terms.holds(word, self.span(ticker))
 
     def titles(self, ticker: str | None, word: str) -> bool:
         """Whether a point of the thesis (of any, without `ticker`) has the word in its title."""

@@ -24,6 +24,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
+from heapq import nsmallest
 from pathlib import Path
 
 from bot.engine import thresholds as th
@@ -382,7 +383,7 @@ class Engine:
                  and not {stems[i], stems[i + 1]} <= self._everyday]
         if not pairs or not scores:
             return scores
-        best = [t for t in sorted(scores, key=lambda t: -scores[t])[: th.FEW_POINTS]
+        best = [t for t in nsmallest(th.FEW_POINTS, scores, key=lambda t: -scores[t])
                 if scores[t] >= th.POINT]
         bonus: dict[int, float] = defaultdict(float)
         for target in best:
@@ -458,7 +459,8 @@ class Engine:
             asks.add("search")  # "who mentions tariffs?"
         if f.named or not asks & set(_BOOK_INTENTS):
             return None
-        topic = [t for t, s in self._book.ranked(f.scores) if s >= th.POINT]
+        topic = [t for t, _ in self._book.ranked({t: s for t, s in f.scores.items()
+                                                  if s >= th.POINT})]
         section = next((SECTION_OF_CARD[n] for n, _ in f.strong if n in SECTION_OF_CARD), None)
         if section == "bear" and _EXPOSED & typed:
             section = None  # "which theses have exposure to China?" asks no section
@@ -616,7 +618,7 @@ class Engine:
     def _says_phrase(self, ticker: str | None, words: list[str]) -> bool:
         """Whether a point of the thesis (of any, without `ticker`) says the phrase, in its
         text or as one of its terms."""
-        if any(ticker is None or self._book.targets[int(t)].ticker == ticker
+        if any(ticker is None or self._book.targets[t].ticker == ticker
                for t in self._book.terms.targets_of_key(tuple(words))):
             return True
         return any(self._says_together(t, words) for t in self._book.saying(words[0])
@@ -729,8 +731,7 @@ class Engine:
 
     def _words_held(self, f: _Findings, ticker: str) -> int:
         """How many of the question's words the text of the thesis's best point holds."""
-        mine = [(score, t) for t, score in f.scores.items()
-                if self._book.targets[t].ticker == ticker]
+        mine = [(f.scores[t], t) for t in self._book.span(ticker) if t in f.scores]
         return f.found.words.get(max(mine)[1], 0) if mine else 0
 
     def _held(self, f: _Findings, target: Target) -> int:

@@ -23,7 +23,7 @@ class ThesisIndex:
     def __init__(self, thesis: Thesis, ignore: set[str], common: set[str]) -> None:
         self.thesis = thesis
         self.ignore = ignore
-        self.figures = BagIndex(common)
+        self.figures: BagIndex[str] = BagIndex(common)
         self.figure_points: dict[str, list[str]] = {}
         for _, point in thesis.points():
             for figure_id in point.figures:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from os.path import commonprefix
 from typing import Any, Generic, TypeVar
 
@@ -142,6 +143,7 @@ class Hit(Generic[V]):
 
 
 H = TypeVar("H", bound=Hit[Any])
+T = TypeVar("T", bound=Hashable)  # what a bag of terms points to: a point, a figure
 
 
 class PhraseTable(Generic[V]):
@@ -209,7 +211,7 @@ def non_overlapping(hits: Iterable[H], taken: set[int] | None = None) -> list[H]
     return chosen
 
 
-class BagIndex:
+class BagIndex(Generic[T]):
     """Terms matched as bags of words: "buyback authorization left" finds "authorization left"
     and "buyback"; a term's weight falls with the number of targets sharing it, and ordinary
     words ("ai", "cloud", "market") weigh little."""
@@ -218,11 +220,11 @@ class BagIndex:
         self._common = common
         # Targets in the order added, words in the question's order: scores then add up in
         # the same order on every run (a set's order changes with each process's hash seed).
-        self._targets: dict[Key, dict[str, None]] = defaultdict(dict)
+        self._targets: dict[Key, dict[T, None]] = defaultdict(dict)
         self._by_word: dict[str, list[Key]] = defaultdict(list)
         self.phrases: PhraseTable[Key] = PhraseTable()
 
-    def add(self, key: Key, target: str) -> None:
+    def add(self, key: Key, target: T) -> None:
         if not key or all(w in self._common for w in key) and len(key) == 1:
             return
         if key not in self._targets:
@@ -231,26 +233,32 @@ class BagIndex:
                 self.phrases.add(key, key)
         self._targets[key][target] = None
 
-    def _weight(self, key: Key, target: str,
-                informative: Callable[[str, str], float] | None) -> float:
-        return sum(th.ORDINARY_TERM_WORD if w in self._common else
-                   informative(w, target) if informative else 1.0 for w in key)
+    def _weights(self, key: Key, targets: Iterable[T],
+                 informative: Callable[[str, T], float] | None) -> Iterable[float]:
+        """The term's weight for each target: its words' worth, an ordinary one little."""
+        if informative is None or all(w in self._common for w in key):
+            return repeat(sum(th.ORDINARY_TERM_WORD if w in self._common else 1.0 for w in key))
+        if len(key) == 1:  # most terms: spare a sum per target
+            return (informative(key[0], t) for t in targets)
+        return (sum(th.ORDINARY_TERM_WORD if w in self._common else informative(w, t)
+                    for w in key) for t in targets)
 
     def score(self, stems: Sequence[str], quality: dict[str, float],
-              informative: Callable[[str, str], float] | None = None) -> dict[str, float]:
+              informative: Callable[[str, T], float] | None = None) -> dict[T, float]:
         """target -> its best term's weight, plus a little for each further term.
         `informative(word, target)` weighs a word for one target (1.0 by default)."""
         present = dict.fromkeys(stems)
-        best: dict[str, float] = {}
-        extra: dict[str, float] = defaultdict(float)
+        best: dict[T, float] = {}
+        extra: dict[T, float] = defaultdict(float)
         for word in present:
             for key in self._by_word.get(word, ()):
                 if not all(w in present for w in key):
                     continue
                 targets = self._targets[key]
                 sure = min(quality[w] for w in key) / len(targets)
-                for target in targets:
-                    weight = self._weight(key, target, informative) * sure
+                weights = self._weights(key, targets, informative)
+                for target, worth in zip(targets, weights, strict=False):  # may repeat()
+                    weight = worth * sure
                     if weight > best.get(target, 0.0):
                         extra[target] += th.FURTHER_TERM * best.get(target, 0.0)
                         best[target] = weight
@@ -258,13 +266,20 @@ class BagIndex:
                         extra[target] += th.FURTHER_TERM * weight
         return {target: best[target] + extra[target] for target in best}
 
-    def targets_of_key(self, key: Key) -> set[str]:
+    def targets_of_key(self, key: Key) -> set[T]:
         """The targets holding exactly this term."""
         return set(self._targets.get(key, ()))
 
-    def targets_of(self, word: str) -> set[str]:
+    def targets_of(self, word: str) -> set[T]:
         """Every target with a term that starts with this word."""
         return {t for key in self._by_word.get(word, ()) for t in self._targets[key]}
+
+    def holds(self, word: str, targets: Iterable[T]) -> bool:
+        """Whether one of these targets has a term that starts with this word."""
+        mine = set(targets)
+        return any(not mine.isdisjoint(self._targets[key]) if len(mine) > len(self._targets[key])
+                   else any(t in self._targets[key] for t in mine)
+                   for key in self._by_word.get(word, ()))
 
     def has_phrase(self, stems: Sequence[str]) -> bool:
         """Whether the words hold a whole term of several words, not all ordinary ("own
