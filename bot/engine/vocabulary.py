@@ -152,7 +152,8 @@ class PhraseTable(Generic[V]):
     def __init__(self, gap: int = MAX_GAP) -> None:
         self._gap = gap  # words allowed between a phrase's own, where it allows any
         self._values: dict[Key, V] = {}
-        self._by_first: dict[str, list[Key]] = defaultdict(list)
+        # first word -> (phrase, its second word or ""): most are skipped on the second word
+        self._by_first: dict[str, list[tuple[Key, str]]] = defaultdict(list)
         self._rigid: set[Key] = set()
         self.written: dict[str, set[str]] = {}  # a one-word phrase's written forms, where kept
 
@@ -161,7 +162,7 @@ class PhraseTable(Generic[V]):
         good name")."""
         if key and key not in self._values:
             self._values[key] = value
-            self._by_first[key[0]].append(key)
+            self._by_first[key[0]].append((key, key[1] if len(key) > 1 else ""))
             if not gaps:
                 self._rigid.add(key)
 
@@ -171,10 +172,10 @@ class PhraseTable(Generic[V]):
     def hits(self, stems: Sequence[str], quality: Sequence[float]) -> list[Hit[V]]:
         """Every occurrence of every phrase, longest first; overlaps are resolved by the caller."""
         found: list[Hit[V]] = []
-        present = set(stems)
+        present = {"", *stems}
         for i, word in enumerate(stems):
-            for key in self._by_first.get(word, ()):
-                if len(key) > 1 and key[1] not in present:
+            for key, second in self._by_first.get(word, ()):
+                if second not in present:
                     continue  # most phrases that start with "what" or "the" are not here
                 positions = _ordered(stems, key, i, 0 if key in self._rigid else self._gap)
                 if positions is not None:
