@@ -515,8 +515,8 @@ class BookIndex:
                 alt = walked[0]
                 alt_weight, step = weight(alt), 1 if self.plainness.get(alt, 1.0) < 1.0 else 2
                 for target, tf in zip(*self.postings[alt], strict=True):
-                    if alt_weight * tf > 0.0:
-                        text[target] += alt_weight * tf
+                    if (value := alt_weight * tf) > 0.0:
+                        text[target] += value
                         telling[target] += step
                         words[target] += 1
                 continue

@@ -278,9 +278,12 @@ class BagIndex(Generic[T]):
     def holds(self, word: str, targets: Iterable[T]) -> bool:
         """Whether one of these targets has a term that starts with this word."""
         mine = set(targets)
-        return any(not mine.isdisjoint(self._targets[key]) if len(mine) > len(self._targets[key])
-                   else any(t in self._targets[key] for t in mine)
-                   for key in self._by_word.get(word, ()))
+        for key in self._by_word.get(word, ()):
+            held = self._targets[key]
+            few, many = (held, mine) if len(held) < len(mine) else (mine, held)
+            if any(t in many for t in few):
+                return True
+        return False
 
     def has_phrase(self, stems: Sequence[str]) -> bool:
         """Whether the words hold a whole term of several words, not all ordinary ("own
