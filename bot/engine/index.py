@@ -151,7 +151,7 @@ def _subjects_named(thesis: Thesis, subjects: Sequence[str], skip: AbstractSet[s
     return found
 
 
-_NOTHING = (0.0, False)
+_NOTHING = (0.0, 0)
 
 
 def _wordlike(stem: str) -> bool:
@@ -511,26 +511,19 @@ class BookIndex:
             possible += max((weight(alt) / quality[alt] * quality[word] for alt, _ in known),
                             default=weight(word))
             walked = [alt for alt, _ in known if alt not in self._crowded]
-            if len(walked) == 1:  # most words: no synonym the book uses, no best to pick
-                alt = walked[0]
-                alt_weight, step = weight(alt), 1 if self.plainness.get(alt, 1.0) < 1.0 else 2
-                for target, tf in zip(*self.postings[alt], strict=True):
-                    if (value := alt_weight * tf) > 0.0:
-                        text[target] += value
-                        telling[target] += step
-                        words[target] += 1
-                continue
-            best: dict[int, tuple[float, bool]] = {}
+            best: dict[int, tuple[float, int]] = {}  # target -> its best value, how telling
             for alt in walked:
-                plain = self.plainness.get(alt, 1.0) < 1.0
-                alt_weight = weight(alt)
-                for target, tf in zip(*self.postings[alt], strict=True):
-                    value = alt_weight * tf
-                    if value > best.get(target, _NOTHING)[0]:
-                        best[target] = (value, plain)
-            for target, (value, plain) in best.items():
+                alt_weight, step = weight(alt), 1 if self.plainness.get(alt, 1.0) < 1.0 else 2
+                postings = zip(*self.postings[alt], strict=True)
+                if len(walked) == 1:  # most words: no synonym the book uses, none to choose
+                    best = {t: (v, step) for t, tf in postings if (v := alt_weight * tf) > 0.0}
+                    continue
+                for target, tf in postings:
+                    if (value := alt_weight * tf) > best.get(target, _NOTHING)[0]:
+                        best[target] = (value, step)
+            for target, (value, step) in best.items():
                 text[target] += value
-                telling[target] += 1 if plain else 2
+                telling[target] += step
                 words[target] += 1
         for target in text:
             text[target] /= possible
