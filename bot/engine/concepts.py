@@ -91,6 +91,8 @@ class ConceptTable:
                                        if asked or not h.gapped),
                                       key=lambda h: (-h.size, h.gapped, h.positions[0])),
                                set(skip))
+        if not hits:
+            return []
         false = [(set(h.positions), pair) for h in self._hits(self._false, stems)
                  for pair in h.value]
         found = []

@@ -249,11 +249,12 @@ class BagIndex(Generic[T]):
         """target -> its best term's weight, plus a little for each further term.
         `informative(word, target)` weighs a word for one target (1.0 by default)."""
         present = dict.fromkeys(stems)
+        holds = set(stems).issuperset
         best: dict[T, float] = {}
         extra: dict[T, float] = defaultdict(float)
         for word in present:
             for key in self._by_word.get(word, ()):
-                if not all(w in present for w in key):
+                if not holds(key):
                     continue
                 targets = self._targets[key]
                 sure = min(quality[w] for w in key) / len(targets)
@@ -289,7 +290,7 @@ class BagIndex(Generic[T]):
         """Whether the words hold a whole term of several words, not all ordinary ("own
         chips"): a question matched so is on topic whatever else it says."""
         present = set(stems)
-        return any(len(key) > 1 and all(w in present for w in key)
+        return any(len(key) > 1 and present.issuperset(key)
                    and not all(w in self._common for w in key)
                    for word in present for key in self._by_word.get(word, ()))
 
