@@ -259,17 +259,17 @@ class Engine:
                           taken: set[int], named: list[str]) -> set[str]:
         """The concepts that count as evidence. None when the question holds a
         word the book does not know ("who is the CEO", "Taobao GMV"): its subject is
-        something the book never speaks of, whatever concept its other words name; unless a
-        thesis is named, those words are everyday English, and the concept is named by a
-        phrase of the trade ("do the leases have take-or-pay or can tenants flex down?"). Nor a
+        something the book never speaks of, whatever concept its other words name; unless
+        those words are everyday English and the concept is named by a phrase of the trade
+        ("do the leases have take-or-pay or can tenants flex down?", "are they retiring stock
+        aggressively?", a thesis named or not: a small book knows few everyday words). Nor a
         concept named only by ordinary words ("earnings", "growth"), nor, in a question naming
         no thesis, by one everyday word ("order", "forecast"), which may mean anything."""
         strangers = [i for i, stem in enumerate(reading.stems)
                      if not reading.known[i] and stem.isalpha() and i not in taken
                      and stem not in self._concepts.words
                      and not (named and reading.token_at(i).original.isupper())]  # peer: EQIX
-        chat = bool(named) and all(reading.token_at(i).text in self.speller.english
-                                   for i in strangers)
+        chat = all(reading.token_at(i).text in self.speller.english for i in strangers)
         telling: set[str] = set()
         for mention in mentions:
             if strangers and not (chat and len(mention.positions) > 1):
