@@ -544,7 +544,8 @@ class BookIndex:
         return sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
 
     def target_of(self, ticker: str, point: str) -> Target | None:
-        return next((t for t in self.targets if t.ticker == ticker and t.point == point), None)
+        return next((self.targets[t] for t in self.span(ticker) if self.targets[t].point == point),
+                    None)
 
     def ranked(self, scores: dict[int, float], ticker: str | None = None,
                section: str | None = None, first: int | None = None

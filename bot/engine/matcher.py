@@ -21,7 +21,7 @@ import datetime as dt
 import functools
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Container, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from heapq import nsmallest
@@ -618,11 +618,11 @@ class Engine:
     def _says_phrase(self, ticker: str | None, words: list[str]) -> bool:
         """Whether a point of the thesis (of any, without `ticker`) says the phrase, in its
         text or as one of its terms."""
-        if any(ticker is None or self._book.targets[t].ticker == ticker
-               for t in self._book.terms.targets_of_key(tuple(words))):
+        mine: Container[int] = self._book.span(ticker) if ticker else range(len(self._book.targets))
+        if any(t in mine for t in self._book.terms.targets_of_key(tuple(words))):
             return True
         return any(self._says_together(t, words) for t in self._book.saying(words[0])
-                   if ticker is None or self._book.targets[t].ticker == ticker)
+                   if t in mine)
 
     def _says_together(self, target: int, words: list[str]) -> bool:
         """Whether the point's own text says the words as one phrase, in order, a word or two
