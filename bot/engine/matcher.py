@@ -111,6 +111,7 @@ class _Findings:
     following: bool = False  # `named` is the conversation's thesis, not the question's
     uncovered: str = ""  # the words of the subject the chosen thesis has nothing on
     telling: bool = False  # the subject holds a term of art or of a concept
+    lacking: int = 0  # how many of the subject's words the chosen thesis has nothing on
     guessed: bool = False  # a thesis chosen by its words alone, in a book of several
     business: str = ""  # a business of the thesis named, one it does not cover ("Taobao")
     trace: list[str] = field(default_factory=list)
@@ -426,7 +427,8 @@ class Engine:
                 return elsewhere
             subject = self._uncovered(f, ticker)
             held = self._words_held(f, ticker)
-            if subject is not None and held >= th.COVERED_WORDS:
+            if subject is not None and held >= th.COVERED_WORDS \
+                    and f.lacking < th.LACKING_WORDS:
                 f.trace.append(f"its best point holds {held} of the question's words: "
                                f"covered, whatever else it never says")
                 subject = None
@@ -818,6 +820,7 @@ class Engine:
                        f"{len(missing)} it has nothing on"
                        + (f" ({f.uncovered})" if missing else ""))
         f.telling = said > 0 or bool(missing)
+        f.lacking = len(missing)
         if len(missing) <= said and (ticker is None or len(missing) < th.UNCOVERED_WORDS):
             return None  # "patent lawsuits against its GPU unit": more it lacks than it has
         return f.uncovered

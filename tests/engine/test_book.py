@@ -517,6 +517,20 @@ def test_asked_whether_it_does_something_at_all_the_bot_says_what_its_thesis_nev
     assert (answer.card, answer.reason, answer.topic) == ("unknown", "not in thesis", "welding")
 
 
+@pytest.mark.parametrize(("question", "subject"), [
+    ("BYLT: receivable days on Pilot kit sales to fleet owners, and bad-debt provisions for the "
+     "ones that can't pay?", "receivable debt provisions"),
+    ("BYLT fleet owners and Pilot kits: warranty reserves, recall history and insurance claims?",
+     "warranty recall insurance claims"),
+])
+def test_several_asks_the_thesis_has_nothing_on_are_not_covered_by_its_words_around_them(
+        question: str, subject: str) -> None:
+    """Baiyu's kit point says fleet owners, Pilot kits and sales; its thesis never speaks of
+    receivables, provisions, warranties or recalls, which are what is asked."""
+    answer = _with_colliding(16).answer(question)
+    assert (answer.card, answer.reason, answer.topic) == ("unknown", "not in thesis", subject)
+
+
 def test_a_point_holding_one_word_beside_a_word_its_thesis_never_says_is_offered(
         book: Engine) -> None:
     """"Growing" reaches Alibaba's cloud point; its members are nowhere in the thesis."""
