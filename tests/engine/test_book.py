@@ -202,6 +202,16 @@ def test_a_biotech_desks_shorthand_reaches_its_point(book: Engine, question: str
     assert (book.answer(question).ticker, book.answer(question).point) == ("LMRA", point)
 
 
+@pytest.mark.parametrize(("question", "ticker", "point"), [
+    ("KSTR avg selling price?", "KSTR", "pricing-power"),
+    ("HBNK cof trend as rates fall?", "HBNK", "rate-cut-squeeze"),  # cost of funds
+])
+def test_desk_shorthand_reaches_the_point_its_words_name(book: Engine, question: str,
+                                                         ticker: str, point: str) -> None:
+    answer = book.answer(question)
+    assert (answer.ticker, answer.point) == (ticker, point)
+
+
 def test_a_phrase_naming_a_measure_the_thesis_never_speaks_of_is_not_covered(
         book: Engine) -> None:
     """Lumora's write-up says "shareholder" of nothing like its meetings: an annual shareholder
