@@ -792,7 +792,7 @@ class Engine:
             concepts = {m.concept for m in here}
             phrases = [m for m in here if len(m.positions) > 1]
             phrase = bool(phrases)
-            used = self._book.uses(ticker, word) if ticker else self._book.says(word)
+            used = self._uses(ticker, word)
             spoken = any(self._book.covers_concept(c, ticker, th.CONCEPT_SPOKEN_OF)
                          for c in concepts)
             term = used and (self._book.plainness.get(word, 1.0) == 1.0
@@ -824,6 +824,12 @@ class Engine:
         if len(missing) <= said and (ticker is None or len(missing) < th.UNCOVERED_WORDS):
             return None  # "patent lawsuits against its GPU unit": more it lacks than it has
         return f.uncovered
+
+    def _uses(self, ticker: str | None, word: str) -> bool:
+        """Whether the thesis (any thesis, without `ticker`) says the word or one of its
+        synonyms: "homegrown accelerators" are in a thesis that says "custom chips"."""
+        return any(self._book.uses(ticker, w) if ticker else self._book.says(w)
+                   for w in (word, *self._synonyms.get(word, ())))
 
     def _topic(self, f: _Findings) -> list[tuple[int, str]]:
         """(position, stem) of the words that say what the question is about: neither a

@@ -509,6 +509,13 @@ def test_a_subject_the_thesis_names_in_its_own_terms_is_covered(book: Engine, qu
     assert book.answer(question).point == point
 
 
+def test_a_subject_said_in_synonyms_of_the_theses_words_is_covered(book: Engine) -> None:
+    """Alibaba's thesis says "custom chips"; homegrown accelerators are those, so the "ramp"
+    asked of them is its catalyst, not a subject it lacks."""
+    answer = book.answer("will alibaba's homegrown accelerators ramp in time?")
+    assert (answer.ticker, answer.point) == ("BABA", "custom-chips")
+
+
 @pytest.mark.parametrize(("question", "subject"), [
     ("is Kestrel getting into hiking footwear?", "hiking"),
     ("does Alibaba have any cloud gaming service?", "gaming"),
