@@ -536,7 +536,7 @@ def test_asked_whether_it_does_something_at_all_the_bot_says_what_its_thesis_nev
 
 @pytest.mark.parametrize(("question", "subject"), [
     ("BYLT: receivable days on Pilot kit sales to fleet owners, and bad-debt provisions for the "
-     "ones that can't pay?", "receivable debt provisions"),
+     "ones that can't pay?", "receivable bad debt provisions"),
     ("BYLT fleet owners and Pilot kits: warranty reserves, recall history and insurance claims?",
      "warranty recall insurance claims"),
 ])
