@@ -537,10 +537,7 @@ class BookIndex:
         ticker_of = self._ticker_of
         for target, score in scores.items():
             ticker = ticker_of[target]
-            if score > best.get(ticker, 0.0):
-                best[ticker] = score
-            elif ticker not in best:
-                best[ticker] = 0.0
+            best[ticker] = max(score, best.get(ticker, 0.0))
         return sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
 
     def target_of(self, ticker: str, point: str) -> Target | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
 from os.path import commonprefix
@@ -276,12 +276,11 @@ class BagIndex(Generic[T]):
         """Every target with a term that starts with this word."""
         return {t for key in self._by_word.get(word, ()) for t in self._targets[key]}
 
-    def holds(self, word: str, targets: Iterable[T]) -> bool:
+    def holds(self, word: str, targets: Collection[T]) -> bool:
         """Whether one of these targets has a term that starts with this word."""
-        mine = set(targets)
         for key in self._by_word.get(word, ()):
             held = self._targets[key]
-            few, many = (held, mine) if len(held) < len(mine) else (mine, held)
+            few, many = (held, targets) if len(held) < len(targets) else (targets, held)
             if any(t in many for t in few):
                 return True
         return False
