@@ -82,7 +82,8 @@ OWN_HELD_OUT = (OWN / "baba_heldout.yaml", OWN / "baba_heldout2.yaml", OWN / "ba
                 EVAL / "collide32" / "questions.yaml", OWN / "baba_twentieth.yaml",
                 EVAL / "collide34" / "questions.yaml", OWN / "baba_twentyfirst.yaml",
                 OWN / "uncovered_heldout7.yaml", OWN / "baba_twentysecond.yaml",
-                OWN / "uncovered_heldout8.yaml")
+                OWN / "uncovered_heldout8.yaml", OWN / "baba_twentythird.yaml",
+                OWN / "uncovered_heldout9.yaml")
 COLLIDING = tuple(EVAL / f"collide{n}" / "theses" for n in range(1, 35))
 # Confidence bands the Slack layer acts on (bot/engine/thresholds.py): answer, "Did you mean",
 # say so.
