@@ -1251,11 +1251,16 @@ def _phrases(reading: Reading, positions: Sequence[int]) -> str:
         " ".join(dict.fromkeys(reading.token_at(i).original for i in run)) for run in runs))
 
 
+def _in_a_row(stems: Sequence[str], phrases: AbstractSet[Key]) -> Iterator[tuple[int, Key]]:
+    """Where the question's words hold one of the phrases, its words in a row: (start, phrase)."""
+    present = set(stems)
+    return ((i, key) for key in phrases if key[0] in present for i in range(len(stems))
+            if stems[i] == key[0] and tuple(stems[i:i + len(key)]) == key)
+
+
 def _says_any(stems: Sequence[str], phrases: AbstractSet[Key]) -> bool:
     """Whether the question's words hold one of the phrases, its words in a row."""
-    present = set(stems)
-    return any(stems[i] == key[0] and tuple(stems[i:i + len(key)]) == key
-               for key in phrases if key[0] in present for i in range(len(stems)))
+    return any(_in_a_row(stems, phrases))
 
 
 _AT_ALL = term_key("at all")
@@ -1265,9 +1270,7 @@ def _asked_whether(stems: Sequence[str], phrases: AbstractSet[Key]) -> set[int]:
     """The positions of the few words after a phrase asking whether the company has something
     ("does it have any| esports plans", "doing anything in| humanoids"): what it is asked
     to have; before "at all", every word before it ("testing sodium-ion packs| at all")."""
-    present = set(stems)
-    return {j for key in phrases if key[0] in present for i in range(len(stems))
-            if stems[i] == key[0] and tuple(stems[i:i + len(key)]) == key
+    return {j for i, key in _in_a_row(stems, phrases)
             for j in (range(i) if key == _AT_ALL
                       else range(i + len(key), i + len(key) + th.ASKED_WORDS))}
 
