@@ -5,6 +5,7 @@ cross-book questions (list, compare, search) get cards of their own."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import shutil
 import subprocess
 import sys
@@ -391,9 +392,10 @@ def test_which_theses_mention_a_word_names_exactly_the_theses_whose_text_says_it
     assert counts == sorted(counts, reverse=True)  # the thesis that says it most first
 
 
+@functools.cache
 def _with_colliding(*numbers: int, book_too: bool = True) -> Engine:
     """An engine over the fixture book (unless not `book_too`) and the theses of those
-    `tests/eval/collide<n>` folders."""
+    `tests/eval/collide<n>` folders; built once for every test that asks for the same."""
     from tests.eval.evaluate import EVAL
 
     folder = Path(tempfile.mkdtemp())
@@ -401,7 +403,10 @@ def _with_colliding(*numbers: int, book_too: bool = True) -> Engine:
                                                      for n in numbers)):
         for path in source.glob("*.yaml"):
             shutil.copy(path, folder / path.name)
-    return Engine.from_dirs(folder, INTENTS)
+    try:
+        return Engine.from_dirs(folder, INTENTS)
+    finally:
+        shutil.rmtree(folder)
 
 
 def _prose_of(path: Path) -> str:
