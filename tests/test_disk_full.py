@@ -26,6 +26,9 @@ from tests.slack.test_actions import press
 from tests.slack.test_database_down import settings_for
 
 REAL = bot.store.create_engine_for
+# The channels filling the disk subscribed on this day, not on the day the test runs: a
+# subscription made after its slot is first due the next day.
+SUBSCRIBED = dt.datetime(2026, 1, 5, tzinfo=dt.UTC)
 
 
 def capped(url: str) -> Engine:
@@ -55,7 +58,7 @@ def full(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     monkeypatch.setattr(bot.store, "create_engine_for", capped)
     monkeypatch.setattr(bot.slack.app, "create_engine_for", capped)
     store = capped(sqlite_url)
-    fill(lambda i: subscribe(store, f"CFILL{i}", dt.time(8, 30), "UTC"))
+    fill(lambda i: subscribe(store, f"CFILL{i}", dt.time(8, 30), "UTC", now=SUBSCRIBED))
     fill(lambda i: Records(store).record_vote(Vote(True, "risk", question="q" * 200,
                                                    user_id=f"U{i}")))
     store.dispose()
@@ -70,7 +73,7 @@ def test_subscribe_and_run_due_on_a_full_disk_say_the_disk_is_full(
     monkeypatch.setenv("SLACK_API_URL", fake_slack.url)
     assert main(["digest", "subscribe", "C0NEWCHANNEL", "--at", "08:30", "--tz", "UTC"]) == 2
     assert capsys.readouterr().err == f"thesis: {errors.DATABASE_DISK_FULL}.\n"
-    assert main(["digest", "run-due", "--now", "2026-12-07T08:31:00+00:00"]) != 0
+    assert main(["digest", "run-due", "--now", "2026-01-05T08:31:00+00:00"]) != 0
     err = capsys.readouterr().err
     assert "cannot open the database" not in err and "Traceback" not in err
 
