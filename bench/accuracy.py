@@ -12,7 +12,6 @@ Usage: .venv/bin/python bench/accuracy.py [--misses] [--categories]
 
 from __future__ import annotations
 
-import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -35,18 +34,14 @@ from tests.eval.evaluate import (  # noqa: E402
     evaluate,
     load_cases,
 )
+from tests.eval.evaluate import engine_over as evaluate_engine_over  # noqa: E402
 
 
 def engine_over(*files: Path) -> Engine:
-    """An engine over these thesis files together."""
-    folder = Path(tempfile.mkdtemp(prefix="book-"))
-    for path in files:
-        shutil.copy(path, folder / path.name)
-    try:
-        engine = Engine.from_dirs(folder, ROOT / "bot" / "intents")
-    finally:
-        shutil.rmtree(folder)
-    if engine.problems:  # a broken vocabulary file would be scored as if it were empty
+    """An engine over these thesis files together; a broken vocabulary file stops the bench,
+    which would otherwise score it as if it were empty."""
+    engine = evaluate_engine_over(*files)
+    if engine.problems:
         raise SystemExit("\n".join(str(p) for p in engine.problems))
     return engine
 

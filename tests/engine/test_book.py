@@ -9,7 +9,6 @@ import functools
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -396,17 +395,11 @@ def test_which_theses_mention_a_word_names_exactly_the_theses_whose_text_says_it
 def _with_colliding(*numbers: int, book_too: bool = True) -> Engine:
     """An engine over the fixture book (unless not `book_too`) and the theses of those
     `tests/eval/collide<n>` folders; built once for every test that asks for the same."""
-    from tests.eval.evaluate import EVAL
+    from tests.eval.evaluate import EVAL, engine_over
 
-    folder = Path(tempfile.mkdtemp())
-    for source in (*((BOOK,) if book_too else ()), *(EVAL / f"collide{n}" / "theses"
-                                                     for n in numbers)):
-        for path in source.glob("*.yaml"):
-            shutil.copy(path, folder / path.name)
-    try:
-        return Engine.from_dirs(folder, INTENTS)
-    finally:
-        shutil.rmtree(folder)
+    folders = (*((BOOK,) if book_too else ()), *(EVAL / f"collide{n}" / "theses"
+                                                  for n in numbers))
+    return engine_over(*(path for folder in folders for path in folder.glob("*.yaml")))
 
 
 def _prose_of(path: Path) -> str:

@@ -10,6 +10,8 @@ for a whole card and names none of BABA's names.
 from __future__ import annotations
 
 import re
+import shutil
+import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -117,6 +119,17 @@ class Report:
         if category is None:
             return sum(self.right.values()) / max(1, sum(self.total.values()))
         return self.right[category] / max(1, self.total[category])
+
+
+def engine_over(*files: Path) -> Engine:
+    """An engine over these thesis files together (a later file of the same name wins)."""
+    folder = Path(tempfile.mkdtemp(prefix="book-"))
+    for path in files:
+        shutil.copy(path, folder / path.name)
+    try:
+        return Engine.from_dirs(folder, INTENTS_DIR)
+    finally:
+        shutil.rmtree(folder)
 
 
 def load_cases(*paths: Path) -> list[Case]:

@@ -4,14 +4,19 @@ should (the targets come from the issue: 97% overall, 95% of out-of-scope)."""
 from __future__ import annotations
 
 import functools
-import shutil
-import tempfile
 from pathlib import Path
 
 import pytest
 
 from bot.engine.matcher import Engine
-from tests.eval.evaluate import HELD_OUT, OWN_DEV, OWN_HELD_OUT, evaluate, load_cases
+from tests.eval.evaluate import (
+    HELD_OUT,
+    OWN_DEV,
+    OWN_HELD_OUT,
+    engine_over,
+    evaluate,
+    load_cases,
+)
 
 
 def _misses(report) -> str:  # noqa: ANN001
@@ -45,16 +50,7 @@ def test_baba_questions_stay_right_with_the_whole_book_loaded() -> None:
 @functools.cache
 def _book_of(*folders: Path) -> Engine:
     """An engine over the theses of these folders, built once for every set scored in it."""
-    from tests.eval.evaluate import INTENTS_DIR
-
-    book = Path(tempfile.mkdtemp(prefix="book-"))
-    for folder in folders:
-        for path in folder.glob("*.yaml"):
-            shutil.copy(path, book / path.name)
-    try:
-        return Engine.from_dirs(book, INTENTS_DIR)
-    finally:
-        shutil.rmtree(book)
+    return engine_over(*(path for folder in folders for path in folder.glob("*.yaml")))
 
 
 # Floors on the sets in the asker's own words, score only (the held-out ones' misses are never
