@@ -73,7 +73,8 @@ def test_subscribe_and_run_due_on_a_full_disk_say_the_disk_is_full(
     monkeypatch.setenv("SLACK_API_URL", fake_slack.url)
     assert main(["digest", "subscribe", "C0NEWCHANNEL", "--at", "08:30", "--tz", "UTC"]) == 2
     assert capsys.readouterr().err == f"thesis: {errors.DATABASE_DISK_FULL}.\n"
-    assert main(["digest", "run-due", "--now", "2026-01-05T08:31:00+00:00"]) != 0
+    due = SUBSCRIBED.replace(hour=8, minute=31).isoformat()  # a minute after the fillers' slot
+    assert main(["digest", "run-due", "--now", due]) != 0
     err = capsys.readouterr().err
     assert "cannot open the database" not in err and "Traceback" not in err
 
