@@ -8,9 +8,11 @@ built, never on the cached `thesis ask` path.
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_left
 from collections.abc import Container, Iterable
 from functools import cache
+from itertools import accumulate
 
 MIN_COUNT = 1000  # about the 20,000 most frequent words; "riks", "alibba", "bul" fall below
 FAMILIAR_COUNT = 10_000  # about the 5,000 most frequent: "slip", "land", not "covenants"
@@ -18,17 +20,27 @@ FREQUENT_COUNT = 200_000  # the few hundred most frequent
 
 
 class SortedWords(Container[str]):
-    """A large word list held as one sorted tuple, found by bisection: a third of a set's
-    memory, for the 128,000 words a process building a book keeps between reloads."""
+    """A large word list held as one string of sorted words joined by newlines, and where
+    each starts, found by bisection: a third of a tuple's memory, for the 128,000 words a
+    process building a book keeps between reloads."""
 
     def __init__(self, words: Iterable[str]) -> None:
-        self._words = tuple(sorted(words))
+        ordered = sorted(words)
+        self._text = "".join(word + "\n" for word in ordered)
+        self._starts = array("L", accumulate((len(w) + 1 for w in ordered), initial=0))[:-1]
+
+    def __len__(self) -> int:
+        return len(self._starts)
+
+    def __getitem__(self, k: int) -> str:
+        start = self._starts[k]
+        return self._text[start:self._text.index("\n", start)]
 
     def __contains__(self, word: object) -> bool:
         if not isinstance(word, str):
             return False
-        i = bisect_left(self._words, word)
-        return i < len(self._words) and self._words[i] == word
+        i = bisect_left(self, word)
+        return i < len(self) and self[i] == word
 
 
 @cache

@@ -221,18 +221,23 @@ class BagIndex(Generic[T]):
         self._common = common
         # Targets in the order added, words in the question's order: scores then add up in
         # the same order on every run (a set's order changes with each process's hash seed).
-        self._targets: dict[Key, dict[T, None]] = defaultdict(dict)
+        # Lists, not dicts: a book of 1,000 theses holds tens of thousands of terms, most with
+        # one target.
+        self._targets: dict[Key, list[T]] = defaultdict(list)
         self._by_word: dict[str, list[Key]] = defaultdict(list)
         self.phrases: PhraseTable[Key] = PhraseTable()
 
     def add(self, key: Key, target: T) -> None:
+        """A target's terms are added together: a term it repeats is kept once."""
         if not key or all(w in self._common for w in key) and len(key) == 1:
             return
         if key not in self._targets:
             self._by_word[key[0]].append(key)
             if len(key) > 1:
                 self.phrases.add(key, key)
-        self._targets[key][target] = None
+        held = self._targets[key]
+        if not held or held[-1] != target:
+            held.append(target)
 
     def _weights(self, key: Key, targets: Iterable[T],
                  informative: Callable[[str, T], float] | None) -> Iterable[float]:
@@ -278,12 +283,8 @@ class BagIndex(Generic[T]):
 
     def holds(self, word: str, targets: Collection[T]) -> bool:
         """Whether one of these targets has a term that starts with this word."""
-        for key in self._by_word.get(word, ()):
-            held = self._targets[key]
-            few, many = (held, targets) if len(held) < len(targets) else (targets, held)
-            if any(t in many for t in few):
-                return True
-        return False
+        return any(t in targets for key in self._by_word.get(word, ())
+                   for t in self._targets[key])
 
     def has_phrase(self, stems: Sequence[str]) -> bool:
         """Whether the words hold a whole term of several words, not all ordinary ("own
