@@ -21,7 +21,7 @@ FREQUENT_COUNT = 200_000  # the few hundred most frequent
 
 class SortedWords(Container[str]):
     """A large word list held as one string of sorted words joined by newlines, and where
-    each starts, found by bisection: a third of a tuple's memory, for the 128,000 words a
+    each starts, found by bisection: a fifth of a tuple's memory, for the 128,000 words a
     process building a book keeps between reloads."""
 
     def __init__(self, words: Iterable[str]) -> None:
