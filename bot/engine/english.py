@@ -27,7 +27,7 @@ class SortedWords(Container[str]):
     def __init__(self, words: Iterable[str]) -> None:
         ordered = sorted(words)
         self._text = "".join(word + "\n" for word in ordered)
-        self._starts = array("L", accumulate((len(w) + 1 for w in ordered), initial=0))[:-1]
+        self._starts = array("I", accumulate((len(w) + 1 for w in ordered), initial=0))[:-1]
 
     def __len__(self) -> int:
         return len(self._starts)
