@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import io
 import json
 import sys
@@ -74,6 +75,7 @@ def run(args: argparse.Namespace) -> int:
     if args.question == "-" and sys.stdin is None:
         raise messages.ask_stdin_unreadable("it is closed")
     engine, settings = load_engine(args.knowledge, cached=True)
+    gc.enable()  # paused by bot.cli.main while the engine loads; a stream of questions may be long
     if args.question == "-":
         questions: Iterator[str] = stdin_questions()
     else:

@@ -50,8 +50,9 @@ HORIZONS: tuple[str, ...] = get_args(Horizon)
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True,
-                              use_attribute_docstrings=True)
+    # A field's docstring is its documentation (bot/knowledge/schema_doc.py reads it); pydantic
+    # is not asked to read the sources for it, which would cost every start-up 20 ms.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Source(_Strict):

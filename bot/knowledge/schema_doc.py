@@ -7,8 +7,11 @@ example. A test fails when the page is stale; regenerate it with
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
+import inspect
 import sys
+import textwrap
 import types
 import typing
 from typing import Any, Literal, Union
@@ -209,15 +212,32 @@ def _example(name: str, value: Any) -> str:
     return "\n".join(f"  {line}" for line in text.splitlines())
 
 
+def docstrings(model: type[BaseModel]) -> dict[str, str]:
+    """Each field's docstring: the string standing under its annotation in the class body (of
+    the model or a model it extends)."""
+    found: dict[str, str] = {}
+    for cls in reversed([c for c in model.__mro__ if issubclass(c, BaseModel)
+                         and c.__module__ == model.__module__]):
+        body = ast.parse(textwrap.dedent(inspect.getsource(cls))).body[0]
+        assert isinstance(body, ast.ClassDef)
+        for field, after in zip(body.body, body.body[1:], strict=False):
+            if isinstance(field, ast.AnnAssign) and isinstance(field.target, ast.Name) \
+                    and isinstance(after, ast.Expr) and isinstance(after.value, ast.Constant) \
+                    and isinstance(after.value.value, str):
+                found[field.target.id] = inspect.cleandoc(after.value.value)
+    return found
+
+
 def _fields(model: type[BaseModel]) -> list[str]:
     out = []
+    described = docstrings(model)
     for name, field in model.model_fields.items():
         key = f"{model.__name__}.{name}"
         if key not in EXAMPLES:
             raise KeyError(f"add an example for {key} to EXAMPLES in bot/knowledge/schema_doc.py")
-        if not field.description:
+        if not described.get(name):
             raise KeyError(f"add a docstring under {key} in bot/knowledge/models.py")
-        description = " ".join(field.description.split())
+        description = " ".join(described[name].split())
         form = _form(field.annotation, list(field.metadata)) + _limits(list(field.metadata))
         out += [f"- **`{name}`** — {_requirement(field)}. {description}",
                 f"  Form: {form}.", "", "  ```yaml", _example(name, EXAMPLES[key]), "  ```", ""]
