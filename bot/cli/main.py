@@ -242,6 +242,8 @@ def _main(argv: Sequence[str] | None) -> int:
             raise
         print(f"thesis: {problem}", file=sys.stderr)
         return 2
+    finally:
+        gc.enable()  # whatever happened to `ask` on its way (main() may run in a longer process)
 
 
 if __name__ == "__main__":

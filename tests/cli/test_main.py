@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -78,3 +80,20 @@ def test_ask_from_a_closed_stdin_is_one_line_and_exit_2() -> None:
     assert result.stderr == (
         "thesis: cannot read questions from standard input: it is closed. Pipe them in "
         "(thesis ask - < questions.txt), or give one question as an argument.\n")
+
+
+@pytest.mark.parametrize("fails", [False, True])
+def test_ask_collects_garbage_again_once_answered_or_failed(
+        fails: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """`ask` pauses the garbage collector while its engine loads; a process that runs it (a
+    test, a notebook) must not be left without one, whether the question was answered or the
+    knowledge folder was missing."""
+    from bot.cli.main import main
+
+    monkeypatch.setenv("THESIS_CACHE_DIR", str(tmp_path / "cache"))
+    knowledge = tmp_path / "missing" if fails else ROOT / "tests" / "fixtures" / "knowledge"
+    code = main(["ask", "--knowledge", str(knowledge), "what are BABA's risks?"])
+    assert code == (2 if fails else 0)
+    assert ("Regulatory" in capsys.readouterr().out) is not fails
+    assert gc.isenabled()
