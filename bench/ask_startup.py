@@ -57,5 +57,6 @@ def main() -> None:
         print(f"{label:>4}: thesis ask (cached) {asked * 1000:4.0f} ms, {BARE} "
               f"{imported * 1000:4.0f} ms: {ratio:.2f}x (medians of {runs})")
 
+
 if __name__ == "__main__":
     main()
