@@ -75,7 +75,10 @@ def run(args: argparse.Namespace) -> int:
     if args.question == "-" and sys.stdin is None:
         raise messages.ask_stdin_unreadable("it is closed")
     engine, settings = load_engine(args.knowledge, cached=True)
-    gc.enable()  # paused by bot.cli.main while the engine loads; a stream of questions may be long
+    # Paused by bot.cli.main while the engine loads. Frozen, the engine is passed by when
+    # garbage is collected again, for a stream of questions may be long.
+    gc.freeze()
+    gc.enable()
     if args.question == "-":
         questions: Iterator[str] = stdin_questions()
     else:

@@ -13,6 +13,7 @@ import io
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from bot import __version__, errors
 
@@ -189,23 +190,33 @@ def _tolerant_output() -> None:
             stream.reconfigure(errors="thesis-replace")
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, last: bool = False) -> int:
+    """Runs one command and returns its exit code. `last`: the process ends with it (see
+    `console`)."""
     _tolerant_output()
     try:
-        return _main(argv)
+        return _main(argv, last)
     finally:
         if _unencodable:
             print(errors.output_not_encodable(_unencodable[0]), file=sys.stderr)
             _unencodable.clear()
 
 
-def _main(argv: Sequence[str] | None) -> int:
+def console() -> NoReturn:
+    """The `thesis` script. The process ends with the command, so what `ask` loaded stays out of
+    the garbage collector's sight (`gc.freeze`): collecting it once more at exit would cost a
+    fifth of the command's time."""
+    sys.exit(main(last=True))
+
+
+def _main(argv: Sequence[str] | None, last: bool) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "ask":
             # Start-up makes some hundred thousand objects that live as long as the process
             # (the models' classes, the cached engine): collecting garbage while they are made
-            # is a sixth of a question's time. bot.cli.ask collects again once it is loaded.
+            # is a sixth of a question's time. bot.cli.ask freezes them once loaded (later
+            # collections pass them by) and collects again.
             gc.disable()
             from bot.cli.ask import run
         elif args.command == "validate":
@@ -243,8 +254,12 @@ def _main(argv: Sequence[str] | None) -> int:
         print(f"thesis: {problem}", file=sys.stderr)
         return 2
     finally:
-        gc.enable()  # whatever happened to `ask` on its way (main() may run in a longer process)
+        # whatever happened to `ask` on its way: a longer process (a test, a notebook) may drop
+        # the engine it loaded
+        if not last:
+            gc.unfreeze()
+        gc.enable()
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    console()

@@ -86,9 +86,10 @@ def test_ask_from_a_closed_stdin_is_one_line_and_exit_2() -> None:
 def test_ask_collects_garbage_again_once_answered_or_failed(
         fails: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
-    """`ask` pauses the garbage collector while its engine loads; a process that runs it (a
-    test, a notebook) must not be left without one, whether the question was answered or the
-    knowledge folder was missing."""
+    """`ask` pauses the garbage collector while its engine loads, then freezes what it loaded;
+    a process that runs it (a test, a notebook) must not be left without a collector, nor with
+    an engine it can never free, whether the question was answered or the knowledge folder was
+    missing."""
     from bot.cli.main import main
 
     monkeypatch.setenv("THESIS_CACHE_DIR", str(tmp_path / "cache"))
@@ -97,3 +98,4 @@ def test_ask_collects_garbage_again_once_answered_or_failed(
     assert code == (2 if fails else 0)
     assert ("Regulatory" in capsys.readouterr().out) is not fails
     assert gc.isenabled()
+    assert gc.get_freeze_count() == 0
