@@ -196,7 +196,7 @@ class Engine:
         self.speller.add(w for text in common_words for w in term_words(text))
         for spec in knowledge.intents.values():
             self.speller.add(w for text in [*spec.terms, *spec.hints] for w in term_words(text))
-        self.speller.add(self._names.words)
+        self.speller.add(self._names.words, names=True)
         self.speller.add(self._book.words)
 
     @property

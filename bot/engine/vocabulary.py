@@ -76,11 +76,18 @@ class Speller:
     known: set[str] = field(default_factory=set)
     english: frozenset[str] = frozenset()  # real words: never "corrected" into ours
     _choices: list[str] = field(default_factory=list)
+    _names: set[str] = field(default_factory=set)  # words the bot knows only as names
 
-    def add(self, words: Iterable[str]) -> None:
+    def add(self, words: Iterable[str], names: bool = False) -> None:
         """Learn words, in a fixed order whatever the caller's (often a set): a typo equally
-        near two words is corrected the same way on every run."""
+        near two words is corrected the same way on every run. A word learnt only as part of
+        a name takes nearer typos than other words (`th.NAME_TYPO`): another company's name
+        is rarely a misspelling of ours ("xiaomi" is not "miaojie")."""
         for word in sorted(words):
+            if names and word not in self.known:
+                self._names.add(word)
+            elif not names:
+                self._names.discard(word)
             if word not in self.known:
                 self.known.add(word)
                 self._choices.append(word)
@@ -107,7 +114,8 @@ class Speller:
             return None  # "trending" is "trend" + ing, not a typo of "spending"
         found = [(choice, distance) for choice, distance, _ in process.extract(
             word, self._choices, scorer=OSA.distance, score_cutoff=limit, limit=5)
-            if _plausible(word, choice)]
+            if _plausible(word, choice) and (choice not in self._names or 1.0 - distance / max(
+                len(choice), len(word)) >= th.NAME_TYPO)]
         if not found:
             return None
         # Equally near: the one typed from the same first letters ("tarrifs" is "tariffs",

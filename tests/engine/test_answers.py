@@ -290,6 +290,19 @@ def test_a_name_typed_with_a_typo_names_its_thesis_but_another_word_does_not(
     assert Engine.from_dirs(tmp_path, INTENTS).answer(question).ticker == ticker
 
 
+def test_another_company_is_not_read_as_a_typo_of_a_business_name(knowledge_copy: Path) -> None:
+    """A business of the thesis (Miaojie) two letters from a company it does not name
+    (Xiaomi): a question about Xiaomi's catalysts is not answered with Alibaba's, while a typo
+    of one letter in a name still reads as the name."""
+    path = knowledge_copy / "baba.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "businesses: [", "businesses: [Miaojie, ", 1), encoding="utf-8")
+    engine = Engine.from_dirs(knowledge_copy, INTENTS)
+    assert engine.answer("xiaomi catalysts for next year").ticker is None
+    assert engine.answer("what about miaojei?").reason == "not in thesis"
+    assert engine.answer("alibba risks").card == "risk"
+
+
 @pytest.mark.parametrize("question", ["how much stock comp does alibaba pay?",
                                       "alibaba exec comp?"])
 def test_comp_after_stock_or_exec_is_pay_not_competition(engine: Engine, question: str) -> None:
