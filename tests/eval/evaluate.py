@@ -18,6 +18,7 @@ from pathlib import Path
 
 import yaml
 
+from bot.engine import thresholds as th
 from bot.engine.answer import CARDS, Answer
 from bot.engine.matcher import Engine
 
@@ -90,7 +91,7 @@ OWN_HELD_OUT = (OWN / "baba_heldout.yaml", OWN / "baba_heldout2.yaml", OWN / "ba
 COLLIDING = tuple(EVAL / f"collide{n}" / "theses" for n in range(1, 36))
 # Confidence bands the Slack layer acts on (bot/engine/thresholds.py): answer, "Did you mean",
 # say so.
-BANDS = ((0.8, "sure"), (0.5, "did you mean"), (0.0, "unsure"))
+BANDS = ((th.SURE, "sure"), (th.UNSURE, "did you mean"), (0.0, "unsure"))
 
 _BABA_NAMES = re.compile(r"baba|alibaba|9988|阿里|aliyun", re.IGNORECASE)
 _NO_THESIS = ("unknown", "help", "list", "search")
