@@ -56,6 +56,11 @@ def _bases(word: str) -> list[str]:
     return bases
 
 
+def _quality(typo: str, word: str, distance: int) -> float:
+    """How near a typo is to the word it is read as: 1.0 for the word itself."""
+    return 1.0 - distance / max(len(word), len(typo))
+
+
 def _plausible(typo: str, word: str) -> bool:
     """Short words only take a swap or a missing letter ("riks", "bul"), never a different
     letter: "fast" is not a typo of "fact", nor "nio" of "no"."""
@@ -114,14 +119,14 @@ class Speller:
             return None  # "trending" is "trend" + ing, not a typo of "spending"
         found = [(choice, distance) for choice, distance, _ in process.extract(
             word, self._choices, scorer=OSA.distance, score_cutoff=limit, limit=5)
-            if _plausible(word, choice) and (choice not in self._names or 1.0 - distance / max(
-                len(choice), len(word)) >= th.NAME_TYPO)]
+            if _plausible(word, choice) and (choice not in self._names
+                                             or _quality(word, choice, distance) >= th.NAME_TYPO)]
         if not found:
             return None
         # Equally near: the one typed from the same first letters ("tarrifs" is "tariffs",
         # not "carries"); a typo rarely falls on the first letter.
         choice, distance = min(found, key=lambda cd: (cd[1], -len(commonprefix([word, cd[0]]))))
-        return stem(choice), 1.0 - distance / max(len(choice), len(word)), choice
+        return stem(choice), _quality(word, choice, distance), choice
 
     def split(self, token: Token) -> list[str] | None:
         """A run-together pair of known words ("bullcase" -> bull case), or None."""
