@@ -41,6 +41,7 @@ from bot.engine.classify import Intents, classify, intent_table
 from bot.engine.clean import clean_text
 from bot.engine.concepts import ConceptTable, Mention
 from bot.engine.english import english_words, familiar_words, frequent_words
+from bot.engine.family import Related
 from bot.engine.index import BookIndex, Evidence, Target, stop_words, thesis_text
 from bot.engine.reading import Reading, read
 from bot.engine.resolve import Names
@@ -198,6 +199,7 @@ class Engine:
             self.speller.add(w for text in [*spec.terms, *spec.hints] for w in term_words(text))
         self.speller.add(self._names.words, names=True)
         self.speller.add(self._book.words)
+        self._related = Related(self._synonyms, self._book.idf)
 
     @property
     def indexes(self) -> Mapping[str, ThesisIndex]:
@@ -252,7 +254,7 @@ class Engine:
                 and reading.token_at(i).text in self.speller.english else q
                 for i, q in enumerate(reading.quality)]
         literal = self._book.score(dataclasses.replace(reading, quality=chat), taken,
-                                   self._synonyms, named=bool(named))
+                                   self._related, named=bool(named))
         evidence = self._book.with_concepts(literal, concepts) if concepts else literal
         return literal, evidence, mentions
 
@@ -540,7 +542,7 @@ class Engine:
         for i, word in topic:
             here = self._book.saying(word)
             if not literal:  # exposure: also its synonyms, and the points about its concept
-                for other in self._synonyms.get(word, ()):
+                for other in self._related.get(word, ()):
                     here |= self._book.saying(other)
                 for mention in f.mentions:
                     if i in mention.positions:
@@ -829,7 +831,7 @@ class Engine:
         """Whether the thesis (any thesis, without `ticker`) says the word or one of its
         synonyms: "homegrown accelerators" are in a thesis that says "custom chips"."""
         return any(self._book.uses(ticker, w) if ticker else self._book.says(w)
-                   for w in (word, *self._synonyms.get(word, ())))
+                   for w in (word, *self._related.get(word, ())))
 
     def _topic(self, f: _Findings) -> list[tuple[int, str]]:
         """(position, stem) of the words that say what the question is about: neither a
