@@ -161,9 +161,13 @@ class Engine:
         unspaced = sorted(
             {t for spec in knowledge.intents.values() for t in [*spec.terms, *spec.hints]
              if not t.isascii()}
-            | {a for thesis in self.theses.values() for a in thesis.names() if not a.isascii()},
+            | {a for thesis in self.theses.values() for a in thesis.names() if not a.isascii()}
+            | {t for concept in knowledge.concepts.values() for t in concept.terms
+               if not t.isascii()}
+            | {w for w in common_words if not w.isascii()},
             key=len, reverse=True)  # longest first: 阿里巴巴 before 阿里
-        self._unspaced = re.compile("|".join(map(re.escape, unspaced))) if unspaced else None
+        self._unspaced = re.compile("|".join(map(re.escape, unspaced)), re.IGNORECASE) \
+            if unspaced else None
         self._intents = intent_table(knowledge.intents, self._common,
                                      vocabulary.ordinary_phrases if vocabulary else [])
         self._concepts = ConceptTable(knowledge.concepts)

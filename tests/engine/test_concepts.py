@@ -281,3 +281,14 @@ def test_a_figure_asked_by_its_measure_and_year_is_its_points(folder: str, quest
     assert answer.point == point and answer.figure is not None
     assert "revenu" in answer.figure or "revenue" in answer.figure
     assert UNSURE <= answer.confidence < SURE
+
+
+@pytest.mark.parametrize(("question", "point"), [
+    ("BABA 回购 pace?", "share-buybacks"),
+    ("alibaba 出口管制 exposure", "chip-restrictions"),
+    ("阿里巴巴的估值", "valuation-gap"),
+])
+def test_the_desk_s_chinese_terms_of_the_trade_reach_their_point(engine: Engine, question: str,
+                                                                 point: str) -> None:
+    """A desk that covers China writes its terms of the trade in Chinese too, unspaced."""
+    assert engine.answer(question).point == point
