@@ -292,3 +292,15 @@ def test_the_desk_s_chinese_terms_of_the_trade_reach_their_point(engine: Engine,
                                                                  point: str) -> None:
     """A desk that covers China writes its terms of the trade in Chinese too, unspaced."""
     assert engine.answer(question).point == point
+
+
+def test_a_point_titled_for_a_concept_is_more_about_it_than_one_naming_it_in_passing() -> None:
+    """Asked in the concept's words alone ("who else is after their customers?"), the point
+    whose title and text both name competition outranks one whose text names rivals often."""
+    titled = TABLE.carried({"title": [words("Competition intensifies")],
+                            "detail": [words("Rivals cut prices, competitors gain ground and "
+                                             "the competitive landscape shifts.")]})
+    passing = TABLE.carried({"title": [words("Ecosystem lock-in")],
+                             "detail": [words("Rivals trail; a moat against rivals and the "
+                                              "competition.")]})
+    assert titled["competition"] > passing["competition"] >= 1.0
