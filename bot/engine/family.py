@@ -23,17 +23,20 @@ _ROOT = 5
 def root(stem: str) -> str:
     """The stem without up to two derivational endings: "competitiv" and "competit" are
     "compet", "regulatory" and "regulat" "regul"."""
+    if not stem.isalpha():
+        return stem
     for _ in range(2):
         ending = next((e for e in _ENDINGS if stem.endswith(e) and len(stem) - len(e) >= _ROOT),
                       None)
-        if ending is None or not stem.isalpha():
+        if ending is None:
             break
         stem = stem[: -len(ending)]
     return stem
 
 
 class Related(Mapping[str, tuple[str, ...]]):
-    """Each word's synonyms, then the words of its family that the book uses."""
+    """Each word's synonyms, then the words of its family that the book uses. A family is
+    looked up by the asked word's root, so iterating lists the synonyms' words only."""
 
     def __init__(self, synonyms: Mapping[str, tuple[str, ...]], book_words: Iterable[str]):
         self._synonyms = synonyms
@@ -41,7 +44,7 @@ class Related(Mapping[str, tuple[str, ...]]):
         for word in book_words:
             families[root(word)].add(word)
         self._families = {r: tuple(sorted(words)) for r, words in families.items()
-                          if len(words) > 1 or r != next(iter(words))}
+                          if words != {r}}  # a lone word that is its own root has no kin
 
     def __getitem__(self, word: str) -> tuple[str, ...]:
         synonyms = self._synonyms.get(word, ())

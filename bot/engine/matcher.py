@@ -832,8 +832,9 @@ class Engine:
         return f.uncovered
 
     def _uses(self, ticker: str | None, word: str) -> bool:
-        """Whether the thesis (any thesis, without `ticker`) says the word or one of its
-        synonyms: "homegrown accelerators" are in a thesis that says "custom chips"."""
+        """Whether the thesis (any thesis, without `ticker`) says the word, one of its
+        synonyms or another form of it: "homegrown accelerators" are in a thesis that says
+        "custom chips", "regulates" in one that says "regulatory"."""
         return any(self._book.uses(ticker, w) if ticker else self._book.says(w)
                    for w in (word, *self._related.get(word, ())))
 
