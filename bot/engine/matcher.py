@@ -203,7 +203,10 @@ class Engine:
             self.speller.add(w for text in [*spec.terms, *spec.hints] for w in term_words(text))
         self.speller.add(self._names.words, names=True)
         self.speller.add(self._book.words)
-        self._related = Related(self._synonyms, self._book.idf)
+        # a word in many points is kin to little: walking its postings is what makes a large
+        # book slow (as a crowded word's are not walked), for little evidence
+        self._related = Related(self._synonyms, (w for w, (points, _) in self._book.postings.items()
+                                                 if len(points) <= th.CROWDED_WORD_POINTS))
 
     @property
     def indexes(self) -> Mapping[str, ThesisIndex]:
