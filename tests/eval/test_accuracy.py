@@ -10,11 +10,17 @@ import pytest
 
 from bot.engine.matcher import Engine
 from tests.eval.evaluate import (
+    BABA_ONLY,
+    BOOK,
+    COLLIDING,
     HELD_OUT,
+    INTENTS_DIR,
     OWN_DEV,
     OWN_HELD_OUT,
+    Case,
     engine_over,
     evaluate,
+    is_right,
     load_cases,
 )
 
@@ -41,8 +47,6 @@ def test_out_of_scope_questions_answered_unknown(engine: Engine) -> None:
 def test_baba_questions_stay_right_with_the_whole_book_loaded() -> None:
     """Three keyword-less theses beside BABA: "which thesis?" counts only for questions that
     name no company and fit any thesis (the target from the book issue: 95%)."""
-    from tests.eval.evaluate import BOOK, INTENTS_DIR
-
     report = evaluate(Engine.from_dirs(BOOK, INTENTS_DIR), load_cases())
     assert report.accuracy() >= 0.95, _misses(report)
 
@@ -105,8 +109,6 @@ OWN_FLOORS = {"own/baba_dev.yaml": 0.86, "own/book_dev.yaml": 0.81,
 @pytest.mark.parametrize("path", [*OWN_DEV, *OWN_HELD_OUT],
                          ids=lambda p: p.parent.name + "/" + p.name)
 def test_questions_in_the_askers_own_words_keep_their_floor(path: Path) -> None:
-    from tests.eval.evaluate import BOOK, COLLIDING
-
     report = evaluate(_book_of(BOOK, *COLLIDING), load_cases(path))
     floor = OWN_FLOORS[f"{path.parent.name}/{path.name}"]
     assert report.accuracy() >= floor, f"{report.accuracy():.1%}"
@@ -118,8 +120,6 @@ def test_an_answer_given_as_sure_is_right(sets: tuple[Path, ...], floor: float) 
     """Answers at or above SURE are answered without "Did you mean": on the development sets
     they are calibrated to be right 98% of the time; the held-out sets keep a floor (score
     only) under what they score now."""
-    from tests.eval.evaluate import BOOK, COLLIDING
-
     engine = _book_of(BOOK, *COLLIDING)
     reports = [evaluate(engine, load_cases(path)) for path in sets]
     right = sum(r.band_right["sure"] for r in reports)
@@ -129,8 +129,6 @@ def test_an_answer_given_as_sure_is_right(sets: tuple[Path, ...], floor: float) 
 
 @pytest.mark.parametrize(("name", "folder"), HELD_OUT)
 def test_held_out_theses_keep_their_floor(name: str, folder: Path) -> None:
-    from tests.eval.evaluate import BABA_ONLY
-
     report = evaluate(_book_of(BABA_ONLY, folder / "theses"), load_cases(folder / "questions.yaml"))
     assert report.accuracy() >= {"FROZEN": 0.93, "UNSEEN2": 0.87, "UNSEEN3": 0.80}[name]
 
@@ -139,8 +137,6 @@ def test_a_point_a_writer_also_accepts_is_right_in_whichever_card_holds_it(
         engine: Engine) -> None:
     """`also: [chip-restrictions]` on a custom-chips question: the chip-restrictions risk is
     a right answer, though it stands in the risk card, not the catalysts."""
-    from tests.eval.evaluate import Case, is_right
-
     case = Case(q="T-Head chips: do they get BABA around the export controls?", card="catalyst",
                 point="custom-chips", category="own_point", also=["chip-restrictions"],
                 thesis="BABA")
