@@ -58,10 +58,12 @@ class Names:
         self._exchanges: set[str] = set()  # the exchange codes of the aliases: nyse, hkex, hk
         self._company_words = {thesis.ticker: [w.lower() for w in thesis.company.split()]
                                for thesis in theses}
-        # the ordinary words of its summary, no name of a place or a product: "the short-video
-        # name" is the thesis whose summary alone says short video
+        # the ordinary words of its summary, no name of a place or a product ("the short-video
+        # name" is the thesis whose summary alone says short video), and its head office's city
+        # ("the Hangzhou name")
         self._described = {thesis.ticker: set(term_key(" ".join(
-            w for w in thesis.summary.split() if not w[:1].isupper()))) for thesis in theses}
+            [w for w in thesis.summary.split() if not w[:1].isupper()]
+            + [thesis.headquarters or ""]))) for thesis in theses}
         self.words: set[str] = set()
         self.rival_words: set[str] = set()  # the words of the companies the theses mention
         for thesis in theses:
@@ -149,8 +151,9 @@ class Names:
     def _described_as(self, reading: Reading) -> list[tuple[list[str], range]]:
         """Theses named by what they do: "the short-video name", "the tutoring stock" (one or
         two words, none of them ordinary, between "the" and "name", "stock", "maker" …), when the
-        summary of one thesis alone says them all, in words of its own (not a place's name:
-        "the Hangzhou name" is not the drug maker with a plant there)."""
+        summary of one thesis alone says them all, in words of its own; or by the city of its
+        head office ("the Hangzhou name"), not by any place its text names (that is not the
+        drug maker with a plant there)."""
         stems = reading.stems
         found = []
         for end, word in enumerate(stems):

@@ -23,7 +23,7 @@ from rapidfuzz import fuzz
 
 from bot.importer.figures import Found, known_names, read_figures, same_measure
 from bot.importer.layout import SECTION_TITLES, ImportError_, Item, WriteUp
-from bot.importer.names import other_companies
+from bot.importer.names import headquarters, other_companies
 from bot.knowledge import dates
 from bot.knowledge.checks import check_thesis
 from bot.knowledge.models import Thesis, Vocabulary
@@ -278,6 +278,8 @@ def build(writeup: WriteUp, ticker: str, name: str,
     own_case = [i.text for case in ("bull", "why") for i in sections.get(case, [])]
     if others := other_companies(written, company, writeup.summary, own_case):
         data["other_companies"] = others
+    if home := headquarters(written, company):
+        data["headquarters"] = home
     data |= {"title": writeup.title, "summary": writeup.summary}
     if writeup.sector:
         data["sector"] = writeup.sector
@@ -412,7 +414,8 @@ def to_yaml(draft: Draft, source_name: str, ticker_from_writeup: bool = False) -
         f"# prose; each of the {count} is marked `review: true` until you have checked its value,\n"
         "# unit, subject, measure and period against the write-up (then delete that line).\n"
         "# `notes` lists what the importer could not place, by line: place what belongs, then\n"
-        "# delete them. Aliases, other_companies and keywords are yours to add.\n"
+        "# delete them. Aliases, other_companies, headquarters and keywords are yours to check\n"
+        "# and add to.\n"
         "# Check with: thesis validate   Every field: docs/thesis-schema.md\n")
     body = yaml.dump(_plain(draft.data), Dumper=_Dumper, allow_unicode=True, sort_keys=False,
                      width=96, default_flow_style=False)

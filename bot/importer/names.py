@@ -141,3 +141,20 @@ def other_companies(texts: Iterable[str], company: str, summary: str = "",
                         continue
                     found.append(name)
     return list(dict.fromkeys(found))
+
+
+_HOME = re.compile(r"\b(?:headquartered|based)\s+in\s+([A-Z][a-z]+(?:[ \t][A-Z][a-z]+)?)|"
+                   r"\b([A-Z][a-z]+(?:[ \t][A-Z][a-z]+)?)-based\b")
+
+
+def headquarters(texts: Iterable[str], company: str) -> str | None:
+    """The city a sentence about the company itself says it is based in ("Qilin Shuyun is a
+    Shenzhen-based technology company", "… headquartered in Hangzhou"), proposed as the draft's
+    `headquarters`: a sentence opening with the company's first word, since "Dubai-based Gulf
+    Horizon Motors" is where a customer is."""
+    own = company.split()[0] if company.split() else ""
+    for sentence in (s for text in texts for s in _SENTENCE.split(text)):
+        if own and sentence.lstrip().startswith(own) \
+                and (found := _HOME.search(sentence)) is not None:
+            return found.group(1) or found.group(2)
+    return None

@@ -224,7 +224,7 @@ class Catalyst(Point):
 
 class Thesis(_Strict):
     """One investment thesis, transcribed from its write-up. Lookup data (ticker, aliases,
-    other_companies, keywords) is the team's, not the write-up's; everything else says
+    other_companies, headquarters, keywords) is the team's, not the write-up's; everything else says
     exactly what the write-up says."""
 
     ticker: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9][A-Z0-9.\-]{0,9}$")]
@@ -242,6 +242,10 @@ class Thesis(_Strict):
     """The company's own units, brands and products that the thesis does not cover, so a
     question about one ("how's Taobao doing?") is about this company and is told the thesis
     does not cover it, not answered from a rival's thesis that names it (lookup data)."""
+    headquarters: Text | None = None
+    """The city of the company's head office, by which a desk may call it ("the Hangzhou
+    name"): a question calling a company so names this thesis when no other thesis of the book
+    has its head office there (lookup data)."""
     glossary: dict[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
                                                     max_length=40)], Text] = {}
     """Acronyms and terms of art the text uses, with their meaning (ITC: investment tax

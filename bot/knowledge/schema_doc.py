@@ -47,6 +47,7 @@ EXAMPLES: dict[str, Any] = {
     "Thesis.aliases": ["Alibaba", "9988.HK", "阿里巴巴"],
     "Thesis.other_companies": ["ByteDance", "Tencent"],
     "Thesis.businesses": ["Taobao", "Cainiao", "DingTalk"],
+    "Thesis.headquarters": "Hangzhou",
     "Thesis.glossary": {"ITC": "investment tax credit"},
     "Thesis.owners": ["U0123ABCD"],
     "Thesis.review_every": 90,

@@ -758,6 +758,14 @@ def test_a_company_called_by_what_several_theses_do_is_one_of_them() -> None:
     assert engine.answer("what's the bull case on the big name?").ticker is None
 
 
+def test_a_company_called_by_its_home_city_is_the_thesis_based_there() -> None:
+    """A desk calls Alibaba "the Hangzhou name": its thesis gives Hangzhou as its head office.
+    Zhuque runs GPU clusters in Hangzhou, which makes it no Hangzhou name."""
+    answer = _with_colliding(14).answer("what's the upside argument for owning the Hangzhou "
+                                        "name, in a few lines?")
+    assert (answer.ticker, answer.card) == ("BABA", "bull")
+
+
 @pytest.mark.parametrize("question", ["how big is the swap operator's buyback?",
                                       "is the battery-swap play still paying a dividend?"])
 def test_a_company_called_by_what_it_does_with_any_word_a_desk_uses_is_named(

@@ -405,3 +405,17 @@ def test_a_catalyst_titled_with_its_horizon_is_of_that_horizon(tmp_path: Path) -
     catalysts = yaml.safe_load(out.read_text(encoding="utf-8"))["catalysts"]
     assert [c["horizon"] for c in catalysts] == ["near", "near", "medium", "long"]
     assert catalysts[1]["title"] == "G4 glasses and Jianshi-4 after CAC filing (March 2027)"
+
+
+def test_the_city_the_company_is_based_in_is_proposed_as_its_headquarters() -> None:
+    """A desk calls a company by its home city ("the Shenzhen name"); where a customer or a
+    rival is based is not the company's home."""
+    from bot.importer.names import headquarters
+
+    overview = ("Qilin Shuyun Technology Group is a Shenzhen-based technology company listed "
+                "on Nasdaq. Its largest customer is Dubai-based Gulf Horizon Motors.")
+    assert headquarters([overview], "Qilin Shuyun Technology Group") == "Shenzhen"
+    assert headquarters(["Gulf Horizon Motors, based in Dubai, buys its kits."],
+                        "Qilin Shuyun Technology Group") is None
+    assert headquarters(["Jiehuan Energy, headquartered in Hefei, runs swap stations."],
+                        "Jiehuan Energy") == "Hefei"
