@@ -103,7 +103,8 @@ OWN_FLOORS = {"own/baba_dev.yaml": 0.86, "own/book_dev.yaml": 0.81,
               "own/baba_twentysecond.yaml": 0.76, "own/uncovered_heldout8.yaml": 0.63,
               "own/baba_twentythird.yaml": 0.59, "own/uncovered_heldout9.yaml": 0.51,
               "own/baba_dev10.yaml": 0.53, "own/baba_twentyfourth.yaml": 0.53,
-              "collide35/questions.yaml": 0.59, "own/book_heldout.yaml": 0.64}
+              "collide35/questions.yaml": 0.59, "own/book_heldout.yaml": 0.64,
+              "own/baba_twentyfifth.yaml": 0.86, "own/uncovered_heldout10.yaml": 0.79}
 
 
 @pytest.mark.parametrize("path", [*OWN_DEV, *OWN_HELD_OUT],
