@@ -19,12 +19,13 @@ STARTER = """\
 #
 # Transcribe, don't interpret: texts, figures, dates and conditions exactly as the write-up
 # gives them, at its precision ("March 2027" stays a month, "if … through 2026" is a
-# condition). Lookup data (ticker, aliases, other_companies, keywords) is yours: it helps
-# questions find this thesis and is never shown as a claim.
+# condition). Lookup data (ticker, aliases, other_companies, headquarters, keywords) is yours:
+# it helps questions find this thesis and is never shown as a claim.
 ticker: {ticker}
 company: {company}
 aliases: []          # other names a question may use: exchange codes, short or local names
 other_companies: []  # companies the text names but this thesis does not cover
+# headquarters: Hangzhou   # the head office's city, if a desk calls it "the Hangzhou name"
 title: "TODO: the write-up's title"
 summary: "TODO: its one-line summary"
 # sector: Technology   # only if the write-up gives one

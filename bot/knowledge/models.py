@@ -224,8 +224,8 @@ class Catalyst(Point):
 
 class Thesis(_Strict):
     """One investment thesis, transcribed from its write-up. Lookup data (ticker, aliases,
-    other_companies, headquarters, keywords) is the team's, not the write-up's; everything else says
-    exactly what the write-up says."""
+    other_companies, headquarters, keywords) is the team's, not the write-up's; everything
+    else says exactly what the write-up says."""
 
     ticker: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9][A-Z0-9.\-]{0,9}$")]
     """The listing symbol, upper case (lookup data)."""
