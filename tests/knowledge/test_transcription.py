@@ -327,7 +327,7 @@ def test_thesis_new_writes_a_draft_that_validates_and_fails_strict_until_filled_
     strict = thesis("validate", "--strict", str(folder))
     assert strict.returncode == 1, strict.stdout
     [draft] = [line for line in strict.stdout.splitlines() if "is a draft" in line]
-    assert draft.startswith(f"{path}:12: title: warning: ACME is a draft, not served as an "
+    assert draft.startswith(f"{path}:13: title: warning: ACME is a draft, not served as an "
                             "answer: 9 TODO placeholders left (title, summary, ")
     # The analyst replaces every placeholder: no longer a draft.
     path.write_text(text.replace('"TODO: ', '"'), encoding="utf-8")
