@@ -18,6 +18,9 @@ _COMPARING = re.compile(r"\b(vs\.?|versus|against|behind|ahead of|rivals?|compet
 _WORD = r"[A-Z][\w&.\-]*(?:'(?!s\b)\w+)?"  # "Gui'an" is one name; "Alibaba's" is Alibaba
 _NAME = re.compile(rf"\b({_WORD}(?:[ \t]+{_WORD})*)")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
+# Where a company is based: "headquartered in Hefei", "a Shenzhen-based technology company".
+_HOME = re.compile(r"\b(?:headquartered|based)\s+in\s+([A-Z][a-z]+(?:[ \t][A-Z][a-z]+)?)|"
+                   r"\b([A-Z][a-z]+(?:[ \t][A-Z][a-z]+)?)-based\b")
 _PROSE = 8  # words: shorter lines are headings and titles
 # Capitals that are no company: currencies, places, exchanges, and the write-up's own acronyms.
 _CODES = frozenset({"RMB", "CNY", "USD", "EUR", "JPY", "HKD", "GBP", "KRW", "TWD", "US", "USA",
@@ -143,18 +146,15 @@ def other_companies(texts: Iterable[str], company: str, summary: str = "",
     return list(dict.fromkeys(found))
 
 
-_HOME = re.compile(r"\b(?:headquartered|based)\s+in\s+([A-Z][a-z]+(?:[ \t][A-Z][a-z]+)?)|"
-                   r"\b([A-Z][a-z]+(?:[ \t][A-Z][a-z]+)?)-based\b")
-
-
 def headquarters(texts: Iterable[str], company: str) -> str | None:
     """The city a sentence about the company itself says it is based in ("Qilin Shuyun is a
     Shenzhen-based technology company", "… headquartered in Hangzhou"), proposed as the draft's
     `headquarters`: a sentence opening with the company's first word, since "Dubai-based Gulf
     Horizon Motors" is where a customer is."""
-    own = company.split()[0] if company.split() else ""
+    if not company.split():
+        return None
+    own = company.split()[0]
     for sentence in (s for text in texts for s in _SENTENCE.split(text)):
-        if own and sentence.lstrip().startswith(own) \
-                and (found := _HOME.search(sentence)) is not None:
+        if sentence.lstrip().startswith(own) and (found := _HOME.search(sentence)) is not None:
             return found.group(1) or found.group(2)
     return None
