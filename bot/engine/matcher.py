@@ -464,6 +464,7 @@ class Engine:
                 return self._compare(f)
             f.named = [subject, *(t for t in f.named if t != subject)]
             f.trace.append(f"{subject}'s thesis names the other: the other is its yardstick")
+            self._yardstick_as_evidence(f, f.named[1])
             return None
         typed = {token.text for token in f.reading.tokens}
         if _MENTIONING & typed and _WHICH & typed and not f.named and self._topic(f):
@@ -491,6 +492,22 @@ class Engine:
             return self._done(f, Answer(f.question, "list", confidence=1.0, matches=matches,
                                         covered=self.covered), "the book asked for")
         return None
+
+    def _yardstick_as_evidence(self, f: _Findings, other: str) -> None:
+        """The yardstick's name is words of the subject's own text: "when does Yunqiao's
+        contract with Alibaba Cloud run out?" is the point that says Alibaba Cloud. Its
+        confidence still rests on the question's other words (`literal` is kept)."""
+        freed = self._names.naming(f.reading, other)
+        if not freed:
+            return
+        taken = f.name_positions - freed
+        _, f.found, f.mentions = self._evidence(f.reading, f.intents, taken, f.named)
+        f.scores = self._with_phrases(f.reading, f.intents.positions | taken, f.found.points)
+        f.by_thesis = self._book.best_by_thesis(f.scores)
+        f.strong = _framed(f.intents, f.scores, f.named)
+        best = self._book.ranked(f.scores, f.named[0], first=1)
+        f.trace.append(f"{other}'s name read as words of {f.named[0]}'s text"
+                       + (f": best point {best[0][0].point} {best[0][1]:.2f}" if best else ""))
 
     def _weighed_against(self, f: _Findings) -> str | None:
         """Of two theses named, the one whose own text names the other, when the question

@@ -13,7 +13,7 @@ from bot.engine import thresholds as th
 from bot.engine.classify import IntentValue
 from bot.engine.english import dictionary_words
 from bot.engine.reading import Reading
-from bot.engine.vocabulary import PhraseTable, non_overlapping, term_key, term_words
+from bot.engine.vocabulary import Hit, PhraseTable, non_overlapping, term_key, term_words
 from bot.knowledge.models import Thesis
 from bot.knowledge.units import CURRENCY_CODES
 
@@ -110,10 +110,9 @@ class Names:
             if ticker not in found:
                 found.append(ticker)
 
-        for hit in non_overlapping(self._aliases.hits(reading.stems, reading.quality)):
-            if not hit.gapped and hit.quality >= th.NAME_TYPO:
-                positions.update(hit.positions)
-                note(hit.value)
+        for hit in self._naming_hits(reading):
+            positions.update(hit.positions)
+            note(hit.value)
         for i, stem in enumerate(reading.stems):
             # NYSE:BABA, BABA.N, 9988.hk: a known name on either side of the separator.
             for part in re.split(r"[.:/]", stem) if re.search(r"[.:/]", stem) else ():
@@ -141,6 +140,15 @@ class Names:
                 if alias in normal:
                     note(ticker)
         return found, positions
+
+    def naming(self, reading: Reading, ticker: str) -> set[int]:
+        """The positions of the words that name this thesis by one of its names."""
+        return {p for hit in self._naming_hits(reading) if hit.value == ticker
+                for p in hit.positions}
+
+    def _naming_hits(self, reading: Reading) -> list[Hit[str]]:
+        return [hit for hit in non_overlapping(self._aliases.hits(reading.stems, reading.quality))
+                if not hit.gapped and hit.quality >= th.NAME_TYPO]
 
     def businesses(self, reading: Reading) -> list[tuple[str, str, set[int]]]:
         """The businesses of a thesis the question names ("taobao"): ticker, name, positions."""

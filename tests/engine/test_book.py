@@ -133,9 +133,11 @@ def test_two_names_with_nothing_setting_them_side_by_side_ask_of_the_one_naming_
         ) -> None:
     """Hanhai's thesis names Alibaba Cloud, its customer; Alibaba's never names Hanhai. Asked
     of one in terms of the other, with no "and", "vs" or "compare", the bot answers of
-    Hanhai's thesis, not with a comparison given as sure."""
+    Hanhai's thesis, not with a comparison given as sure; and from the point whose text says
+    Alibaba Cloud (its contracts): the other's name is words of Hanhai's own text."""
     engine = _with_colliding(10)
-    assert engine.answer("what % of Hanhai revenue is Alibaba Cloud?").ticker == "HHDI"
+    answer = engine.answer("what % of Hanhai revenue is Alibaba Cloud?")
+    assert (answer.ticker, answer.point) == ("HHDI", "locked-hyperscaler-contracts")
     assert engine.answer("hanhai vs alibaba bull case").card == "compare"
 
 
