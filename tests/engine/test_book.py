@@ -1036,3 +1036,16 @@ def test_a_list_the_company_may_land_on_is_its_subject_not_a_request_to_list_the
         "lose if it did?")
     assert (answer.ticker, answer.card, answer.point) == ("WXED", "risk",
                                                           "us-export-controls-cut")
+
+
+def test_the_next_of_a_product_is_the_open_catalyst_that_names_it() -> None:
+    """Lanmou's thesis holds its own Liuli chip (a bull point) and the Liuli-L3 to come (a
+    catalyst): "the next chip" is the catalyst; the chip it has now, and "the next few years",
+    are not."""
+    engine = _with_colliding(29)
+    upcoming = engine.answer("what's Lanmou's next chip?")
+    assert (upcoming.card, upcoming.point) == ("catalyst", "liuli-l3-every-device")
+    assert engine.answer("is Lanmou's own chip cheaper than Qualcomm's?").point == \
+        "own-low-power-chip"
+    span = engine.answer("will Lanmou's chip cut costs over the next few years?")
+    assert not any("comes next" in line for line in span.trace)
