@@ -1032,6 +1032,12 @@ class Engine:
         if intent is None and (lean := self._leaning(f)) is not None:
             ranked = sorted(((t, s * (1 + th.SECTION_LEAN) if t.section == lean else s)
                              for t, s in ranked), key=lambda ts: -ts[1])
+        elif intent is None and (now := _NOW & {t.text for t in f.reading.tokens}):
+            # "how many km can they run driverless today?": what is, not a catalyst to come
+            f.trace.append(f"asks what is ({', '.join(sorted(now))}), not what is to come")
+            ranked = sorted(((t, s / (1 + th.SECTION_LEAN) if t.section == "catalysts"
+                              and not _settled(thesis, t) else s)
+                             for t, s in ranked), key=lambda ts: -ts[1])
         ranked = _upcoming_first(f.reading, thesis, ranked)
         ranked = self._successor_first(f, thesis, ranked)
         ranked = self._holding_more_words(f, ranked)
@@ -1287,6 +1293,8 @@ class Engine:
 
 _HORIZON_ORDER = {"near": 0, "medium": 1, "long": 2}
 _PAST = frozenset({"did", "was", "were", "went", "happened"})  # "when did ATTAIN-2 read out?"
+_NOW = frozenset({"now", "today", "currently", "current", "already", "ytd", "lately",
+                  "recently", "rn", "nowadays", "presently", "did", "was", "were"})
 _NEXT = frozenset({"next", "new", "newer", "successor", "upcoming", "coming", "future"})
 # "the next few years", "the coming quarter": a span of time, not what comes next of a product
 _SPANS = frozenset({"year", "years", "month", "months", "quarter", "quarters", "week", "weeks",

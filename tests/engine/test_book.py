@@ -1049,3 +1049,13 @@ def test_the_next_of_a_product_is_the_open_catalyst_that_names_it() -> None:
         "own-low-power-chip"
     span = engine.answer("will Lanmou's chip cut costs over the next few years?")
     assert not any("comes next" in line for line in span.trace)
+
+
+def test_a_question_about_what_is_now_is_not_answered_with_a_catalyst_to_come() -> None:
+    """Baiyu's thesis has the driverless segments it runs and a catalyst for the next batch:
+    asked what it runs today, the answer is not the batch still to come."""
+    engine = _with_colliding(16)
+    ahead = engine.answer("how many driverless kilometres will Baiyu run?")
+    assert (ahead.card, ahead.point) == ("catalyst", "second-batch-driverless-segments")
+    today = engine.answer("how many driverless kilometres does Baiyu run today?")
+    assert today.ticker == "BYLT" and today.card != "catalyst"
