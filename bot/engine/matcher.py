@@ -763,8 +763,11 @@ class Engine:
         return f.found.words.get(max(mine)[1], 0) if mine else 0
 
     def _held(self, f: _Findings, target: Target) -> int:
-        """How many of the question's words the point's own text holds."""
-        return f.found.words.get(self._book.target_ids[target], 0)
+        """How many of the question's words the point's own text, or its terms, hold."""
+        at = self._book.target_ids[target]
+        taken = f.intents.positions | f.name_positions
+        stems = [s for i, s in enumerate(f.reading.stems) if i not in taken]
+        return max(f.found.words.get(at, 0), len(self._book.terms.held(stems, at)))
 
     def _covered_elsewhere(self, f: _Findings, ticker: str) -> Answer | None:
         """A named thesis asked about a topic only another thesis has: say so, offer it. What

@@ -286,6 +286,13 @@ class BagIndex(Generic[T]):
                         extra[target] += th.FURTHER_TERM * weight
         return {target: best[target] + extra[target] for target in best}
 
+    def held(self, stems: Sequence[str], target: T) -> set[str]:
+        """The words of the target's terms that the words hold whole."""
+        present = set(stems)
+        return {w for word in present for key in self._by_word.get(word, ())
+                if present.issuperset(key) and target in self._targets[key] for w in key
+                if w not in self._common}
+
     def targets_of_key(self, key: Key) -> set[T]:
         """The targets holding exactly this term."""
         return set(self._targets.get(key, ()))

@@ -203,6 +203,15 @@ def test_desk_abbreviations_reach_the_point_their_words_name(engine: Engine, que
     assert answer.card != "unknown" and answer.point == point and not answer.read_as
 
 
+def test_a_point_whose_terms_hold_the_question_is_no_decline_for_one_word_it_lacks(
+        engine: Engine) -> None:
+    """"In-house silicon" is among the custom-chips point's terms, though not in its prose:
+    the thesis never says "ramp", but a point holding two of the question's words is its
+    subject, answered, not "the thesis doesn't cover ramp"."""
+    answer = engine.answer("alibaba in-house silicon, when does it ramp?")
+    assert (answer.card, answer.point) == ("catalyst", "custom-chips")
+
+
 @pytest.mark.parametrize(("question", "card"), [
     ("any upcoming events that could move alibaba shares?", "catalyst"),  # "shares": the stock
     ("the case against owning alibaba, quickly", "bear"),
