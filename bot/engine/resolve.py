@@ -202,7 +202,8 @@ class Names:
         """A word that looks like the name of a company we do not cover.
 
         Strong signs: a cashtag, a ticker in capitals, a name right before an intent phrase
-        ("tesla bull case"). Weaker signs (a possessive, "about X" at the end) count only in
+        ("tesla bull case"), a capitalised possessive ("is Costco's fee hike priced in?").
+        Weaker signs (a possessive, "about X" at the end) count only in
         a question that `asks` for a card. A company the thesis names but does not cover is
         the subject when a case is asked "for"/"on" it (`asks_case`: "the long case for
         Tencent"), not when it is a source of risk ("risks from Tencent"). A question using
@@ -244,7 +245,8 @@ class Names:
             if reading.known[i] and not (before_intent and named_elsewhere):
                 continue
             capitalised = token.original[:1].isupper() and i > 0
-            if token.cashtag or ticker_like or before_intent or (asks and (
+            if token.cashtag or ticker_like or before_intent or token.possessive and capitalised \
+                    or (asks and (
                 token.possessive
                 or (token.after_preposition and (capitalised or i == last_content))
             )):

@@ -203,6 +203,14 @@ def test_desk_abbreviations_reach_the_point_their_words_name(engine: Engine, que
     assert answer.card != "unknown" and answer.point == point and not answer.read_as
 
 
+def test_a_capitalised_possessive_is_a_name_never_corrected_into_a_word(engine: Engine) -> None:
+    """"Walmart's" is a company the book does not cover, not a typo of a word the thesis says;
+    a typo of a name the book knows ("Alibba's") is still read as that name."""
+    answer = engine.answer("is Walmart's grocery push priced in?")
+    assert (answer.card, answer.thesis, answer.unknown_subject) == ("unknown", None, "Walmart")
+    assert engine.answer("how's Alibba's cloud doing?").ticker == "BABA"
+
+
 def test_a_point_whose_terms_hold_the_question_is_no_decline_for_one_word_it_lacks(
         engine: Engine) -> None:
     """"In-house silicon" is among the custom-chips point's terms, though not in its prose:
