@@ -1230,8 +1230,8 @@ class Engine:
                 for word, following in zip(typed, typed[1:], strict=False)):
             return ranked
         ids = self._book.target_ids
-        products = {w for w in self._book.anchors if thesis.ticker in self._book.names.get(w, ())
-                    and self._book.point_says(ids[ranked[0][0]], w)}
+        products = {w for w in self._book.anchors_of.get(thesis.ticker, ())
+                    if self._book.point_says(ids[ranked[0][0]], w)}
         for k, (target, score) in enumerate(ranked[1:], 1):
             if score < th.SUCCESSOR * ranked[0][1]:
                 break
