@@ -1032,7 +1032,7 @@ class Engine:
                 ranked = [(t, s) for t, s in ranked if t.point in at_horizon]
                 f.trace.append(f"among its {horizon}-term catalysts: "
                                + ", ".join(f"{t.point} {s:.2f}" for t, s in ranked[:3]))
-        if intent is None and (lean := self._leaning(f)) is not None:
+        if intent in (None, "overview") and (lean := self._leaning(f)) is not None:
             ranked = sorted(((t, s * (1 + th.SECTION_LEAN) if t.section == lean else s)
                              for t, s in ranked), key=lambda ts: -ts[1])
         elif intent is None and (now := _NOW & {t.text for t in f.reading.tokens}):

@@ -203,6 +203,17 @@ def test_desk_abbreviations_reach_the_point_their_words_name(engine: Engine, que
     assert answer.card != "unknown" and answer.point == point and not answer.read_as
 
 
+@pytest.mark.parametrize("question", ["why does Qwen matter to the Alibaba story?",
+                                      "why does qwen matter for alibaba"])
+def test_a_framing_word_leans_to_its_section_beside_an_overview_word(engine: Engine,
+                                                                    question: str) -> None:
+    """"Story" asks for the overview, but the question names a point's topic: "why" leans it
+    to the bull point (Qwen's ecosystem), as it does with no overview word, not to the
+    catalyst of its monetization."""
+    answer = engine.answer(question)
+    assert (answer.card, answer.point) == ("bull", "qwen-ecosystem")
+
+
 def test_a_capitalised_possessive_is_a_name_never_corrected_into_a_word(engine: Engine) -> None:
     """"Walmart's" is a company the book does not cover, not a typo of a word the thesis says;
     a typo of a name the book knows ("Alibba's") is still read as that name."""
