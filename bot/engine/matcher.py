@@ -1032,7 +1032,7 @@ class Engine:
                 ranked = [(t, s) for t, s in ranked if t.point in at_horizon]
                 f.trace.append(f"among its {horizon}-term catalysts: "
                                + ", ".join(f"{t.point} {s:.2f}" for t, s in ranked[:3]))
-        if intent in (None, "overview") and (lean := self._leaning(f)) is not None:
+        if intent in (None, "overview") and (lean := self._leaning(f, thesis)) is not None:
             ranked = sorted(((t, s * (1 + th.SECTION_LEAN) if t.section == lean else s)
                              for t, s in ranked), key=lambda ts: -ts[1])
         elif intent is None and (now := _NOW & {t.text for t in f.reading.tokens}):
@@ -1259,15 +1259,19 @@ class Engine:
                        f"words, {ranked[0][0].point}'s {held[0]}: it goes first")
         return [ranked[fuller], *ranked[:fuller], *ranked[fuller + 1:]]
 
-    def _leaning(self, f: _Findings) -> str | None:
-        """The section the question's framing words lean to, if one has more of them."""
+    def _leaning(self, f: _Findings, thesis: Thesis) -> str | None:
+        """The section the question's framing words lean to, if one has more of them. A year
+        after the thesis's own ("the 2028 margin target") is a word of what is to come."""
         typed = [t.text for t in f.reading.tokens]
-        counts = Counter(self._leans[w] for w in typed if w in self._leans)
+        ahead = thesis.updated.year
+        leans = {**self._leans, **{w: "catalysts" for w in typed if w.isdigit() and len(w) == 4
+                                   and ahead < int(w) < ahead + th.YEARS_AHEAD}}
+        counts = Counter(leans[w] for w in typed if w in leans)
         top = counts.most_common(2)
         if not top or len(top) > 1 and top[1][1] == top[0][1]:
             return None
         f.trace.append(f"leans to the {top[0][0]} section ("
-                       + ", ".join(w for w in typed if self._leans.get(w) == top[0][0]) + ")")
+                       + ", ".join(w for w in typed if leans.get(w) == top[0][0]) + ")")
         return top[0][0]
 
     def _not_in_thesis(self, question: str, ticker: str, subject: str = "",

@@ -167,6 +167,9 @@ FAR_AHEAD = 2.0
 # section may pass it (scoring the order only, and the thresholds on the unleaned scores, lost
 # 3 on the dev sets). Set on the dev sets: 0.1 to 0.5 all gain, 0.3 most.
 SECTION_LEAN = 0.3
+# A year after the thesis's own, and fewer than this many years after it, is a framing word of
+# what is to come ("the 2030 subscriber goal"); a larger number is no year.
+YEARS_AHEAD = 30
 # A second point this close to the best goes first when it is a catalyst still open and the
 # question asks "when".
 RUNNER_UP = 0.75

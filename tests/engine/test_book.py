@@ -1059,3 +1059,13 @@ def test_a_question_about_what_is_now_is_not_answered_with_a_catalyst_to_come() 
     assert (ahead.card, ahead.point) == ("catalyst", "second-batch-driverless-segments")
     today = engine.answer("how many driverless kilometres does Baiyu run today?")
     assert today.ticker == "BYLT" and today.card != "catalyst"
+
+
+def test_a_year_after_the_thesis_frames_a_question_about_what_is_to_come() -> None:
+    """Xuedao's thesis, written in 2026, has paying subscribers (a bull point) and a 2030
+    subscriber goal (a catalyst): "by 2030" asks for the goal, "today" for the subscribers."""
+    engine = _with_colliding(18)
+    goal = engine.answer("how many subscribers does Xuedao want by 2030?")
+    assert (goal.card, goal.point) == ("catalyst", "20-million-subscribers")
+    now = engine.answer("Xuedao's subscribers: how many pay today?")
+    assert (now.card, now.point) == ("bull", "subscriptions-that-parents-renew")
