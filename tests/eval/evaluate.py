@@ -88,7 +88,8 @@ OWN_HELD_OUT = (OWN / "baba_heldout.yaml", OWN / "baba_heldout2.yaml", OWN / "ba
                 OWN / "uncovered_heldout8.yaml", OWN / "baba_twentythird.yaml",
                 OWN / "uncovered_heldout9.yaml", OWN / "baba_twentyfourth.yaml",
                 EVAL / "collide35" / "questions.yaml", OWN / "book_heldout.yaml",
-                OWN / "baba_twentyfifth.yaml", OWN / "uncovered_heldout10.yaml")
+                OWN / "baba_twentyfifth.yaml", OWN / "uncovered_heldout10.yaml",
+                OWN / "baba_twentysixth.yaml", OWN / "uncovered_heldout11.yaml")
 COLLIDING = tuple(EVAL / f"collide{n}" / "theses" for n in range(1, 36))
 # Confidence bands the Slack layer acts on (bot/engine/thresholds.py): answer, "Did you mean",
 # say so.
