@@ -115,6 +115,7 @@ class _Findings:
     lacking: int = 0  # how many of the subject's words the chosen thesis has nothing on
     guessed: bool = False  # a thesis chosen by its words alone, in a book of several
     business: str = ""  # a business of the thesis named, one it does not cover ("Taobao")
+    freed: set[int] = field(default_factory=set)  # a yardstick's name, read as text words
     trace: list[str] = field(default_factory=list)
 
     @property
@@ -500,6 +501,7 @@ class Engine:
         freed = self._names.naming(f.reading, other)
         if not freed:
             return
+        f.freed = freed
         taken = f.name_positions - freed
         _, f.found, f.mentions = self._evidence(f.reading, f.intents, taken, f.named)
         f.scores = self._with_phrases(f.reading, f.intents.positions | taken, f.found.points)
@@ -765,7 +767,7 @@ class Engine:
     def _held(self, f: _Findings, target: Target) -> int:
         """How many of the question's words the point's own text, or its terms, hold."""
         at = self._book.target_ids[target]
-        taken = f.intents.positions | f.name_positions
+        taken = f.intents.positions | f.name_positions - f.freed
         stems = [s for i, s in enumerate(f.reading.stems) if i not in taken]
         return max(f.found.words.get(at, 0), len(self._book.terms.held(stems, at)))
 
@@ -1227,7 +1229,7 @@ class Engine:
         typed = [t.text for t in f.reading.tokens]
         if not ranked or ranked[0][0].section == "catalysts" or not any(
                 word in _NEXT and following not in _SPANS
-                for word, following in zip(typed, typed[1:], strict=False)):
+                for word, following in zip(typed, [*typed[1:], ""], strict=True)):
             return ranked
         ids = self._book.target_ids
         products = {w for w in self._book.anchors_of.get(thesis.ticker, ())
@@ -1300,9 +1302,9 @@ class Engine:
 
 _HORIZON_ORDER = {"near": 0, "medium": 1, "long": 2}
 _PAST = frozenset({"did", "was", "were", "went", "happened"})  # "when did ATTAIN-2 read out?"
-_NOW = frozenset({"now", "today", "currently", "current", "already", "ytd", "lately",
-                  "recently", "rn", "nowadays", "presently", "did", "was", "were"})
-_NEXT = frozenset({"next", "new", "newer", "successor", "upcoming", "coming", "future"})
+_NOW = _PAST | {"now", "today", "currently", "current", "already", "ytd", "lately", "recently",
+                "rn", "nowadays", "presently"}
+_NEXT = frozenset({"next", "new", "newer", "successor", "upcoming", "future"})  # not "coming from"
 # "the next few years", "the coming quarter": a span of time, not what comes next of a product
 _SPANS = frozenset({"year", "years", "month", "months", "quarter", "quarters", "week", "weeks",
                     "few", "couple", "decade", "day", "days", "fiscal", "fy", "print", "results"})

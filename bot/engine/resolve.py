@@ -245,8 +245,8 @@ class Names:
             if reading.known[i] and not (before_intent and named_elsewhere):
                 continue
             capitalised = token.original[:1].isupper() and i > 0
-            if token.cashtag or ticker_like or before_intent or token.possessive and capitalised \
-                    or (asks and (
+            if token.cashtag or ticker_like or before_intent \
+                    or token.possessive and token.original[:1].isupper() or (asks and (
                 token.possessive
                 or (token.after_preposition and (capitalised or i == last_content))
             )):

@@ -1048,17 +1048,18 @@ def test_the_next_of_a_product_is_the_open_catalyst_that_names_it() -> None:
     assert engine.answer("is Lanmou's own chip cheaper than Qualcomm's?").point == \
         "own-low-power-chip"
     span = engine.answer("will Lanmou's chip cut costs over the next few years?")
-    assert not any("comes next" in line for line in span.trace)
+    assert span.point == "own-low-power-chip"
+    last = engine.answer("Lanmou's chip: what comes next?")
+    assert (last.card, last.point) == ("catalyst", "liuli-l3-every-device")
 
 
 def test_a_question_about_what_is_now_is_not_answered_with_a_catalyst_to_come() -> None:
-    """Baiyu's thesis has the driverless segments it runs and a catalyst for the next batch:
-    asked what it runs today, the answer is not the batch still to come."""
-    engine = _with_colliding(16)
-    ahead = engine.answer("how many driverless kilometres will Baiyu run?")
-    assert (ahead.card, ahead.point) == ("catalyst", "second-batch-driverless-segments")
-    today = engine.answer("how many driverless kilometres does Baiyu run today?")
-    assert today.ticker == "BYLT" and today.card != "catalyst"
+    """Xuedao's thesis has the rules under which Hubei's education department had it switch
+    off essay generation (a risk) and its public-school contracts in Hubei, still to come (a
+    catalyst): asked what that switch-off was, the answer is the rules, not the contracts."""
+    engine = _with_colliding(18)
+    answer = engine.answer("what was the Hubei switch-off at Xuedao about?")
+    assert (answer.card, answer.point) == ("risk", "tutoring-rules-generative-ai")
 
 
 def test_a_year_after_the_thesis_frames_a_question_about_what_is_to_come() -> None:
