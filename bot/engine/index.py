@@ -333,7 +333,6 @@ class BookIndex:
         self.words: set[str] = set()  # every form of every indexed word, for the speller
         self.names: dict[str, set[str]] = defaultdict(set)  # proper noun stem -> tickers
         self.anchors: set[str] = set()  # names that are no English word (see coined_words)
-        self.anchors_of: dict[str, frozenset[str]] = {}  # ticker -> its own such names
         self.acronyms: set[str] = set()
         self.values: dict[str, list[tuple[str, str]]] = defaultdict(list)  # value -> figures
         self.figure_targets: dict[tuple[str, str], list[int]] = defaultdict(list)
@@ -365,7 +364,6 @@ class BookIndex:
             for noun in text.names:
                 self.names[noun].add(ticker)
             self.anchors |= text.anchors
-            self.anchors_of[ticker] = text.anchors
             self.acronyms |= text.acronyms
             for value, fid in text.values:
                 self.values[value].append((ticker, fid))

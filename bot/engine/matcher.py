@@ -1044,7 +1044,6 @@ class Engine:
                               and not _settled(thesis, t) else s)
                              for t, s in ranked), key=lambda ts: -ts[1])
         ranked = _upcoming_first(f.reading, thesis, ranked)
-        ranked = self._successor_first(f, thesis, ranked)
         ranked = self._holding_more_words(f, ranked)
         best, best_score = ranked[0] if ranked else (None, 0.0)
         runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
@@ -1221,29 +1220,6 @@ class Engine:
                 if self._book.covers_concept(m.concept, ticker, th.CONCEPT_SPOKEN_OF)
                 for i in m.positions}
 
-    def _successor_first(self, f: _Findings, thesis: Thesis,
-                         ranked: list[tuple[Target, float]]) -> list[tuple[Target, float]]:
-        """"What's their next chip?" asks about the one to come: when the best point names a
-        product (a name no dictionary has: Liuli, Jinwu) and an open catalyst is titled for it
-        ("Liuli-L3 in every device", "Jinwu-3 volume production"), the catalyst goes first."""
-        typed = [t.text for t in f.reading.tokens]
-        if not ranked or ranked[0][0].section == "catalysts" or not any(
-                word in _NEXT and following not in _SPANS
-                for word, following in zip(typed, [*typed[1:], ""], strict=True)):
-            return ranked
-        ids = self._book.target_ids
-        products = {w for w in self._book.anchors_of.get(thesis.ticker, ())
-                    if self._book.point_says(ids[ranked[0][0]], w)}
-        for k, (target, score) in enumerate(ranked[1:], 1):
-            if score < th.SUCCESSOR * ranked[0][1]:
-                break
-            found = thesis.point(target.point)
-            if target.section == "catalysts" and not _settled(thesis, target) and found \
-                    and any(w.startswith(p) for w in term_key(found[1].title) for p in products):
-                f.trace.append(f"{target.point} is what comes next of {ranked[0][0].point}")
-                return [ranked[k], *ranked[:k], *ranked[k + 1:]]
-        return ranked
-
     def _holding_more_words(self, f: _Findings, ranked: list[tuple[Target, float]]
                             ) -> list[tuple[Target, float]]:
         """The point whose own text holds MORE_WORDS more of the question's words than the best
@@ -1304,10 +1280,6 @@ _HORIZON_ORDER = {"near": 0, "medium": 1, "long": 2}
 _PAST = frozenset({"did", "was", "were", "went", "happened"})  # "when did ATTAIN-2 read out?"
 _NOW = _PAST | {"now", "today", "currently", "current", "already", "ytd", "lately", "recently",
                 "rn", "nowadays", "presently"}
-_NEXT = frozenset({"next", "new", "newer", "successor", "upcoming", "future"})  # not "coming from"
-# "the next few years", "the coming quarter": a span of time, not what comes next of a product
-_SPANS = frozenset({"year", "years", "month", "months", "quarter", "quarters", "week", "weeks",
-                    "few", "couple", "decade", "day", "days", "fiscal", "fy", "print", "results"})
 
 
 def _phrases(reading: Reading, positions: Sequence[int]) -> str:

@@ -173,9 +173,6 @@ YEARS_AHEAD = 30
 # A second point this close to the best goes first when it is a catalyst still open and the
 # question asks "when".
 RUNNER_UP = 0.75
-# "What's their next chip?": an open catalyst naming the product the best point names goes
-# first from this share of its score (0.15 to 0.5 answer the same on the dev sets).
-SUCCESSOR = 0.3
 # An intent this close to the strongest is offered as "Did you mean".
 INTENT_RUNNER_UP = 0.6
 # A section asked however strongly yields to a point of another section four times (FAR_AHEAD

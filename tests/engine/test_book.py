@@ -1038,21 +1038,6 @@ def test_a_list_the_company_may_land_on_is_its_subject_not_a_request_to_list_the
                                                           "us-export-controls-cut")
 
 
-def test_the_next_of_a_product_is_the_open_catalyst_that_names_it() -> None:
-    """Lanmou's thesis holds its own Liuli chip (a bull point) and the Liuli-L3 to come (a
-    catalyst): "the next chip" is the catalyst; the chip it has now, and "the next few years",
-    are not."""
-    engine = _with_colliding(29)
-    upcoming = engine.answer("what's Lanmou's next chip?")
-    assert (upcoming.card, upcoming.point) == ("catalyst", "liuli-l3-every-device")
-    assert engine.answer("is Lanmou's own chip cheaper than Qualcomm's?").point == \
-        "own-low-power-chip"
-    span = engine.answer("will Lanmou's chip cut costs over the next few years?")
-    assert span.point == "own-low-power-chip"
-    last = engine.answer("Lanmou's chip: what comes next?")
-    assert (last.card, last.point) == ("catalyst", "liuli-l3-every-device")
-
-
 def test_a_question_about_what_is_now_is_not_answered_with_a_catalyst_to_come() -> None:
     """Xuedao's thesis has the rules under which Hubei's education department had it switch
     off essay generation (a risk) and its public-school contracts in Hubei, still to come (a
