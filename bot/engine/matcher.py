@@ -1038,7 +1038,7 @@ class Engine:
             ranked = sorted(((t, s * (1 + th.SECTION_LEAN) if t.section == lean else s)
                              for t, s in ranked), key=lambda ts: -ts[1])
         elif intent is None and (now := _NOW & {t.text for t in f.reading.tokens}):
-            # "how many km can they run driverless today?": what is, not a catalyst to come
+            # "what was the Hubei switch-off about?": what is or was, not a catalyst to come
             f.trace.append(f"asks what is ({', '.join(sorted(now))}), not what is to come")
             ranked = sorted(((t, s / (1 + th.SECTION_LEAN) if t.section == "catalysts"
                               and not _settled(thesis, t) else s)

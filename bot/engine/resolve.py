@@ -203,8 +203,8 @@ class Names:
 
         Strong signs: a cashtag, a ticker in capitals, a name right before an intent phrase
         ("tesla bull case"), a capitalised possessive ("is Costco's fee hike priced in?").
-        Weaker signs (a possessive, "about X" at the end) count only in
-        a question that `asks` for a card. A company the thesis names but does not cover is
+        Weaker signs (a possessive in lower case, "about X" at the end) count only in a
+        question that `asks` for a card. A company the thesis names but does not cover is
         the subject when a case is asked "for"/"on" it (`asks_case`: "the long case for
         Tencent"), not when it is a source of risk ("risks from Tencent"). A question using
         one of the `anchors` (names a thesis uses, such as "sorelintide" or "Qwen", other than
