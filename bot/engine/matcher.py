@@ -21,7 +21,7 @@ import datetime as dt
 import functools
 import re
 from collections import Counter, defaultdict
-from collections.abc import Container, Iterator, Mapping, Sequence
+from collections.abc import Callable, Container, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from heapq import nsmallest
@@ -767,7 +767,7 @@ class Engine:
     def _held(self, f: _Findings, target: Target) -> int:
         """How many of the question's words the point's own text, or its terms, hold."""
         at = self._book.target_ids[target]
-        taken = f.intents.positions | f.name_positions - f.freed
+        taken = f.intents.positions | (f.name_positions - f.freed)
         stems = [s for i, s in enumerate(f.reading.stems) if i not in taken]
         return max(f.found.words.get(at, 0), len(self._book.terms.held(stems, at)))
 
@@ -1035,14 +1035,12 @@ class Engine:
                 f.trace.append(f"among its {horizon}-term catalysts: "
                                + ", ".join(f"{t.point} {s:.2f}" for t, s in ranked[:3]))
         if intent in (None, "overview") and (lean := self._leaning(f, thesis)) is not None:
-            ranked = sorted(((t, s * (1 + th.SECTION_LEAN) if t.section == lean else s)
-                             for t, s in ranked), key=lambda ts: -ts[1])
+            ranked = _weighed(ranked, lambda t: t.section == lean, 1 + th.SECTION_LEAN)
         elif intent is None and (now := _NOW & {t.text for t in f.reading.tokens}):
             # "what was the Hubei switch-off about?": what is or was, not a catalyst to come
             f.trace.append(f"asks what is ({', '.join(sorted(now))}), not what is to come")
-            ranked = sorted(((t, s / (1 + th.SECTION_LEAN) if t.section == "catalysts"
-                              and not _settled(thesis, t) else s)
-                             for t, s in ranked), key=lambda ts: -ts[1])
+            ranked = _weighed(ranked, lambda t: t.section == "catalysts"
+                              and not _settled(thesis, t), 1 / (1 + th.SECTION_LEAN))
         ranked = _upcoming_first(f.reading, thesis, ranked)
         ranked = self._holding_more_words(f, ranked)
         best, best_score = ranked[0] if ranked else (None, 0.0)
@@ -1351,6 +1349,12 @@ def _in_order(stems: Sequence[str], words: list[str], start: int, gap: int = 2) 
             return False
         start += hit + 1
     return True
+
+
+def _weighed(ranked: list[tuple[Target, float]], which: Callable[[Target], bool],
+             factor: float) -> list[tuple[Target, float]]:
+    """The points best first again, once those `which` picks are weighed by `factor`."""
+    return sorted(((t, s * factor if which(t) else s) for t, s in ranked), key=lambda ts: -ts[1])
 
 
 def _upcoming_first(reading: Reading, thesis: Thesis, ranked: list[tuple[Target, float]]

@@ -244,9 +244,10 @@ class Names:
             named_elsewhere = token.possessive or ticker_like or other is not None
             if reading.known[i] and not (before_intent and named_elsewhere):
                 continue
-            capitalised = token.original[:1].isupper() and i > 0
-            if token.cashtag or ticker_like or before_intent \
-                    or token.possessive and token.original[:1].isupper() or (asks and (
+            upper = token.original[:1].isupper()
+            capitalised = upper and i > 0
+            if token.cashtag or ticker_like or before_intent or token.possessive and upper \
+                    or (asks and (
                 token.possessive
                 or (token.after_preposition and (capitalised or i == last_content))
             )):

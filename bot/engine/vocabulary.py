@@ -82,8 +82,7 @@ class Speller:
     english: frozenset[str] = frozenset()  # real words: never "corrected" into ours
     _choices: list[str] = field(default_factory=list)
     _names: set[str] = field(default_factory=set)  # words the bot knows only as names
-    _proper: set[str] = field(default_factory=set)  # words of names, whatever else they are
-    _proper_choices: list[str] = field(default_factory=list)  # the same, in a fixed order
+    _proper: dict[str, None] = field(default_factory=dict)  # words of names, in a fixed order
 
     def add(self, words: Iterable[str], names: bool = False) -> None:
         """Learn words, in a fixed order whatever the caller's (often a set): a typo equally
@@ -91,9 +90,8 @@ class Speller:
         a name takes nearer typos than other words (`th.NAME_TYPO`): another company's name
         is rarely a misspelling of ours ("xiaomi" is not "miaojie")."""
         for word in sorted(words):
-            if names and word not in self._proper:
-                self._proper.add(word)
-                self._proper_choices.append(word)
+            if names:
+                self._proper[word] = None
             if names and word not in self.known:
                 self._names.add(word)
             elif not names:
@@ -125,7 +123,7 @@ class Speller:
         # A capitalised possessive is somebody's name: "Costco's" is no typo of "cost"
         named = token.possessive and token.original[:1].isupper()
         found = [(choice, distance) for choice, distance, _ in process.extract(
-            word, self._proper_choices if named else self._choices, scorer=OSA.distance,
+            word, list(self._proper) if named else self._choices, scorer=OSA.distance,
             score_cutoff=limit, limit=5)
             if _plausible(word, choice) and (choice not in self._names
                                              or _quality(word, choice, distance) >= th.NAME_TYPO)]
