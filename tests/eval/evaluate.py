@@ -61,7 +61,8 @@ OWN_DEV = (OWN / "baba_dev.yaml", OWN / "book_dev.yaml", EVAL / "collide1" / "qu
            OWN / "baba_dev7.yaml", OWN / "baba_dev8.yaml",
            OWN / "uncovered_dev5.yaml", EVAL / "collide31" / "questions.yaml",
            OWN / "baba_dev9.yaml", OWN / "uncovered_dev6.yaml",
-           EVAL / "collide33" / "questions.yaml", OWN / "baba_dev10.yaml")
+           EVAL / "collide33" / "questions.yaml", OWN / "baba_dev10.yaml",
+           OWN / "uncovered_dev7.yaml")
 OWN_HELD_OUT = (OWN / "baba_heldout.yaml", OWN / "baba_heldout2.yaml", OWN / "baba_final.yaml",
                 OWN / "baba_third.yaml", OWN / "baba_fourth.yaml", OWN / "baba_fifth.yaml",
                 EVAL / "collide2" / "questions.yaml", EVAL / "collide4" / "questions.yaml",
@@ -89,7 +90,8 @@ OWN_HELD_OUT = (OWN / "baba_heldout.yaml", OWN / "baba_heldout2.yaml", OWN / "ba
                 OWN / "uncovered_heldout9.yaml", OWN / "baba_twentyfourth.yaml",
                 EVAL / "collide35" / "questions.yaml", OWN / "book_heldout.yaml",
                 OWN / "baba_twentyfifth.yaml", OWN / "uncovered_heldout10.yaml",
-                OWN / "baba_twentysixth.yaml", OWN / "uncovered_heldout11.yaml")
+                OWN / "baba_twentysixth.yaml", OWN / "uncovered_heldout11.yaml",
+                OWN / "baba_twentyseventh.yaml", OWN / "uncovered_heldout12.yaml")
 COLLIDING = tuple(EVAL / f"collide{n}" / "theses" for n in range(1, 36))
 # Confidence bands the Slack layer acts on (bot/engine/thresholds.py): answer, "Did you mean",
 # say so.

@@ -105,7 +105,9 @@ OWN_FLOORS = {"own/baba_dev.yaml": 0.86, "own/book_dev.yaml": 0.81,
               "own/baba_dev10.yaml": 0.53, "own/baba_twentyfourth.yaml": 0.53,
               "collide35/questions.yaml": 0.59, "own/book_heldout.yaml": 0.64,
               "own/baba_twentyfifth.yaml": 0.86, "own/uncovered_heldout10.yaml": 0.79,
-              "own/baba_twentysixth.yaml": 0.78, "own/uncovered_heldout11.yaml": 0.80}
+              "own/baba_twentysixth.yaml": 0.78, "own/uncovered_heldout11.yaml": 0.80,
+              "own/uncovered_dev7.yaml": 0.66, "own/baba_twentyseventh.yaml": 0.83,
+              "own/uncovered_heldout12.yaml": 0.67}
 
 
 @pytest.mark.parametrize("path", [*OWN_DEV, *OWN_HELD_OUT],
