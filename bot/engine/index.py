@@ -29,6 +29,7 @@ from bot.engine import thresholds as th
 from bot.engine.clean import stem, words
 from bot.engine.concepts import ConceptTable
 from bot.engine.english import dictionary_words, frequent_words
+from bot.engine.in_house import IN_HOUSE, made_in_house
 from bot.engine.reading import Reading
 from bot.engine.vocabulary import BagIndex, Key, Phrases, PhraseTable, term_key, term_words
 from bot.knowledge.models import Figure, Point, Thesis
@@ -125,6 +126,8 @@ def _point_fields(thesis: Thesis, point: Point, figures: Sequence[Figure],
         "detail": [point.detail],
         "figure": [text for f in figures for text in (f.subject, f.measure)],
     }
+    for name in ("title", "summary", "detail"):  # "its own chips": made in-house
+        fields[name] += [IN_HOUSE] * sum(made_in_house(text) for text in fields[name])
     mentioned: set[str] = set()
     for texts in fields.values():
         for text in texts:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from bot.engine import thresholds as th
 from bot.engine.clean import Token, stem, tokenize
+from bot.engine.in_house import IN_HOUSE, is_own_make
 from bot.engine.vocabulary import Key, Speller
 
 _NUMBER = re.compile(
@@ -85,7 +86,9 @@ def read(text: str, speller: Speller, abbreviations: dict[str, Key],
                 or abbreviations.get(token.text)
         word = token.original
         slashed = token.text.split("/")
-        if expansion and not token.cashtag:
+        if is_own_make(tokens, i):
+            push([stem(IN_HOUSE)], 1.0, True, i)
+        elif expansion and not token.cashtag:
             if len(expansion) > 1:
                 expanded.update(range(len(stems), len(stems) + len(expansion)))
             push(expansion, 1.0, True, i)

@@ -1055,3 +1055,18 @@ def test_a_year_after_the_thesis_frames_a_question_about_what_is_to_come() -> No
     assert (goal.card, goal.point) == ("catalyst", "20-million-subscribers")
     now = engine.answer("Xuedao's subscribers: how many pay today?")
     assert (now.card, now.point) == ("bull", "subscriptions-that-parents-renew")
+
+
+def test_its_own_make_is_made_in_house_and_its_own_shares_are_a_buyback() -> None:
+    """Baiyu's thesis has its own driving chip (a bull point) and US export controls on the
+    GPUs it buys (a risk): "its own silicon" is the chip it makes, as "homegrown" would be,
+    not the chips it cannot buy. "Its own shares" is still what a company buys back."""
+    engine = _with_colliding(16, book_too=False)
+    answer = engine.answer("does Baiyu design its own silicon for the trucks, and what does "
+                           "that save?")
+    assert (answer.card, answer.point) == ("bull", "driving-chip-own")
+    from tests.eval.evaluate import BABA_ONLY, engine_over
+
+    buyback = engine_over(BABA_ONLY / "baba.yaml").answer(
+        "how much firepower does alibaba still have to buy its own shares")
+    assert buyback.point == "share-buybacks"
