@@ -1159,7 +1159,7 @@ class Engine:
                            f"never says {subject}, no everyday words: declined, its nearest "
                            f"points offered")
             return self._not_in_thesis(f.question, ticker, subject, f)
-        asked = _asked_whether(f.reading.stems, self._existence)
+        asked = _asked_whether(f.reading.stems, self._existence, f.name_positions)
         had = sorted(asked & {*unsaid_at, *never})
         if f.named and had:
             subject = _phrases(f.reading, had)
@@ -1306,15 +1306,25 @@ def _says_any(stems: Sequence[str], phrases: AbstractSet[Key]) -> bool:
 
 
 _AT_ALL = term_key("at all")
+_PRONOUNS = tuple(term_key(word)[0] for word in ("it", "they"))
 
 
-def _asked_whether(stems: Sequence[str], phrases: AbstractSet[Key]) -> set[int]:
+def _asked_whether(stems: Sequence[str], phrases: AbstractSet[Key],
+                   named: AbstractSet[int] = frozenset()) -> set[int]:
     """The positions of the few words after a phrase asking whether the company has something
     ("does it have any| esports plans", "doing anything in| humanoids"): what it is asked
-    to have; before "at all", every word before it ("testing sodium-ion packs| at all")."""
-    return {j for i, key in _in_a_row(stems, phrases)
-            for j in (range(i) if key == _AT_ALL
-                      else range(i + len(key), i + len(key) + th.ASKED_WORDS))}
+    to have; before "at all", every word before it ("testing sodium-ion packs| at all"). The
+    company's name stands where the phrase says "it" or "they" (`named`: its positions):
+    "does Kestrel make| trail shoes" is "does it make| trail shoes"."""
+    at = [i for i in range(len(stems)) if i not in named or i - 1 not in named]
+    found: set[int] = set()
+    for pronoun in _PRONOUNS:
+        read = [pronoun if i in named else stems[i] for i in at]
+        found.update(at[j] for i, key in _in_a_row(read, phrases)
+                     for j in (range(i) if key == _AT_ALL
+                               else range(i + len(key), i + len(key) + th.ASKED_WORDS))
+                     if j < len(at) and at[j] not in named)
+    return found
 
 
 def _settled(thesis: Thesis, target: Target) -> bool:

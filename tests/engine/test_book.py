@@ -1070,3 +1070,14 @@ def test_its_own_make_is_made_in_house_and_its_own_shares_are_a_buyback() -> Non
     buyback = engine_over(BABA_ONLY / "baba.yaml").answer(
         "how much firepower does alibaba still have to buy its own shares")
     assert buyback.point == "share-buybacks"
+
+
+def test_asked_whether_the_company_by_name_makes_what_its_thesis_never_says(
+        book: Engine) -> None:
+    """"Does Kestrel sell golf shoes?" is "does it sell golf shoes?": the thesis never says
+    golf, so it says it does not cover that, rather than offering a launch of running shoes;
+    "does Kestrel make running shoes?" is what its thesis is about."""
+    golf = book.answer("does Kestrel sell golf shoes?")
+    assert (golf.card, golf.reason, golf.topic) == ("unknown", "not in thesis", "golf")
+    assert golf.alternatives[0].thesis == "KSTR"
+    assert book.answer("does Kestrel make running shoes?").ticker == "KSTR"
