@@ -1089,6 +1089,9 @@ class Engine:
                     and name not in _BOOK_INTENTS:
                 alternatives.append(Alternative(ticker, name))  # type: ignore[arg-type]
 
+        if best is None and intent in (None, "overview") \
+                and (lacked := self._asked_to_have(f, ticker, carried)) is not None:
+            return lacked  # "what does Harborview do, does it have any crypto custody arm?"
         if best is None or intent == "help":
             card = intent if intent is not None else "overview"
             confidence = intent_quality if intent else th.WHOLE_CARD
@@ -1159,13 +1162,8 @@ class Engine:
                            f"never says {subject}, no everyday words: declined, its nearest "
                            f"points offered")
             return self._not_in_thesis(f.question, ticker, subject, f)
-        asked = _asked_whether(f.reading.stems, self._existence, f.name_positions)
-        had = sorted(asked & {*unsaid_at, *never})
-        if f.named and had:
-            subject = _phrases(f.reading, had)
-            f.trace.append(f"asks whether it has what it never says ({subject}): declined, "
-                           f"its nearest points offered")
-            return self._not_in_thesis(f.question, ticker, subject, f)
+        if (lacked := self._asked_to_have(f, ticker, carried)) is not None:
+            return lacked
         offered = [why for why, flag in (("part of the subject not covered", bool(f.uncovered)),
                                          (f"words it never says ({', '.join(unsaid)})",
                                           len(unsaid) >= th.UNSAID_WORDS
@@ -1197,6 +1195,21 @@ class Engine:
         return Answer(f.question, card, thesis, point=best.point, figure=figure,  # type: ignore[arg-type]
                       confidence=round(confidence, 3), alternatives=tuple(alternatives),
                       covered=self.covered)
+
+    def _asked_to_have(self, f: _Findings, ticker: str, carried: set[int]) -> Answer | None:
+        """Declined, when asked whether the company has a thing its thesis never names: a word
+        it never says, whose concept it does not speak of (`carried`) or that no one says
+        every day."""
+        asked = _asked_whether(f.reading.stems, self._existence, f.name_positions)
+        had = sorted(i for i in asked & {i for i, w in self._topic(f)
+                                         if not self._book.uses(ticker, w)}
+                     if i not in carried or f.reading.token_at(i).text not in self._familiar)
+        if not (f.named and had):
+            return None
+        subject = _phrases(f.reading, had)
+        f.trace.append(f"asks whether it has what it never says ({subject}): declined, "
+                       f"its nearest points offered")
+        return self._not_in_thesis(f.question, ticker, subject, f)
 
     def _specific(self, reading: Reading, unsaid_at: list[int]) -> list[int]:
         """Of the positions of words the thesis never says (`unsaid_at`), one per word typed,

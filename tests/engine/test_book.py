@@ -1081,3 +1081,12 @@ def test_asked_whether_the_company_by_name_makes_what_its_thesis_never_says(
     assert (golf.card, golf.reason, golf.topic) == ("unknown", "not in thesis", "golf")
     assert golf.alternatives[0].thesis == "KSTR"
     assert book.answer("does Kestrel make running shoes?").ticker == "KSTR"
+
+
+def test_asked_whether_it_has_what_its_thesis_never_says_beside_an_overview_word(
+        book: Engine) -> None:
+    """"What does Harborview do" asks for the overview, but "does it have any crypto custody
+    business?" asks for what its thesis never names: that is said, not the overview offered."""
+    answer = book.answer("what does Harborview do, does it have any crypto custody business?")
+    assert (answer.card, answer.reason, answer.topic) == ("unknown", "not in thesis",
+                                                          "crypto custody")
