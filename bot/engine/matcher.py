@@ -1091,7 +1091,7 @@ class Engine:
 
         if best is None and intent in (None, "overview") \
                 and (lacked := self._asked_to_have(f, ticker, carried)) is not None:
-            return lacked  # "what does Harborview do, does it have any crypto custody arm?"
+            return lacked  # "what does Harborview do, does it have any crypto custody business?"
         if best is None or intent == "help":
             card = intent if intent is not None else "overview"
             confidence = intent_quality if intent else th.WHOLE_CARD
