@@ -182,6 +182,7 @@ class Engine:
         shorthand = vocabulary.abbreviations if vocabulary else {}
         english = english_words()
         self._familiar = familiar_words()
+        self._framing_or_familiar = self._familiar | self._leans.keys()
         self._book = BookIndex((thesis_text(thesis, Names.name_words(thesis), stop, shorthand,
                                             english, self._concepts, self._as_written)
                                 for thesis in self.theses.values()), self._common)
@@ -1150,7 +1151,8 @@ class Engine:
         # games thesis. Not when every one names a concept it speaks of ("when does the next-gen
         # accelerator ramp": the asker's words for its chip launch), nor after "next to", "vs",
         # "than": the yardstick ("inexpensive next to american big tech").
-        never = [i for i in never_said if f.reading.token_at(i).text not in self._familiar]
+        never = [i for i in never_said  # "reliant", "exposed": framing, not a subject
+                 if f.reading.token_at(i).text not in self._framing_or_familiar]
         yardstick = _yardstick(f.reading)
         specific = self._specific(f.reading, [i for i in never if i < yardstick])
         if not set(specific) - carried:

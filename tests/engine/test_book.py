@@ -1090,3 +1090,12 @@ def test_asked_whether_it_has_what_its_thesis_never_says_beside_an_overview_word
     answer = book.answer("what does Harborview do, does it have any crypto custody business?")
     assert (answer.card, answer.reason, answer.topic) == ("unknown", "not in thesis",
                                                           "crypto custody")
+
+
+def test_a_framing_word_is_no_subject_the_thesis_lacks(book: Engine) -> None:
+    """Norgrid's thesis says its three largest customers account for 61% of backlog, never
+    "reliant" or "buyers": "reliant" frames the question as a risk, and "a handful of big
+    buyers" is customer concentration, which that point is about. Its risk, not "not
+    covered"."""
+    answer = book.answer("is Norgrid too reliant on a handful of big buyers?")
+    assert (answer.card, answer.point) == ("risk", "customer-concentration")
