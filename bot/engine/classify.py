@@ -87,7 +87,7 @@ def classify(reading: Reading, intents: PhraseTable[IntentValue],
     )
 
 
-_PRONOUNS = tuple(term_key(word)[0] for word in ("it", "they"))
+PRONOUNS = tuple(term_key(word)[0] for word in ("it", "they"))  # where a name may stand
 
 
 def _with_pronouns(reading: Reading, intents: PhraseTable[IntentValue],
@@ -100,7 +100,7 @@ def _with_pronouns(reading: Reading, intents: PhraseTable[IntentValue],
         return []
     at = [i for i in range(len(reading.stems)) if i not in named or i - 1 not in named]
     found: list[Hit[IntentValue]] = []
-    for pronoun in _PRONOUNS:
+    for pronoun in PRONOUNS:
         stems = [pronoun if i in named else reading.stems[i] for i in at]
         quality = [reading.quality[i] for i in at]
         for hit in intents.hits(stems, quality):

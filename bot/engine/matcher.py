@@ -37,7 +37,7 @@ from bot.engine.answer import (
     Card,
     Match,
 )
-from bot.engine.classify import Intents, classify, intent_table
+from bot.engine.classify import PRONOUNS, Intents, classify, intent_table
 from bot.engine.clean import clean_text
 from bot.engine.concepts import ConceptTable, Mention
 from bot.engine.english import english_words, familiar_words, frequent_words
@@ -1321,7 +1321,6 @@ def _says_any(stems: Sequence[str], phrases: AbstractSet[Key]) -> bool:
 
 
 _AT_ALL = term_key("at all")
-_PRONOUNS = tuple(term_key(word)[0] for word in ("it", "they"))
 
 
 def _asked_whether(stems: Sequence[str], phrases: AbstractSet[Key],
@@ -1333,7 +1332,7 @@ def _asked_whether(stems: Sequence[str], phrases: AbstractSet[Key],
     "does Kestrel make| trail shoes" is "does it make| trail shoes"."""
     at = [i for i in range(len(stems)) if i not in named or i - 1 not in named]
     found: set[int] = set()
-    for pronoun in _PRONOUNS:
+    for pronoun in PRONOUNS:
         read = [pronoun if i in named else stems[i] for i in at]
         found.update(at[j] for i, key in _in_a_row(read, phrases)
                      for j in (range(i) if key == _AT_ALL
