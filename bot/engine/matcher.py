@@ -1321,6 +1321,7 @@ def _says_any(stems: Sequence[str], phrases: AbstractSet[Key]) -> bool:
 
 
 _AT_ALL = term_key("at all")
+_AMOUNT = frozenset(term_key("much many what how"))
 
 
 def _asked_whether(stems: Sequence[str], phrases: AbstractSet[Key],
@@ -1329,12 +1330,14 @@ def _asked_whether(stems: Sequence[str], phrases: AbstractSet[Key],
     ("does it have any| esports plans", "doing anything in| humanoids"): what it is asked
     to have; before "at all", every word before it ("testing sodium-ion packs| at all"). The
     company's name stands where the phrase says "it" or "they" (`named`: its positions):
-    "does Kestrel make| trail shoes" is "does it make| trail shoes"."""
+    "does Kestrel make| trail shoes" is "does it make| trail shoes". Not after "how much" or
+    "what": "how much does Norgrid make per MWh?" asks what it earns."""
     at = [i for i in range(len(stems)) if i not in named or i - 1 not in named]
     found: set[int] = set()
     for pronoun in PRONOUNS:
         read = [pronoun if i in named else stems[i] for i in at]
         found.update(at[j] for i, key in _in_a_row(read, phrases)
+                     if not (i and read[i - 1] in _AMOUNT)
                      for j in (range(i) if key == _AT_ALL
                                else range(i + len(key), i + len(key) + th.ASKED_WORDS))
                      if j < len(at) and at[j] not in named)

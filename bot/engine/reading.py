@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from bot.engine import thresholds as th
 from bot.engine.clean import Token, stem, tokenize
-from bot.engine.in_house import IN_HOUSE, is_own_make
+from bot.engine.in_house import IN_HOUSE, is_in_house
 from bot.engine.vocabulary import Key, Speller
 
 _NUMBER = re.compile(
@@ -79,6 +79,7 @@ def read(text: str, speller: Speller, abbreviations: dict[str, Key],
             known.append(is_known)
             source.append(i)
 
+    texts = [token.text for token in tokens]
     for i, token in enumerate(tokens):
         expansion = None
         if i not in literal:
@@ -86,7 +87,7 @@ def read(text: str, speller: Speller, abbreviations: dict[str, Key],
                 or abbreviations.get(token.text)
         word = token.original
         slashed = token.text.split("/")
-        if is_own_make(tokens, i):
+        if is_in_house(texts, i, i > 0 and tokens[i - 1].possessive):
             push([stem(IN_HOUSE)], 1.0, True, i)
         elif expansion and not token.cashtag:
             if len(expansion) > 1:

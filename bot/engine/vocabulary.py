@@ -14,14 +14,18 @@ from rapidfuzz.distance import OSA
 
 from bot.engine import thresholds as th
 from bot.engine.clean import Token, stem, words
+from bot.engine.in_house import IN_HOUSE, is_in_house
 
 Key = tuple[str, ...]
 MAX_GAP = 2  # words allowed between the words of a phrase: "why should I own" ~ "why own"
 
 
 def term_key(text: str) -> Key:
-    """A phrase as the matcher sees it: its stemmed words."""
-    return tuple(stem(w) for w in words(text))
+    """A phrase as the matcher sees it: its stemmed words ("its own" made in-house, as a
+    question reads it)."""
+    written = words(text)
+    return tuple(stem(IN_HOUSE if is_in_house(written, i, phrase=True) else w)
+                 for i, w in enumerate(written))
 
 
 def term_words(text: str) -> set[str]:

@@ -1072,6 +1072,20 @@ def test_its_own_make_is_made_in_house_and_its_own_shares_are_a_buyback() -> Non
     assert buyback.point == "share-buybacks"
 
 
+
+@pytest.mark.parametrize(("question", "made"), [
+    ("does it design its own chips?", True), ("is Baiyu's own model any good?", True),
+    ("does it have a chip of its own?", True), ("can the cloud unit stand on its own?", False),
+    ("is it worth buying in its own right?", False), ("let's own alibaba?", False),
+    ("who are alibaba's own shareholders?", False), ("is it buying its own stock?", False)])
+def test_its_own_reads_as_made_in_house_only_when_it_is(book: Engine, question: str,
+                                                        made: bool) -> None:
+    """"Its own chips" is a thing the company makes; "on its own" is alone, "its own
+    stock" a thing it holds, "let's own" a trade (`--explain` shows the words as read)."""
+    words = next(line for line in book.answer(question).trace if line.startswith("words:"))
+    assert (" homegrown" in words) is made
+
+
 def test_asked_whether_the_company_by_name_makes_what_its_thesis_never_says(
         book: Engine) -> None:
     """"Does Kestrel sell golf shoes?" is "does it sell golf shoes?": the thesis never says
@@ -1080,7 +1094,11 @@ def test_asked_whether_the_company_by_name_makes_what_its_thesis_never_says(
     golf = book.answer("does Kestrel sell golf shoes?")
     assert (golf.card, golf.reason, golf.topic) == ("unknown", "not in thesis", "golf")
     assert golf.alternatives[0].thesis == "KSTR"
-    assert book.answer("does Kestrel make running shoes?").ticker == "KSTR"
+    running = book.answer("does Kestrel make running shoes?")
+    assert (running.card, running.point) == ("catalyst", "vantage-launch")
+    # "how much does Norgrid make" asks what it earns, not whether it makes something
+    earns = book.answer("how much does Norgrid make per MWh?")
+    assert (earns.ticker, earns.reason) == ("NRGX", "")
 
 
 def test_asked_whether_it_has_what_its_thesis_never_says_beside_an_overview_word(
