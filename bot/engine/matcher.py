@@ -930,14 +930,14 @@ class Engine:
         return len(unknown) >= 2 and len(unknown) > matched + slack
 
     def _small_talk_in(self, f: _Findings) -> bool:
-        """Office small talk ("lunch", "offsite") whose words no thesis says all of (a
-        restaurant software thesis says "lunch"; "dim sum" is small talk though a thesis says
-        "sum" of the parts), no term of the trade, no phrase of the book's and no name a thesis
-        uses: not a question about the book."""
+        """Office small talk ("lunch", "offsite") that no thesis says (a restaurant software
+        thesis says "lunch"; "dim sum" and "holiday party" are small talk though theses say
+        "sum" of the parts, public holidays and related parties), no term of the trade, no
+        phrase of the book's and no name a thesis uses: not a question about the book."""
         stems = f.reading.stems
         if self._book.anchors & set(stems):  # "is Doubao eating Qwen's lunch?"
             return False
-        said = any(_says_any(stems, {key}) and not all(map(self._book.says, key))
+        said = any(_says_any(stems, {key}) and not self._says_phrase(None, list(key))
                    for key in self._small_talk)
         return said and not f.found.phrase and not self._in_trade_words(f)
 

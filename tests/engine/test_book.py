@@ -1117,3 +1117,11 @@ def test_a_framing_word_is_no_subject_the_thesis_lacks(book: Engine) -> None:
     covered"."""
     answer = book.answer("is Norgrid too reliant on a handful of big buyers?")
     assert (answer.card, answer.point) == ("risk", "customer-concentration")
+
+
+def test_office_small_talk_of_words_theses_use_apart_is_still_small_talk() -> None:
+    """A games thesis speaks of play on public holidays, a fintech one of related parties:
+    neither says "holiday party", so asking when it starts is office chat."""
+    answer = _with_colliding(12, 14, book_too=False).answer("is the holiday party still on for "
+                                                           "friday?")
+    assert (answer.card, answer.reason) == ("unknown", "off topic")
