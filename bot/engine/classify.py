@@ -3,7 +3,8 @@ each word belonging to one phrase (the longest, whether an intent's or a point's
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,7 +88,17 @@ def classify(reading: Reading, intents: PhraseTable[IntentValue],
     )
 
 
-PRONOUNS = tuple(term_key(word)[0] for word in ("it", "they"))  # where a name may stand
+_PRONOUNS = tuple(term_key(word)[0] for word in ("it", "they"))
+
+
+def as_pronouns(stems: Sequence[str], named: AbstractSet[int]
+                ) -> Iterator[tuple[list[int], list[str]]]:
+    """The question's words with the company's name (at `named`, one word or several) read
+    as "it", then as "they": "what does Xuedao do" is "what does it do". Each comes with the
+    position in the question of each of its words."""
+    at = [i for i in range(len(stems)) if i not in named or i - 1 not in named]
+    for pronoun in _PRONOUNS:
+        yield at, [pronoun if i in named else stems[i] for i in at]
 
 
 def _with_pronouns(reading: Reading, intents: PhraseTable[IntentValue],
@@ -98,10 +109,8 @@ def _with_pronouns(reading: Reading, intents: PhraseTable[IntentValue],
     do). Each hit keeps its other words."""
     if not named:
         return []
-    at = [i for i in range(len(reading.stems)) if i not in named or i - 1 not in named]
     found: list[Hit[IntentValue]] = []
-    for pronoun in PRONOUNS:
-        stems = [pronoun if i in named else reading.stems[i] for i in at]
+    for at, stems in as_pronouns(reading.stems, named):
         quality = [reading.quality[i] for i in at]
         for hit in intents.hits(stems, quality):
             positions = tuple(at[p] for p in hit.positions if at[p] not in named)

@@ -37,7 +37,7 @@ from bot.engine.answer import (
     Card,
     Match,
 )
-from bot.engine.classify import PRONOUNS, Intents, classify, intent_table
+from bot.engine.classify import Intents, as_pronouns, classify, intent_table
 from bot.engine.clean import clean_text
 from bot.engine.concepts import ConceptTable, Mention
 from bot.engine.english import english_words, familiar_words, frequent_words
@@ -1332,12 +1332,10 @@ def _asked_whether(stems: Sequence[str], phrases: AbstractSet[Key],
     company's name stands where the phrase says "it" or "they" (`named`: its positions):
     "does Kestrel make| trail shoes" is "does it make| trail shoes". Not after "how much" or
     "what": "how much does Norgrid make per MWh?" asks what it earns."""
-    at = [i for i in range(len(stems)) if i not in named or i - 1 not in named]
     found: set[int] = set()
-    for pronoun in PRONOUNS:
-        read = [pronoun if i in named else stems[i] for i in at]
-        found.update(at[j] for i, key in _in_a_row(read, phrases)
-                     if not (i and read[i - 1] in _AMOUNT)
+    for at, words in as_pronouns(stems, named):
+        found.update(at[j] for i, key in _in_a_row(words, phrases)
+                     if not (i and words[i - 1] in _AMOUNT)
                      for j in (range(i) if key == _AT_ALL
                                else range(i + len(key), i + len(key) + th.ASKED_WORDS))
                      if j < len(at) and at[j] not in named)
