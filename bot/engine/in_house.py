@@ -24,7 +24,7 @@ _NOT_MADE = frozenset({
     "again", "anymore"})
 _MADE = re.compile(rf"(?:\b(?:{'|'.join(_OWNERS)})|\b(?!let['’]s)\w+['’]s)\s+own\s+"
                    rf"(?!(?:{'|'.join(_NOT_MADE)})\b)[a-z]"
-                   rf"|\bof\s+(?:{'|'.join(_OWNERS)})\s+own\b", re.IGNORECASE)
+                   rf"|\bof\s+(?:{'|'.join(_OWNERS)})\s+own\b(?!\s+[a-z])", re.IGNORECASE)
 
 
 def made_in_house(text: str) -> int:
